@@ -1,0 +1,4 @@
+//! Reusable pieces of UI.
+
+pub mod auth;
+pub mod layout;

@@ -1,0 +1,121 @@
+//! Account values: roles and full names.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    Admin,
+    Developer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Developer => "developer",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "admin" => Some(Role::Admin),
+            "developer" => Some(Role::Developer),
+            _ => None,
+        }
+    }
+}
+
+pub const MAX_FULL_NAME_CHARS: usize = 100;
+
+/// A person's full name: 1 to 100 characters after trimming, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct FullName(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FullNameError {
+    #[error("enter your full name")]
+    Empty,
+    #[error("a full name can be at most {MAX_FULL_NAME_CHARS} characters long")]
+    TooLong,
+    #[error("a full name cannot contain line breaks, tabs or other control characters")]
+    ControlCharacter,
+}
+
+impl FullName {
+    pub fn parse(input: &str) -> Result<Self, FullNameError> {
+        let value = input.trim();
+        if value.is_empty() {
+            return Err(FullNameError::Empty);
+        }
+        if value.chars().count() > MAX_FULL_NAME_CHARS {
+            return Err(FullNameError::TooLong);
+        }
+        if value.chars().any(char::is_control) {
+            return Err(FullNameError::ControlCharacter);
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for FullName {
+    type Error = FullNameError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<FullName> for String {
+    fn from(value: FullName) -> Self {
+        value.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn trims_and_accepts_names_up_to_the_limit() {
+        assert_eq!(
+            FullName::parse("  Ada Lovelace ").unwrap().as_str(),
+            "Ada Lovelace"
+        );
+        assert!(FullName::parse(&"é".repeat(100)).is_ok());
+        assert_eq!(
+            FullName::parse(&"é".repeat(101)).unwrap_err(),
+            FullNameError::TooLong
+        );
+    }
+
+    #[test]
+    fn refuses_empty_names_and_control_characters() {
+        assert_eq!(FullName::parse(" \t ").unwrap_err(), FullNameError::Empty);
+        assert_eq!(
+            FullName::parse("Ada\nBob").unwrap_err(),
+            FullNameError::ControlCharacter
+        );
+    }
+
+    #[test]
+    fn roles_round_trip_through_their_names() {
+        for role in [Role::Admin, Role::Developer] {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_and_accepted_names_round_trip(input in "\\PC{0,120}") {
+            if let Ok(name) = FullName::parse(&input) {
+                prop_assert_eq!(FullName::parse(name.as_str()).unwrap(), name);
+            }
+        }
+    }
+}

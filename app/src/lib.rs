@@ -1,0 +1,65 @@
+//! Portico: the shared app crate. Pages and components render on the server (first paint) and
+//! hydrate in the browser; `#[server]` functions are the API between the two.
+
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    SsrMode, StaticSegment,
+};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    // Marks the page once the WASM app has taken over, so browser tests know when clicks work.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/portico.css" />
+        <Title formatter=|title: String| {
+            if title.is_empty() { "Portico".to_owned() } else { format!("{title} · Portico") }
+        } />
+        <Router>
+            <Routes fallback=pages::not_found::NotFound>
+                <Route path=StaticSegment("") view=pages::home::HomeRedirect ssr=SsrMode::Async />
+                <Route path=StaticSegment("login") view=pages::login::LoginPage />
+                <Route path=StaticSegment("admin") view=pages::admin::AdminHome ssr=SsrMode::Async />
+                <Route path=StaticSegment("portal") view=pages::portal::PortalHome ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}

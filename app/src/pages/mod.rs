@@ -1,0 +1,7 @@
+//! One folder per page.
+
+pub mod admin;
+pub mod home;
+pub mod login;
+pub mod not_found;
+pub mod portal;

@@ -1,0 +1,131 @@
+//! Server-side sessions in the database: the cookie holds a random 256-bit id, the table holds
+//! only its hash. Stored in the shared database, a session works on every replica, and
+//! deleting an account's rows ends its sessions at once.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    prelude::Expr, ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, Set,
+};
+
+use crate::ssr::{
+    entities::session,
+    random::{secret_token, token_hash},
+    ServerSettings,
+};
+
+/// The cookie's name: `__Host-` prefixed over https (bound to this host, Secure, path /);
+/// plain over http, where browsers refuse the prefix.
+pub fn cookie_name(settings: &ServerSettings) -> &'static str {
+    if settings.secure_cookies() {
+        "__Host-portico_session"
+    } else {
+        "portico_session"
+    }
+}
+
+/// The `Set-Cookie` value that stores `token` in the browser.
+pub fn set_cookie(settings: &ServerSettings, token: &str) -> String {
+    let secure = if settings.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        cookie_name(settings),
+        settings.session_absolute_timeout.as_secs()
+    )
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn clear_cookie(settings: &ServerSettings) -> String {
+    let secure = if settings.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
+        cookie_name(settings)
+    )
+}
+
+/// Reads the session token from a `Cookie` header.
+pub fn token_from_cookies(settings: &ServerSettings, cookie_header: &str) -> Option<String> {
+    let name = cookie_name(settings);
+    cookie_header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+        .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Starts a new session (always a new id: logging in never reuses one) and returns its token.
+pub async fn create(
+    db: &DatabaseConnection,
+    settings: &ServerSettings,
+    account_id: i32,
+    now: DateTime<Utc>,
+) -> Result<String, DbErr> {
+    let token = secret_token();
+    let absolute = chrono::Duration::from_std(settings.session_absolute_timeout)
+        .unwrap_or_else(|_| chrono::Duration::days(7));
+    session::ActiveModel {
+        id_hash: Set(token_hash(&token)),
+        account_id: Set(account_id),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set(now + absolute),
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// The account id of a live session, refreshing its last-seen time. Expired or idle sessions
+/// are deleted and yield `None`.
+pub async fn resolve(
+    db: &DatabaseConnection,
+    settings: &ServerSettings,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<i32>, DbErr> {
+    let id_hash = token_hash(token);
+    let Some(found) = session::Entity::find_by_id(id_hash.clone()).one(db).await? else {
+        return Ok(None);
+    };
+    let idle = chrono::Duration::from_std(settings.session_idle_timeout)
+        .unwrap_or_else(|_| chrono::Duration::hours(12));
+    if found.expires_at <= now || found.last_seen_at + idle <= now {
+        session::Entity::delete_by_id(id_hash).exec(db).await?;
+        return Ok(None);
+    }
+    // Refresh at most once a minute so reads do not turn into a write per request.
+    if now - found.last_seen_at > chrono::Duration::minutes(1) {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, Expr::value(now))
+            .filter(session::Column::IdHash.eq(id_hash))
+            .exec(db)
+            .await?;
+    }
+    Ok(Some(found.account_id))
+}
+
+/// Ends one session.
+pub async fn end(db: &DatabaseConnection, token: &str) -> Result<(), DbErr> {
+    session::Entity::delete_by_id(token_hash(token))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of an account (deactivation, denial).
+pub async fn end_all_for_account(db: &DatabaseConnection, account_id: i32) -> Result<u64, DbErr> {
+    let result = session::Entity::delete_many()
+        .filter(session::Column::AccountId.eq(account_id))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}

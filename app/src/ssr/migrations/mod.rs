@@ -1,0 +1,15 @@
+//! Schema migrations, applied at start-up. The same migrations build the same schema on
+//! SQLite, PostgreSQL and MariaDB/MySQL.
+
+use sea_orm_migration::prelude::*;
+
+mod m0001_accounts_and_sessions;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_accounts_and_sessions::Migration)]
+    }
+}

@@ -1,0 +1,11 @@
+//! Server-only code: persistence, sessions, services. Never compiled into the WASM bundle.
+
+pub mod auth;
+pub mod db;
+pub mod entities;
+pub mod migrations;
+pub mod random;
+pub mod services;
+pub mod state;
+
+pub use state::{AppState, ServerSettings};

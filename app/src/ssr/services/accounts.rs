@@ -1,0 +1,81 @@
+//! Accounts: creation, sign-in and the first admin.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, Set, SqlErr,
+};
+
+use crate::{
+    domain::{Email, FullName, Password, Role},
+    ssr::{auth::password, entities::account},
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("an account with the email {0} already exists")]
+    EmailTaken(String),
+    #[error("could not hash the password: {0}")]
+    Hashing(String),
+    #[error(transparent)]
+    Database(#[from] DbErr),
+}
+
+/// Creates an account; the email must not belong to another account in any letter case.
+pub async fn create(
+    db: &DatabaseConnection,
+    email: &Email,
+    full_name: &FullName,
+    password: &Password,
+    role: Role,
+    active: bool,
+) -> Result<account::Model, AccountError> {
+    let password_hash = password::hash(password.expose().to_owned())
+        .await
+        .map_err(AccountError::Hashing)?;
+    let inserted = account::ActiveModel {
+        email: Set(email.as_str().to_owned()),
+        email_normalized: Set(email.normalized()),
+        full_name: Set(full_name.as_str().to_owned()),
+        password_hash: Set(password_hash),
+        role: Set(role.as_str().to_owned()),
+        active: Set(active),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await;
+    match inserted {
+        Ok(model) => Ok(model),
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            Err(AccountError::EmailTaken(email.to_string()))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The active account whose email and password match. Unknown, inactive and wrong-password
+/// cases all return `None` after the same amount of hashing work, so neither the answer nor its
+/// timing tells whether an account exists.
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    email: &str,
+    candidate: &str,
+) -> Result<Option<account::Model>, DbErr> {
+    let found = match Email::parse(email) {
+        Ok(email) => {
+            account::Entity::find()
+                .filter(account::Column::EmailNormalized.eq(email.normalized()))
+                .one(db)
+                .await?
+        }
+        Err(_) => None,
+    };
+    let stored = found.as_ref().map(|a| a.password_hash.clone());
+    let matches = password::verify(candidate.to_owned(), stored).await;
+    Ok(found.filter(|a| matches && a.active))
+}
+
+pub async fn count(db: &DatabaseConnection) -> Result<u64, DbErr> {
+    account::Entity::find().count(db).await
+}

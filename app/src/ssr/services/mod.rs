@@ -1,0 +1,3 @@
+//! Business operations over the database. Server functions call exactly one of these.
+
+pub mod accounts;

@@ -1,0 +1,36 @@
+//! What every server function can reach: the database and the settings of this instance.
+//! Nothing here is mutable in-process, so any number of replicas can share one database.
+
+use sea_orm::DatabaseConnection;
+use std::{sync::Arc, time::Duration};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub settings: Arc<ServerSettings>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerSettings {
+    /// The public origin users reach Portico at, e.g. `https://portal.example.com`. Links in
+    /// emails and the Origin check use it, never the request's Host header.
+    pub public_url: String,
+    /// A session ends after this long without a request.
+    pub session_idle_timeout: Duration,
+    /// A session ends this long after login, whatever its activity.
+    pub session_absolute_timeout: Duration,
+}
+
+impl ServerSettings {
+    /// Cookies get `Secure` and the `__Host-` prefix only when Portico is served over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+impl AppState {
+    /// The state provided to server functions through Leptos' context.
+    pub fn from_context() -> Self {
+        leptos::prelude::expect_context::<AppState>()
+    }
+}

@@ -1,0 +1,80 @@
+# Installs what Portico's build and tests need, each step skipped when the right version is
+# already there (a warm run costs seconds). Sourced by scripts/run.sh and scripts/test.sh.
+#
+# Rust tools go to $PORTICO_TOOLS_DIR (default ~/.cache/portico-tools), shared by every clone of
+# the project on this machine: cargo-leptos alone takes ~15 minutes to compile, and a fresh clone
+# (as CI makes) should not pay that again. npm packages stay in end2end/node_modules.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PORTICO_TOOLS_DIR="${PORTICO_TOOLS_DIR:-$HOME/.cache/portico-tools}"
+CARGO_LEPTOS_VERSION="0.3.10"
+WASM_BINDGEN_VERSION="0.2.129"   # must equal Cargo.lock's wasm-bindgen exactly
+export PATH="$PORTICO_TOOLS_DIR/bin:$ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+note() { printf '    %s\n' "$*"; }
+
+ensure_wasm_target() {
+  if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    note "wasm32-unknown-unknown target: present"
+  else
+    step "Adding the wasm32-unknown-unknown Rust target"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_cargo_leptos() {
+  if cargo-leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+    note "cargo-leptos $CARGO_LEPTOS_VERSION: present"
+  else
+    step "Installing cargo-leptos $CARGO_LEPTOS_VERSION into $PORTICO_TOOLS_DIR (about 15 minutes, once)"
+    # no_downloads: use wasm-bindgen/wasm-opt from PATH instead of downloading them from GitHub.
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads \
+      --root "$PORTICO_TOOLS_DIR"
+  fi
+}
+
+ensure_wasm_bindgen() {
+  if wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+    note "wasm-bindgen $WASM_BINDGEN_VERSION: present"
+  else
+    step "Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION into $PORTICO_TOOLS_DIR"
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked --root "$PORTICO_TOOLS_DIR"
+  fi
+}
+
+# Playwright, maildev (SMTP capture) and binaryen's wasm-opt (Debian's is too old) from npm.
+ensure_npm_packages() {
+  local stamp="$ROOT/end2end/node_modules/.portico-lock"
+  if [ -f "$stamp" ] && cmp -s "$stamp" "$ROOT/end2end/package-lock.json"; then
+    note "npm packages: present"
+  else
+    step "Installing npm packages (end2end/package-lock.json)"
+    (cd "$ROOT/end2end" && npm ci --no-audit --no-fund)
+    cp "$ROOT/end2end/package-lock.json" "$stamp"
+  fi
+}
+
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then
+    note "chromium: present"
+  else
+    step "Installing Debian's chromium for the browser tests"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
+  fi
+}
+
+ensure_build_tools() {
+  step "Checking build tools"
+  command -v cargo >/dev/null || { echo "error: Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }
+  command -v npm >/dev/null || { echo "error: Node.js 20+ with npm is required (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+  ensure_wasm_target
+  ensure_npm_packages
+  ensure_wasm_bindgen
+  ensure_cargo_leptos
+}

@@ -1,0 +1,122 @@
+//! The Portico server: configuration, start-up and the HTTP router. The app itself (pages,
+//! server functions, services) lives in the `app` crate; this crate only wires it together.
+
+pub mod bootstrap;
+pub mod config;
+pub mod router;
+pub mod telemetry;
+
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+
+pub use config::Config;
+
+/// A server bound to its port, ready to run.
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+}
+
+impl Application {
+    /// Connects to and migrates the database, creates the first admin when there is none, and
+    /// binds the listener.
+    pub async fn build(config: &Config) -> Result<Self, StartupError> {
+        let listener = TcpListener::bind(config.bind)
+            .await
+            .map_err(|e| StartupError::Bind(format!("cannot listen on {}: {e}", config.bind)))?;
+        Self::build_on(config, listener).await
+    }
+
+    /// Like [`Application::build`], on a listener bound by the caller (tests bind port 0 first
+    /// so that the public URL can name the real port).
+    pub async fn build_on(config: &Config, listener: TcpListener) -> Result<Self, StartupError> {
+        let db = app::ssr::db::connect(&config.database_url)
+            .await
+            .map_err(|e| {
+                StartupError::Database(format!("cannot open {}: {e}", redact(&config.database_url)))
+            })?;
+        app::ssr::db::migrate(&db)
+            .await
+            .map_err(|e| StartupError::Database(format!("migrating failed: {e}")))?;
+        bootstrap::ensure_first_admin(&db, config).await?;
+        let state = app::ssr::AppState {
+            db,
+            settings: std::sync::Arc::new(config.server_settings()),
+        };
+        let router = router::build(state, config);
+        Ok(Self { listener, router })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    /// Serves until ctrl-c or SIGTERM.
+    pub async fn run(self) -> std::io::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("database: {0}")]
+    Database(String),
+    #[error("{0}")]
+    Bind(String),
+    #[error("first admin: {0}")]
+    Admin(String),
+}
+
+/// A database URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_the_password_of_a_database_url() {
+        assert_eq!(
+            super::redact("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
+        assert_eq!(super::redact("sqlite://data/p.db"), "sqlite://data/p.db");
+    }
+}

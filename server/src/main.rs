@@ -1,0 +1,83 @@
+use clap::Parser;
+use server::{
+    bootstrap,
+    config::{Cli, Command},
+    telemetry, Application,
+};
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init(&cli.config);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(&cli.config).await,
+        Command::Migrate => migrate(&cli.config).await,
+        Command::CreateAdmin {
+            email,
+            name,
+            password,
+        } => create_admin(&cli.config, &email, &name, password).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: &server::Config) -> Result<(), String> {
+    let application = Application::build(config)
+        .await
+        .map_err(|e| e.to_string())?;
+    tracing::info!(
+        address = %application.local_addr(),
+        public_url = %config.public_url,
+        database = %server::redact(&config.database_url),
+        "Portico is listening"
+    );
+    application.run().await.map_err(|e| e.to_string())
+}
+
+async fn migrate(config: &server::Config) -> Result<(), String> {
+    let db = app::ssr::db::connect(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    app::ssr::db::migrate(&db)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "migrations applied to {}",
+        server::redact(&config.database_url)
+    );
+    Ok(())
+}
+
+async fn create_admin(
+    config: &server::Config,
+    email: &str,
+    name: &str,
+    password: Option<String>,
+) -> Result<(), String> {
+    let db = app::ssr::db::connect(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    app::ssr::db::migrate(&db)
+        .await
+        .map_err(|e| e.to_string())?;
+    let (password, generated) = match password {
+        Some(p) => (p, false),
+        None => (bootstrap::generate_password(), true),
+    };
+    bootstrap::create_admin(&db, email, name, &password)
+        .await
+        .map_err(|e| e.to_string())?;
+    if generated {
+        println!("admin {email} created; password (shown once): {password}");
+    } else {
+        println!("admin {email} created");
+    }
+    Ok(())
+}

@@ -1,0 +1,146 @@
+mod common;
+
+use common::{call_with, json, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use serde_json::Value;
+
+fn session_cookie(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("portico_session="))
+        .expect("a session cookie is set")
+}
+
+#[tokio::test]
+async fn an_anonymous_visitor_of_the_admin_page_is_sent_to_login_and_back() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .get(app.url("/admin"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 302);
+    assert_eq!(response.headers()["location"], "/login?next=/admin");
+}
+
+#[tokio::test]
+async fn the_bootstrap_admin_logs_in_and_the_session_knows_who_they_are() {
+    let app = TestApp::spawn().await;
+    assert_eq!(app.current_user().await, Value::Null);
+
+    let response = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(response.status(), 200);
+    let cookie = session_cookie(&response);
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    let user = json(response).await;
+    assert_eq!(user["email"], ADMIN_EMAIL);
+    assert_eq!(user["role"], "Admin");
+
+    let me = app.current_user().await;
+    assert_eq!(me["email"], ADMIN_EMAIL);
+    assert_eq!(me["full_name"], "Administrator");
+}
+
+#[tokio::test]
+async fn the_admin_page_renders_for_the_signed_in_admin() {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    let response = app
+        .client
+        .get(app.url("/admin"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Administrator"), "the header names the admin");
+    assert!(html.contains("Sign out"));
+}
+
+#[tokio::test]
+async fn login_is_case_insensitive_on_the_email() {
+    let app = TestApp::spawn().await;
+    let response = app.login(&ADMIN_EMAIL.to_uppercase(), ADMIN_PASSWORD).await;
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_refused_with_a_message_and_no_session() {
+    let app = TestApp::spawn().await;
+    let response = app.login(ADMIN_EMAIL, "Wrong-Pass-1").await;
+    assert_eq!(response.status(), 401);
+    assert!(response.headers().get("set-cookie").is_none());
+    let body = json(response).await;
+    assert_eq!(body, serde_json::json!("InvalidCredentials"));
+    assert_eq!(app.current_user().await, Value::Null);
+}
+
+#[tokio::test]
+async fn unknown_accounts_and_wrong_passwords_get_identical_answers() {
+    let app = TestApp::spawn().await;
+    let wrong = app.login(ADMIN_EMAIL, "Wrong-Pass-1").await;
+    let unknown = app.login("nobody@portico.test", "Wrong-Pass-1").await;
+    let malformed = app.login("not an email", "x").await;
+    assert_eq!(wrong.status(), unknown.status());
+    assert_eq!(wrong.status(), malformed.status());
+    let (a, b, c) = (
+        wrong.text().await.unwrap(),
+        unknown.text().await.unwrap(),
+        malformed.text().await.unwrap(),
+    );
+    assert_eq!(a, b);
+    assert_eq!(a, c);
+}
+
+#[tokio::test]
+async fn every_login_issues_a_new_session_id() {
+    let app = TestApp::spawn().await;
+    let first = session_cookie(&app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await);
+    let second = session_cookie(&app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await);
+    assert_ne!(first, second);
+}
+
+#[tokio::test]
+async fn logging_out_ends_the_session_on_the_server() {
+    let app = TestApp::spawn().await;
+    let cookie = session_cookie(&app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await);
+    let token = cookie.split(';').next().unwrap().to_owned();
+
+    let response = app.call("logout", &[]).await;
+    assert_eq!(response.status(), 200);
+    assert!(session_cookie(&response).contains("Max-Age=0"));
+
+    // Replaying the old cookie from another client no longer works.
+    let other = reqwest::Client::new();
+    let replay = other
+        .post(app.url("/api/current_user"))
+        .header("cookie", token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json(replay).await, Value::Null);
+}
+
+#[tokio::test]
+async fn a_missing_field_is_a_client_error_that_names_the_problem() {
+    let app = TestApp::spawn().await;
+    let response = call_with(
+        &app.client,
+        &app.address,
+        "login",
+        &[("email", ADMIN_EMAIL)],
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    let body = json(response).await;
+    assert!(
+        body["InvalidInput"].as_str().unwrap().contains("password"),
+        "{body}"
+    );
+}

@@ -1,0 +1,33 @@
+mod common;
+
+use common::TestApp;
+
+#[tokio::test]
+async fn healthz_answers_while_the_process_is_up() {
+    let app = TestApp::spawn().await;
+    let response = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn readyz_reports_ready_once_every_migration_is_applied() {
+    let app = TestApp::spawn().await;
+    let response = app.client.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "ready");
+}
+
+#[tokio::test]
+async fn an_unknown_page_answers_404_with_a_way_back() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .get(app.url("/no-such-page"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    assert!(response.text().await.unwrap().contains("Page not found"));
+}
