@@ -1,12 +1,15 @@
 //! `Email`: an address that has been checked once, at the boundary, so code past it never
 //! sees an invalid one.
 
+use idna::AsciiDenyList;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
-/// The longest address SMTP can carry (RFC 5321 path limit minus the angle brackets).
+/// The longest address SMTP can carry (RFC 5321 path limit minus the angle brackets), in bytes
+/// of the form that is sent: an internationalized domain counts in its punycode form.
 pub const MAX_EMAIL_LEN: usize = 254;
-/// The longest local part (before the `@`) RFC 5321 allows.
+/// The longest local part (before the `@`) RFC 5321 allows, in bytes.
 pub const MAX_LOCAL_LEN: usize = 64;
 
 /// A syntactically valid email address, trimmed. Two `Email`s are equal when they are equal
@@ -25,7 +28,7 @@ pub enum EmailError {
         "an email address needs exactly one @ between a name and a domain, like dev@example.com"
     )]
     MissingAt,
-    #[error("the part before the @ can be at most {MAX_LOCAL_LEN} characters long")]
+    #[error("the part before the @ can be at most {MAX_LOCAL_LEN} characters long (accented or non-Latin letters count as two or more)")]
     LocalTooLong,
     #[error("the part before the @ may contain only letters, digits and . ! # $ % & ' * + / = ? ^ _ ` {{ | }} ~ -, and no leading, trailing or double dots")]
     BadLocal,
@@ -41,10 +44,12 @@ impl Email {
         if value.is_empty() {
             return Err(EmailError::Empty);
         }
+        // Also refuses CR and LF, so an address can never smuggle a header into an email.
         if value.chars().any(char::is_whitespace) {
             return Err(EmailError::Whitespace);
         }
-        if value.chars().count() > MAX_EMAIL_LEN {
+        // Bounds the work before the domain conversion; the real limit is checked on the result.
+        if value.len() > MAX_INPUT_BYTES {
             return Err(EmailError::TooLong);
         }
         let (local, domain) = match value.rsplit_once('@') {
@@ -54,19 +59,26 @@ impl Email {
         if local.contains('@') {
             return Err(EmailError::MissingAt);
         }
-        if local.chars().count() > MAX_LOCAL_LEN {
+        // SMTP limits count bytes, so accented or non-Latin letters use up more of them.
+        if local.len() > MAX_LOCAL_LEN {
             return Err(EmailError::LocalTooLong);
         }
         if !valid_local(local) {
             return Err(EmailError::BadLocal);
         }
-        if !valid_domain(domain) {
+        let domain = ascii_domain(domain).ok_or(EmailError::BadDomain)?;
+        let address = format!("{local}@{domain}");
+        if address.len() > MAX_EMAIL_LEN {
+            return Err(EmailError::TooLong);
+        }
+        if !valid_ascii_domain(&domain) {
             return Err(EmailError::BadDomain);
         }
-        Ok(Self(value.to_owned()))
+        Ok(Self(address))
     }
 
-    /// The address as the user typed it (trimmed).
+    /// The address as the user typed it (trimmed), except that an internationalized domain is
+    /// in its ASCII (punycode) form, so it can go into an email header as is.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -76,6 +88,10 @@ impl Email {
         self.0.to_lowercase()
     }
 }
+
+/// Generous enough for any address whose domain shrinks when mapped (full-width letters,
+/// ignorable characters), small enough that nobody can make the conversion do much work.
+const MAX_INPUT_BYTES: usize = 4 * MAX_EMAIL_LEN;
 
 fn valid_local(local: &str) -> bool {
     const SPECIALS: &str = "!#$%&'*+/=?^_`{|}~-.";
@@ -87,27 +103,43 @@ fn valid_local(local: &str) -> bool {
             .all(|c| c.is_alphanumeric() || SPECIALS.contains(c))
 }
 
-fn valid_domain(domain: &str) -> bool {
-    if domain.starts_with('[') || domain.len() > 253 {
-        return false; // IP literals are refused: invitations go to named mail domains.
+/// The domain in ASCII, or `None` when it cannot be a mail domain at all. ASCII domains keep the
+/// case they were typed in; internationalized ones come back lower-case and punycoded.
+fn ascii_domain(domain: &str) -> Option<Cow<'_, str>> {
+    if domain.starts_with('[') {
+        return None; // IP literals are refused: invitations go to named mail domains.
     }
+    // Run every domain through the conversion, ASCII ones too: it also checks `xn--` labels.
+    let converted = idna::domain_to_ascii_cow(domain.as_bytes(), AsciiDenyList::STD3).ok()?;
+    Some(if domain.is_ascii() {
+        Cow::Borrowed(domain)
+    } else {
+        converted
+    })
+}
+
+/// Length of the whole domain is left to the address limit, which is stricter.
+fn valid_ascii_domain(domain: &str) -> bool {
     let labels: Vec<&str> = domain.split('.').collect();
     if labels.len() < 2 {
         return false;
     }
-    // A top-level domain is never all digits, which also refuses dotted IPv4 addresses.
-    if labels
+    // Every real top-level domain starts with a letter; this refuses dotted IPv4 addresses and
+    // the numeric forms browsers also read as IPs (`1.0x7f`).
+    if !labels
         .last()
-        .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_digit()))
+        .is_some_and(|tld| tld.starts_with(|c: char| c.is_ascii_alphabetic()))
     {
         return false;
     }
     labels.iter().all(|label| {
         !label.is_empty()
-            && label.chars().count() <= 63
+            && label.len() <= 63
             && !label.starts_with('-')
             && !label.ends_with('-')
-            && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
     })
 }
 
@@ -213,6 +245,83 @@ mod tests {
         assert!(Email::parse(&format!("{}@x.io", "a".repeat(64))).is_ok());
     }
 
+    #[test]
+    fn converts_an_internationalized_domain_to_punycode() {
+        let email = Email::parse(" dev@bücher.example ").unwrap();
+        assert_eq!(email.as_str(), "dev@xn--bcher-kva.example");
+        // The same mailbox typed either way is one address.
+        assert_eq!(email, Email::parse("DEV@xn--BCHER-kva.example").unwrap());
+        assert_eq!(email, Email::parse("dev@BÜCHER.example").unwrap());
+    }
+
+    #[test]
+    fn maps_full_width_and_ideographic_separators_like_browsers_do() {
+        assert_eq!(
+            Email::parse("dev@例え。テスト").unwrap().as_str(),
+            "dev@xn--r8jz45g.xn--zckzah"
+        );
+        assert_eq!(
+            Email::parse("dev@ｅｘａｍｐｌｅ．ｃｏｍ").unwrap().as_str(),
+            "dev@example.com"
+        );
+    }
+
+    #[test]
+    fn refuses_numeric_and_broken_domains_in_any_script() {
+        for input in [
+            "dev@１２７．０．０．１",
+            "dev@1.0x7f",
+            "dev@x.1com",
+            "dev@xn--zz-.example",
+            "dev@ex_ample.com",
+            "dev@bücher",
+            "dev@[::1]",
+        ] {
+            assert_eq!(
+                Email::parse(input).unwrap_err(),
+                EmailError::BadDomain,
+                "input {input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_line_breaks_inside_and_trims_them_around() {
+        assert_eq!(Email::parse("dev@x.io\r\n").unwrap().as_str(), "dev@x.io");
+        for input in [
+            "de\rv@x.io",
+            "dev@bü\ncher.example",
+            "dev@x.io\nBcc: a@b.io",
+        ] {
+            assert_eq!(
+                Email::parse(input).unwrap_err(),
+                EmailError::Whitespace,
+                "{input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn measures_the_length_limit_on_the_punycode_form() {
+        let local = "a".repeat(64);
+        // 8 labels of 15 letters: short enough as typed, too long once each becomes `xn--…`.
+        let labels = ["üöäüöäüöäüöäüöä"; 8].join(".");
+        let long = format!("{local}@{labels}.example");
+        assert!(long.chars().count() <= MAX_EMAIL_LEN);
+        assert_eq!(Email::parse(&long).unwrap_err(), EmailError::TooLong);
+        let shorter = format!("{local}@{}.example", ["üöäüöäüöäüöäüöä"; 4].join("."));
+        assert!(Email::parse(&shorter).unwrap().as_str().len() <= MAX_EMAIL_LEN);
+    }
+
+    #[test]
+    fn counts_the_local_part_in_bytes() {
+        assert!(Email::parse(&format!("{}@x.io", "é".repeat(32))).is_ok());
+        assert_eq!(
+            Email::parse(&format!("{}@x.io", "é".repeat(33))).unwrap_err(),
+            EmailError::LocalTooLong
+        );
+    }
+
     proptest! {
         #[test]
         fn never_panics_and_accepted_values_round_trip(input in "\\PC{0,300}") {
@@ -220,6 +329,21 @@ mod tests {
                 let again = Email::parse(email.as_str()).unwrap();
                 prop_assert_eq!(again.as_str(), email.as_str());
                 prop_assert!(!email.as_str().contains(['\r', '\n']));
+            }
+        }
+
+        #[test]
+        fn accepted_domains_are_ascii_and_stable(
+            local in "[a-z0-9+_-]{1,20}",
+            name in "[a-zäöüéß0-9-]{1,20}",
+            tld in "(com|io|example|рф)",
+        ) {
+            if let Ok(email) = Email::parse(&format!("{local}@{name}.{tld}")) {
+                let (_, domain) = email.as_str().rsplit_once('@').unwrap();
+                prop_assert!(domain.is_ascii());
+                prop_assert!(email.as_str().len() <= MAX_EMAIL_LEN);
+                let again = Email::parse(email.as_str()).unwrap();
+                prop_assert_eq!(again.as_str(), email.as_str());
             }
         }
     }

@@ -2,9 +2,21 @@
 //! browser (WASM) and the server alike, so both sides ask the same code what is allowed.
 
 pub mod account;
+pub mod color;
 pub mod email;
+pub mod email_list;
+pub mod invitation;
 pub mod password;
 
 pub use account::{FullName, Role};
-pub use email::Email;
+pub use color::{HexColor, HexColorError, DEFAULT_LOGIN_BACKGROUND};
+pub use email::{Email, EmailError};
+pub use email_list::{
+    EmailList, EmailListError, EntryProblem, EntryProblemReason, ParsedEmailList,
+    MAX_EMAILS_PER_SUBMISSION,
+};
+pub use invitation::{
+    allowed_actions, decide, effective_status, valid_until, InvitationAction, InvitationStatus,
+    LinkState, Refusal, StoredStatus, Transition, Validity,
+};
 pub use password::{Password, PasswordRule};

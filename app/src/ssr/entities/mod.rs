@@ -1,4 +1,7 @@
 //! SeaORM entities, one module per table.
 
 pub mod account;
+pub mod invitation;
+pub mod outbox;
 pub mod session;
+pub mod settings;

@@ -4,12 +4,16 @@
 use sea_orm_migration::prelude::*;
 
 mod m0001_accounts_and_sessions;
+mod m0002_invitations_settings_outbox;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_accounts_and_sessions::Migration)]
+        vec![
+            Box::new(m0001_accounts_and_sessions::Migration),
+            Box::new(m0002_invitations_settings_outbox::Migration),
+        ]
     }
 }

@@ -1,0 +1,29 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "invitations")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub email: String,
+    pub email_normalized: String,
+    pub live_email: Option<String>,
+    /// The stored status (never "expired": expiry is derived from `valid_until`).
+    pub status: String,
+    pub origin: String,
+    pub invited_by: Option<i32>,
+    pub pre_approved: bool,
+    pub token_hash: String,
+    pub invited_at: DateTimeUtc,
+    pub valid_until: DateTimeUtc,
+    pub supersedes_id: Option<i32>,
+    pub account_id: Option<i32>,
+    pub completed_at: Option<DateTimeUtc>,
+    pub decided_at: Option<DateTimeUtc>,
+    pub decided_by: Option<i32>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
