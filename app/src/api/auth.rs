@@ -68,10 +68,7 @@ pub async fn login(
     let token = session::create(&state.db, &state.settings, user.id, chrono::Utc::now())
         .await
         .map_err(|e| respond(internal("starting a session", e)))?;
-    let response = expect_context::<leptos_axum::ResponseOptions>();
-    if let Ok(cookie) = http::HeaderValue::from_str(&session::set_cookie(&state.settings, &token)) {
-        response.append_header(http::header::SET_COOKIE, cookie);
-    }
+    session::attach_to_response(&state.settings, &token);
     let target = safe_next(next.as_deref()).unwrap_or_else(|| user.home().to_owned());
     leptos_axum::redirect(&target);
     Ok(user)
@@ -92,10 +89,7 @@ pub async fn logout() -> Result<(), ApiError> {
             .await
             .map_err(|e| respond(internal("signing out", e)))?;
     }
-    let response = expect_context::<leptos_axum::ResponseOptions>();
-    if let Ok(cookie) = http::HeaderValue::from_str(&session::clear_cookie(&state.settings)) {
-        response.append_header(http::header::SET_COOKIE, cookie);
-    }
+    session::clear_from_response(&state.settings);
     leptos_axum::redirect("/login");
     Ok(())
 }

@@ -3,5 +3,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod invitations;
+pub mod settings;
 
 pub use error::ApiError;

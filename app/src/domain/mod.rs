@@ -7,6 +7,7 @@ pub mod email;
 pub mod email_list;
 pub mod invitation;
 pub mod password;
+pub mod settings;
 
 pub use account::{FullName, Role};
 pub use color::{HexColor, HexColorError, DEFAULT_LOGIN_BACKGROUND};
@@ -20,3 +21,4 @@ pub use invitation::{
     LinkState, Refusal, StoredStatus, Transition, Validity,
 };
 pub use password::{Password, PasswordRule};
+pub use settings::{PortalSettings, SelfRegistration, SettingsForm};

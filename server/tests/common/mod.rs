@@ -7,7 +7,7 @@
 
 use rand::Rng;
 use reqwest::{Client, Response};
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use serde_json::Value;
 use server::{Application, Config};
 use tokio::net::TcpListener;
@@ -76,6 +76,115 @@ impl TestApp {
 
     pub async fn current_user(&self) -> Value {
         json(self.call("current_user", &[]).await).await
+    }
+
+    /// A direct connection to the test's database, for arranging and checking rows.
+    pub async fn db(&self) -> DatabaseConnection {
+        Database::connect(&self.database_url)
+            .await
+            .expect("connect to the test database")
+    }
+
+    /// Invites `emails` as the (already signed-in) admin and returns the report.
+    pub async fn invite(&self, emails: &str) -> Value {
+        let response = self.call("invite", &[("emails", emails)]).await;
+        assert_eq!(response.status(), 200, "invite failed");
+        json(response).await
+    }
+
+    /// The token of the newest invitation email queued for `email`, read from the outbox
+    /// (the message's link is the only place the raw token exists).
+    pub async fn token_for(&self, email: &str) -> String {
+        let db = self.db().await;
+        let row = db
+            .query_one_raw(Statement::from_sql_and_values(
+                db.get_database_backend(),
+                format!(
+                    "SELECT payload FROM outbox WHERE recipient = {} AND kind = 'invitation' ORDER BY id DESC",
+                    placeholder(&db)
+                ),
+                [email.into()],
+            ))
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no invitation email queued for {email}"));
+        let payload: String = row.try_get("", "payload").unwrap();
+        let payload: Value = serde_json::from_str(&payload).unwrap();
+        let link = payload["link"].as_str().unwrap();
+        assert!(
+            link.starts_with(&format!("{}/invitation/", self.address)),
+            "{link}"
+        );
+        link.rsplit('/').next().unwrap().to_owned()
+    }
+
+    /// Completes the registration behind `token` in a new browser; returns that browser.
+    pub async fn complete(
+        &self,
+        token: &str,
+        name: &str,
+        password: &str,
+    ) -> (Client, reqwest::Response) {
+        let browser = self.new_browser();
+        let response = call_with(
+            &browser,
+            &self.address,
+            "complete_registration",
+            &[
+                ("token", token),
+                ("full_name", name),
+                ("password", password),
+                ("confirmation", password),
+            ],
+        )
+        .await;
+        (browser, response)
+    }
+
+    /// Invites `email` (signing the admin in), completes the registration, and returns the
+    /// developer's signed-in browser.
+    pub async fn developer(&self, email: &str) -> Client {
+        self.login_as_admin().await;
+        self.invite(email).await;
+        let token = self.token_for(email).await;
+        let (browser, response) = self
+            .complete(&token, "Dev Eloper", DEVELOPER_PASSWORD)
+            .await;
+        assert_eq!(response.status(), 200);
+        browser
+    }
+
+    /// Moves every invitation of `email` past its valid-until, as if its time ran out.
+    pub async fn expire_invitations_of(&self, email: &str) {
+        use app::ssr::entities::invitation;
+        use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter};
+        let past = chrono::Utc::now() - chrono::Duration::hours(1);
+        invitation::Entity::update_many()
+            .col_expr(
+                invitation::Column::InvitedAt,
+                Expr::value(past - chrono::Duration::hours(72)),
+            )
+            .col_expr(invitation::Column::ValidUntil, Expr::value(past))
+            .filter(invitation::Column::EmailNormalized.eq(email.to_lowercase()))
+            .exec(&self.db().await)
+            .await
+            .expect("update invitations");
+    }
+
+    /// The first row of the invitations list for `search`.
+    pub async fn list(&self, form: &[(&str, &str)]) -> Value {
+        let response = self.call("list_invitations", form).await;
+        assert_eq!(response.status(), 200, "list failed");
+        json(response).await
+    }
+}
+
+pub const DEVELOPER_PASSWORD: &str = "Dev-Pass-123";
+
+fn placeholder(db: &DatabaseConnection) -> &'static str {
+    match db.get_database_backend() {
+        sea_orm::DatabaseBackend::Postgres => "$1",
+        _ => "?",
     }
 }
 

@@ -51,6 +51,25 @@ pub fn clear_cookie(settings: &ServerSettings) -> String {
     )
 }
 
+/// Adds the `Set-Cookie` header for `token` to the current server function's response.
+pub fn attach_to_response(settings: &ServerSettings, token: &str) {
+    append_set_cookie(&set_cookie(settings, token));
+}
+
+/// Adds the `Set-Cookie` header that removes the session cookie.
+pub fn clear_from_response(settings: &ServerSettings) {
+    append_set_cookie(&clear_cookie(settings));
+}
+
+fn append_set_cookie(value: &str) {
+    if let (Some(response), Ok(value)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(value),
+    ) {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
+}
+
 /// Reads the session token from a `Cookie` header.
 pub fn token_from_cookies(settings: &ServerSettings, cookie_header: &str) -> Option<String> {
     let name = cookie_name(settings);
@@ -123,6 +142,14 @@ pub async fn end(db: &DatabaseConnection, token: &str) -> Result<(), DbErr> {
 
 /// Ends every session of an account (deactivation, denial).
 pub async fn end_all_for_account(db: &DatabaseConnection, account_id: i32) -> Result<u64, DbErr> {
+    end_all_for_account_in(db, account_id).await
+}
+
+/// Like [`end_all_for_account`], inside the caller's transaction.
+pub async fn end_all_for_account_in(
+    db: &impl sea_orm::ConnectionTrait,
+    account_id: i32,
+) -> Result<u64, DbErr> {
     let result = session::Entity::delete_many()
         .filter(session::Column::AccountId.eq(account_id))
         .exec(db)

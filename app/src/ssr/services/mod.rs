@@ -1,3 +1,6 @@
 //! Business operations over the database. Server functions call exactly one of these.
 
 pub mod accounts;
+pub mod invitations;
+pub mod outbox;
+pub mod settings;

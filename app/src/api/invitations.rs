@@ -1,0 +1,287 @@
+//! The admin's invitation screens and the developer's invitation link.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::ApiError;
+use crate::domain::{InvitationStatus, LinkState};
+
+/// How an invitation came to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    Invited,
+    SelfRegistration,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Invited => "invited",
+            Origin::SelfRegistration => "self_registration",
+        }
+    }
+    pub fn parse(value: &str) -> Option<Self> {
+        [Origin::Invited, Origin::SelfRegistration]
+            .into_iter()
+            .find(|o| o.as_str() == value)
+    }
+}
+
+/// One row of the invitations list; `status` is the effective one at the time of the query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationRow {
+    pub id: i32,
+    pub email: String,
+    pub invited_at: DateTime<Utc>,
+    pub valid_until: DateTime<Utc>,
+    pub status: InvitationStatus,
+    pub origin: Origin,
+    pub pre_approved: bool,
+    /// The developer's name once they registered (for the review dialog).
+    pub full_name: Option<String>,
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    InvitedAt,
+    ValidUntil,
+    Email,
+}
+
+impl SortKey {
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "invited_at" => Some(SortKey::InvitedAt),
+            "valid_until" => Some(SortKey::ValidUntil),
+            "email" => Some(SortKey::Email),
+            _ => None,
+        }
+    }
+}
+
+pub const PAGE_SIZES: [u64; 3] = [20, 50, 100];
+
+/// One page of the list and the number of rows matching the filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationPage {
+    pub rows: Vec<InvitationRow>,
+    pub total: u64,
+    pub page: u64,
+    pub page_size: u64,
+}
+
+/// What happened to one entry of an invite submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InviteOutcome {
+    Invited {
+        invitation_id: i32,
+    },
+    Invalid {
+        reason: String,
+    },
+    Repeated {
+        first_position: usize,
+    },
+    AlreadyDeveloper,
+    /// A live (Pending or Waiting) invitation exists; the admin may resend it instead.
+    AlreadyInvited {
+        invitation_id: i32,
+        status: InvitationStatus,
+    },
+}
+
+impl InviteOutcome {
+    /// The outcome in words, for the invite dialog.
+    pub fn message(&self) -> String {
+        match self {
+            InviteOutcome::Invited { .. } => "Invited: the invitation email is on its way".into(),
+            InviteOutcome::Invalid { reason } => format!("Not sent: {reason}"),
+            InviteOutcome::Repeated { first_position } => {
+                format!("Not sent again: the same address is entry {first_position}")
+            }
+            InviteOutcome::AlreadyDeveloper => {
+                "Not sent: this address already has an account".into()
+            }
+            InviteOutcome::AlreadyInvited { status, .. } => format!(
+                "Not sent: this address already has a {} invitation; resend that one instead",
+                status.label()
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteEntry {
+    /// 1-based position among the entries typed.
+    pub position: usize,
+    pub email: String,
+    pub outcome: InviteOutcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteReport {
+    pub entries: Vec<InviteEntry>,
+}
+
+impl InviteReport {
+    pub fn invited_count(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| matches!(e.outcome, InviteOutcome::Invited { .. }))
+            .count()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReviewDecision {
+    Accept,
+    Deny,
+}
+
+/// What the invitation link's page shows; the email only while the link is usable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationLanding {
+    pub state: LinkState,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CompletionOutcome {
+    /// The account is active and the developer is signed in.
+    Approved,
+    /// The account waits for an administrator's approval.
+    Waiting,
+}
+
+#[cfg(feature = "ssr")]
+fn map_error(error: crate::ssr::services::invitations::InvitationError) -> ApiError {
+    use crate::ssr::services::invitations::InvitationError as E;
+    let api = match error {
+        E::NotFound => {
+            ApiError::NotFound("This invitation no longer exists; refresh the list.".into())
+        }
+        E::Refused(refusal) => ApiError::Conflict(refusal.reason().to_owned()),
+        E::ChangedMeanwhile => {
+            ApiError::Conflict(crate::domain::invitation::CHANGED_MEANWHILE.into())
+        }
+        E::InvalidInput(message) => ApiError::InvalidInput(message),
+        E::Link(state) => ApiError::Conflict(format!("{} {}", state.title(), state.message())),
+        E::Database(e) => super::error::internal("invitations", e),
+        E::Internal(e) => super::error::internal("invitations", e),
+    };
+    super::error::respond(api)
+}
+
+/// Invites one or more `;`-separated addresses. Each entry gets its own outcome; valid ones are
+/// invited even when others are refused.
+#[server(endpoint = "invite")]
+pub async fn invite(emails: String, pre_approved: Option<bool>) -> Result<InviteReport, ApiError> {
+    use crate::ssr::{auth::require_admin, services::invitations, AppState};
+    let admin = require_admin().await.map_err(super::error::respond)?;
+    let state = AppState::from_context();
+    invitations::invite(&state, &admin, &emails, pre_approved, Utc::now())
+        .await
+        .map_err(map_error)
+}
+
+/// One page of invitations, filtered by part of the email and by status, newest first unless
+/// sorted otherwise.
+#[server(endpoint = "list_invitations")]
+pub async fn list_invitations(
+    search: Option<String>,
+    status: Option<String>,
+    page: Option<u64>,
+    page_size: Option<u64>,
+    sort: Option<String>,
+    descending: Option<bool>,
+) -> Result<InvitationPage, ApiError> {
+    use crate::ssr::{auth::require_admin, services::invitations, AppState};
+    require_admin().await.map_err(super::error::respond)?;
+    let query = invitations::ListQuery::parse(search, status, page, page_size, sort, descending)
+        .map_err(map_error)?;
+    let state = AppState::from_context();
+    invitations::list(&state.db, &query, Utc::now())
+        .await
+        .map_err(map_error)
+}
+
+/// Replaces an invitation with a new one (new link, new validity window) and emails it.
+#[server(endpoint = "resend_invitation")]
+pub async fn resend_invitation(id: i32) -> Result<InvitationRow, ApiError> {
+    use crate::ssr::{auth::require_admin, services::invitations, AppState};
+    let admin = require_admin().await.map_err(super::error::respond)?;
+    let state = AppState::from_context();
+    invitations::resend(&state, &admin, id, Utc::now())
+        .await
+        .map_err(map_error)
+}
+
+/// Deletes a Pending or Expired invitation; its link stops working.
+#[server(endpoint = "delete_invitation")]
+pub async fn delete_invitation(id: i32) -> Result<(), ApiError> {
+    use crate::ssr::{auth::require_admin, services::invitations, AppState};
+    require_admin().await.map_err(super::error::respond)?;
+    let state = AppState::from_context();
+    invitations::delete(&state.db, id, Utc::now())
+        .await
+        .map_err(map_error)
+}
+
+/// Accepts or denies a Waiting registration.
+#[server(endpoint = "review_invitation")]
+pub async fn review_invitation(
+    id: i32,
+    decision: ReviewDecision,
+) -> Result<InvitationRow, ApiError> {
+    use crate::ssr::{auth::require_admin, services::invitations, AppState};
+    let admin = require_admin().await.map_err(super::error::respond)?;
+    let state = AppState::from_context();
+    invitations::review(&state.db, &admin, id, decision, Utc::now())
+        .await
+        .map_err(map_error)
+}
+
+/// What state an invitation link is in. Reading it never uses the link up.
+#[server(endpoint = "invitation_by_token")]
+pub async fn invitation_by_token(token: String) -> Result<InvitationLanding, ApiError> {
+    use crate::ssr::{services::invitations, AppState};
+    let state = AppState::from_context();
+    invitations::landing(&state.db, &token, Utc::now())
+        .await
+        .map_err(map_error)
+}
+
+/// Creates the developer's account from an invitation link (single use). Pre-approved: the
+/// developer is signed in; otherwise the registration waits for an administrator.
+#[server(endpoint = "complete_registration")]
+pub async fn complete_registration(
+    token: String,
+    full_name: String,
+    password: String,
+    confirmation: String,
+) -> Result<CompletionOutcome, ApiError> {
+    use crate::ssr::{auth::session, services::invitations, AppState};
+    let state = AppState::from_context();
+    let completed = invitations::complete(
+        &state.db,
+        &token,
+        &full_name,
+        &password,
+        &confirmation,
+        Utc::now(),
+    )
+    .await
+    .map_err(map_error)?;
+    if completed.outcome == CompletionOutcome::Approved {
+        let token = session::create(&state.db, &state.settings, completed.account_id, Utc::now())
+            .await
+            .map_err(|e| super::error::respond(super::error::internal("starting a session", e)))?;
+        session::attach_to_response(&state.settings, &token);
+    }
+    Ok(completed.outcome)
+}

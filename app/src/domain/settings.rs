@@ -1,0 +1,164 @@
+//! The portal's settings (lifecycle.md, "Settings"), as both sides see them.
+
+use serde::{Deserialize, Serialize};
+
+use super::{color::HexColor, invitation::Validity};
+
+/// The longest portal home content accepted (Markdown source).
+pub const MAX_PORTAL_CONTENT_CHARS: usize = 100_000;
+
+/// Whether developers can create an account without an invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SelfRegistration {
+    Off,
+    WithApproval,
+    Automatic,
+}
+
+impl SelfRegistration {
+    pub const ALL: [SelfRegistration; 3] = [
+        SelfRegistration::Off,
+        SelfRegistration::WithApproval,
+        SelfRegistration::Automatic,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SelfRegistration::Off => "off",
+            SelfRegistration::WithApproval => "with_approval",
+            SelfRegistration::Automatic => "automatic",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|mode| mode.as_str() == value)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SelfRegistration::Off => "Off: accounts only by invitation",
+            SelfRegistration::WithApproval => "On, with approval by an administrator",
+            SelfRegistration::Automatic => "On, approved automatically",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalSettings {
+    /// New invitations are pre-approved (the developer's account is active on completion).
+    pub auto_approve: bool,
+    pub validity: Validity,
+    pub self_registration: SelfRegistration,
+    /// The portal body / login screen background.
+    pub login_background: HexColor,
+    /// The portal home page, in Markdown.
+    pub portal_content: String,
+}
+
+impl Default for PortalSettings {
+    fn default() -> Self {
+        Self {
+            auto_approve: true,
+            validity: Validity::DEFAULT,
+            self_registration: SelfRegistration::Off,
+            login_background: HexColor::default_login_background(),
+            portal_content:
+                "# Welcome\n\nYour account is active. The API documentation lives here.".into(),
+        }
+    }
+}
+
+/// The settings form as submitted: text fields, parsed into [`PortalSettings`] with one message
+/// per invalid field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SettingsForm {
+    pub auto_approve: bool,
+    pub validity_hours: String,
+    pub self_registration: String,
+    pub login_background: String,
+    pub portal_content: String,
+}
+
+impl SettingsForm {
+    pub fn parse(&self) -> Result<PortalSettings, Vec<String>> {
+        let mut problems = Vec::new();
+        let validity = Validity::parse(&self.validity_hours)
+            .map_err(|e| problems.push(format!("Invitation validity: {e}")))
+            .ok();
+        let self_registration = SelfRegistration::parse(&self.self_registration).or_else(|| {
+            problems.push("Self-registration: choose off, with approval, or automatic".into());
+            None
+        });
+        let login_background = HexColor::parse(&self.login_background)
+            .map_err(|e| problems.push(format!("Background color: {e}")))
+            .ok();
+        if self.portal_content.chars().count() > MAX_PORTAL_CONTENT_CHARS {
+            problems.push(format!(
+                "Portal content: at most {MAX_PORTAL_CONTENT_CHARS} characters"
+            ));
+        }
+        match (validity, self_registration, login_background) {
+            (Some(validity), Some(self_registration), Some(login_background))
+                if problems.is_empty() =>
+            {
+                Ok(PortalSettings {
+                    auto_approve: self.auto_approve,
+                    validity,
+                    self_registration,
+                    login_background,
+                    portal_content: self.portal_content.clone(),
+                })
+            }
+            _ => Err(problems),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> SettingsForm {
+        SettingsForm {
+            auto_approve: false,
+            validity_hours: "48".into(),
+            self_registration: "with_approval".into(),
+            login_background: "#112233".into(),
+            portal_content: "# Hi".into(),
+        }
+    }
+
+    #[test]
+    fn a_valid_form_becomes_settings() {
+        let settings = form().parse().unwrap();
+        assert_eq!(settings.validity.hours(), 48);
+        assert_eq!(settings.self_registration, SelfRegistration::WithApproval);
+        assert_eq!(settings.login_background.as_str(), "#112233");
+        assert!(!settings.auto_approve);
+    }
+
+    #[test]
+    fn every_invalid_field_is_reported() {
+        let bad = SettingsForm {
+            validity_hours: "0".into(),
+            self_registration: "sometimes".into(),
+            login_background: "red".into(),
+            portal_content: "x".repeat(MAX_PORTAL_CONTENT_CHARS + 1),
+            ..form()
+        };
+        let problems = bad.parse().unwrap_err();
+        assert_eq!(problems.len(), 4, "{problems:?}");
+        assert!(problems[0].starts_with("Invitation validity"));
+        assert!(problems[1].starts_with("Self-registration"));
+        assert!(problems[2].starts_with("Background color"));
+        assert!(problems[3].starts_with("Portal content"));
+    }
+
+    #[test]
+    fn modes_round_trip() {
+        for mode in SelfRegistration::ALL {
+            assert_eq!(SelfRegistration::parse(mode.as_str()), Some(mode));
+        }
+    }
+}

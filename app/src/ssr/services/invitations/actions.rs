@@ -1,0 +1,190 @@
+//! The admin's actions on one invitation: resend, delete, review (accept / deny).
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    prelude::Expr, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+};
+
+use super::{
+    account_names, condition_filter, effective, insert_pending, to_row, InvitationError,
+    NewInvitation,
+};
+use crate::{
+    api::{
+        auth::SessionUser,
+        invitations::{InvitationRow, Origin, ReviewDecision},
+    },
+    domain::{
+        decide,
+        invitation::{stored_condition_for_action, RowChange},
+        InvitationAction, StoredStatus,
+    },
+    ssr::{
+        auth::session,
+        db::{begin_write, is_unique_violation},
+        entities::{account, invitation},
+        services::{outbox, settings},
+        AppState,
+    },
+};
+
+/// Reads the invitation and asks the domain whether `action` is allowed from its status now.
+async fn load_for(
+    txn: &impl ConnectionTrait,
+    id: i32,
+    action: InvitationAction,
+    now: DateTime<Utc>,
+) -> Result<(invitation::Model, RowChange), InvitationError> {
+    let model = invitation::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or(InvitationError::NotFound)?;
+    let transition = decide(effective(&model, now)?, action, model.pre_approved)
+        .map_err(InvitationError::Refused)?;
+    Ok((model, transition.row))
+}
+
+/// The row's stored status becomes `to`, only if it is still in a status `action` starts
+/// from; otherwise someone else changed it first.
+async fn change_status(
+    txn: &impl ConnectionTrait,
+    id: i32,
+    action: InvitationAction,
+    to: StoredStatus,
+    keep_live: Option<String>,
+    decided_by: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<(), InvitationError> {
+    let mut update = invitation::Entity::update_many()
+        .col_expr(invitation::Column::Status, Expr::value(to.as_str()))
+        .col_expr(invitation::Column::LiveEmail, Expr::value(keep_live));
+    if let Some(admin) = decided_by {
+        update = update
+            .col_expr(invitation::Column::DecidedBy, Expr::value(admin))
+            .col_expr(invitation::Column::DecidedAt, Expr::value(now));
+    }
+    let result = update
+        .filter(invitation::Column::Id.eq(id))
+        .filter(condition_filter(stored_condition_for_action(action), now))
+        .exec(txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(InvitationError::ChangedMeanwhile);
+    }
+    Ok(())
+}
+
+/// Inactivates the invitation and sends a new one (new token, new validity window) to the
+/// same address, keeping its pre-approval.
+pub async fn resend(
+    state: &AppState,
+    admin: &SessionUser,
+    id: i32,
+    now: DateTime<Utc>,
+) -> Result<InvitationRow, InvitationError> {
+    let txn = begin_write(&state.db).await?;
+    let (old, _) = load_for(&txn, id, InvitationAction::Resend, now).await?;
+    change_status(
+        &txn,
+        id,
+        InvitationAction::Resend,
+        StoredStatus::Inactivated,
+        None,
+        None,
+        now,
+    )
+    .await?;
+    outbox::drop_queued_for_invitation(&txn, id).await?;
+    let validity = settings::load(&txn).await?.validity;
+    let created = insert_pending(
+        &txn,
+        NewInvitation {
+            email: &old.email,
+            email_normalized: &old.email_normalized,
+            origin: Origin::parse(&old.origin).unwrap_or(Origin::Invited),
+            invited_by: Some((admin.id, &admin.full_name)),
+            pre_approved: old.pre_approved,
+            validity,
+            supersedes: Some(old.id),
+            public_url: &state.settings.public_url,
+        },
+        now,
+    )
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            // Another live invitation to this address appeared meanwhile.
+            InvitationError::ChangedMeanwhile
+        } else {
+            e.into()
+        }
+    })?;
+    txn.commit().await?;
+    to_row(&created, None, now)
+}
+
+/// Deletes a Pending or Expired invitation; its queued email is dropped and its link dies.
+pub async fn delete(
+    db: &DatabaseConnection,
+    id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), InvitationError> {
+    let txn = begin_write(db).await?;
+    load_for(&txn, id, InvitationAction::Delete, now).await?;
+    let result = invitation::Entity::delete_many()
+        .filter(invitation::Column::Id.eq(id))
+        .filter(condition_filter(
+            stored_condition_for_action(InvitationAction::Delete),
+            now,
+        ))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(InvitationError::ChangedMeanwhile);
+    }
+    outbox::drop_queued_for_invitation(&txn, id).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Accepts (the account becomes active) or denies (it stays inactive) a Waiting registration.
+pub async fn review(
+    db: &DatabaseConnection,
+    admin: &SessionUser,
+    id: i32,
+    decision: ReviewDecision,
+    now: DateTime<Utc>,
+) -> Result<InvitationRow, InvitationError> {
+    let action = match decision {
+        ReviewDecision::Accept => InvitationAction::Accept,
+        ReviewDecision::Deny => InvitationAction::Deny,
+    };
+    let txn = begin_write(db).await?;
+    let (model, row_change) = load_for(&txn, id, action, now).await?;
+    let RowChange::Becomes(to) = row_change else {
+        return Err(InvitationError::Internal("a review keeps the row".into()));
+    };
+    change_status(&txn, id, action, to, None, Some(admin.id), now).await?;
+    if let Some(account_id) = model.account_id {
+        let active = decision == ReviewDecision::Accept;
+        account::Entity::update_many()
+            .col_expr(account::Column::Active, Expr::value(active))
+            .filter(account::Column::Id.eq(account_id))
+            .exec(&txn)
+            .await?;
+        if !active {
+            session::end_all_for_account_in(&txn, account_id).await?;
+        }
+    }
+    let updated = invitation::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(InvitationError::NotFound)?;
+    let names = account_names(&txn, updated.account_id.into_iter()).await?;
+    txn.commit().await?;
+    to_row(
+        &updated,
+        updated.account_id.and_then(|a| names.get(&a).cloned()),
+        now,
+    )
+}

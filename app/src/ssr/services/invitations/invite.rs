@@ -1,0 +1,228 @@
+//! Inviting one or many addresses in one transaction.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{prelude::Expr, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use std::collections::{HashMap, HashSet};
+
+use super::{effective, insert_pending, InvitationError, NewInvitation};
+use crate::{
+    api::{
+        auth::SessionUser,
+        invitations::{InviteEntry, InviteOutcome, InviteReport, Origin},
+    },
+    domain::{EmailList, EntryProblemReason, InvitationStatus, ParsedEmailList, StoredStatus},
+    ssr::{
+        db::{begin_write, is_unique_violation},
+        entities::{account, invitation},
+        services::{outbox, settings},
+        AppState,
+    },
+};
+
+/// Placeholders per `IN (...)` look-up: under every backend's parameter limit.
+const LOOKUP_CHUNK: usize = 500;
+
+pub async fn invite(
+    state: &AppState,
+    admin: &SessionUser,
+    input: &str,
+    pre_approved: Option<bool>,
+    now: DateTime<Utc>,
+) -> Result<InviteReport, InvitationError> {
+    let parsed = EmailList::parse(input)
+        .map_err(|e| InvitationError::InvalidInput(sentence(&e.to_string())))?;
+    // A concurrent invite of the same address makes the unique live-email index refuse one
+    // insert (and, on PostgreSQL, the whole transaction): run it again, and the second run
+    // sees the invitation the first one committed.
+    let mut attempts = 0;
+    loop {
+        match try_invite(state, admin, &parsed, pre_approved, now).await {
+            Err(InvitationError::Database(e)) if is_unique_violation(&e) && attempts < 3 => {
+                attempts += 1
+            }
+            other => return other,
+        }
+    }
+}
+
+async fn try_invite(
+    state: &AppState,
+    admin: &SessionUser,
+    parsed: &ParsedEmailList,
+    pre_approved: Option<bool>,
+    now: DateTime<Utc>,
+) -> Result<InviteReport, InvitationError> {
+    let txn = begin_write(&state.db).await?;
+    let settings = settings::load(&txn).await?;
+    let pre_approved = pre_approved.unwrap_or(settings.auto_approve);
+    let normalized: Vec<String> = parsed.emails.iter().map(|e| e.normalized()).collect();
+    let accounts = accounts_by_email(&txn, &normalized).await?;
+    let live = live_invitations_by_email(&txn, &normalized).await?;
+    let rejected =
+        rejected_accounts(&txn, accounts.values().filter(|a| !a.active).map(|a| a.id)).await?;
+
+    let mut outcomes = Vec::with_capacity(parsed.emails.len());
+    for (email, key) in parsed.emails.iter().zip(&normalized) {
+        let mut supersedes = None;
+        if let Some(existing) = live.get(key) {
+            let status = effective(existing, now)?;
+            if status != InvitationStatus::Expired {
+                outcomes.push(InviteOutcome::AlreadyInvited {
+                    invitation_id: existing.id,
+                    status,
+                });
+                continue;
+            }
+            // An expired invitation is replaced by the new one, as a resend would.
+            supersede_expired(&txn, existing.id).await?;
+            supersedes = Some(existing.id);
+        }
+        if let Some(account) = accounts.get(key) {
+            // Only a developer whose registration was denied may be invited again.
+            if account.active || !rejected.contains(&account.id) {
+                outcomes.push(InviteOutcome::AlreadyDeveloper);
+                continue;
+            }
+        }
+        let created = insert_pending(
+            &txn,
+            NewInvitation {
+                email: email.as_str(),
+                email_normalized: key,
+                origin: Origin::Invited,
+                invited_by: Some((admin.id, &admin.full_name)),
+                pre_approved,
+                validity: settings.validity,
+                supersedes,
+                public_url: &state.settings.public_url,
+            },
+            now,
+        )
+        .await?;
+        outcomes.push(InviteOutcome::Invited {
+            invitation_id: created.id,
+        });
+    }
+    txn.commit().await?;
+    Ok(InviteReport {
+        entries: merge_in_input_order(parsed, outcomes),
+    })
+}
+
+async fn supersede_expired(txn: &impl ConnectionTrait, id: i32) -> Result<(), InvitationError> {
+    let result = invitation::Entity::update_many()
+        .col_expr(
+            invitation::Column::Status,
+            Expr::value(StoredStatus::Inactivated.as_str()),
+        )
+        .col_expr(
+            invitation::Column::LiveEmail,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(invitation::Column::Id.eq(id))
+        .filter(invitation::Column::Status.eq(StoredStatus::Pending.as_str()))
+        .exec(txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(InvitationError::ChangedMeanwhile);
+    }
+    outbox::drop_queued_for_invitation(txn, id).await?;
+    Ok(())
+}
+
+/// Puts the outcomes of the valid addresses and the problems of the others back in the order
+/// the admin typed them.
+fn merge_in_input_order(
+    parsed: &ParsedEmailList,
+    outcomes: Vec<InviteOutcome>,
+) -> Vec<InviteEntry> {
+    let total = parsed.emails.len() + parsed.problems.len();
+    let problems: HashMap<usize, _> = parsed.problems.iter().map(|p| (p.position, p)).collect();
+    let mut valid = parsed.emails.iter().zip(outcomes);
+    (1..=total)
+        .filter_map(|position| match problems.get(&position) {
+            Some(problem) => Some(InviteEntry {
+                position,
+                email: problem.entry.clone(),
+                outcome: match &problem.reason {
+                    EntryProblemReason::Invalid(reason) => InviteOutcome::Invalid {
+                        reason: reason.clone(),
+                    },
+                    EntryProblemReason::Repeated { first_position } => InviteOutcome::Repeated {
+                        first_position: *first_position,
+                    },
+                },
+            }),
+            None => valid.next().map(|(email, outcome)| InviteEntry {
+                position,
+                email: email.as_str().to_owned(),
+                outcome,
+            }),
+        })
+        .collect()
+}
+
+async fn accounts_by_email(
+    txn: &impl ConnectionTrait,
+    emails: &[String],
+) -> Result<HashMap<String, account::Model>, DbErr> {
+    let mut found = HashMap::new();
+    for chunk in emails.chunks(LOOKUP_CHUNK) {
+        for model in account::Entity::find()
+            .filter(account::Column::EmailNormalized.is_in(chunk.iter().cloned()))
+            .all(txn)
+            .await?
+        {
+            found.insert(model.email_normalized.clone(), model);
+        }
+    }
+    Ok(found)
+}
+
+async fn live_invitations_by_email(
+    txn: &impl ConnectionTrait,
+    emails: &[String],
+) -> Result<HashMap<String, invitation::Model>, DbErr> {
+    let mut found = HashMap::new();
+    for chunk in emails.chunks(LOOKUP_CHUNK) {
+        for model in invitation::Entity::find()
+            .filter(invitation::Column::LiveEmail.is_in(chunk.iter().cloned()))
+            .all(txn)
+            .await?
+        {
+            found.insert(model.email_normalized.clone(), model);
+        }
+    }
+    Ok(found)
+}
+
+/// Of the given inactive accounts, those whose registration an admin denied.
+async fn rejected_accounts(
+    txn: &impl ConnectionTrait,
+    account_ids: impl Iterator<Item = i32>,
+) -> Result<HashSet<i32>, DbErr> {
+    let ids: Vec<i32> = account_ids.collect();
+    let mut rejected = HashSet::new();
+    for chunk in ids.chunks(LOOKUP_CHUNK) {
+        for model in invitation::Entity::find()
+            .filter(invitation::Column::AccountId.is_in(chunk.iter().copied()))
+            .filter(invitation::Column::Status.eq(StoredStatus::Rejected.as_str()))
+            .all(txn)
+            .await?
+        {
+            if let Some(id) = model.account_id {
+                rejected.insert(id);
+            }
+        }
+    }
+    Ok(rejected)
+}
+
+/// "enter at least one ..." -> "Enter at least one ...".
+pub(crate) fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect::<String>() + ".",
+        None => String::new(),
+    }
+}

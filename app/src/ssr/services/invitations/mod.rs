@@ -1,0 +1,173 @@
+//! The invitation lifecycle on the database. The rules come from `domain::invitation`; every
+//! change here is one transaction, and every status change is conditional on the status it
+//! starts from (`UPDATE ... WHERE status IN (...)`), so a lost race changes nothing and is
+//! reported as "changed meanwhile".
+
+mod actions;
+mod invite;
+mod list;
+mod registration;
+
+pub use actions::{delete, resend, review};
+pub use invite::invite;
+pub use list::{list, ListQuery};
+pub use registration::{complete, landing, Completed};
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+
+use crate::{
+    api::invitations::{InvitationRow, Origin},
+    domain::{effective_status, InvitationStatus, LinkState, Refusal, StoredStatus, Validity},
+    ssr::{
+        entities::invitation,
+        random::{secret_token, token_hash},
+        services::outbox,
+    },
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum InvitationError {
+    #[error("invitation not found")]
+    NotFound,
+    #[error("{0}")]
+    Refused(Refusal),
+    #[error("the invitation changed meanwhile")]
+    ChangedMeanwhile,
+    #[error("{0}")]
+    InvalidInput(String),
+    /// The invitation link cannot be used; the state says why (for the developer).
+    #[error("{}", .0.title())]
+    Link(LinkState),
+    #[error(transparent)]
+    Database(#[from] DbErr),
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// The stored status of a row (rows are only written by this module, so an unknown value is a
+/// corrupted row).
+fn stored_status(model: &invitation::Model) -> Result<StoredStatus, InvitationError> {
+    StoredStatus::parse(&model.status).ok_or_else(|| {
+        InvitationError::Internal(format!(
+            "invitation {} has unknown status {:?}",
+            model.id, model.status
+        ))
+    })
+}
+
+pub(crate) fn effective(
+    model: &invitation::Model,
+    now: DateTime<Utc>,
+) -> Result<InvitationStatus, InvitationError> {
+    Ok(effective_status(
+        stored_status(model)?,
+        model.valid_until,
+        now,
+    ))
+}
+
+pub(crate) fn to_row(
+    model: &invitation::Model,
+    full_name: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<InvitationRow, InvitationError> {
+    Ok(InvitationRow {
+        id: model.id,
+        email: model.email.clone(),
+        invited_at: model.invited_at,
+        valid_until: model.valid_until,
+        status: effective(model, now)?,
+        origin: Origin::parse(&model.origin).unwrap_or(Origin::Invited),
+        pre_approved: model.pre_approved,
+        full_name,
+        completed_at: model.completed_at,
+    })
+}
+
+/// What a new Pending invitation needs besides its address.
+pub(crate) struct NewInvitation<'a> {
+    pub email: &'a str,
+    pub email_normalized: &'a str,
+    pub origin: Origin,
+    pub invited_by: Option<(i32, &'a str)>,
+    pub pre_approved: bool,
+    pub validity: Validity,
+    pub supersedes: Option<i32>,
+    pub public_url: &'a str,
+}
+
+/// Inserts a Pending invitation with a fresh token and queues its email, in the caller's
+/// transaction. The token leaves the server only inside the email's link.
+pub(crate) async fn insert_pending(
+    txn: &impl ConnectionTrait,
+    new: NewInvitation<'_>,
+    now: DateTime<Utc>,
+) -> Result<invitation::Model, DbErr> {
+    let token = secret_token();
+    let valid_until = crate::domain::valid_until(now, new.validity);
+    let model = invitation::ActiveModel {
+        email: Set(new.email.to_owned()),
+        email_normalized: Set(new.email_normalized.to_owned()),
+        live_email: Set(Some(new.email_normalized.to_owned())),
+        status: Set(StoredStatus::Pending.as_str().to_owned()),
+        origin: Set(new.origin.as_str().to_owned()),
+        invited_by: Set(new.invited_by.map(|(id, _)| id)),
+        pre_approved: Set(new.pre_approved),
+        token_hash: Set(token_hash(&token)),
+        invited_at: Set(now),
+        valid_until: Set(valid_until),
+        supersedes_id: Set(new.supersedes),
+        account_id: Set(None),
+        completed_at: Set(None),
+        decided_at: Set(None),
+        decided_by: Set(None),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    let message = outbox::Message::Invitation {
+        link: format!("{}/invitation/{token}", new.public_url),
+        valid_until,
+        invited_by: new.invited_by.map(|(_, name)| name.to_owned()),
+    };
+    outbox::enqueue(txn, new.email, Some(model.id), &message, now).await?;
+    Ok(model)
+}
+
+/// The SQL form of a domain condition on stored status and expiry, applied to a query or a
+/// conditional update.
+pub(crate) fn condition_filter(
+    condition: crate::domain::invitation::StoredCondition,
+    now: DateTime<Utc>,
+) -> sea_orm::Condition {
+    use crate::domain::invitation::ExpiryCondition;
+    use sea_orm::ColumnTrait;
+    let statuses = condition.statuses.iter().map(|s| s.as_str());
+    let mut filter = sea_orm::Condition::all().add(invitation::Column::Status.is_in(statuses));
+    match condition.expiry {
+        ExpiryCondition::Unexpired => filter = filter.add(invitation::Column::ValidUntil.gt(now)),
+        ExpiryCondition::Expired => filter = filter.add(invitation::Column::ValidUntil.lte(now)),
+        ExpiryCondition::Either => {}
+    }
+    filter
+}
+
+/// Full names of the accounts behind some invitations, by account id.
+pub(crate) async fn account_names(
+    db: &impl ConnectionTrait,
+    ids: impl Iterator<Item = i32>,
+) -> Result<std::collections::HashMap<i32, String>, DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let ids: Vec<i32> = ids.collect();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(crate::ssr::entities::account::Entity::find()
+        .filter(crate::ssr::entities::account::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.full_name))
+        .collect())
+}

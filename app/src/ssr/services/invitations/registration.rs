@@ -1,0 +1,225 @@
+//! The developer's side of an invitation: what its link says, and completing the registration.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    prelude::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, Set,
+};
+
+use super::{condition_filter, effective, InvitationError};
+use crate::{
+    api::invitations::{CompletionOutcome, InvitationLanding},
+    domain::{
+        decide,
+        invitation::{stored_condition_for_action, AccountChange},
+        FullName, InvitationAction, InvitationStatus, LinkState, Password, PasswordRule, Role,
+        StoredStatus,
+    },
+    ssr::{
+        auth::password,
+        db::begin_write,
+        entities::{account, invitation},
+        random::token_hash,
+        services::outbox,
+    },
+};
+
+/// A token as links carry it: 64 hex characters. Anything else is not looked up.
+fn well_formed(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+async fn find_by_token(
+    db: &impl ConnectionTrait,
+    token: &str,
+) -> Result<Option<invitation::Model>, InvitationError> {
+    if !well_formed(token) {
+        return Ok(None);
+    }
+    Ok(invitation::Entity::find()
+        .filter(invitation::Column::TokenHash.eq(token_hash(&token.to_ascii_lowercase())))
+        .one(db)
+        .await?)
+}
+
+/// What the link's page should say. Reading never changes anything.
+pub async fn landing(
+    db: &DatabaseConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<InvitationLanding, InvitationError> {
+    let Some(model) = find_by_token(db, token).await? else {
+        return Ok(InvitationLanding {
+            state: LinkState::Unknown,
+            email: None,
+        });
+    };
+    let state = LinkState::from_status(effective(&model, now)?);
+    let email = state.is_usable().then(|| model.email.clone());
+    Ok(InvitationLanding { state, email })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Completed {
+    pub outcome: CompletionOutcome,
+    pub account_id: i32,
+}
+
+/// Checks the form: every problem is reported, not only the first.
+fn check_form(
+    full_name: &str,
+    candidate: &str,
+    confirmation: &str,
+) -> Result<(FullName, Password), InvitationError> {
+    let mut problems = Vec::new();
+    let name = FullName::parse(full_name)
+        .map_err(|e| problems.push(super::invite::sentence(&e.to_string())))
+        .ok();
+    let password = Password::parse(candidate)
+        .map_err(|_| {
+            let rules: Vec<String> = PasswordRule::unmet(candidate)
+                .iter()
+                .map(|r| r.description())
+                .collect();
+            problems.push(format!("The password needs {}.", rules.join(", ")));
+        })
+        .ok();
+    if candidate != confirmation {
+        problems.push("The password and its confirmation are different.".into());
+    }
+    match (name, password) {
+        (Some(name), Some(password)) if problems.is_empty() => Ok((name, password)),
+        _ => Err(InvitationError::InvalidInput(problems.join(" "))),
+    }
+}
+
+/// Creates (or, for a developer invited again after a denial, updates) the account and uses
+/// the invitation up. Exactly one of any number of concurrent calls with one token succeeds.
+pub async fn complete(
+    db: &DatabaseConnection,
+    token: &str,
+    full_name: &str,
+    candidate: &str,
+    confirmation: &str,
+    now: DateTime<Utc>,
+) -> Result<Completed, InvitationError> {
+    let (name, password) = check_form(full_name, candidate, confirmation)?;
+    let link_refused = |state: LinkState| InvitationError::Link(state);
+    // Check the link before the (slow) hashing, and hash outside the write transaction.
+    let Some(model) = find_by_token(db, token).await? else {
+        return Err(link_refused(LinkState::Unknown));
+    };
+    let status = effective(&model, now)?;
+    decide(status, InvitationAction::Complete, model.pre_approved)
+        .map_err(|_| link_refused(LinkState::from_status(status)))?;
+    let password_hash = password::hash(password.expose().to_owned())
+        .await
+        .map_err(InvitationError::Internal)?;
+
+    let txn = begin_write(db).await?;
+    let transition = decide(
+        InvitationStatus::Pending,
+        InvitationAction::Complete,
+        model.pre_approved,
+    )
+    .map_err(InvitationError::Refused)?;
+    let active = matches!(transition.account, AccountChange::Register { active: true });
+    let to = if active {
+        StoredStatus::Approved
+    } else {
+        StoredStatus::Waiting
+    };
+    // Waiting stays "live": no second invitation to this address while it awaits review.
+    let live = (!active).then(|| model.email_normalized.clone());
+    let claimed = invitation::Entity::update_many()
+        .col_expr(invitation::Column::Status, Expr::value(to.as_str()))
+        .col_expr(invitation::Column::LiveEmail, Expr::value(live))
+        .col_expr(invitation::Column::CompletedAt, Expr::value(now))
+        .filter(invitation::Column::Id.eq(model.id))
+        .filter(condition_filter(
+            stored_condition_for_action(InvitationAction::Complete),
+            now,
+        ))
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected == 0 {
+        // Someone used, replaced or deleted the link a moment ago: say what it is now.
+        drop(txn);
+        let current = invitation::Entity::find_by_id(model.id).one(db).await?;
+        let state = match current {
+            Some(current) => LinkState::from_status(effective(&current, now)?),
+            None => LinkState::Unknown,
+        };
+        return Err(link_refused(state));
+    }
+
+    let existing = account::Entity::find()
+        .filter(account::Column::EmailNormalized.eq(model.email_normalized.clone()))
+        .one(&txn)
+        .await?;
+    let account_id = match existing {
+        Some(existing) if existing.active => return Err(link_refused(LinkState::AlreadyUsed)),
+        Some(existing) => {
+            let mut update: account::ActiveModel = existing.into();
+            update.full_name = Set(name.as_str().to_owned());
+            update.password_hash = Set(password_hash);
+            update.active = Set(active);
+            update.update(&txn).await?.id
+        }
+        None => {
+            account::ActiveModel {
+                email: Set(model.email.clone()),
+                email_normalized: Set(model.email_normalized.clone()),
+                full_name: Set(name.as_str().to_owned()),
+                password_hash: Set(password_hash),
+                role: Set(Role::Developer.as_str().to_owned()),
+                active: Set(active),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?
+            .id
+        }
+    };
+    invitation::Entity::update_many()
+        .col_expr(invitation::Column::AccountId, Expr::value(account_id))
+        .filter(invitation::Column::Id.eq(model.id))
+        .exec(&txn)
+        .await?;
+    if !active {
+        notify_admins(&txn, &model.email, name.as_str(), now).await?;
+    }
+    txn.commit().await?;
+    let outcome = if active {
+        CompletionOutcome::Approved
+    } else {
+        CompletionOutcome::Waiting
+    };
+    Ok(Completed {
+        outcome,
+        account_id,
+    })
+}
+
+/// Queues a "registration waiting for review" email to every active admin.
+async fn notify_admins(
+    txn: &impl ConnectionTrait,
+    developer_email: &str,
+    developer_name: &str,
+    now: DateTime<Utc>,
+) -> Result<(), InvitationError> {
+    let admins = account::Entity::find()
+        .filter(account::Column::Role.eq(Role::Admin.as_str()))
+        .filter(account::Column::Active.eq(true))
+        .all(txn)
+        .await?;
+    let message = outbox::Message::AdminReviewNeeded {
+        developer_email: developer_email.to_owned(),
+        developer_name: developer_name.to_owned(),
+    };
+    for admin in admins {
+        outbox::enqueue(txn, &admin.email, None, &message, now).await?;
+    }
+    Ok(())
+}

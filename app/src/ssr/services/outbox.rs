@@ -1,0 +1,85 @@
+//! The transactional outbox: an email is a row written in the same transaction as the change
+//! that causes it, so a crash between commit and send loses nothing. The mail worker sends the
+//! rows and records each one's delivery.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::ssr::entities::outbox;
+
+pub const QUEUED: &str = "queued";
+pub const SENT: &str = "sent";
+pub const FAILED: &str = "failed";
+/// The email became pointless before it was sent (its invitation was deleted or replaced).
+pub const DROPPED: &str = "dropped";
+
+/// The typed data of each kind of email; the templates render it when the email is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Message {
+    Invitation {
+        link: String,
+        valid_until: DateTime<Utc>,
+        invited_by: Option<String>,
+    },
+    AdminReviewNeeded {
+        developer_email: String,
+        developer_name: String,
+    },
+}
+
+impl Message {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Message::Invitation { .. } => "invitation",
+            Message::AdminReviewNeeded { .. } => "admin_review_needed",
+        }
+    }
+}
+
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    recipient: &str,
+    invitation_id: Option<i32>,
+    message: &Message,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let payload = serde_json::to_string(message).map_err(|e| DbErr::Custom(e.to_string()))?;
+    outbox::ActiveModel {
+        kind: Set(message.kind().to_owned()),
+        recipient: Set(recipient.to_owned()),
+        invitation_id: Set(invitation_id),
+        payload: Set(payload),
+        status: Set(QUEUED.to_owned()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        locked_until: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Marks the still-queued emails of an invitation as dropped (it was deleted or replaced).
+pub async fn drop_queued_for_invitation(
+    db: &impl ConnectionTrait,
+    invitation_id: i32,
+) -> Result<(), DbErr> {
+    outbox::Entity::update_many()
+        .col_expr(
+            outbox::Column::Status,
+            sea_orm::sea_query::Expr::value(DROPPED),
+        )
+        .filter(outbox::Column::InvitationId.eq(invitation_id))
+        .filter(outbox::Column::Status.eq(QUEUED))
+        .exec(db)
+        .await?;
+    Ok(())
+}

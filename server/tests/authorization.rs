@@ -1,0 +1,81 @@
+//! Every admin server function refuses anonymous callers (401) and developers (403). The list
+//! is read from the server's own registry of server functions, so a new one cannot be missed.
+mod common;
+
+use common::{call_with, TestApp};
+
+/// Server functions anyone may call: signing in and out, the session's own identity, the
+/// invitation link's page and the login screen's color.
+const PUBLIC: &[&str] = &[
+    "/api/login",
+    "/api/logout",
+    "/api/current_user",
+    "/api/invitation_by_token",
+    "/api/complete_registration",
+    "/api/login_appearance",
+];
+
+fn admin_endpoints() -> Vec<String> {
+    let mut paths: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .filter(|path| !PUBLIC.contains(&path.as_str()))
+        .collect();
+    paths.sort();
+    paths
+}
+
+#[tokio::test]
+async fn every_admin_function_refuses_anonymous_callers_and_developers() {
+    let app = TestApp::spawn().await;
+    let endpoints = admin_endpoints();
+    assert!(
+        endpoints.len() >= 7,
+        "expected the admin functions, found {endpoints:?}"
+    );
+    let developer = app.developer("dev@x.io").await;
+    let anonymous = app.new_browser();
+    let mut checked = 0;
+    for path in &endpoints {
+        let name = path.trim_start_matches("/api/");
+        // Plausible arguments, so a refusal cannot be a decoding error.
+        let form = [("id", "1"), ("emails", "x@y.io"), ("decision", "accept")];
+        let as_anonymous = call_with(&anonymous, &app.address, name, &form)
+            .await
+            .status();
+        let as_developer = call_with(&developer, &app.address, name, &form)
+            .await
+            .status();
+        assert!(
+            as_anonymous == 401 || (as_anonymous == 422 && as_developer != 200),
+            "{path} answered {as_anonymous} to an anonymous caller"
+        );
+        assert!(
+            as_developer == 403 || as_developer == 422,
+            "{path} answered {as_developer} to a developer"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, endpoints.len());
+}
+
+#[tokio::test]
+async fn functions_that_need_no_arguments_refuse_with_exactly_401_and_403() {
+    let app = TestApp::spawn().await;
+    let developer = app.developer("dev@x.io").await;
+    for name in ["get_settings", "list_invitations"] {
+        assert_eq!(
+            call_with(&app.new_browser(), &app.address, name, &[])
+                .await
+                .status(),
+            401,
+            "{name}"
+        );
+        assert_eq!(
+            call_with(&developer, &app.address, name, &[])
+                .await
+                .status(),
+            403,
+            "{name}"
+        );
+    }
+}
