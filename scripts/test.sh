@@ -91,11 +91,14 @@ cargo clippy -p frontend --target wasm32-unknown-unknown --locked -- -D warnings
 
 run_cargo_tests "SQLite" sqlite -- test -p app -p server --locked
 
+# The database runs select the same packages as the SQLite run (so cargo reuses its build:
+# another selection unifies features differently and recompiles everything) and run only
+# the integration tests, which are the ones that touch a database.
 start_local_postgres
 if pg_reachable; then
   drop_test_databases postgres
   PORTICO_TEST_BACKEND=postgres PORTICO_TEST_POSTGRES_URL="$PG_URL" \
-    run_cargo_tests "PostgreSQL" postgres -- test -p server --tests --locked
+    run_cargo_tests "PostgreSQL" postgres -- test -p app -p server --test "*" --locked
   drop_test_databases postgres
 elif [ "${PORTICO_REQUIRE_POSTGRES:-0}" = 1 ]; then
   problem "PostgreSQL is required (PORTICO_REQUIRE_POSTGRES=1) but not reachable at $PG_URL and could not be started"
@@ -109,15 +112,17 @@ start_local_mariadb
 if mysql_reachable; then
   drop_test_databases mysql
   PORTICO_TEST_BACKEND=mysql PORTICO_TEST_MYSQL_URL="$MYSQL_URL" \
-    run_cargo_tests "MariaDB" mysql -- test -p server --tests --locked
+    run_cargo_tests "MariaDB" mysql -- test -p app -p server --test "*" --locked
   drop_test_databases mysql
 else
   echo "    MariaDB tests skipped: nothing answers at $MYSQL_URL (set PORTICO_TEST_MYSQL_URL)"
   BACKENDS+=("MariaDB: skipped (not reachable at $MYSQL_URL)")
 fi
 
-step "Building the app (cargo leptos build)"
-if cargo leptos build; then
+# The server binary was built by the Rust tests above; cargo-leptos adds the WASM bundle, CSS
+# and assets under target/site.
+step "Building the browser app (cargo leptos build --frontend-only)"
+if cargo leptos build --frontend-only && [ -x target/debug/server ]; then
   step "Browser tests (Playwright + Chromium + maildev)"
   (cd end2end && playwright test) 2>&1 | tee "$LOGS/e2e.log"
   status=${PIPESTATUS[0]}
@@ -128,7 +133,7 @@ if cargo leptos build; then
   echo "    Playwright: ${e2e_passed:-0} passed, ${e2e_failed:-0} failed"
   [ "$status" -eq 0 ] || problem "Playwright (server logs in end2end/.run/)"
 else
-  problem "cargo leptos build"
+  problem "cargo leptos build --frontend-only (or target/debug/server missing)"
 fi
 
 # ---------------------------------------------------------------------------------------------

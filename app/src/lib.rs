@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -56,8 +56,23 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=pages::not_found::NotFound>
                 <Route path=StaticSegment("") view=pages::home::HomeRedirect ssr=SsrMode::Async />
-                <Route path=StaticSegment("login") view=pages::login::LoginPage />
+                <Route path=StaticSegment("login") view=pages::login::LoginPage ssr=SsrMode::Async />
+                <Route
+                    path=(StaticSegment("invitation"), ParamSegment("token"))
+                    view=pages::invitation::InvitationPage
+                    ssr=SsrMode::Async
+                />
                 <Route path=StaticSegment("admin") view=pages::admin::AdminHome ssr=SsrMode::Async />
+                <Route
+                    path=(StaticSegment("admin"), StaticSegment("invitations"))
+                    view=pages::admin::invitations::InvitationsPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=(StaticSegment("admin"), StaticSegment("settings"))
+                    view=pages::admin::settings::SettingsPage
+                    ssr=SsrMode::Async
+                />
                 <Route path=StaticSegment("portal") view=pages::portal::PortalHome ssr=SsrMode::Async />
             </Routes>
         </Router>

@@ -3,21 +3,20 @@ import { ADMIN_EMAIL } from '../support/env';
 
 test('an anonymous visitor of the admin console is sent to the login page', async ({ page }) => {
   await page.goto('/admin');
-  await expect(page).toHaveURL(/\/login\?next=\/admin$/);
+  await expect(page).toHaveURL(/\/login\?next=\/admin\/invitations$/);
   await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible();
 });
 
 test('the admin logs in with the bootstrap credentials, sees the console and signs out', async ({ page }) => {
   await logInAsAdmin(page);
   await expect(page.getByTestId('account-name')).toHaveText('Administrator');
-  await expect(page.getByRole('heading', { name: 'Consumers' })).toBeVisible();
-  await expect(page.getByText(`Signed in as ${ADMIN_EMAIL}.`)).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Invitations' })).toBeVisible();
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/login$/);
   // The session is over: the console sends the visitor back to login.
   await page.goto('/admin');
-  await expect(page).toHaveURL(/\/login\?next=\/admin$/);
+  await expect(page).toHaveURL(/\/login\?next=\/admin\/invitations$/);
 });
 
 test('a wrong password shows a message and keeps the visitor on the login page', async ({ page }) => {

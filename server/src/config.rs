@@ -94,6 +94,86 @@ pub struct Config {
     /// Hours after login at which a session ends whatever its activity.
     #[arg(long, env = "PORTICO_SESSION_MAX_HOURS", default_value_t = 168)]
     pub session_max_hours: u64,
+
+    #[command(flatten)]
+    pub mail: MailConfig,
+}
+
+/// Outgoing email (see `app::ssr::mail`).
+#[derive(Debug, Clone, Args)]
+pub struct MailConfig {
+    /// SMTP server for outgoing email, e.g. smtp://user:password@smtp.example.com:587?tls=required
+    /// (STARTTLS), smtps://user:password@smtp.example.com:465 (TLS) or smtp://127.0.0.1:1025
+    /// (no TLS). When unset, emails are written as .eml files to the mail folder.
+    #[arg(long, env = "PORTICO_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// Where emails are written when no SMTP server is configured.
+    #[arg(long, env = "PORTICO_MAIL_DIR", default_value = "data/mail")]
+    pub mail_dir: PathBuf,
+
+    /// The sender of every email.
+    #[arg(
+        long,
+        env = "PORTICO_MAIL_FROM",
+        default_value = "Portico <no-reply@portico.localhost>"
+    )]
+    pub mail_from: String,
+
+    /// The portal's name, shown in emails.
+    #[arg(long, env = "PORTICO_PORTAL_NAME", default_value = "Portico")]
+    pub portal_name: String,
+
+    /// The invitation email's subject; {portal} stands for the portal's name.
+    #[arg(
+        long,
+        env = "PORTICO_INVITATION_SUBJECT",
+        default_value = "You're invited to {portal}"
+    )]
+    pub invitation_subject: String,
+
+    /// Whether this instance runs the mail worker (true/false). Any number of instances may;
+    /// with none, emails wait in the outbox.
+    #[arg(
+        long,
+        env = "PORTICO_MAIL_WORKER",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub mail_worker: bool,
+
+    /// Attempts per email before it is marked failed.
+    #[arg(
+        long,
+        env = "PORTICO_MAIL_MAX_ATTEMPTS",
+        default_value_t = 8,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub mail_max_attempts: u32,
+
+    /// Milliseconds between two looks at the outbox for due emails.
+    #[arg(
+        long,
+        env = "PORTICO_MAIL_POLL_MS",
+        default_value_t = 500,
+        value_parser = clap::value_parser!(u64).range(10..)
+    )]
+    pub mail_poll_ms: u64,
+
+    /// Milliseconds to wait after a first failed attempt; doubled after each further failure
+    /// (with jitter, at most an hour).
+    #[arg(long, env = "PORTICO_MAIL_RETRY_BASE_MS", default_value_t = 30_000)]
+    pub mail_retry_base_ms: u64,
+
+    /// At most one "registrations waiting for your review" email per admin in this many
+    /// seconds; registrations that arrive meanwhile are listed together in the next one.
+    #[arg(
+        long,
+        env = "PORTICO_MAIL_REVIEW_DIGEST_SECONDS",
+        default_value_t = 600
+    )]
+    pub mail_review_digest_seconds: u64,
 }
 
 impl Config {
@@ -105,8 +185,88 @@ impl Config {
         }
     }
 
-    /// The configuration with every default, for tests that then override a few fields.
+    pub fn mail_settings(&self) -> app::ssr::mail::MailSettings {
+        use app::ssr::mail::{MailSettings, TransportSettings};
+        let mail = &self.mail;
+        let transport = match mail.smtp_url.as_deref().map(str::trim) {
+            Some(url) if !url.is_empty() => TransportSettings::Smtp {
+                url: url.to_owned(),
+            },
+            _ => TransportSettings::Files {
+                dir: mail.mail_dir.clone(),
+            },
+        };
+        MailSettings {
+            transport,
+            from: mail.mail_from.clone(),
+            portal_name: mail.portal_name.clone(),
+            invitation_subject: mail.invitation_subject.clone(),
+            public_url: self.server_settings().public_url,
+            max_attempts: mail.mail_max_attempts,
+            poll_interval: Duration::from_millis(mail.mail_poll_ms),
+            retry_base: Duration::from_millis(mail.mail_retry_base_ms),
+            review_digest_interval: Duration::from_secs(mail.mail_review_digest_seconds),
+        }
+    }
+
+    /// The configuration with every default, for tests that then override a few fields. The
+    /// mail worker is off: a test that wants emails sent turns it on (and points it at an
+    /// SMTP capture server), so that other tests can read links from the queued rows.
     pub fn defaults() -> Self {
-        Cli::parse_from(["server"]).config
+        let mut config = Cli::parse_from(["server"]).config;
+        config.mail.mail_worker = false;
+        config
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::ssr::mail::TransportSettings;
+
+    fn parse(args: &[&str]) -> Config {
+        Cli::try_parse_from(std::iter::once("server").chain(args.iter().copied()))
+            .expect("valid arguments")
+            .config
+    }
+
+    #[test]
+    fn without_an_smtp_url_emails_go_to_the_mail_folder() {
+        let config = parse(&["--mail-dir", "/tmp/portico-mail", "--smtp-url", " "]);
+        assert_eq!(
+            config.mail_settings().transport,
+            TransportSettings::Files {
+                dir: "/tmp/portico-mail".into()
+            }
+        );
+    }
+
+    #[test]
+    fn mail_settings_come_from_the_flags() {
+        let config = parse(&[
+            "--smtp-url",
+            "smtp://u:p@mail.example.com:587?tls=required",
+            "--public-url",
+            "https://portal.example.com/",
+            "--mail-worker",
+            "false",
+            "--mail-poll-ms",
+            "250",
+        ]);
+        assert!(!config.mail.mail_worker);
+        let settings = config.mail_settings();
+        assert_eq!(
+            settings.transport,
+            TransportSettings::Smtp {
+                url: "smtp://u:p@mail.example.com:587?tls=required".into()
+            }
+        );
+        assert_eq!(settings.public_url, "https://portal.example.com");
+        assert_eq!(settings.poll_interval, Duration::from_millis(250));
+    }
+
+    #[test]
+    fn zero_attempts_are_refused() {
+        assert!(Cli::try_parse_from(["server", "--mail-max-attempts", "0"]).is_err());
     }
 }

@@ -15,11 +15,16 @@ pub use config::Config;
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
+    /// Started by [`Application::run`]; `None` when this instance runs no mail worker.
+    mail_worker: Option<app::ssr::mail::Worker>,
 }
 
+/// How long a stopping server waits for the mail worker to finish the email in hand.
+const MAIL_WORKER_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
 impl Application {
-    /// Connects to and migrates the database, creates the first admin when there is none, and
-    /// binds the listener.
+    /// Connects to and migrates the database, creates the first admin when there is none,
+    /// checks the mail settings, and binds the listener.
     pub async fn build(config: &Config) -> Result<Self, StartupError> {
         let listener = TcpListener::bind(config.bind)
             .await
@@ -39,12 +44,24 @@ impl Application {
             .await
             .map_err(|e| StartupError::Database(format!("migrating failed: {e}")))?;
         bootstrap::ensure_first_admin(&db, config).await?;
+        let mail_worker = if config.mail.mail_worker {
+            let worker = app::ssr::mail::Worker::new(db.clone(), config.mail_settings())
+                .map_err(|e| StartupError::Mail(e.to_string()))?;
+            Some(worker)
+        } else {
+            tracing::info!("this instance runs no mail worker (PORTICO_MAIL_WORKER=false)");
+            None
+        };
         let state = app::ssr::AppState {
             db,
             settings: std::sync::Arc::new(config.server_settings()),
         };
         let router = router::build(state, config);
-        Ok(Self { listener, router })
+        Ok(Self {
+            listener,
+            router,
+            mail_worker,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -53,15 +70,33 @@ impl Application {
             .expect("a bound listener has an address")
     }
 
-    /// Serves until ctrl-c or SIGTERM.
+    /// Starts the mail worker (when configured) and serves until ctrl-c or SIGTERM; then
+    /// lets the worker finish the email in hand.
     pub async fn run(self) -> std::io::Result<()> {
-        axum::serve(
+        let (stop_worker, stop) = tokio::sync::watch::channel(false);
+        let worker = self
+            .mail_worker
+            .map(|worker| tokio::spawn(worker.run(stop)));
+        let served = axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown_signal())
-        .await
+        .await;
+        let _ = stop_worker.send(true);
+        if let Some(worker) = worker {
+            if tokio::time::timeout(MAIL_WORKER_GRACE, worker)
+                .await
+                .is_err()
+            {
+                tracing::warn!(
+                    "the mail worker did not stop in time; an email it was sending is sent \
+                     again by the next worker once its claim runs out"
+                );
+            }
+        }
+        served
     }
 }
 
@@ -73,6 +108,8 @@ pub enum StartupError {
     Bind(String),
     #[error("first admin: {0}")]
     Admin(String),
+    #[error("mail: {0}")]
+    Mail(String),
 }
 
 /// A database URL without its password, for messages.

@@ -18,13 +18,16 @@ async fn an_anonymous_visitor_of_the_admin_page_is_sent_to_login_and_back() {
     let app = TestApp::spawn().await;
     let response = app
         .client
-        .get(app.url("/admin"))
+        .get(app.url("/admin/invitations"))
         .header("accept", "text/html")
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 302);
-    assert_eq!(response.headers()["location"], "/login?next=/admin");
+    assert_eq!(
+        response.headers()["location"],
+        "/login?next=/admin/invitations"
+    );
 }
 
 #[tokio::test]
@@ -52,7 +55,7 @@ async fn the_admin_page_renders_for_the_signed_in_admin() {
     app.login_as_admin().await;
     let response = app
         .client
-        .get(app.url("/admin"))
+        .get(app.url("/admin/invitations"))
         .header("accept", "text/html")
         .send()
         .await

@@ -13,6 +13,8 @@ const PUBLIC: &[&str] = &[
     "/api/invitation_by_token",
     "/api/complete_registration",
     "/api/login_appearance",
+    // Any signed-in account: checked in portal tests.
+    "/api/portal_home",
 ];
 
 fn admin_endpoints() -> Vec<String> {

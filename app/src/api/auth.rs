@@ -46,8 +46,8 @@ pub async fn login(
         services::accounts,
         AppState,
     };
-
     let state = AppState::from_context();
+
     let account = accounts::authenticate(&state.db, &email, &password)
         .await
         .map_err(|e| respond(internal("signing in", e)))?
@@ -82,8 +82,8 @@ pub async fn logout() -> Result<(), ApiError> {
         auth::{guard, session},
         AppState,
     };
-
     let state = AppState::from_context();
+
     if let Some(token) = guard::request_token(&state) {
         session::end(&state.db, &token)
             .await

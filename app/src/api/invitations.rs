@@ -182,8 +182,8 @@ fn map_error(error: crate::ssr::services::invitations::InvitationError) -> ApiEr
 #[server(endpoint = "invite")]
 pub async fn invite(emails: String, pre_approved: Option<bool>) -> Result<InviteReport, ApiError> {
     use crate::ssr::{auth::require_admin, services::invitations, AppState};
-    let admin = require_admin().await.map_err(super::error::respond)?;
     let state = AppState::from_context();
+    let admin = require_admin().await.map_err(super::error::respond)?;
     invitations::invite(&state, &admin, &emails, pre_approved, Utc::now())
         .await
         .map_err(map_error)
@@ -201,10 +201,10 @@ pub async fn list_invitations(
     descending: Option<bool>,
 ) -> Result<InvitationPage, ApiError> {
     use crate::ssr::{auth::require_admin, services::invitations, AppState};
+    let state = AppState::from_context();
     require_admin().await.map_err(super::error::respond)?;
     let query = invitations::ListQuery::parse(search, status, page, page_size, sort, descending)
         .map_err(map_error)?;
-    let state = AppState::from_context();
     invitations::list(&state.db, &query, Utc::now())
         .await
         .map_err(map_error)
@@ -214,8 +214,8 @@ pub async fn list_invitations(
 #[server(endpoint = "resend_invitation")]
 pub async fn resend_invitation(id: i32) -> Result<InvitationRow, ApiError> {
     use crate::ssr::{auth::require_admin, services::invitations, AppState};
-    let admin = require_admin().await.map_err(super::error::respond)?;
     let state = AppState::from_context();
+    let admin = require_admin().await.map_err(super::error::respond)?;
     invitations::resend(&state, &admin, id, Utc::now())
         .await
         .map_err(map_error)
@@ -225,8 +225,8 @@ pub async fn resend_invitation(id: i32) -> Result<InvitationRow, ApiError> {
 #[server(endpoint = "delete_invitation")]
 pub async fn delete_invitation(id: i32) -> Result<(), ApiError> {
     use crate::ssr::{auth::require_admin, services::invitations, AppState};
-    require_admin().await.map_err(super::error::respond)?;
     let state = AppState::from_context();
+    require_admin().await.map_err(super::error::respond)?;
     invitations::delete(&state.db, id, Utc::now())
         .await
         .map_err(map_error)
@@ -239,8 +239,8 @@ pub async fn review_invitation(
     decision: ReviewDecision,
 ) -> Result<InvitationRow, ApiError> {
     use crate::ssr::{auth::require_admin, services::invitations, AppState};
-    let admin = require_admin().await.map_err(super::error::respond)?;
     let state = AppState::from_context();
+    let admin = require_admin().await.map_err(super::error::respond)?;
     invitations::review(&state.db, &admin, id, decision, Utc::now())
         .await
         .map_err(map_error)

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod error;
 pub mod invitations;
+pub mod portal;
 pub mod settings;
 
 pub use error::ApiError;

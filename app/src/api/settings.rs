@@ -8,8 +8,8 @@ use crate::domain::{HexColor, PortalSettings, SettingsForm};
 #[server(endpoint = "get_settings")]
 pub async fn get_settings() -> Result<PortalSettings, ApiError> {
     use crate::ssr::{auth::require_admin, services::settings, AppState};
-    require_admin().await.map_err(super::error::respond)?;
     let state = AppState::from_context();
+    require_admin().await.map_err(super::error::respond)?;
     settings::load(&state.db)
         .await
         .map_err(|e| super::error::respond(super::error::internal("reading settings", e)))
@@ -19,11 +19,11 @@ pub async fn get_settings() -> Result<PortalSettings, ApiError> {
 #[server(endpoint = "save_settings")]
 pub async fn save_settings(form: SettingsForm) -> Result<PortalSettings, ApiError> {
     use crate::ssr::{auth::require_admin, services::settings, AppState};
+    let state = AppState::from_context();
     require_admin().await.map_err(super::error::respond)?;
     let parsed = form
         .parse()
         .map_err(|problems| super::error::respond(ApiError::InvalidInput(problems.join(". "))))?;
-    let state = AppState::from_context();
     settings::save(&state.db, &parsed)
         .await
         .map_err(|e| super::error::respond(super::error::internal("saving settings", e)))

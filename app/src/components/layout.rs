@@ -16,7 +16,10 @@ pub fn TopBar(user: SessionUser) -> impl IntoView {
         <header class="topbar">
             <a class="brand" href=user.home()>"Portico"</a>
             <nav aria-label="Main">
-                {is_admin.then(|| view! { <A href="/admin">"Consumers"</A> })}
+                {is_admin.then(|| view! {
+                    <A href="/admin/invitations">"Consumers › Invitations"</A>
+                    <A href="/admin/settings">"Settings"</A>
+                })}
                 <A href="/portal">"Portal"</A>
             </nav>
             <div class="account">

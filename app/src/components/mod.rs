@@ -2,3 +2,8 @@
 
 pub mod auth;
 pub mod layout;
+pub mod login_form;
+pub mod modal;
+pub mod password_fields;
+pub mod time;
+pub mod toast;

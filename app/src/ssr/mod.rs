@@ -3,6 +3,8 @@
 pub mod auth;
 pub mod db;
 pub mod entities;
+pub mod mail;
+pub mod markdown;
 pub mod migrations;
 pub mod random;
 pub mod services;

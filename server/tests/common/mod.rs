@@ -5,6 +5,8 @@
 //! `PORTICO_TEST_POSTGRES_URL` / `PORTICO_TEST_MYSQL_URL`).
 #![allow(dead_code)]
 
+pub mod maildev;
+
 use rand::Rng;
 use reqwest::{Client, Response};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
@@ -43,6 +45,41 @@ impl TestApp {
             client: new_client(),
             database_url,
         }
+    }
+
+    /// Like [`TestApp::spawn`], on a fresh database, with the configuration changed by
+    /// `configure` first (for example to run the mail worker against an SMTP capture server).
+    pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> Self {
+        let database_url = fresh_database().await;
+        Self::spawn_on(&database_url, configure).await
+    }
+
+    /// Another server on an existing database: a replica, or the same service restarted.
+    pub async fn spawn_on(database_url: &str, configure: impl FnOnce(&mut Config)) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a random port");
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let mut config = Config::defaults();
+        config.database_url = database_url.to_owned();
+        config.public_url = address.clone();
+        config.admin_email = ADMIN_EMAIL.into();
+        config.admin_password = Some(ADMIN_PASSWORD.into());
+        configure(&mut config);
+        let application = Application::build_on(&config, listener)
+            .await
+            .unwrap_or_else(|e| panic!("the server did not start: {e}"));
+        tokio::spawn(application.run());
+        Self {
+            address,
+            client: new_client(),
+            database_url: database_url.to_owned(),
+        }
+    }
+
+    /// The outbox's rows, oldest first.
+    pub async fn outbox(&self) -> Vec<app::ssr::entities::outbox::Model> {
+        outbox_rows(&self.db().await).await
     }
 
     /// A second browser: its own cookie jar.
@@ -180,6 +217,17 @@ impl TestApp {
 }
 
 pub const DEVELOPER_PASSWORD: &str = "Dev-Pass-123";
+
+/// The outbox's rows, oldest first, through an open connection (for polling loops).
+pub async fn outbox_rows(db: &DatabaseConnection) -> Vec<app::ssr::entities::outbox::Model> {
+    use app::ssr::entities::outbox;
+    use sea_orm::{EntityTrait, QueryOrder};
+    outbox::Entity::find()
+        .order_by_asc(outbox::Column::Id)
+        .all(db)
+        .await
+        .expect("read the outbox")
+}
 
 fn placeholder(db: &DatabaseConnection) -> &'static str {
     match db.get_database_backend() {

@@ -1,23 +1,33 @@
+//! The admin console: Consumers > Invitations and Settings, behind an admin session.
+
+pub mod invitations;
+pub mod settings;
+
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_router::components::Redirect;
 
 use crate::{
-    components::{auth::RequireUser, layout::TopBar},
+    components::{auth::RequireUser, layout::TopBar, toast::ToastHost},
     domain::Role,
 };
 
-/// The admin console's start page, behind an admin session.
+/// `/admin`: the console opens on the invitations.
 #[component]
 pub fn AdminHome() -> impl IntoView {
+    view! { <Redirect path="/admin/invitations" /> }
+}
+
+/// The frame of every admin page: the signed-in check, the header with navigation, toasts.
+#[component]
+pub fn AdminFrame(children: ChildrenFn) -> impl IntoView {
+    let children = StoredValue::new(children);
     view! {
-        <Title text="Admin" />
-        <RequireUser role=Some(Role::Admin) render=|user| {
+        <RequireUser role=Some(Role::Admin) render=move |user| {
             view! {
-                <TopBar user=user.clone() />
-                <main class="page">
-                    <h1>"Consumers"</h1>
-                    <p class="muted">"Signed in as " {user.email.clone()} "."</p>
-                </main>
+                <ToastHost>
+                    <TopBar user=user />
+                    <main class="page" id="main">{children.with_value(|c| c())}</main>
+                </ToastHost>
             }
             .into_any()
         } />

@@ -2,35 +2,48 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::auth::Login;
+use crate::{api::settings::login_appearance, components::login_form::LoginForm, domain::HexColor};
 
-/// `/login`: email and password. On success the server sends the browser on to `next` (a path on
-/// this site) or the account's home.
+/// `/login`: the LOGIN screen.
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let login = ServerAction::<Login>::new();
     let query = use_query_map();
-    let next = move || query.with(|q| q.get("next").unwrap_or_default());
-    let error = move || login.value().get().and_then(|result| result.err());
-
+    let next = Signal::derive(move || query.with(|q| q.get("next").unwrap_or_default()));
     view! {
         <Title text="Log in" />
-        <main class="login-screen">
+        <LoginBackdrop>
             <section class="card login-card" aria-labelledby="login-title">
                 <p class="brand">"Portico"</p>
                 <h1 id="login-title">"Log in"</h1>
-                <ActionForm action=login attr:class="stacked-form">
-                    <input type="hidden" name="next" prop:value=next />
-                    <label for="login-email">"Email"</label>
-                    <input id="login-email" type="email" name="email" required autocomplete="username" />
-                    <label for="login-password">"Password"</label>
-                    <input id="login-password" type="password" name="password" required autocomplete="current-password" />
-                    {move || error().map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
-                    <button type="submit" class="button primary" disabled=move || login.pending().get()>
-                        {move || if login.pending().get() { "Logging in…" } else { "Log in" }}
-                    </button>
-                </ActionForm>
+                <LoginForm next />
             </section>
-        </main>
+        </LoginBackdrop>
     }
+}
+
+/// The login screen's background, in the color the admin chose (the portal body color).
+#[component]
+pub fn LoginBackdrop(children: ChildrenFn) -> impl IntoView {
+    let appearance = Resource::new(|| (), |_| login_appearance());
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| view! { <main class="login-screen"></main> }>
+            {move || Suspend::new(async move {
+                let color = appearance.await.unwrap_or_default();
+                view! {
+                    <main class="login-screen" data-testid="login-screen" style=login_style(&color)>
+                        {children.with_value(|children| children())}
+                    </main>
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn login_style(color: &HexColor) -> String {
+    format!(
+        "--login-background: {}; --login-ink: {}",
+        color.as_str(),
+        color.readable_text_color()
+    )
 }

@@ -31,12 +31,38 @@ pub enum Message {
     },
 }
 
+/// The `kind` column of each message.
+pub const INVITATION_KIND: &str = "invitation";
+pub const ADMIN_REVIEW_NEEDED_KIND: &str = "admin_review_needed";
+
 impl Message {
     pub fn kind(&self) -> &'static str {
         match self {
-            Message::Invitation { .. } => "invitation",
-            Message::AdminReviewNeeded { .. } => "admin_review_needed",
+            Message::Invitation { .. } => INVITATION_KIND,
+            Message::AdminReviewNeeded { .. } => ADMIN_REVIEW_NEEDED_KIND,
         }
+    }
+
+    /// The message as kept once it no longer waits to be sent: an invitation's link carries
+    /// the raw token, so it is cleared and the token does not linger in the database.
+    pub fn without_secrets(&self) -> Message {
+        match self {
+            Message::Invitation {
+                valid_until,
+                invited_by,
+                ..
+            } => Message::Invitation {
+                link: String::new(),
+                valid_until: *valid_until,
+                invited_by: invited_by.clone(),
+            },
+            other => other.clone(),
+        }
+    }
+
+    /// The JSON stored in the `payload` column.
+    pub fn to_payload(&self) -> Result<String, DbErr> {
+        serde_json::to_string(self).map_err(|e| DbErr::Custom(e.to_string()))
     }
 }
 
@@ -47,7 +73,7 @@ pub async fn enqueue(
     message: &Message,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let payload = serde_json::to_string(message).map_err(|e| DbErr::Custom(e.to_string()))?;
+    let payload = message.to_payload()?;
     outbox::ActiveModel {
         kind: Set(message.kind().to_owned()),
         recipient: Set(recipient.to_owned()),

@@ -1,0 +1,154 @@
+//! The invite dialog: one or more addresses separated by `;`, the pre-approved toggle,
+//! SUBMIT, then each address's outcome.
+
+use leptos::prelude::*;
+
+use crate::{
+    api::{
+        invitations::{invite, resend_invitation, InviteOutcome, InviteReport},
+        settings::get_settings,
+    },
+    components::{modal::Modal, toast::use_toasts},
+    domain::EmailList,
+};
+
+#[component]
+pub fn InviteModal(on_close: Callback<()>, on_changed: Callback<()>) -> impl IntoView {
+    let emails = RwSignal::new(String::new());
+    let pre_approved = RwSignal::new(true);
+    let report = RwSignal::new(None::<InviteReport>);
+    let error = RwSignal::new(None::<String>);
+    // The toggle starts from the auto-approval setting.
+    let settings = Resource::new(|| (), |_| get_settings());
+    Effect::new(move |_| {
+        if let Some(Ok(s)) = settings.get() {
+            pre_approved.set(s.auto_approve);
+        }
+    });
+    // Problems found before submitting, so the admin can fix them first.
+    let problems = move || match EmailList::parse(&emails.get()) {
+        Ok(parsed) => parsed
+            .problems
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>(),
+        Err(_) => Vec::new(),
+    };
+    let submit = Action::new(move |_: &()| {
+        let (text, pre) = (emails.get_untracked(), pre_approved.get_untracked());
+        async move { invite(text, Some(pre)).await }
+    });
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(result)) => {
+            report.set(Some(result));
+            on_changed.run(());
+        }
+        Some(Err(e)) => error.set(Some(e.to_string())),
+        None => {}
+    });
+
+    view! {
+        <Modal title="Invite developers" on_close>
+            <Show
+                when=move || report.get().is_none()
+                fallback=move || view! {
+                    <Outcomes report=report.get().unwrap_or(InviteReport { entries: vec![] }) on_changed />
+                    <div class="modal-actions">
+                        <button type="button" class="button primary" autofocus on:click=move |_| on_close.run(())>"DONE"</button>
+                    </div>
+                }
+            >
+                <form
+                    class="stacked-form"
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        error.set(None);
+                        submit.dispatch(());
+                    }
+                >
+                    <label for="invite-emails">"Email addresses"</label>
+                    <textarea
+                        id="invite-emails"
+                        rows="4"
+                        placeholder="ana@example.com;bo@example.com"
+                        aria-describedby="invite-help"
+                        prop:value=move || emails.get()
+                        on:input=move |ev| emails.set(event_target_value(&ev))
+                    ></textarea>
+                    <p id="invite-help" class="muted small">"Separate addresses with ; (up to 1,000 at a time)."</p>
+                    {move || {
+                        let found = problems();
+                        (!found.is_empty()).then(|| view! {
+                            <ul class="field-error" data-testid="invite-problems">
+                                {found.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
+                            </ul>
+                        })
+                    }}
+                    <label class="checkbox">
+                        <input type="checkbox" prop:checked=move || pre_approved.get()
+                            on:change=move |ev| pre_approved.set(event_target_checked(&ev)) />
+                        "Pre-approved (the account is active as soon as the developer completes it)"
+                    </label>
+                    {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                    <div class="modal-actions">
+                        <button type="button" class="button secondary" on:click=move |_| on_close.run(())>"CANCEL"</button>
+                        <button type="submit" class="button primary"
+                            disabled=move || submit.pending().get() || emails.get().trim().is_empty()>
+                            {move || if submit.pending().get() { "Sending…" } else { "SUBMIT" }}
+                        </button>
+                    </div>
+                </form>
+            </Show>
+        </Modal>
+    }
+}
+
+#[component]
+fn Outcomes(report: InviteReport, on_changed: Callback<()>) -> impl IntoView {
+    let toasts = use_toasts();
+    let invited = report.invited_count();
+    let total = report.entries.len();
+    view! {
+        <p class="summary" role="status">{format!("{invited} of {total} invited.")}</p>
+        <ul class="outcomes" data-testid="invite-outcomes">
+            {report
+                .entries
+                .into_iter()
+                .map(|entry| {
+                    let ok = matches!(entry.outcome, InviteOutcome::Invited { .. });
+                    let resend_id = match entry.outcome {
+                        InviteOutcome::AlreadyInvited { invitation_id, .. } => Some(invitation_id),
+                        _ => None,
+                    };
+                    let resent = RwSignal::new(false);
+                    let email = entry.email.clone();
+                    view! {
+                        <li class:ok=ok class:problem=!ok data-testid="invite-outcome">
+                            <strong>{entry.email.clone()}</strong>
+                            " — "
+                            {entry.outcome.message()}
+                            {resend_id.map(|id| view! {
+                                <button type="button" class="button secondary small" disabled=move || resent.get()
+                                    on:click=move |_| {
+                                        let email = email.clone();
+                                        leptos::task::spawn_local(async move {
+                                            match resend_invitation(id).await {
+                                                Ok(_) => {
+                                                    resent.set(true);
+                                                    toasts.success(format!("A new invitation was sent to {email}."));
+                                                    on_changed.run(());
+                                                }
+                                                Err(e) => toasts.error(e.to_string()),
+                                            }
+                                        });
+                                    }>
+                                    {move || if resent.get() { "Resent" } else { "Resend" }}
+                                </button>
+                            })}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}

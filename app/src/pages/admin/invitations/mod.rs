@@ -1,0 +1,268 @@
+//! Consumers > Invitations: search, filter, sort and page the invitations; invite, review,
+//! delete and resend.
+
+mod invite_modal;
+mod params;
+mod row_actions;
+
+use chrono::Utc;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use self::{invite_modal::InviteModal, params::ListParams, row_actions::RowActions};
+use super::AdminFrame;
+use crate::{
+    api::invitations::{list_invitations, InvitationPage, InvitationRow, Origin, PAGE_SIZES},
+    components::time::LocalTime,
+    domain::InvitationStatus,
+};
+
+#[component]
+pub fn InvitationsPage() -> impl IntoView {
+    view! {
+        <Title text="Invitations" />
+        <AdminFrame>
+            <Invitations />
+        </AdminFrame>
+    }
+}
+
+#[component]
+fn Invitations() -> impl IntoView {
+    let query = use_query_map();
+    let params = Memo::new(move |_| query.with(ListParams::from_query));
+    // Bumped after every change so the list is read again.
+    let version = RwSignal::new(0u32);
+    let list = Resource::new(
+        move || (params.get(), version.get()),
+        |(p, _)| {
+            list_invitations(
+                Some(p.search),
+                Some(p.status),
+                Some(p.page),
+                Some(p.page_size),
+                Some(p.sort),
+                Some(p.descending),
+            )
+        },
+    );
+    let inviting = RwSignal::new(false);
+    let refresh = Callback::new(move |_: ()| version.update(|v| *v += 1));
+
+    view! {
+        <div class="page-header">
+            <div>
+                <p class="breadcrumb">"Consumers"</p>
+                <h1>"Invitations"</h1>
+            </div>
+            <button class="button primary" on:click=move |_| inviting.set(true)>"+ INVITE"</button>
+        </div>
+        <SearchBar params />
+        <Transition fallback=|| view! { <p class="loading">"Loading invitations…"</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(page) => view! { <Table page params refresh /> }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+        <Show when=move || inviting.get()>
+            <InviteModal on_close=Callback::new(move |_| inviting.set(false)) on_changed=refresh />
+        </Show>
+    }
+}
+
+/// Part of an email, a status and SEARCH (Enter works too). The values live in the URL.
+#[component]
+fn SearchBar(params: Memo<ListParams>) -> impl IntoView {
+    let navigate = use_navigate();
+    let search = RwSignal::new(params.get_untracked().search);
+    let status = RwSignal::new(params.get_untracked().status);
+    // Follow the URL when it changes underneath (back button).
+    Effect::new(move |_| {
+        let p = params.get();
+        search.set(p.search);
+        status.set(p.status);
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let next = ListParams {
+            search: search.get_untracked().trim().to_owned(),
+            status: status.get_untracked(),
+            page: 1,
+            ..params.get_untracked()
+        };
+        navigate(&next.href(), Default::default());
+    };
+    view! {
+        <form class="search-bar" role="search" on:submit=submit>
+            <label class="visually-hidden" for="search-email">"Search by email"</label>
+            <input
+                id="search-email"
+                type="search"
+                placeholder="Search by email or part of it"
+                prop:value=move || search.get()
+                on:input=move |ev| search.set(event_target_value(&ev))
+            />
+            <label class="visually-hidden" for="search-status">"Status"</label>
+            <select id="search-status" on:change=move |ev| status.set(event_target_value(&ev)) prop:value=move || status.get()>
+                <option value="">"All statuses"</option>
+                {InvitationStatus::ALL
+                    .into_iter()
+                    .map(|s| view! { <option value=s.as_str()>{s.label()}</option> })
+                    .collect_view()}
+            </select>
+            <button type="submit" class="button secondary">"SEARCH"</button>
+        </form>
+    }
+}
+
+#[component]
+fn Table(page: InvitationPage, params: Memo<ListParams>, refresh: Callback<()>) -> impl IntoView {
+    let now = Utc::now();
+    let p = params.get_untracked();
+    let total = page.total;
+    let pages = total.div_ceil(page.page_size).max(1);
+    let first = if total == 0 {
+        0
+    } else {
+        (page.page - 1) * page.page_size + 1
+    };
+    let last = ((page.page - 1) * page.page_size + page.rows.len() as u64).min(total);
+    let sort_header = {
+        let p = p.clone();
+        move |key: &'static str, label: &'static str| {
+            let sorted = p.sort == key;
+            let aria = if !sorted {
+                "none"
+            } else if p.descending {
+                "descending"
+            } else {
+                "ascending"
+            };
+            let arrow = if !sorted {
+                ""
+            } else if p.descending {
+                " ↓"
+            } else {
+                " ↑"
+            };
+            view! {
+                <th scope="col" aria-sort=aria>
+                    <a href=p.sorted_by(key).href() class="sort-link">{label}{arrow}</a>
+                </th>
+            }
+        }
+    };
+    let empty = page.rows.is_empty();
+    let rows = page.rows;
+    view! {
+        <div class="table-wrap">
+            <table class="data-table" data-testid="invitations-table">
+                <thead>
+                    <tr>
+                        {sort_header("email", "Email")}
+                        {sort_header("invited_at", "Invited at")}
+                        {sort_header("valid_until", "Valid until")}
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Actions"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|row| view! { <Row row now refresh /> }).collect_view()}
+                </tbody>
+            </table>
+            {empty.then(|| view! {
+                <p class="empty-state">
+                    {if p.search.is_empty() && p.status.is_empty() {
+                        "No invitations yet. Use + INVITE to invite your first developers."
+                    } else {
+                        "No invitation matches this search."
+                    }}
+                </p>
+            })}
+        </div>
+        <Pager params total first last pages />
+    }
+}
+
+#[component]
+fn Row(row: InvitationRow, now: chrono::DateTime<Utc>, refresh: Callback<()>) -> impl IntoView {
+    let status = row.status;
+    let self_registered = row.origin == Origin::SelfRegistration;
+    let (email, invited_at, valid_until) = (row.email.clone(), row.invited_at, row.valid_until);
+    let email_attr = email.clone();
+    view! {
+        <tr data-testid="invitation-row" data-email=email_attr data-status=status.as_str()>
+            <td class="email-cell">
+                {email}
+                {self_registered.then(|| view! { <span class="origin-tag">"self-registration"</span> })}
+            </td>
+            <td><LocalTime at=invited_at now /></td>
+            <td><LocalTime at=valid_until now /></td>
+            <td>
+                <span class=format!("badge badge-{}", status.as_str()) title=status.description()>
+                    {status.label()}
+                </span>
+            </td>
+            <td><RowActions row refresh /></td>
+        </tr>
+    }
+}
+
+#[component]
+fn Pager(params: Memo<ListParams>, total: u64, first: u64, last: u64, pages: u64) -> impl IntoView {
+    let navigate = use_navigate();
+    let p = params.get_untracked();
+    let page = p.page;
+    let prev = (page > 1).then(|| {
+        ListParams {
+            page: page - 1,
+            ..p.clone()
+        }
+        .href()
+    });
+    let next = (page < pages).then(|| {
+        ListParams {
+            page: page + 1,
+            ..p.clone()
+        }
+        .href()
+    });
+    let on_size = {
+        let p = p.clone();
+        move |ev: leptos::ev::Event| {
+            let size = event_target_value(&ev).parse().unwrap_or(PAGE_SIZES[0]);
+            navigate(
+                &ListParams {
+                    page_size: size,
+                    page: 1,
+                    ..p.clone()
+                }
+                .href(),
+                Default::default(),
+            );
+        }
+    };
+    view! {
+        <nav class="pager" aria-label="Pages">
+            <span data-testid="pager-summary">{format!("{first}–{last} of {total}")}</span>
+            <label>
+                "Per page "
+                <select on:change=on_size prop:value=p.page_size.to_string()>
+                    {PAGE_SIZES.into_iter().map(|s| view! { <option value=s.to_string()>{s}</option> }).collect_view()}
+                </select>
+            </label>
+            {match prev {
+                Some(href) => view! { <a class="button secondary small" href=href rel="prev">"Previous"</a> }.into_any(),
+                None => view! { <span class="button secondary small" aria-disabled="true">"Previous"</span> }.into_any(),
+            }}
+            <span>{format!("Page {page} of {pages}")}</span>
+            {match next {
+                Some(href) => view! { <a class="button secondary small" href=href rel="next">"Next"</a> }.into_any(),
+                None => view! { <span class="button secondary small" aria-disabled="true">"Next"</span> }.into_any(),
+            }}
+        </nav>
+    }
+}

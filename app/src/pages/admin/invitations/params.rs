@@ -1,0 +1,143 @@
+//! The invitations view's state, kept in the URL query so a view can be bookmarked and the
+//! back button works.
+
+use leptos_router::params::ParamsMap;
+
+use crate::api::invitations::PAGE_SIZES;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListParams {
+    pub search: String,
+    /// A status name, or empty for all.
+    pub status: String,
+    pub page: u64,
+    pub page_size: u64,
+    /// `invited_at`, `valid_until` or `email`.
+    pub sort: String,
+    pub descending: bool,
+}
+
+impl Default for ListParams {
+    fn default() -> Self {
+        Self {
+            search: String::new(),
+            status: String::new(),
+            page: 1,
+            page_size: PAGE_SIZES[0],
+            sort: "invited_at".into(),
+            descending: true,
+        }
+    }
+}
+
+impl ListParams {
+    /// Reads the query, falling back to defaults for anything missing or malformed.
+    pub fn from_query(query: &ParamsMap) -> Self {
+        let defaults = Self::default();
+        let text = |key: &str| query.get(key).unwrap_or_default();
+        Self {
+            search: text("q"),
+            status: text("status"),
+            page: text("page")
+                .parse()
+                .ok()
+                .filter(|p| *p >= 1)
+                .unwrap_or(defaults.page),
+            page_size: text("size")
+                .parse()
+                .ok()
+                .filter(|s| PAGE_SIZES.contains(s))
+                .unwrap_or(defaults.page_size),
+            sort: Some(text("sort"))
+                .filter(|s| ["invited_at", "valid_until", "email"].contains(&s.as_str()))
+                .unwrap_or(defaults.sort),
+            descending: text("dir") != "asc",
+        }
+    }
+
+    /// The URL of this view.
+    pub fn href(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.search.is_empty() {
+            parts.push(format!(
+                "q={}",
+                crate::components::auth::encode_query_value(&self.search)
+            ));
+        }
+        if !self.status.is_empty() {
+            parts.push(format!("status={}", self.status));
+        }
+        if self.page != 1 {
+            parts.push(format!("page={}", self.page));
+        }
+        if self.page_size != PAGE_SIZES[0] {
+            parts.push(format!("size={}", self.page_size));
+        }
+        if self.sort != "invited_at" {
+            parts.push(format!("sort={}", self.sort));
+        }
+        if !self.descending {
+            parts.push("dir=asc".into());
+        }
+        if parts.is_empty() {
+            "/admin/invitations".into()
+        } else {
+            format!("/admin/invitations?{}", parts.join("&"))
+        }
+    }
+
+    /// The same view sorted by `key`: a second click on the sorted column flips the order.
+    pub fn sorted_by(&self, key: &str) -> Self {
+        let descending = if self.sort == key {
+            !self.descending
+        } else {
+            key != "email"
+        };
+        Self {
+            sort: key.into(),
+            descending,
+            page: 1,
+            ..self.clone()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_view_survives_the_round_trip_through_its_url() {
+        let params = ListParams {
+            search: "a b@x".into(),
+            status: "expired".into(),
+            page: 3,
+            page_size: 50,
+            sort: "email".into(),
+            descending: false,
+        };
+        let href = params.href();
+        let query = href.split_once('?').unwrap().1;
+        let mut map = ParamsMap::new();
+        for pair in query.split('&') {
+            let (k, v) = pair.split_once('=').unwrap();
+            map.insert(k.to_owned(), v.replace("%20", " ").replace("%40", "@"));
+        }
+        assert_eq!(ListParams::from_query(&map), params);
+        assert_eq!(ListParams::default().href(), "/admin/invitations");
+    }
+
+    #[test]
+    fn sorting_a_column_twice_flips_its_order_and_returns_to_page_one() {
+        let params = ListParams {
+            page: 4,
+            ..Default::default()
+        };
+        let once = params.sorted_by("valid_until");
+        assert_eq!(
+            (once.sort.as_str(), once.descending, once.page),
+            ("valid_until", true, 1)
+        );
+        assert!(!once.sorted_by("valid_until").descending);
+    }
+}

@@ -1,0 +1,174 @@
+//! The actions column: review (clock), delete (trash), resend (envelope). Whether each is
+//! enabled, and the tooltip saying why not, come from the domain's rules.
+
+use leptos::prelude::*;
+
+use crate::{
+    api::invitations::{
+        delete_invitation, resend_invitation, review_invitation, InvitationRow, ReviewDecision,
+    },
+    components::{modal::Modal, time::LocalTime, toast::use_toasts},
+    domain::{invitation::check, InvitationAction},
+};
+
+const CLOCK: &str = "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 2a8 8 0 1 1 0 16 8 8 0 0 1 0-16zm-1 3v6l5 3 1-1.7-4-2.3V7z";
+const TRASH: &str = "M9 3h6l1 2h4v2H4V5h4l1-2zm-3 6h12l-1 12H7L6 9zm4 2v8h2v-8h-2zm4 0v8h2v-8h-2z";
+const ENVELOPE: &str = "M3 5h18v14H3V5zm2 2v.5l7 4.5 7-4.5V7H5zm14 2.9-7 4.5-7-4.5V17h14V9.9z";
+
+#[component]
+fn IconButton(
+    label: &'static str,
+    icon: &'static str,
+    action: InvitationAction,
+    row: StoredValue<InvitationRow>,
+    on_click: Callback<()>,
+) -> impl IntoView {
+    let verdict = row.with_value(|r| check(r.status, action));
+    let enabled = verdict.is_ok();
+    let tooltip = match verdict {
+        Ok(()) => label.to_owned(),
+        Err(refusal) => refusal.reason().to_owned(),
+    };
+    view! {
+        <button
+            type="button"
+            class="icon-button"
+            aria-label=label
+            title=tooltip
+            disabled=!enabled
+            data-action=action.label()
+            on:click=move |_| on_click.run(())
+        >
+            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                <path d=icon fill="currentColor" />
+            </svg>
+        </button>
+    }
+}
+
+#[component]
+pub fn RowActions(row: InvitationRow, refresh: Callback<()>) -> impl IntoView {
+    let toasts = use_toasts();
+    let row = StoredValue::new(row);
+    let reviewing = RwSignal::new(false);
+    let deleting = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+
+    let resend = Callback::new(move |_| {
+        let (id, email) = row.with_value(|r| (r.id, r.email.clone()));
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match resend_invitation(id).await {
+                Ok(_) => toasts.success(format!("A new invitation was sent to {email}.")),
+                Err(e) => toasts.error(e.to_string()),
+            }
+            busy.set(false);
+            refresh.run(());
+        });
+    });
+
+    view! {
+        <div class="row-actions" aria-busy=move || busy.get().to_string()>
+            <IconButton label="Review registration" icon=CLOCK action=InvitationAction::Accept row
+                on_click=Callback::new(move |_| reviewing.set(true)) />
+            <IconButton label="Delete invitation" icon=TRASH action=InvitationAction::Delete row
+                on_click=Callback::new(move |_| deleting.set(true)) />
+            <IconButton label="Resend invitation" icon=ENVELOPE action=InvitationAction::Resend row on_click=resend />
+        </div>
+        <Show when=move || reviewing.get()>
+            <ReviewModal row on_close=Callback::new(move |_| reviewing.set(false)) refresh />
+        </Show>
+        <Show when=move || deleting.get()>
+            <DeleteModal row on_close=Callback::new(move |_| deleting.set(false)) refresh />
+        </Show>
+    }
+}
+
+#[component]
+fn ReviewModal(
+    row: StoredValue<InvitationRow>,
+    on_close: Callback<()>,
+    refresh: Callback<()>,
+) -> impl IntoView {
+    let toasts = use_toasts();
+    let decide = Action::new(move |decision: &ReviewDecision| {
+        let (decision, id) = (*decision, row.with_value(|r| r.id));
+        async move { (decision, review_invitation(id, decision).await) }
+    });
+    Effect::new(move |_| {
+        if let Some((decision, result)) = decide.value().get() {
+            let email = row.with_value(|r| r.email.clone());
+            match (decision, result) {
+                (ReviewDecision::Accept, Ok(_)) => {
+                    toasts.success(format!("{email} is approved and can now log in."))
+                }
+                (ReviewDecision::Deny, Ok(_)) => {
+                    toasts.success(format!("The registration of {email} was denied."))
+                }
+                (_, Err(e)) => toasts.error(e.to_string()),
+            }
+            on_close.run(());
+            refresh.run(());
+        }
+    });
+    let r = row.get_value();
+    let now = chrono::Utc::now();
+    view! {
+        <Modal title="Review registration" on_close>
+            <dl class="details">
+                <dt>"Email"</dt>
+                <dd>{r.email.clone()}</dd>
+                <dt>"Name"</dt>
+                <dd>{r.full_name.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>"Registered at"</dt>
+                <dd>{r.completed_at.map(|at| view! { <LocalTime at now /> })}</dd>
+            </dl>
+            <div class="modal-actions">
+                <button class="button secondary" on:click=move |_| on_close.run(())>"CANCEL"</button>
+                <button class="button danger" disabled=move || decide.pending().get()
+                    on:click=move |_| { decide.dispatch(ReviewDecision::Deny); }>"DENY"</button>
+                <button class="button primary" disabled=move || decide.pending().get()
+                    on:click=move |_| { decide.dispatch(ReviewDecision::Accept); }>"ACCEPT"</button>
+            </div>
+        </Modal>
+    }
+}
+
+#[component]
+fn DeleteModal(
+    row: StoredValue<InvitationRow>,
+    on_close: Callback<()>,
+    refresh: Callback<()>,
+) -> impl IntoView {
+    let toasts = use_toasts();
+    let delete = Action::new(move |_: &()| {
+        let id = row.with_value(|r| r.id);
+        async move { delete_invitation(id).await }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = delete.value().get() {
+            match result {
+                Ok(()) => toasts.success(format!(
+                    "The invitation to {} was deleted.",
+                    row.with_value(|r| r.email.clone())
+                )),
+                Err(e) => toasts.error(e.to_string()),
+            }
+            on_close.run(());
+            refresh.run(());
+        }
+    });
+    view! {
+        <Modal title="Delete invitation" on_close>
+            <p>
+                "Delete the invitation to " <strong>{row.with_value(|r| r.email.clone())}</strong>
+                "? Its link will stop working."
+            </p>
+            <div class="modal-actions">
+                <button class="button secondary" on:click=move |_| on_close.run(())>"CANCEL"</button>
+                <button class="button danger" disabled=move || delete.pending().get()
+                    on:click=move |_| { delete.dispatch(()); }>"DELETE"</button>
+            </div>
+        </Modal>
+    }
+}

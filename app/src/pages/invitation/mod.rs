@@ -1,0 +1,172 @@
+//! `/invitation/:token`: the page the invitation email links to. Opening it never uses the
+//! invitation up; only submitting the form does.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::{
+    api::invitations::{complete_registration, invitation_by_token, CompletionOutcome},
+    components::{
+        login_form::LoginForm,
+        password_fields::{passwords_ready, PasswordFields},
+    },
+    domain::{FullName, LinkState},
+    pages::login::LoginBackdrop,
+};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    CreateAccount,
+    Login,
+}
+
+#[component]
+pub fn InvitationPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.with(|p| p.get("token").unwrap_or_default());
+    let landing = Resource::new(token, invitation_by_token);
+
+    view! {
+        <Title text="Your invitation" />
+        <LoginBackdrop>
+            <Suspense fallback=|| view! { <p class="loading">"Checking your invitation…"</p> }>
+                {move || Suspend::new(async move {
+                    match landing.await {
+                        Ok(found) if found.state.is_usable() => {
+                            let email = found.email.unwrap_or_default();
+                            view! { <Usable token=token() email=email /> }.into_any()
+                        }
+                        Ok(found) => view! { <DeadEnd state=found.state /> }.into_any(),
+                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </LoginBackdrop>
+    }
+}
+
+/// A link that cannot be used: what happened and what to do next.
+#[component]
+fn DeadEnd(state: LinkState) -> impl IntoView {
+    view! {
+        <section class="card login-card" data-testid="link-state" data-state=format!("{state:?}")>
+            <p class="brand">"Portico"</p>
+            <h1>{state.title()}</h1>
+            <p>{state.message()}</p>
+            {state.offers_login().then(|| view! { <a class="button primary" href="/login?next=/portal">"Log in"</a> })}
+        </section>
+    }
+}
+
+#[component]
+fn Usable(token: String, email: String) -> impl IntoView {
+    let tab = RwSignal::new(Tab::CreateAccount);
+    let tab_button = move |which: Tab, label: &'static str, id: &'static str| {
+        view! {
+            <button
+                type="button"
+                role="tab"
+                id=id
+                class="tab"
+                aria-selected=move || (tab.get() == which).to_string()
+                on:click=move |_| tab.set(which)
+            >
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <section class="card login-card">
+            <p class="brand">"Portico"</p>
+            <div class="tabs" role="tablist" aria-label="Account">
+                {tab_button(Tab::CreateAccount, "CREATE AN ACCOUNT", "tab-create")}
+                {tab_button(Tab::Login, "LOGIN", "tab-login")}
+            </div>
+            <div role="tabpanel" aria-labelledby=move || if tab.get() == Tab::Login { "tab-login" } else { "tab-create" }>
+                {move || match tab.get() {
+                    Tab::CreateAccount => view! { <CreateAccount token=token.clone() email=email.clone() /> }.into_any(),
+                    Tab::Login => view! { <LoginForm next="/portal".to_owned() /> }.into_any(),
+                }}
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn CreateAccount(token: String, email: String) -> impl IntoView {
+    let full_name = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let confirmation = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let waiting = RwSignal::new(false);
+    let ready = move || {
+        FullName::parse(&full_name.get()).is_ok()
+            && passwords_ready(&password.get(), &confirmation.get())
+    };
+    let submit = Action::new(move |_: &()| {
+        let (token, name, password, confirmation) = (
+            token.clone(),
+            full_name.get_untracked(),
+            password.get_untracked(),
+            confirmation.get_untracked(),
+        );
+        async move { complete_registration(token, name, password, confirmation).await }
+    });
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(CompletionOutcome::Approved)) => {
+            // The session cookie is set: load the portal as a fresh page.
+            let _ = window().location().assign("/portal");
+        }
+        Some(Ok(CompletionOutcome::Waiting)) => waiting.set(true),
+        Some(Err(e)) => error.set(Some(e.to_string())),
+        None => {}
+    });
+
+    view! {
+        <Show
+            when=move || !waiting.get()
+            fallback=|| {
+                view! {
+                    <div data-testid="waiting-for-approval">
+                        <h1>"Thanks, your registration is waiting for approval"</h1>
+                        <p>
+                            "An administrator will review it. You can log in as soon as it is approved; "
+                            "until then there is nothing else to do."
+                        </p>
+                    </div>
+                }
+            }
+        >
+            <h1>"Create your account"</h1>
+            <form
+                class="stacked-form"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    error.set(None);
+                    if ready() {
+                        submit.dispatch(());
+                    }
+                }
+            >
+                <label for="invited-email">"Email"</label>
+                <input id="invited-email" type="email" value=email.clone() readonly aria-readonly="true" />
+                <label for="full-name">"Full name"</label>
+                <input
+                    id="full-name"
+                    name="full_name"
+                    autocomplete="name"
+                    required
+                    maxlength="100"
+                    prop:value=move || full_name.get()
+                    on:input=move |ev| full_name.set(event_target_value(&ev))
+                />
+                <PasswordFields password confirmation />
+                {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                <button type="submit" class="button primary" disabled=move || !ready() || submit.pending().get()>
+                    {move || if submit.pending().get() { "Creating your account…" } else { "Create account" }}
+                </button>
+            </form>
+        </Show>
+    }
+}

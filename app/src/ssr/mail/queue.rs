@@ -1,0 +1,228 @@
+//! The worker's side of the outbox table: claiming due rows under a lease, and recording what
+//! became of each. Every change after the claim is conditional on the row still being queued,
+//! so a row that an admin's action dropped meanwhile is left alone.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    sea_query::{Expr, LockBehavior, LockType},
+    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+
+use crate::ssr::{
+    entities::outbox,
+    services::outbox::{DROPPED, FAILED, QUEUED, SENT},
+};
+
+/// Longest `last_error` kept: enough for any SMTP reply, small enough for a tooltip.
+const MAX_ERROR_LENGTH: usize = 500;
+
+/// Queued, due, and not leased by a worker (or its lease ran out: that worker died).
+fn due(now: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(outbox::Column::Status.eq(QUEUED))
+        .add(outbox::Column::NextAttemptAt.lte(now))
+        .add(
+            Condition::any()
+                .add(outbox::Column::LockedUntil.is_null())
+                .add(outbox::Column::LockedUntil.lt(now)),
+        )
+}
+
+/// Claims up to `limit` due rows for this worker until `lease_until`, oldest first. Another
+/// worker (in this process or another replica) never claims the same row while the lease runs.
+pub async fn claim_due(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<outbox::Model>, DbErr> {
+    match db.get_database_backend() {
+        DatabaseBackend::Sqlite => claim_one_by_one(db, now, lease_until, limit).await,
+        _ => claim_skip_locked(db, now, lease_until, limit).await,
+    }
+}
+
+/// PostgreSQL and MariaDB/MySQL: rows locked by another worker's claim are skipped, not
+/// waited for, and the lease is written before the row locks are released.
+async fn claim_skip_locked(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<outbox::Model>, DbErr> {
+    let txn = db.begin().await?;
+    let mut rows = outbox::Entity::find()
+        .filter(due(now))
+        .order_by_asc(outbox::Column::Id)
+        .limit(limit)
+        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+        .all(&txn)
+        .await?;
+    if !rows.is_empty() {
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::LockedUntil, Expr::value(lease_until))
+            .filter(outbox::Column::Id.is_in(rows.iter().map(|r| r.id)))
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    for row in &mut rows {
+        row.locked_until = Some(lease_until);
+    }
+    Ok(rows)
+}
+
+/// SQLite has no row locks: each candidate is claimed by a conditional UPDATE that succeeds
+/// for exactly one worker (the database serializes writers).
+async fn claim_one_by_one(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<outbox::Model>, DbErr> {
+    let candidates = outbox::Entity::find()
+        .filter(due(now))
+        .order_by_asc(outbox::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let mut claimed = Vec::with_capacity(candidates.len());
+    for mut row in candidates {
+        let result = outbox::Entity::update_many()
+            .col_expr(outbox::Column::LockedUntil, Expr::value(lease_until))
+            .filter(outbox::Column::Id.eq(row.id))
+            .filter(due(now))
+            .exec(db)
+            .await?;
+        if result.rows_affected == 1 {
+            row.locked_until = Some(lease_until);
+            claimed.push(row);
+        }
+    }
+    Ok(claimed)
+}
+
+/// Updates the rows `ids` that are still queued.
+fn still_queued(ids: &[i32]) -> Condition {
+    Condition::all()
+        .add(outbox::Column::Id.is_in(ids.iter().copied()))
+        .add(outbox::Column::Status.eq(QUEUED))
+}
+
+/// The email went out. `payload` replaces the stored one (without the link's raw token).
+pub async fn mark_sent(
+    db: &impl ConnectionTrait,
+    row: &outbox::Model,
+    payload: String,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value(SENT))
+        .col_expr(outbox::Column::Attempts, Expr::value(row.attempts + 1))
+        .col_expr(outbox::Column::SentAt, Expr::value(now))
+        .col_expr(outbox::Column::Payload, Expr::value(payload))
+        .col_expr(
+            outbox::Column::LockedUntil,
+            Expr::value(None::<DateTime<Utc>>),
+        )
+        .col_expr(outbox::Column::LastError, Expr::value(None::<String>))
+        .filter(still_queued(&[row.id]))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The email became pointless before it was sent; it will not be sent.
+pub async fn mark_dropped(
+    db: &impl ConnectionTrait,
+    row: &outbox::Model,
+    payload: String,
+) -> Result<(), DbErr> {
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value(DROPPED))
+        .col_expr(outbox::Column::Payload, Expr::value(payload))
+        .col_expr(
+            outbox::Column::LockedUntil,
+            Expr::value(None::<DateTime<Utc>>),
+        )
+        .filter(still_queued(&[row.id]))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// What follows a failed attempt.
+pub enum AfterFailure {
+    RetryAt(DateTime<Utc>),
+    /// Marked failed; the payload, when given, replaces the stored one (without secrets).
+    GiveUp(Option<String>),
+}
+
+/// Records a failed attempt: the row is tried again at a later time, or marked failed.
+pub async fn record_failure(
+    db: &impl ConnectionTrait,
+    row: &outbox::Model,
+    error: &str,
+    next: AfterFailure,
+) -> Result<(), DbErr> {
+    let error: String = error.chars().take(MAX_ERROR_LENGTH).collect();
+    let mut update = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Attempts, Expr::value(row.attempts + 1))
+        .col_expr(outbox::Column::LastError, Expr::value(error))
+        .col_expr(
+            outbox::Column::LockedUntil,
+            Expr::value(None::<DateTime<Utc>>),
+        );
+    update = match next {
+        AfterFailure::RetryAt(at) => {
+            update.col_expr(outbox::Column::NextAttemptAt, Expr::value(at))
+        }
+        AfterFailure::GiveUp(payload) => {
+            update = update.col_expr(outbox::Column::Status, Expr::value(FAILED));
+            match payload {
+                Some(payload) => update.col_expr(outbox::Column::Payload, Expr::value(payload)),
+                None => update,
+            }
+        }
+    };
+    update.filter(still_queued(&[row.id])).exec(db).await?;
+    Ok(())
+}
+
+/// Hands rows back unsent and without counting an attempt, due again at `at`.
+pub async fn postpone(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::NextAttemptAt, Expr::value(at))
+        .col_expr(
+            outbox::Column::LockedUntil,
+            Expr::value(None::<DateTime<Utc>>),
+        )
+        .filter(still_queued(ids))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// When an email of `kind` last went to `recipient`, if ever.
+pub async fn last_sent(
+    db: &impl ConnectionTrait,
+    kind: &str,
+    recipient: &str,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    Ok(outbox::Entity::find()
+        .filter(outbox::Column::Kind.eq(kind))
+        .filter(outbox::Column::Recipient.eq(recipient))
+        .filter(outbox::Column::Status.eq(SENT))
+        .order_by_desc(outbox::Column::SentAt)
+        .one(db)
+        .await?
+        .and_then(|row| row.sent_at))
+}

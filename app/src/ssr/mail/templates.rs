@@ -1,0 +1,328 @@
+//! The emails' words: subject, plain-text and HTML parts, built from typed data. Everything
+//! interpolated into HTML is escaped, and a subject is always one line (no CR/LF can reach a
+//! header).
+
+use chrono::{DateTime, Utc};
+
+/// One email, ready to be addressed and sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// The invitation a developer receives.
+#[derive(Debug, Clone)]
+pub struct InvitationEmail<'a> {
+    pub portal_name: &'a str,
+    /// The configured subject; `{portal}` stands for the portal's name.
+    pub subject_template: &'a str,
+    pub invitee_email: &'a str,
+    pub link: &'a str,
+    pub valid_until: DateTime<Utc>,
+    pub invited_by: Option<&'a str>,
+    /// When the email is rendered, for "in 3 days".
+    pub now: DateTime<Utc>,
+}
+
+/// A developer whose registration waits for an administrator's review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitingRegistration {
+    pub name: String,
+    pub email: String,
+}
+
+/// The batched notice to one admin: every registration that became Waiting since the last one.
+#[derive(Debug, Clone)]
+pub struct ReviewDigestEmail<'a> {
+    pub portal_name: &'a str,
+    pub registrations: &'a [WaitingRegistration],
+    /// Where the admin reviews them.
+    pub review_link: &'a str,
+}
+
+const BUTTON_STYLE: &str = "display:inline-block;padding:14px 28px;background:#2251cc;\
+color:#ffffff;font-size:17px;font-weight:bold;text-decoration:none;border-radius:6px";
+
+impl InvitationEmail<'_> {
+    pub fn render(&self) -> Rendered {
+        let portal = single_line(self.portal_name);
+        let subject = single_line(&self.subject_template.replace("{portal}", &portal));
+        let until_utc = utc_words(self.valid_until);
+        let until_relative = relative_words(self.now, self.valid_until);
+        let inviter = self.invited_by.map(single_line).filter(|n| !n.is_empty());
+        let opening = match &inviter {
+            Some(name) => format!("{name} invited you to {portal}."),
+            None => format!("You are invited to {portal}."),
+        };
+        let text = format!(
+            "Hello,\n\n{opening}\n\n\
+             Confirm your account by opening this link:\n{link}\n\n\
+             The link works until {until_utc} ({until_relative}) and only once.\n\n\
+             This email was sent to {email}. If you did not expect it, you can ignore it.\n",
+            link = self.link,
+            email = self.invitee_email,
+        );
+        let body = format!(
+            "<p>Hello,</p>\n<p>{opening}</p>\n\
+             <p style=\"margin:32px 0\"><a href=\"{link}\" style=\"{BUTTON_STYLE}\">Confirm your account</a></p>\n\
+             <p>The link works until <strong>{until_utc}</strong> ({until_relative}) and only once.</p>\n\
+             <p style=\"color:#555555;font-size:13px\">If the button does not work, copy this link into your browser:<br>\n\
+             <a href=\"{link}\" style=\"color:#2251cc;word-break:break-all\">{link}</a></p>\n\
+             <p style=\"color:#555555;font-size:13px\">This email was sent to {email}. If you did not expect it, you can ignore it.</p>",
+            opening = escape_html(&opening),
+            link = escape_html(self.link),
+            until_utc = escape_html(&until_utc),
+            until_relative = escape_html(&until_relative),
+            email = escape_html(self.invitee_email),
+        );
+        Rendered {
+            subject,
+            text,
+            html: page(&portal, &body),
+        }
+    }
+}
+
+impl ReviewDigestEmail<'_> {
+    pub fn render(&self) -> Rendered {
+        let portal = single_line(self.portal_name);
+        let count = self.registrations.len();
+        let subject = if count == 1 {
+            format!("{portal}: 1 registration is waiting for your review")
+        } else {
+            format!("{portal}: {count} registrations are waiting for your review")
+        };
+        let people = |line: &dyn Fn(&WaitingRegistration) -> String| -> String {
+            self.registrations.iter().map(line).collect()
+        };
+        let text = format!(
+            "Hello,\n\nThese developers completed their registration on {portal} and wait for \
+             your review:\n\n{list}\nReview them here: {link}\n",
+            list = people(&|r| format!("- {} <{}>\n", single_line(&r.name), single_line(&r.email))),
+            link = self.review_link,
+        );
+        let body = format!(
+            "<p>Hello,</p>\n<p>These developers completed their registration on {portal} and \
+             wait for your review:</p>\n<ul>\n{list}</ul>\n\
+             <p style=\"margin:32px 0\"><a href=\"{link}\" style=\"{BUTTON_STYLE}\">Review registrations</a></p>",
+            portal = escape_html(&portal),
+            list = people(&|r| format!(
+                "<li>{} &lt;{}&gt;</li>\n",
+                escape_html(&r.name),
+                escape_html(&r.email)
+            )),
+            link = escape_html(self.review_link),
+        );
+        Rendered {
+            subject: single_line(&subject),
+            text,
+            html: page(&portal, &body),
+        }
+    }
+}
+
+/// The HTML document around a body: a plain, centred card that mail clients render well.
+fn page(portal: &str, body: &str) -> String {
+    let portal = escape_html(portal);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>{portal}</title></head>\n\
+         <body style=\"margin:0;padding:24px;background:#f3f4f6;font-family:Arial,Helvetica,sans-serif;color:#111111\">\n\
+         <div style=\"max-width:560px;margin:0 auto;background:#ffffff;padding:32px;border-radius:8px\">\n\
+         <h1 style=\"font-size:20px;margin:0 0 24px\">{portal}</h1>\n{body}\n</div>\n</body>\n</html>\n"
+    )
+}
+
+/// Text made safe for HTML element content and quoted attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+/// One line of text: control characters (CR, LF, tabs...) become spaces and runs of
+/// whitespace collapse, so a value can never start a new header line.
+pub fn single_line(text: &str) -> String {
+    text.split(|c: char| c.is_control() || c.is_whitespace())
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// "Friday 14 March 2025, 09:30 UTC".
+pub fn utc_words(at: DateTime<Utc>) -> String {
+    at.format("%A %-d %B %Y, %H:%M UTC").to_string()
+}
+
+/// How far `until` is from `now` in words: "in 3 days", "in 5 hours", "in 1 minute".
+pub fn relative_words(now: DateTime<Utc>, until: DateTime<Utc>) -> String {
+    let seconds = (until - now).num_seconds();
+    if seconds <= 0 {
+        return "already passed".into();
+    }
+    // Rounded to the nearest unit, so 71 h 59 min reads "in 3 days", not "in 2 days".
+    let minutes = (seconds + 30) / 60;
+    let hours = (minutes + 30) / 60;
+    let days = (hours + 12) / 24;
+    let (count, unit) = if minutes < 1 {
+        return "in less than a minute".into();
+    } else if minutes < 60 {
+        (minutes, "minute")
+    } else if hours < 36 {
+        (hours, "hour")
+    } else {
+        (days, "day")
+    };
+    let plural = if count == 1 { "" } else { "s" };
+    format!("in {count} {unit}{plural}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2025, 3, 11, 9, 30, 0).unwrap()
+    }
+
+    fn invitation(invited_by: Option<&str>) -> Rendered {
+        InvitationEmail {
+            portal_name: "Acme APIs",
+            subject_template: "You're invited to {portal}",
+            invitee_email: "dev@example.com",
+            link: "https://portal.example.com/invitation/abc123",
+            valid_until: now() + Duration::hours(72),
+            invited_by,
+            now: now(),
+        }
+        .render()
+    }
+
+    #[test]
+    fn the_invitation_has_a_confirm_button_with_the_link_and_both_dates() {
+        let email = invitation(Some("Ada Admin"));
+        assert_eq!(email.subject, "You're invited to Acme APIs");
+        assert!(email.html.contains(
+            "<a href=\"https://portal.example.com/invitation/abc123\" style=\"display:inline-block"
+        ));
+        assert!(email.html.contains(">Confirm your account</a>"));
+        for part in [&email.text, &email.html] {
+            assert!(part.contains("Ada Admin invited you to Acme APIs."));
+            assert!(part.contains("Friday 14 March 2025, 09:30 UTC"));
+            assert!(part.contains("in 3 days"));
+            assert!(part.contains("dev@example.com"));
+        }
+        assert!(email
+            .text
+            .contains("\nhttps://portal.example.com/invitation/abc123\n"));
+    }
+
+    #[test]
+    fn without_an_inviter_the_invitation_says_who_invites_plainly() {
+        let email = invitation(None);
+        assert!(email.text.contains("You are invited to Acme APIs."));
+        assert!(!email.text.contains("invited you"));
+    }
+
+    #[test]
+    fn everything_interpolated_into_html_is_escaped() {
+        let email = InvitationEmail {
+            portal_name: "A&B <Portal>",
+            subject_template: "{portal}",
+            invitee_email: "o'hara@example.com",
+            link: "https://p.example.com/invitation/x\"><script>",
+            valid_until: now() + Duration::hours(1),
+            invited_by: Some("<script>alert(1)</script>"),
+            now: now(),
+        }
+        .render();
+        assert!(!email.html.contains("<script>"), "{}", email.html);
+        assert!(email.html.contains(
+            "&lt;script&gt;alert(1)&lt;/script&gt; invited you to A&amp;B &lt;Portal&gt;."
+        ));
+        assert!(email.html.contains("o&#39;hara@example.com"));
+        assert!(email.html.contains("invitation/x&quot;&gt;&lt;script&gt;"));
+        // The plain-text part shows the name as written.
+        assert!(email.text.contains("<script>alert(1)</script> invited you"));
+    }
+
+    #[test]
+    fn a_subject_never_contains_a_line_break() {
+        let email = InvitationEmail {
+            portal_name: "Acme\r\nBcc: victim@example.com",
+            subject_template: "Join {portal}\nnow",
+            invitee_email: "dev@example.com",
+            link: "https://p.example.com/invitation/x",
+            valid_until: now() + Duration::hours(1),
+            invited_by: Some("Eve\r\nX-Evil: 1"),
+            now: now(),
+        }
+        .render();
+        assert_eq!(email.subject, "Join Acme Bcc: victim@example.com now");
+        assert!(email.text.contains("Eve X-Evil: 1 invited you"));
+    }
+
+    #[test]
+    fn the_review_digest_lists_every_waiting_registration_escaped() {
+        let waiting = vec![
+            WaitingRegistration {
+                name: "Dev One".into(),
+                email: "one@example.com".into(),
+            },
+            WaitingRegistration {
+                name: "<b>Two</b>".into(),
+                email: "two@example.com".into(),
+            },
+        ];
+        let email = ReviewDigestEmail {
+            portal_name: "Acme",
+            registrations: &waiting,
+            review_link: "https://p.example.com/admin",
+        }
+        .render();
+        assert_eq!(
+            email.subject,
+            "Acme: 2 registrations are waiting for your review"
+        );
+        assert!(email.text.contains("- Dev One <one@example.com>\n"));
+        assert!(email.text.contains("- <b>Two</b> <two@example.com>\n"));
+        assert!(email
+            .html
+            .contains("<li>&lt;b&gt;Two&lt;/b&gt; &lt;two@example.com&gt;</li>"));
+        assert!(email.html.contains("href=\"https://p.example.com/admin\""));
+        let one = ReviewDigestEmail {
+            registrations: &waiting[..1],
+            portal_name: "Acme",
+            review_link: "https://p.example.com/admin",
+        }
+        .render();
+        assert_eq!(
+            one.subject,
+            "Acme: 1 registration is waiting for your review"
+        );
+    }
+
+    #[test]
+    fn relative_words_round_to_the_nearest_unit() {
+        let at = |d: Duration| relative_words(now(), now() + d);
+        assert_eq!(at(Duration::hours(72) - Duration::seconds(5)), "in 3 days");
+        assert_eq!(at(Duration::hours(48)), "in 2 days");
+        assert_eq!(at(Duration::hours(24)), "in 24 hours");
+        assert_eq!(at(Duration::minutes(61)), "in 1 hour");
+        assert_eq!(at(Duration::minutes(1)), "in 1 minute");
+        assert_eq!(at(Duration::minutes(45)), "in 45 minutes");
+        assert_eq!(at(Duration::seconds(20)), "in less than a minute");
+        assert_eq!(at(Duration::seconds(-1)), "already passed");
+    }
+}

@@ -1,0 +1,213 @@
+//! Where emails go: an SMTP server (lettre's pooled async transport), or, when none is
+//! configured, `.eml` files in a folder so that a local user can read them and follow links.
+
+use lettre::{
+    message::{Mailbox, MultiPart},
+    transport::smtp::PoolConfig,
+    AsyncSmtpTransport, AsyncTransport, Tokio1Executor,
+};
+use std::{path::PathBuf, time::Duration};
+
+use super::{templates::Rendered, MailError};
+
+/// How long one SMTP command may take before the attempt fails (and is retried later).
+const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
+/// Open connections kept to the SMTP server.
+const SMTP_POOL_SIZE: u32 = 4;
+
+/// Which transport, as configured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransportSettings {
+    /// lettre's URL form: `smtp://user:pass@host:587?tls=required`, `smtps://host:465`,
+    /// `smtp://host:25` (no TLS, for a local relay or a capture server).
+    Smtp { url: String },
+    /// Write each email to this folder.
+    Files { dir: PathBuf },
+}
+
+pub enum Transport {
+    Smtp {
+        mailer: AsyncSmtpTransport<Tokio1Executor>,
+        /// The URL without its password, for messages.
+        shown_as: String,
+    },
+    Files {
+        dir: PathBuf,
+    },
+}
+
+impl Transport {
+    pub fn new(settings: &TransportSettings) -> Result<Self, MailError> {
+        match settings {
+            TransportSettings::Smtp { url } => {
+                let mailer = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| MailError::SmtpUrl(e.to_string()))?
+                    .timeout(Some(SMTP_TIMEOUT))
+                    .pool_config(PoolConfig::new().max_size(SMTP_POOL_SIZE))
+                    .build();
+                Ok(Transport::Smtp {
+                    mailer,
+                    shown_as: without_password(url),
+                })
+            }
+            TransportSettings::Files { dir } => {
+                std::fs::create_dir_all(dir).map_err(|source| MailError::MailDir {
+                    path: dir.clone(),
+                    source,
+                })?;
+                Ok(Transport::Files { dir: dir.clone() })
+            }
+        }
+    }
+
+    /// Where emails go, in words for the log.
+    pub fn describe(&self) -> String {
+        match self {
+            Transport::Smtp { shown_as, .. } => format!("through the SMTP server {shown_as}"),
+            Transport::Files { dir } => format!(
+                "as .eml files in {} (no PORTICO_SMTP_URL set)",
+                dir.display()
+            ),
+        }
+    }
+
+    /// Sends one email. `name` names its file in file mode; `local_link`, when given, is
+    /// logged in file mode only, so that someone running Portico locally can follow it.
+    pub async fn send(
+        &self,
+        email: lettre::Message,
+        name: &str,
+        local_link: Option<&str>,
+    ) -> Result<(), MailError> {
+        match self {
+            Transport::Smtp { mailer, .. } => {
+                mailer.send(email).await?;
+                Ok(())
+            }
+            Transport::Files { dir } => {
+                let path = dir.join(format!("{name}.eml"));
+                // Written under a temporary name first: a reader never sees half a file.
+                let partial = dir.join(format!(".{name}.eml.partial"));
+                let write = async {
+                    tokio::fs::write(&partial, email.formatted()).await?;
+                    tokio::fs::rename(&partial, &path).await
+                };
+                write.await.map_err(|source| MailError::File {
+                    path: path.clone(),
+                    source,
+                })?;
+                let to = email
+                    .envelope()
+                    .to()
+                    .iter()
+                    .map(|a| a.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                match local_link {
+                    Some(link) => tracing::info!(
+                        file = %path.display(),
+                        "email to {to} written; to confirm that account locally, open {link}"
+                    ),
+                    None => tracing::info!(file = %path.display(), "email to {to} written"),
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Builds the MIME message: plain text and HTML alternatives.
+pub fn compose(
+    from: &Mailbox,
+    recipient: &str,
+    rendered: Rendered,
+) -> Result<lettre::Message, MailError> {
+    let to: Mailbox = recipient
+        .parse()
+        .map_err(|_| MailError::Recipient(recipient.to_owned()))?;
+    lettre::Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(rendered.subject)
+        .multipart(MultiPart::alternative_plain_html(
+            rendered.text,
+            rendered.html,
+        ))
+        .map_err(|e| MailError::Build(e.to_string()))
+}
+
+/// `scheme://user:***@host...` for a URL with a password; the URL itself otherwise.
+fn without_password(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered(subject: &str) -> Rendered {
+        Rendered {
+            subject: subject.into(),
+            text: "plain".into(),
+            html: "<p>html</p>".into(),
+        }
+    }
+
+    #[test]
+    fn an_email_has_a_plain_and_an_html_part() {
+        let from: Mailbox = "Portico <no-reply@portico.localhost>".parse().unwrap();
+        let email = compose(&from, "dev@example.com", rendered("Hello")).unwrap();
+        let raw = String::from_utf8(email.formatted()).unwrap();
+        assert!(raw.contains("From: Portico <no-reply@portico.localhost>\r\n"));
+        assert!(raw.contains("To: dev@example.com\r\n"));
+        assert!(raw.contains("Subject: Hello\r\n"));
+        assert!(raw.contains("multipart/alternative"));
+        assert!(raw.contains("Content-Type: text/plain; charset=utf-8"));
+        assert!(raw.contains("Content-Type: text/html; charset=utf-8"));
+    }
+
+    #[test]
+    fn a_recipient_that_is_not_an_address_is_refused() {
+        let from: Mailbox = "p@portico.localhost".parse().unwrap();
+        let error = compose(&from, "not an address\r\nBcc: x@y.z", rendered("Hi")).unwrap_err();
+        assert!(matches!(error, MailError::Recipient(_)));
+    }
+
+    #[test]
+    fn smtp_passwords_are_hidden_in_descriptions() {
+        assert_eq!(
+            without_password("smtp://user:secret@mail.example.com:587?tls=required"),
+            "smtp://user:***@mail.example.com:587?tls=required"
+        );
+        assert_eq!(
+            without_password("smtp://127.0.0.1:1025"),
+            "smtp://127.0.0.1:1025"
+        );
+    }
+
+    // The pool of SMTP connections runs a cleanup task, so it is made inside a runtime.
+    #[tokio::test]
+    async fn an_smtp_url_is_checked_when_the_transport_is_made() {
+        let bad = Transport::new(&TransportSettings::Smtp {
+            url: "http://mail.example.com".into(),
+        });
+        assert!(matches!(bad, Err(MailError::SmtpUrl(_))));
+        let good = Transport::new(&TransportSettings::Smtp {
+            url: "smtp://user:pa%24s@mail.example.com:587?tls=required".into(),
+        })
+        .unwrap();
+        assert_eq!(
+            good.describe(),
+            "through the SMTP server smtp://user:***@mail.example.com:587?tls=required"
+        );
+    }
+}

@@ -1,0 +1,307 @@
+//! The mail worker: claims due outbox rows, sends them, and records what became of each.
+
+use chrono::{DateTime, Utc};
+use lettre::message::Mailbox;
+use sea_orm::{DatabaseConnection, EntityTrait};
+use std::{collections::BTreeMap, time::Duration};
+use tokio::sync::watch;
+
+use super::{
+    backoff::random_retry_delay,
+    queue::{self, AfterFailure},
+    templates::{InvitationEmail, ReviewDigestEmail, WaitingRegistration},
+    transport::{compose, Transport},
+    MailError, MailSettings,
+};
+use crate::{
+    domain::StoredStatus,
+    ssr::{
+        entities::{invitation, outbox},
+        services::outbox::{Message, ADMIN_REVIEW_NEEDED_KIND},
+    },
+};
+
+/// Rows claimed at once.
+const BATCH_SIZE: u64 = 20;
+/// How long a claim holds: longer than a batch normally takes, so that only a dead worker's
+/// rows are claimed again.
+const LEASE: Duration = Duration::from_secs(15 * 60);
+/// When less than this is left of the lease, the rest of the batch is handed back unsent. It
+/// covers one send against a server that stalls (each SMTP command may take the timeout).
+const LEASE_MARGIN: Duration = Duration::from_secs(5 * 60);
+
+pub struct Worker {
+    db: DatabaseConnection,
+    transport: Transport,
+    from: Mailbox,
+    settings: MailSettings,
+}
+
+/// A claimed row and its message.
+struct Claimed {
+    row: outbox::Model,
+    message: Message,
+}
+
+impl Worker {
+    /// Checks the settings (sender address, SMTP URL, mail folder). Call it inside the Tokio
+    /// runtime: the SMTP connection pool runs a task.
+    pub fn new(db: DatabaseConnection, settings: MailSettings) -> Result<Self, MailError> {
+        let from = settings
+            .from
+            .parse()
+            .map_err(|_| MailError::From(settings.from.clone()))?;
+        let transport = Transport::new(&settings.transport)?;
+        Ok(Self {
+            db,
+            transport,
+            from,
+            settings,
+        })
+    }
+
+    /// Sends due emails every poll interval until `stop` turns true (or its sender is gone).
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        tracing::info!("the mail worker sends emails {}", self.transport.describe());
+        while !*stop.borrow() {
+            let full_batch = match self.run_once().await {
+                Ok(claimed) => claimed as u64 == BATCH_SIZE,
+                Err(error) => {
+                    tracing::warn!("the mail worker will try again shortly: {error}");
+                    false
+                }
+            };
+            if full_batch {
+                continue; // more may be due right now
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(self.settings.poll_interval) => {}
+                changed = stop.changed() => if changed.is_err() { break },
+            }
+        }
+        tracing::info!("the mail worker stopped");
+    }
+
+    /// Claims one batch of due emails and sends them; returns how many rows it claimed.
+    pub async fn run_once(&self) -> Result<usize, MailError> {
+        let now = Utc::now();
+        let lease_until = now + chrono::Duration::from_std(LEASE).expect("a short duration");
+        let rows = queue::claim_due(&self.db, now, lease_until, BATCH_SIZE).await?;
+        let claimed = rows.len();
+        let mut digests: BTreeMap<String, Vec<Claimed>> = BTreeMap::new();
+        let mut rows = rows.into_iter();
+        while let Some(row) = rows.next() {
+            if lease_running_out(lease_until) {
+                let unsent: Vec<i32> = std::iter::once(row.id).chain(rows.map(|r| r.id)).collect();
+                queue::postpone(&self.db, &unsent, Utc::now()).await?;
+                return Ok(claimed);
+            }
+            let message = match serde_json::from_str::<Message>(&row.payload) {
+                Ok(message) => message,
+                Err(error) => {
+                    self.record_failure(&row, &error.into(), None).await?;
+                    continue;
+                }
+            };
+            match message {
+                Message::Invitation { .. } => {
+                    self.deliver_invitation(Claimed { row, message }).await?
+                }
+                Message::AdminReviewNeeded { .. } => digests
+                    .entry(row.recipient.clone())
+                    .or_default()
+                    .push(Claimed { row, message }),
+            }
+        }
+        for (recipient, entries) in digests {
+            self.deliver_digest(&recipient, entries).await?;
+        }
+        Ok(claimed)
+    }
+
+    async fn deliver_invitation(&self, claimed: Claimed) -> Result<(), MailError> {
+        let Claimed { row, message } = claimed;
+        let Message::Invitation {
+            link,
+            valid_until,
+            invited_by,
+        } = &message
+        else {
+            unreachable!("only invitations are delivered here");
+        };
+        let cleared = message.without_secrets().to_payload()?;
+        let now = Utc::now();
+        if !self
+            .invitation_still_pending(row.invitation_id, now)
+            .await?
+        {
+            queue::mark_dropped(&self.db, &row, cleared).await?;
+            tracing::info!(
+                outbox_id = row.id,
+                "the invitation email to {} is not sent: its invitation was deleted, replaced \
+                 or expired meanwhile",
+                row.recipient
+            );
+            return Ok(());
+        }
+        let rendered = InvitationEmail {
+            portal_name: &self.settings.portal_name,
+            subject_template: &self.settings.invitation_subject,
+            invitee_email: &row.recipient,
+            link,
+            valid_until: *valid_until,
+            invited_by: invited_by.as_deref(),
+            now,
+        }
+        .render();
+        let sent = async {
+            let email = compose(&self.from, &row.recipient, rendered)?;
+            self.transport
+                .send(email, &file_name(&row, now), Some(link))
+                .await
+        }
+        .await;
+        match sent {
+            Ok(()) => {
+                queue::mark_sent(&self.db, &row, cleared, Utc::now()).await?;
+                tracing::debug!(
+                    outbox_id = row.id,
+                    "invitation email sent to {}",
+                    row.recipient
+                );
+                Ok(())
+            }
+            Err(error) => self.record_failure(&row, &error, Some(cleared)).await,
+        }
+    }
+
+    /// Whether the invitation behind an email still waits for its developer: not deleted,
+    /// not replaced by a resend, not used, not expired.
+    async fn invitation_still_pending(
+        &self,
+        invitation_id: Option<i32>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, MailError> {
+        let Some(id) = invitation_id else {
+            return Ok(true);
+        };
+        Ok(invitation::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .is_some_and(|i| i.status == StoredStatus::Pending.as_str() && i.valid_until > now))
+    }
+
+    /// One email to one admin listing every registration in `entries`, unless the last one went
+    /// out less than the digest interval ago: then they wait and go together after it.
+    async fn deliver_digest(
+        &self,
+        recipient: &str,
+        entries: Vec<Claimed>,
+    ) -> Result<(), MailError> {
+        let ids: Vec<i32> = entries.iter().map(|e| e.row.id).collect();
+        let interval = chrono::Duration::from_std(self.settings.review_digest_interval)
+            .unwrap_or(chrono::Duration::MAX);
+        let last = queue::last_sent(&self.db, ADMIN_REVIEW_NEEDED_KIND, recipient).await?;
+        if let Some(next_allowed) = last.and_then(|last| last.checked_add_signed(interval)) {
+            if next_allowed > Utc::now() {
+                queue::postpone(&self.db, &ids, next_allowed).await?;
+                return Ok(());
+            }
+        }
+        let mut registrations: Vec<WaitingRegistration> = Vec::new();
+        for entry in &entries {
+            if let Message::AdminReviewNeeded {
+                developer_email,
+                developer_name,
+            } = &entry.message
+            {
+                if !registrations.iter().any(|r| &r.email == developer_email) {
+                    registrations.push(WaitingRegistration {
+                        name: developer_name.clone(),
+                        email: developer_email.clone(),
+                    });
+                }
+            }
+        }
+        let rendered = ReviewDigestEmail {
+            portal_name: &self.settings.portal_name,
+            registrations: &registrations,
+            review_link: &format!("{}/admin", self.settings.public_url),
+        }
+        .render();
+        let now = Utc::now();
+        let sent = async {
+            let email = compose(&self.from, recipient, rendered)?;
+            self.transport
+                .send(email, &file_name(&entries[0].row, now), None)
+                .await
+        }
+        .await;
+        for entry in &entries {
+            match &sent {
+                Ok(()) => {
+                    queue::mark_sent(&self.db, &entry.row, entry.row.payload.clone(), now).await?
+                }
+                Err(error) => self.record_failure(&entry.row, error, None).await?,
+            }
+        }
+        if sent.is_ok() {
+            tracing::debug!(
+                "review digest listing {} registration(s) sent to {recipient}",
+                registrations.len()
+            );
+        }
+        Ok(())
+    }
+
+    /// Schedules the next attempt with backoff, or marks the row failed when trying again
+    /// cannot help or the attempts are used up (`final_payload` then replaces its payload).
+    async fn record_failure(
+        &self,
+        row: &outbox::Model,
+        error: &MailError,
+        final_payload: Option<String>,
+    ) -> Result<(), MailError> {
+        let attempts = u32::try_from(row.attempts).unwrap_or(0) + 1;
+        let max = self.settings.max_attempts;
+        if error.is_permanent() || attempts >= max {
+            queue::record_failure(
+                &self.db,
+                row,
+                &error.to_string(),
+                AfterFailure::GiveUp(final_payload),
+            )
+            .await?;
+            tracing::warn!(
+                outbox_id = row.id,
+                "the {} email to {} failed for good after {attempts} attempt(s): {error}",
+                row.kind,
+                row.recipient
+            );
+        } else {
+            let delay = random_retry_delay(self.settings.retry_base, attempts);
+            let at = Utc::now() + chrono::Duration::from_std(delay).expect("at most an hour");
+            queue::record_failure(&self.db, row, &error.to_string(), AfterFailure::RetryAt(at))
+                .await?;
+            tracing::warn!(
+                outbox_id = row.id,
+                "the {} email to {} was not sent (attempt {attempts} of {max}); trying again \
+                 in {} s: {error}",
+                row.kind,
+                row.recipient,
+                delay.as_secs().max(1)
+            );
+        }
+        Ok(())
+    }
+}
+
+fn lease_running_out(lease_until: DateTime<Utc>) -> bool {
+    let margin = chrono::Duration::from_std(LEASE_MARGIN).expect("a short duration");
+    Utc::now() + margin > lease_until
+}
+
+/// `20250311T093000-42-invitation`: sorts by time, unique per outbox row.
+fn file_name(row: &outbox::Model, now: DateTime<Utc>) -> String {
+    format!("{}-{}-{}", now.format("%Y%m%dT%H%M%S"), row.id, row.kind)
+}
