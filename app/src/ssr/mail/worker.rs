@@ -37,7 +37,7 @@ pub struct Worker {
     settings: MailSettings,
 }
 
-/// A claimed row and its message.
+/// A claimed row and its message (an admin's notice, waiting to be batched).
 struct Claimed {
     row: outbox::Model,
     message: Message,
@@ -104,8 +104,15 @@ impl Worker {
                 }
             };
             match message {
-                Message::Invitation { .. } => {
-                    self.deliver_invitation(Claimed { row, message }).await?
+                Message::Invitation {
+                    ref link,
+                    valid_until,
+                    ref invited_by,
+                } => {
+                    // What the row keeps once it is no longer queued: no raw token.
+                    let kept = message.without_secrets().to_payload()?;
+                    let invitation = (link.as_str(), valid_until, invited_by.as_deref());
+                    self.deliver_invitation(&row, invitation, kept).await?
                 }
                 Message::AdminReviewNeeded { .. } => digests
                     .entry(row.recipient.clone())
@@ -119,23 +126,20 @@ impl Worker {
         Ok(claimed)
     }
 
-    async fn deliver_invitation(&self, claimed: Claimed) -> Result<(), MailError> {
-        let Claimed { row, message } = claimed;
-        let Message::Invitation {
-            link,
-            valid_until,
-            invited_by,
-        } = &message
-        else {
-            unreachable!("only invitations are delivered here");
-        };
-        let cleared = message.without_secrets().to_payload()?;
+    /// Sends an invitation (its link, valid-until and inviter) unless the invitation stopped
+    /// being Pending meanwhile; `kept` is the payload the row keeps afterwards.
+    async fn deliver_invitation(
+        &self,
+        row: &outbox::Model,
+        (link, valid_until, invited_by): (&str, DateTime<Utc>, Option<&str>),
+        kept: String,
+    ) -> Result<(), MailError> {
         let now = Utc::now();
         if !self
             .invitation_still_pending(row.invitation_id, now)
             .await?
         {
-            queue::mark_dropped(&self.db, &row, cleared).await?;
+            queue::mark_dropped(&self.db, row, kept).await?;
             tracing::info!(
                 outbox_id = row.id,
                 "the invitation email to {} is not sent: its invitation was deleted, replaced \
@@ -149,21 +153,21 @@ impl Worker {
             subject_template: &self.settings.invitation_subject,
             invitee_email: &row.recipient,
             link,
-            valid_until: *valid_until,
-            invited_by: invited_by.as_deref(),
+            valid_until,
+            invited_by,
             now,
         }
         .render();
         let sent = async {
             let email = compose(&self.from, &row.recipient, rendered)?;
             self.transport
-                .send(email, &file_name(&row, now), Some(link))
+                .send(email, &file_name(row, now), Some(link))
                 .await
         }
         .await;
         match sent {
             Ok(()) => {
-                queue::mark_sent(&self.db, &row, cleared, Utc::now()).await?;
+                queue::mark_sent(&self.db, row, kept, Utc::now()).await?;
                 tracing::debug!(
                     outbox_id = row.id,
                     "invitation email sent to {}",
@@ -171,7 +175,7 @@ impl Worker {
                 );
                 Ok(())
             }
-            Err(error) => self.record_failure(&row, &error, Some(cleared)).await,
+            Err(error) => self.record_failure(row, &error, Some(kept)).await,
         }
     }
 
