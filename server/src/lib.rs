@@ -4,6 +4,7 @@
 pub mod bootstrap;
 pub mod config;
 pub mod router;
+pub mod security;
 pub mod telemetry;
 
 use std::net::SocketAddr;

@@ -38,6 +38,11 @@ pub fn build(state: AppState, config: &Config) -> Router {
         .with_state(leptos_options)
         .merge(health_routes(state))
         .layer(axum::middleware::from_fn(server_fn_error_status))
+        .layer(axum::middleware::from_fn_with_state(
+            crate::security::AllowedOrigin::from_public_url(&config.public_url),
+            crate::security::refuse_cross_site,
+        ))
+        .layer(axum::middleware::from_fn(crate::security::security_headers))
 }
 
 /// Errors raised by Leptos itself before a server function runs (fields that do not decode,

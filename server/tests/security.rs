@@ -1,0 +1,78 @@
+//! CSRF refusal and security headers, at the HTTP level.
+mod common;
+
+use common::{TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+
+#[tokio::test]
+async fn a_state_change_from_another_site_is_refused_before_it_runs() {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    for (header, value) in [
+        ("origin", "https://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+    ] {
+        let response = app
+            .client
+            .post(app.url("/api/invite"))
+            .header(header, value)
+            .form(&[("emails", "victim@x.io")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403, "{header}: {value}");
+    }
+    assert_eq!(app.list(&[]).await["total"], 0, "nothing was invited");
+}
+
+#[tokio::test]
+async fn same_origin_requests_from_the_browser_pass() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .post(app.url("/api/login"))
+        .header("origin", app.address.clone())
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn pages_carry_headers_against_framing_sniffing_and_referrer_leaks() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .get(app.url("/login"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    let headers = response.headers();
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["referrer-policy"], "same-origin");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    for directive in [
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+        "base-uri 'none'",
+    ] {
+        assert!(csp.contains(directive), "{csp}");
+    }
+}
+
+#[tokio::test]
+async fn a_get_request_cannot_call_a_server_function() {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    let response = app
+        .client
+        .get(app.url("/api/invite?emails=x%40y.io"))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_client_error(), "{}", response.status());
+    assert_eq!(app.list(&[]).await["total"], 0);
+}
