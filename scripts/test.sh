@@ -119,10 +119,10 @@ else
   BACKENDS+=("MariaDB: skipped (not reachable at $MYSQL_URL)")
 fi
 
-# The server binary was built by the Rust tests above; cargo-leptos adds the WASM bundle, CSS
-# and assets under target/site.
-step "Building the browser app (cargo leptos build --frontend-only)"
-if cargo leptos build --frontend-only && [ -x target/debug/server ]; then
+# cargo-leptos builds the server and the WASM bundle together: both must be compiled with the
+# same flags (it adds --cfg erase_components), or hydration fails on a markup mismatch.
+step "Building the app (cargo leptos build)"
+if cargo leptos build; then
   step "Browser tests (Playwright + Chromium + maildev)"
   (cd end2end && playwright test) 2>&1 | tee "$LOGS/e2e.log"
   status=${PIPESTATUS[0]}
@@ -133,7 +133,7 @@ if cargo leptos build --frontend-only && [ -x target/debug/server ]; then
   echo "    Playwright: ${e2e_passed:-0} passed, ${e2e_failed:-0} failed"
   [ "$status" -eq 0 ] || problem "Playwright (server logs in end2end/.run/)"
 else
-  problem "cargo leptos build --frontend-only (or target/debug/server missing)"
+  problem "cargo leptos build"
 fi
 
 # ---------------------------------------------------------------------------------------------

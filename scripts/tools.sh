@@ -11,10 +11,6 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PORTICO_TOOLS_DIR="${PORTICO_TOOLS_DIR:-$HOME/.cache/portico-tools}"
 CARGO_LEPTOS_VERSION="0.3.10"
 WASM_BINDGEN_VERSION="0.2.129"   # must equal Cargo.lock's wasm-bindgen exactly
-# Leptos reads this at compile time to name the WASM/JS files the server links to. cargo-leptos
-# sets it for its own builds; setting it for every cargo command lets `cargo test` build the same
-# server binary that the browser tests run (no second native build).
-export LEPTOS_OUTPUT_NAME=portico
 export PATH="$PORTICO_TOOLS_DIR/bin:$ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
