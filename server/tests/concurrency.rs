@@ -2,7 +2,7 @@
 //! exactly one effect and a clear conflict for the others, never a 500.
 mod common;
 
-use common::{call_with, json, TestApp, DEVELOPER_PASSWORD};
+use common::{call_with, json, SettingsFields, TestApp, DEVELOPER_PASSWORD};
 use futures::future::join_all;
 use reqwest::StatusCode;
 
@@ -85,16 +85,13 @@ async fn resend_racing_completion_ends_in_exactly_one_of_the_two() {
 async fn accept_racing_deny_applies_exactly_one_decision() {
     let app = TestApp::spawn().await;
     app.login_as_admin().await;
-    app.call(
-        "save_settings",
-        &[
-            ("form[auto_approve]", "false"),
-            ("form[validity_hours]", "72"),
-            ("form[self_registration]", "off"),
-            ("form[login_background]", "#eef1f8"),
-            ("form[portal_content]", ""),
-        ],
-    )
+    app.save_settings(SettingsFields {
+        auto_approve: "false",
+        validity_hours: "72",
+        self_registration: "off",
+        login_background: "#eef1f8",
+        portal_content: "",
+    })
     .await;
     let (id, token) = invited(&app, "dev@x.io").await;
     app.complete(&token, "Dev", DEVELOPER_PASSWORD).await;

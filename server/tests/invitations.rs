@@ -1,7 +1,7 @@
 //! The invitation lifecycle end to end through the server functions' HTTP endpoints.
 mod common;
 
-use common::{json, TestApp, DEVELOPER_PASSWORD};
+use common::{json, SettingsFields, TestApp, DEVELOPER_PASSWORD};
 use serde_json::{json, Value};
 
 fn outcomes(report: &Value) -> Vec<(String, Value)> {
@@ -304,16 +304,13 @@ async fn the_registration_form_reports_every_problem_at_once_and_keeps_the_link_
 
 async fn disable_auto_approval(app: &TestApp) {
     let response = app
-        .call(
-            "save_settings",
-            &[
-                ("form[auto_approve]", "false"),
-                ("form[validity_hours]", "72"),
-                ("form[self_registration]", "off"),
-                ("form[login_background]", "#eef1f8"),
-                ("form[portal_content]", "# Hello"),
-            ],
-        )
+        .save_settings(SettingsFields {
+            auto_approve: "false",
+            validity_hours: "72",
+            self_registration: "off",
+            login_background: "#eef1f8",
+            portal_content: "# Hello",
+        })
         .await;
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
 }
@@ -471,16 +468,13 @@ async fn settings_are_validated_on_the_server_and_round_trip() {
     assert_eq!(defaults["auto_approve"], true);
     assert_eq!(defaults["validity"], 72);
     let bad = app
-        .call(
-            "save_settings",
-            &[
-                ("form[auto_approve]", "true"),
-                ("form[validity_hours]", "0"),
-                ("form[self_registration]", "maybe"),
-                ("form[login_background]", "blue"),
-                ("form[portal_content]", ""),
-            ],
-        )
+        .save_settings(SettingsFields {
+            auto_approve: "true",
+            validity_hours: "0",
+            self_registration: "maybe",
+            login_background: "blue",
+            portal_content: "",
+        })
         .await;
     assert_eq!(bad.status(), 422);
     let message = json(bad).await["InvalidInput"].as_str().unwrap().to_owned();
@@ -490,16 +484,13 @@ async fn settings_are_validated_on_the_server_and_round_trip() {
     );
 
     let saved = app
-        .call(
-            "save_settings",
-            &[
-                ("form[auto_approve]", "false"),
-                ("form[validity_hours]", "24"),
-                ("form[self_registration]", "with_approval"),
-                ("form[login_background]", "#123ABC"),
-                ("form[portal_content]", "# Docs"),
-            ],
-        )
+        .save_settings(SettingsFields {
+            auto_approve: "false",
+            validity_hours: "24",
+            self_registration: "with_approval",
+            login_background: "#123ABC",
+            portal_content: "# Docs",
+        })
         .await;
     assert_eq!(saved.status(), 200);
     let now = json(app.call("get_settings", &[]).await).await;

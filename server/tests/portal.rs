@@ -1,6 +1,6 @@
 mod common;
 
-use common::{call_with, json, TestApp};
+use common::{call_with, json, SettingsFields, TestApp};
 
 #[tokio::test]
 async fn the_portal_content_is_for_signed_in_accounts_and_rendered_without_scripts() {
@@ -9,19 +9,13 @@ async fn the_portal_content_is_for_signed_in_accounts_and_rendered_without_scrip
     assert_eq!(anonymous.status(), 401);
 
     let developer = app.developer("dev@x.io").await;
-    app.call(
-        "save_settings",
-        &[
-            ("form[auto_approve]", "true"),
-            ("form[validity_hours]", "72"),
-            ("form[self_registration]", "off"),
-            ("form[login_background]", "#eef1f8"),
-            (
-                "form[portal_content]",
-                "# API docs\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))",
-            ),
-        ],
-    )
+    app.save_settings(SettingsFields {
+        auto_approve: "true",
+        validity_hours: "72",
+        self_registration: "off",
+        login_background: "#eef1f8",
+        portal_content: "# API docs\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))",
+    })
     .await;
     let html = json(call_with(&developer, &app.address, "portal_home", &[]).await).await;
     let html = html.as_str().unwrap();

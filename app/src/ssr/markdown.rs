@@ -14,6 +14,15 @@ fn safe_url(url: &str) -> bool {
         || !lower.contains(':')
 }
 
+/// The target itself when safe, `#` otherwise.
+fn neutralized(url: CowStr<'_>) -> CowStr<'_> {
+    if safe_url(&url) {
+        url
+    } else {
+        CowStr::from("#")
+    }
+}
+
 pub fn render(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let events = Parser::new_ext(markdown, options).map(|event| match event {
@@ -26,11 +35,7 @@ pub fn render(markdown: &str) -> String {
             id,
         }) => Event::Start(Tag::Link {
             link_type,
-            dest_url: if safe_url(&dest_url) {
-                dest_url
-            } else {
-                CowStr::from("#")
-            },
+            dest_url: neutralized(dest_url),
             title,
             id,
         }),
@@ -41,11 +46,7 @@ pub fn render(markdown: &str) -> String {
             id,
         }) => Event::Start(Tag::Image {
             link_type,
-            dest_url: if safe_url(&dest_url) {
-                dest_url
-            } else {
-                CowStr::from("#")
-            },
+            dest_url: neutralized(dest_url),
             title,
             id,
         }),

@@ -7,6 +7,7 @@ pub mod mail;
 pub mod markdown;
 pub mod migrations;
 pub mod random;
+pub mod redact;
 pub mod services;
 pub mod state;
 

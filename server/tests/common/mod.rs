@@ -218,6 +218,44 @@ impl TestApp {
 
 pub const DEVELOPER_PASSWORD: &str = "Dev-Pass-123";
 
+/// The settings form's fields, with the defaults except for the ones a test sets.
+pub struct SettingsFields<'a> {
+    pub auto_approve: &'a str,
+    pub validity_hours: &'a str,
+    pub self_registration: &'a str,
+    pub login_background: &'a str,
+    pub portal_content: &'a str,
+}
+
+impl Default for SettingsFields<'_> {
+    fn default() -> Self {
+        Self {
+            auto_approve: "true",
+            validity_hours: "72",
+            self_registration: "off",
+            login_background: "#eef1f8",
+            portal_content: "# Hello",
+        }
+    }
+}
+
+impl TestApp {
+    /// Submits the settings form as the signed-in admin.
+    pub async fn save_settings(&self, fields: SettingsFields<'_>) -> reqwest::Response {
+        self.call(
+            "save_settings",
+            &[
+                ("form[auto_approve]", fields.auto_approve),
+                ("form[validity_hours]", fields.validity_hours),
+                ("form[self_registration]", fields.self_registration),
+                ("form[login_background]", fields.login_background),
+                ("form[portal_content]", fields.portal_content),
+            ],
+        )
+        .await
+    }
+}
+
 /// The outbox's rows, oldest first, through an open connection (for polling loops).
 pub async fn outbox_rows(db: &DatabaseConnection) -> Vec<app::ssr::entities::outbox::Model> {
     use app::ssr::entities::outbox;

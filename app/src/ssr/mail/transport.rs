@@ -136,18 +136,8 @@ pub fn compose(
         .map_err(|e| MailError::Build(e.to_string()))
 }
 
-/// `scheme://user:***@host...` for a URL with a password; the URL itself otherwise.
 fn without_password(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme_end), Some(at)) if at > scheme_end => {
-            let credentials = &url[scheme_end + 3..at];
-            match credentials.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
-    }
+    crate::ssr::redact::url_without_password(url)
 }
 
 #[cfg(test)]
