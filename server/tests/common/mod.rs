@@ -26,25 +26,7 @@ pub struct TestApp {
 impl TestApp {
     /// Starts a server with the bootstrap admin, on a fresh database.
     pub async fn spawn() -> Self {
-        let database_url = fresh_database().await;
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind a random port");
-        let address = format!("http://{}", listener.local_addr().unwrap());
-        let mut config = Config::defaults();
-        config.database_url = database_url.clone();
-        config.public_url = address.clone();
-        config.admin_email = ADMIN_EMAIL.into();
-        config.admin_password = Some(ADMIN_PASSWORD.into());
-        let application = Application::build_on(&config, listener)
-            .await
-            .unwrap_or_else(|e| panic!("the server did not start: {e}"));
-        tokio::spawn(application.run());
-        Self {
-            address,
-            client: new_client(),
-            database_url,
-        }
+        Self::spawn_with(|_| {}).await
     }
 
     /// Like [`TestApp::spawn`], on a fresh database, with the configuration changed by
