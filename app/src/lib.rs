@@ -69,6 +69,11 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route
+                    path=(StaticSegment("admin"), StaticSegment("developers"))
+                    view=pages::admin::developers::DevelopersPage
+                    ssr=SsrMode::Async
+                />
+                <Route
                     path=(StaticSegment("admin"), StaticSegment("settings"))
                     view=pages::admin::settings::SettingsPage
                     ssr=SsrMode::Async

@@ -60,6 +60,20 @@ fn invitation_id(report: &Value, index: usize) -> String {
         .to_string()
 }
 
+/// "email: delivery state" of each row of the invitations list, newest first.
+async fn deliveries(app: &TestApp) -> Vec<String> {
+    let listed = app.list(&[]).await;
+    listed["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            let state = row["delivery"]["state"].as_str().unwrap_or("none");
+            format!("{}: {state}", row["email"].as_str().unwrap())
+        })
+        .collect::<Vec<_>>()
+}
+
 fn sorted_recipients(emails: &[Value]) -> Vec<String> {
     let mut recipients: Vec<String> = emails.iter().map(recipient).collect();
     recipients.sort();
@@ -157,6 +171,15 @@ async fn a_deleted_or_superseded_invitations_queued_email_is_not_sent() {
         .exec(&admin_side.db().await)
         .await
         .unwrap();
+    assert_eq!(
+        deliveries(&admin_side).await,
+        [
+            "old@x.io: queued",
+            "stale@x.io: queued",
+            "old@x.io: dropped"
+        ],
+        "the list shows each row's newest email before the worker runs"
+    );
 
     let worker = TestApp::spawn_on(&admin_side.database_url, with_smtp(maildev.smtp_url())).await;
     let rows = wait_for_outbox(&worker.db().await, "nothing queued", none_queued).await;
@@ -172,6 +195,10 @@ async fn a_deleted_or_superseded_invitations_queued_email_is_not_sent() {
             ("stale@x.io", "dropped"),
             ("old@x.io", "sent")
         ]
+    );
+    assert_eq!(
+        deliveries(&admin_side).await,
+        ["old@x.io: sent", "stale@x.io: dropped", "old@x.io: dropped"]
     );
     let emails = maildev.settled(1).await;
     assert_eq!(sorted_recipients(&emails), ["old@x.io"]);
@@ -367,6 +394,13 @@ async fn an_email_that_keeps_failing_is_marked_failed_with_the_last_error() {
     assert_eq!((row.status.as_str(), row.attempts), ("failed", 2));
     assert!(row.last_error.as_deref().unwrap().contains("SMTP server"));
     assert!(!row.payload.contains("/invitation/"), "token kept: {row:?}");
+
+    // The admin sees it in the list, with the error to act on.
+    let listed = app.list(&[]).await;
+    let delivery = &listed["rows"][0]["delivery"];
+    assert_eq!(delivery["state"], "failed");
+    assert_eq!(delivery["attempts"], 2);
+    assert_eq!(delivery["last_error"].as_str(), row.last_error.as_deref());
 }
 
 #[tokio::test]

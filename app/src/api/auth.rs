@@ -65,9 +65,13 @@ pub async fn login(
             .await
             .map_err(|e| respond(internal("signing in", e)))?;
     }
-    let token = session::create(&state.db, &state.settings, user.id, chrono::Utc::now())
+    let now = chrono::Utc::now();
+    let token = session::create(&state.db, &state.settings, user.id, now)
         .await
         .map_err(|e| respond(internal("starting a session", e)))?;
+    accounts::record_login(&state.db, user.id, now)
+        .await
+        .map_err(|e| respond(internal("signing in", e)))?;
     session::attach_to_response(&state.settings, &token);
     let target = safe_next(next.as_deref()).unwrap_or_else(|| user.home().to_owned());
     leptos_axum::redirect(&target);

@@ -42,6 +42,86 @@ pub struct InvitationRow {
     /// The developer's name once they registered (for the review dialog).
     pub full_name: Option<String>,
     pub completed_at: Option<DateTime<Utc>>,
+    /// What became of the newest email of this invitation, if it had one.
+    pub delivery: Option<EmailDelivery>,
+}
+
+/// Where an invitation's email is on its way to the developer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    /// Waiting for the mail worker (first try).
+    Queued,
+    /// A try failed; the worker tries again later.
+    Retrying,
+    Sent,
+    /// Every try failed: the admin should check the address or resend.
+    Failed,
+    /// Not sent because the invitation was deleted or replaced first.
+    Dropped,
+}
+
+impl DeliveryState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryState::Queued => "queued",
+            DeliveryState::Retrying => "retrying",
+            DeliveryState::Sent => "sent",
+            DeliveryState::Failed => "failed",
+            DeliveryState::Dropped => "dropped",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DeliveryState::Queued => "Email queued",
+            DeliveryState::Retrying => "Email retrying",
+            DeliveryState::Sent => "Email sent",
+            DeliveryState::Failed => "Email failed",
+            DeliveryState::Dropped => "Email not sent",
+        }
+    }
+}
+
+/// The newest email of an invitation: its state, how many tries it took, and the last error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailDelivery {
+    pub state: DeliveryState,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+impl EmailDelivery {
+    /// The hover text: what happened and what the admin can do about it.
+    pub fn explanation(&self) -> String {
+        let tries = |n: i32| {
+            if n == 1 {
+                "1 try".to_owned()
+            } else {
+                format!("{n} tries")
+            }
+        };
+        let error = self.last_error.as_deref().unwrap_or("no error recorded");
+        match self.state {
+            DeliveryState::Queued => "The invitation email is waiting to be sent.".into(),
+            DeliveryState::Retrying => format!(
+                "Sending failed after {} and will be tried again. Last error: {error}",
+                tries(self.attempts)
+            ),
+            DeliveryState::Sent => match self.sent_at {
+                Some(at) => format!("Delivered to the mail server at {}.", at.format("%Y-%m-%d %H:%M UTC")),
+                None => "Delivered to the mail server.".into(),
+            },
+            DeliveryState::Failed => format!(
+                "Sending failed after {}; resend the invitation once the address or mail server is fixed. Last error: {error}",
+                tries(self.attempts)
+            ),
+            DeliveryState::Dropped => {
+                "Not sent: the invitation was deleted or replaced before its email went out.".into()
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

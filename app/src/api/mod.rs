@@ -2,6 +2,7 @@
 //! service function, map the error. They are public HTTP endpoints under `/api/`.
 
 pub mod auth;
+pub mod developers;
 pub mod error;
 pub mod invitations;
 pub mod portal;

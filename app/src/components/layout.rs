@@ -18,6 +18,7 @@ pub fn TopBar(user: SessionUser) -> impl IntoView {
             <nav aria-label="Main">
                 {is_admin.then(|| view! {
                     <A href="/admin/invitations">"Consumers › Invitations"</A>
+                    <A href="/admin/developers">"Consumers › Developers"</A>
                     <A href="/admin/settings">"Settings"</A>
                 })}
                 <A href="/portal">"Portal"</A>

@@ -8,6 +8,7 @@ pub mod email_list;
 pub mod invitation;
 pub mod password;
 pub mod settings;
+pub mod standing;
 
 pub use account::{FullName, Role};
 pub use color::{HexColor, HexColorError, DEFAULT_LOGIN_BACKGROUND};
@@ -22,3 +23,4 @@ pub use invitation::{
 };
 pub use password::{Password, PasswordRule};
 pub use settings::{PortalSettings, SelfRegistration, SettingsForm};
+pub use standing::{decide_account, AccountAction, AccountRefusal, Standing};

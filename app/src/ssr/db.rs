@@ -82,3 +82,26 @@ pub fn is_unique_violation(error: &DbErr) -> bool {
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
     )
 }
+
+/// A LIKE pattern matching `term` anywhere (use with `ESCAPE '\'`): `%`, `_` and `\` typed
+/// by the admin match themselves.
+pub fn like_pattern(term: &str) -> String {
+    let mut escaped = String::with_capacity(term.len() + 2);
+    escaped.push('%');
+    for c in term.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped.push('%');
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn like_wildcards_typed_by_the_admin_match_literally() {
+        assert_eq!(super::like_pattern("a_b%c\\"), "%a\\_b\\%c\\\\%");
+    }
+}

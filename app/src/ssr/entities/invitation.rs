@@ -21,6 +21,9 @@ pub struct Model {
     pub completed_at: Option<DateTimeUtc>,
     pub decided_at: Option<DateTimeUtc>,
     pub decided_by: Option<i32>,
+    /// A self-registration's chosen name and password hash, until its link is confirmed.
+    pub sign_up_full_name: Option<String>,
+    pub sign_up_password_hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

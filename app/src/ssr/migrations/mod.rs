@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 
 mod m0001_accounts_and_sessions;
 mod m0002_invitations_settings_outbox;
+mod m0003_developers_and_sign_up;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_accounts_and_sessions::Migration),
             Box::new(m0002_invitations_settings_outbox::Migration),
+            Box::new(m0003_developers_and_sign_up::Migration),
         ]
     }
 }

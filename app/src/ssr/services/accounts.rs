@@ -76,6 +76,23 @@ pub async fn authenticate(
     Ok(found.filter(|a| matches && a.active))
 }
 
+/// Notes the time of a successful sign-in (shown on the Developers page).
+pub async fn record_login(
+    db: &DatabaseConnection,
+    account_id: i32,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), DbErr> {
+    account::Entity::update_many()
+        .col_expr(
+            account::Column::LastLoginAt,
+            sea_orm::prelude::Expr::value(now),
+        )
+        .filter(account::Column::Id.eq(account_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 pub async fn count(db: &DatabaseConnection) -> Result<u64, DbErr> {
     account::Entity::find().count(db).await
 }

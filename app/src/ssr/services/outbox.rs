@@ -109,3 +109,27 @@ pub async fn drop_queued_for_invitation(
         .await?;
     Ok(())
 }
+
+/// The newest invitation email of each of some invitations (a resend's email belongs to the
+/// new invitation, so "newest" only matters when the same row was emailed twice).
+pub async fn newest_invitation_emails(
+    db: &impl ConnectionTrait,
+    invitation_ids: impl Iterator<Item = i32>,
+) -> Result<std::collections::HashMap<i32, outbox::Model>, DbErr> {
+    use sea_orm::QueryOrder;
+    let ids: Vec<i32> = invitation_ids.collect();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows = outbox::Entity::find()
+        .filter(outbox::Column::InvitationId.is_in(ids))
+        .filter(outbox::Column::Kind.eq(INVITATION_KIND))
+        .order_by_asc(outbox::Column::Id)
+        .all(db)
+        .await?;
+    // Ascending ids: a later row replaces an earlier one.
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| row.invitation_id.map(|id| (id, row)))
+        .collect())
+}

@@ -193,11 +193,22 @@ fn Row(row: InvitationRow, now: chrono::DateTime<Utc>, refresh: Callback<()>) ->
     let self_registered = row.origin == Origin::SelfRegistration;
     let (email, invited_at, valid_until) = (row.email.clone(), row.invited_at, row.valid_until);
     let email_attr = email.clone();
+    let delivery = row.delivery.clone().map(|d| {
+        let explanation = d.explanation();
+        view! {
+            <span class=format!("delivery delivery-{}", d.state.as_str()) title=explanation.clone()
+                tabindex="0" data-testid="delivery" data-delivery=d.state.as_str()>
+                {d.state.label()}
+                <span class="visually-hidden">{format!(": {explanation}")}</span>
+            </span>
+        }
+    });
     view! {
         <tr data-testid="invitation-row" data-email=email_attr data-status=status.as_str()>
             <td class="email-cell">
                 {email}
                 {self_registered.then(|| view! { <span class="origin-tag">"self-registration"</span> })}
+                {delivery}
             </td>
             <td><LocalTime at=invited_at now /></td>
             <td><LocalTime at=valid_until now /></td>

@@ -5,10 +5,7 @@ use sea_orm::{
     prelude::Expr, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
 
-use super::{
-    account_names, condition_filter, effective, insert_pending, to_row, InvitationError,
-    NewInvitation,
-};
+use super::{condition_filter, effective, insert_pending, row_for, InvitationError, NewInvitation};
 use crate::{
     api::{
         auth::SessionUser,
@@ -119,8 +116,9 @@ pub async fn resend(
             e.into()
         }
     })?;
+    let row = row_for(&txn, &created, now).await?;
     txn.commit().await?;
-    to_row(&created, None, now)
+    Ok(row)
 }
 
 /// Deletes a Pending or Expired invitation; its queued email is dropped and its link dies.
@@ -180,11 +178,7 @@ pub async fn review(
         .one(&txn)
         .await?
         .ok_or(InvitationError::NotFound)?;
-    let names = account_names(&txn, updated.account_id.into_iter()).await?;
+    let row = row_for(&txn, &updated, now).await?;
     txn.commit().await?;
-    to_row(
-        &updated,
-        updated.account_id.and_then(|a| names.get(&a).cloned()),
-        now,
-    )
+    Ok(row)
 }

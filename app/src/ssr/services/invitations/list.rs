@@ -6,7 +6,8 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::{account_names, condition_filter, to_row, InvitationError};
+use super::{condition_filter, rows_for, InvitationError};
+use crate::ssr::db::like_pattern;
 use crate::{
     api::invitations::{InvitationPage, SortKey, PAGE_SIZES},
     domain::InvitationStatus,
@@ -79,20 +80,6 @@ impl ListQuery {
     }
 }
 
-/// `%`, `_` and `\` typed by the admin match themselves.
-fn like_pattern(term: &str) -> String {
-    let mut escaped = String::with_capacity(term.len() + 2);
-    escaped.push('%');
-    for c in term.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped.push('%');
-    escaped
-}
-
 pub async fn list(
     db: &DatabaseConnection,
     query: &ListQuery,
@@ -126,11 +113,7 @@ pub async fn list(
         .limit(query.page_size)
         .all(db)
         .await?;
-    let names = account_names(db, models.iter().filter_map(|m| m.account_id)).await?;
-    let rows = models
-        .iter()
-        .map(|m| to_row(m, m.account_id.and_then(|id| names.get(&id).cloned()), now))
-        .collect::<Result<Vec<_>, _>>()?;
+    let rows = rows_for(db, &models, now).await?;
     Ok(InvitationPage {
         rows,
         total,
@@ -142,11 +125,6 @@ pub async fn list(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn like_wildcards_typed_by_the_admin_match_literally() {
-        assert_eq!(like_pattern("a_b%c\\"), "%a\\_b\\%c\\\\%");
-    }
 
     #[test]
     fn list_queries_are_checked_with_readable_errors() {

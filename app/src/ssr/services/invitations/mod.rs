@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 
 use crate::{
-    api::invitations::{InvitationRow, Origin},
+    api::invitations::{DeliveryState, EmailDelivery, InvitationRow, Origin},
     domain::{effective_status, InvitationStatus, LinkState, Refusal, StoredStatus, Validity},
     ssr::{
         entities::invitation,
@@ -67,9 +67,10 @@ pub(crate) fn effective(
     ))
 }
 
-pub(crate) fn to_row(
+fn to_row(
     model: &invitation::Model,
     full_name: Option<String>,
+    delivery: Option<EmailDelivery>,
     now: DateTime<Utc>,
 ) -> Result<InvitationRow, InvitationError> {
     Ok(InvitationRow {
@@ -82,7 +83,56 @@ pub(crate) fn to_row(
         pre_approved: model.pre_approved,
         full_name,
         completed_at: model.completed_at,
+        delivery,
     })
+}
+
+/// The list rows of some invitations: each with its developer's name and its newest email's
+/// delivery, read with one query each rather than one per row.
+pub(crate) async fn rows_for(
+    db: &impl ConnectionTrait,
+    models: &[invitation::Model],
+    now: DateTime<Utc>,
+) -> Result<Vec<InvitationRow>, InvitationError> {
+    let names = account_names(db, models.iter().filter_map(|m| m.account_id)).await?;
+    let mut deliveries = outbox::newest_invitation_emails(db, models.iter().map(|m| m.id)).await?;
+    models
+        .iter()
+        .map(|m| {
+            let name = m.account_id.and_then(|id| names.get(&id).cloned());
+            let delivery = deliveries.remove(&m.id).map(|row| delivery_of(&row));
+            to_row(m, name, delivery, now)
+        })
+        .collect()
+}
+
+/// The list row of one invitation.
+pub(crate) async fn row_for(
+    db: &impl ConnectionTrait,
+    model: &invitation::Model,
+    now: DateTime<Utc>,
+) -> Result<InvitationRow, InvitationError> {
+    rows_for(db, std::slice::from_ref(model), now)
+        .await?
+        .pop()
+        .ok_or_else(|| InvitationError::Internal("no row for an invitation".into()))
+}
+
+/// An outbox row as the admin sees it.
+fn delivery_of(row: &crate::ssr::entities::outbox::Model) -> EmailDelivery {
+    let state = match row.status.as_str() {
+        outbox::SENT => DeliveryState::Sent,
+        outbox::FAILED => DeliveryState::Failed,
+        outbox::DROPPED => DeliveryState::Dropped,
+        _ if row.attempts > 0 => DeliveryState::Retrying,
+        _ => DeliveryState::Queued,
+    };
+    EmailDelivery {
+        state,
+        attempts: row.attempts,
+        last_error: row.last_error.clone(),
+        sent_at: row.sent_at,
+    }
 }
 
 /// What a new Pending invitation needs besides its address.

@@ -1,0 +1,373 @@
+//! Consumers > Developers: every account, active or inactive; search by name or email, filter
+//! by activity, deactivate (signing the account out everywhere at once) and reactivate.
+
+use chrono::Utc;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::params::ParamsMap;
+
+use super::AdminFrame;
+use crate::{
+    api::developers::{
+        list_developers, set_account_activity, ActivityFilter, DeveloperPage, DeveloperRow,
+    },
+    components::{modal::Modal, time::LocalTime, toast::use_toasts},
+    domain::{decide_account, AccountAction, Role},
+};
+
+/// The page's state, kept in the URL so a view can be bookmarked and Back works.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct DeveloperParams {
+    search: String,
+    activity: ActivityFilter,
+    page: u64,
+}
+
+impl DeveloperParams {
+    fn from_query(query: &ParamsMap) -> Self {
+        Self {
+            search: query.get("q").unwrap_or_default(),
+            activity: query
+                .get("show")
+                .and_then(|v| ActivityFilter::parse(&v))
+                .unwrap_or(ActivityFilter::All),
+            page: query
+                .get("page")
+                .and_then(|p| p.parse().ok())
+                .filter(|p| *p >= 1)
+                .unwrap_or(1),
+        }
+    }
+
+    fn href(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.search.is_empty() {
+            parts.push(format!(
+                "q={}",
+                crate::components::auth::encode_query_value(&self.search)
+            ));
+        }
+        if self.activity != ActivityFilter::All {
+            parts.push(format!("show={}", self.activity.as_str()));
+        }
+        if self.page > 1 {
+            parts.push(format!("page={}", self.page));
+        }
+        if parts.is_empty() {
+            "/admin/developers".into()
+        } else {
+            format!("/admin/developers?{}", parts.join("&"))
+        }
+    }
+}
+
+#[component]
+pub fn DevelopersPage() -> impl IntoView {
+    view! {
+        <Title text="Developers" />
+        <AdminFrame>
+            <Developers />
+        </AdminFrame>
+    }
+}
+
+#[component]
+fn Developers() -> impl IntoView {
+    let query = use_query_map();
+    let params = Memo::new(move |_| query.with(DeveloperParams::from_query));
+    let version = RwSignal::new(0u32);
+    let list = Resource::new(
+        move || (params.get(), version.get()),
+        |(p, _)| {
+            list_developers(
+                Some(p.search),
+                Some(p.activity.as_str().to_owned()),
+                Some(p.page),
+            )
+        },
+    );
+    let refresh = Callback::new(move |_: ()| version.update(|v| *v += 1));
+    view! {
+        <div class="page-header">
+            <div>
+                <p class="breadcrumb">"Consumers"</p>
+                <h1>"Developers"</h1>
+            </div>
+        </div>
+        <SearchBar params />
+        <Transition fallback=|| view! { <p class="loading">"Loading developers…"</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(page) => view! { <Table page params refresh /> }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn SearchBar(params: Memo<DeveloperParams>) -> impl IntoView {
+    let navigate = use_navigate();
+    let search = RwSignal::new(params.get_untracked().search);
+    let activity = RwSignal::new(params.get_untracked().activity);
+    Effect::new(move |_| {
+        let p = params.get();
+        search.set(p.search);
+        activity.set(p.activity);
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let next = DeveloperParams {
+            search: search.get_untracked().trim().to_owned(),
+            activity: activity.get_untracked(),
+            page: 1,
+        };
+        navigate(&next.href(), Default::default());
+    };
+    view! {
+        <form class="search-bar" role="search" on:submit=submit>
+            <label class="visually-hidden" for="search-developer">"Search by name or email"</label>
+            <input
+                id="search-developer"
+                type="search"
+                placeholder="Search by name or email"
+                prop:value=move || search.get()
+                on:input=move |ev| search.set(event_target_value(&ev))
+            />
+            <label class="visually-hidden" for="search-activity">"Show"</label>
+            <select
+                id="search-activity"
+                prop:value=move || activity.get().as_str()
+                on:change=move |ev| {
+                    activity.set(ActivityFilter::parse(&event_target_value(&ev)).unwrap_or(ActivityFilter::All))
+                }
+            >
+                {ActivityFilter::ALL
+                    .into_iter()
+                    .map(|f| view! { <option value=f.as_str()>{f.label()}</option> })
+                    .collect_view()}
+            </select>
+            <button type="submit" class="button secondary">"SEARCH"</button>
+        </form>
+    }
+}
+
+#[component]
+fn Table(
+    page: DeveloperPage,
+    params: Memo<DeveloperParams>,
+    refresh: Callback<()>,
+) -> impl IntoView {
+    let now = Utc::now();
+    let p = params.get_untracked();
+    let total = page.total;
+    let pages = total.div_ceil(page.page_size).max(1);
+    let first = if total == 0 {
+        0
+    } else {
+        (page.page - 1) * page.page_size + 1
+    };
+    let last = ((page.page - 1) * page.page_size + page.rows.len() as u64).min(total);
+    let empty = page.rows.is_empty();
+    let link = |page: u64| DeveloperParams { page, ..p.clone() }.href();
+    let prev = (p.page > 1).then(|| link(p.page - 1));
+    let next = (p.page < pages).then(|| link(p.page + 1));
+    view! {
+        <div class="table-wrap">
+            <table class="data-table" data-testid="developers-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Email"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Joined"</th>
+                        <th scope="col">"Last sign-in"</th>
+                        <th scope="col">"Actions"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {page.rows.into_iter().map(|row| view! { <Row row now refresh /> }).collect_view()}
+                </tbody>
+            </table>
+            {empty.then(|| view! {
+                <p class="empty-state">
+                    {if p.search.is_empty() && p.activity == ActivityFilter::All {
+                        "No accounts yet. Developers appear here once they complete an invitation."
+                    } else {
+                        "No account matches this search."
+                    }}
+                </p>
+            })}
+        </div>
+        <nav class="pager" aria-label="Pages">
+            <span data-testid="pager-summary">{format!("{first}–{last} of {total}")}</span>
+            {match prev {
+                Some(href) => view! { <a class="button secondary small" href=href rel="prev">"Previous"</a> }.into_any(),
+                None => view! { <span class="button secondary small" aria-disabled="true">"Previous"</span> }.into_any(),
+            }}
+            <span>{format!("Page {} of {pages}", p.page)}</span>
+            {match next {
+                Some(href) => view! { <a class="button secondary small" href=href rel="next">"Next"</a> }.into_any(),
+                None => view! { <span class="button secondary small" aria-disabled="true">"Next"</span> }.into_any(),
+            }}
+        </nav>
+    }
+}
+
+#[component]
+fn Row(row: DeveloperRow, now: chrono::DateTime<Utc>, refresh: Callback<()>) -> impl IntoView {
+    let standing = row.standing;
+    let (joined, last_login) = (row.joined_at, row.last_login_at);
+    let is_admin = row.role == Role::Admin;
+    let email = row.email.clone();
+    let email_attr = email.clone();
+    view! {
+        <tr data-testid="developer-row" data-email=email_attr data-standing=standing.as_str()>
+            <td>
+                {row.full_name.clone()}
+                {is_admin.then(|| view! { <span class="origin-tag">"admin"</span> })}
+                {row.own_account.then(|| view! { <span class="origin-tag">"you"</span> })}
+            </td>
+            <td class="email-cell">{email}</td>
+            <td>
+                <span class=format!("badge badge-standing-{}", standing.as_str()) title=standing.description()>
+                    {standing.label()}
+                </span>
+            </td>
+            <td><LocalTime at=joined now /></td>
+            <td>
+                {match last_login {
+                    Some(at) => view! { <LocalTime at now /> }.into_any(),
+                    None => view! { <span class="muted">"Never"</span> }.into_any(),
+                }}
+            </td>
+            <td><ActivityButton row refresh /></td>
+        </tr>
+    }
+}
+
+/// Deactivate for an active account, Reactivate for a deactivated one; for the others the
+/// button is disabled and its tooltip says why (the rule comes from the domain).
+#[component]
+fn ActivityButton(row: DeveloperRow, refresh: Callback<()>) -> impl IntoView {
+    let action = if row.standing.is_active() {
+        AccountAction::Deactivate
+    } else {
+        AccountAction::Reactivate
+    };
+    let verdict = decide_account(row.standing, action, row.own_account);
+    let label = match action {
+        AccountAction::Deactivate => "Deactivate",
+        AccountAction::Reactivate => "Reactivate",
+    };
+    let tooltip = match verdict {
+        Ok(_) => format!("{label} {}", row.email),
+        Err(refusal) => refusal.to_string(),
+    };
+    let confirming = RwSignal::new(false);
+    let row = StoredValue::new(row);
+    view! {
+        <button
+            type="button"
+            class="button secondary small"
+            title=tooltip
+            disabled=verdict.is_err()
+            data-action=action_name(action)
+            on:click=move |_| confirming.set(true)
+        >
+            {label}
+        </button>
+        <Show when=move || confirming.get()>
+            <ConfirmModal row action on_close=Callback::new(move |_| confirming.set(false)) refresh />
+        </Show>
+    }
+}
+
+fn action_name(action: AccountAction) -> &'static str {
+    match action {
+        AccountAction::Deactivate => "deactivate",
+        AccountAction::Reactivate => "reactivate",
+    }
+}
+
+#[component]
+fn ConfirmModal(
+    row: StoredValue<DeveloperRow>,
+    action: AccountAction,
+    on_close: Callback<()>,
+    refresh: Callback<()>,
+) -> impl IntoView {
+    let toasts = use_toasts();
+    let change = Action::new(move |_: &()| {
+        let id = row.with_value(|r| r.id);
+        async move { set_account_activity(id, action).await }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = change.value().get() {
+            let name = row.with_value(|r| r.full_name.clone());
+            match result {
+                Ok(_) if action == AccountAction::Deactivate => {
+                    toasts.success(format!("{name} is deactivated and signed out everywhere."))
+                }
+                Ok(_) => toasts.success(format!("{name} is active again and can sign in.")),
+                Err(e) => toasts.error(e.to_string()),
+            }
+            on_close.run(());
+            refresh.run(());
+        }
+    });
+    let (name, email) = row.with_value(|r| (r.full_name.clone(), r.email.clone()));
+    let (title, text, button, class) = match action {
+        AccountAction::Deactivate => (
+            "Deactivate account",
+            " will be signed out at once and cannot sign in until the account is reactivated.",
+            "DEACTIVATE",
+            "button danger",
+        ),
+        AccountAction::Reactivate => (
+            "Reactivate account",
+            " will be able to sign in and see the portal again.",
+            "REACTIVATE",
+            "button primary",
+        ),
+    };
+    view! {
+        <Modal title=title on_close>
+            <p><strong>{name}</strong> " (" {email} ")" {text}</p>
+            <div class="modal-actions">
+                <button class="button secondary" on:click=move |_| on_close.run(())>"CANCEL"</button>
+                <button class=class disabled=move || change.pending().get()
+                    on:click=move |_| { change.dispatch(()); }>{button}</button>
+            </div>
+        </Modal>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_url_keeps_search_filter_and_page() {
+        let params = DeveloperParams {
+            search: "ada lovelace&co".into(),
+            activity: ActivityFilter::Inactive,
+            page: 3,
+        };
+        assert_eq!(
+            params.href(),
+            "/admin/developers?q=ada%20lovelace%26co&show=inactive&page=3"
+        );
+        let mut query = ParamsMap::new();
+        query.insert("q", "ada lovelace&co".to_owned());
+        query.insert("show", "inactive".to_owned());
+        query.insert("page", "3".to_owned());
+        assert_eq!(DeveloperParams::from_query(&query), params);
+        assert_eq!(
+            DeveloperParams::from_query(&ParamsMap::new()).href(),
+            "/admin/developers"
+        );
+    }
+}

@@ -1,0 +1,241 @@
+//! Consumers > Developers: every account with its standing; deactivation and reactivation.
+//! The rules come from `domain::standing`; each change is conditional on the state it starts
+//! from, and deactivation ends the account's sessions in the same transaction.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    prelude::Expr,
+    sea_query::{ExprTrait, Func, LikeExpr},
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Order,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use crate::{
+    api::{
+        auth::SessionUser,
+        developers::{ActivityFilter, DeveloperPage, DeveloperRow, DEVELOPERS_PAGE_SIZE},
+    },
+    domain::{decide_account, AccountAction, AccountRefusal, Role, Standing, StoredStatus},
+    ssr::{
+        auth::session,
+        db::{begin_write, like_pattern},
+        entities::{account, invitation},
+    },
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeveloperError {
+    #[error("account not found")]
+    NotFound,
+    #[error("{0}")]
+    Refused(AccountRefusal),
+    #[error("the account changed meanwhile")]
+    ChangedMeanwhile,
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error(transparent)]
+    Database(#[from] DbErr),
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// A checked request for the Developers page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeveloperQuery {
+    /// Lower-cased part of a name or email, or none.
+    pub search: Option<String>,
+    pub activity: ActivityFilter,
+    /// 1-based.
+    pub page: u64,
+}
+
+impl DeveloperQuery {
+    pub fn parse(
+        search: Option<String>,
+        activity: Option<String>,
+        page: Option<u64>,
+    ) -> Result<Self, DeveloperError> {
+        let search = search
+            .map(|s| s.trim().to_lowercase())
+            .filter(|s| !s.is_empty());
+        if search.as_ref().is_some_and(|s| s.chars().count() > 254) {
+            return Err(DeveloperError::InvalidInput(
+                "Search for at most 254 characters of a name or email address.".into(),
+            ));
+        }
+        let activity = match activity.as_deref().map(str::trim) {
+            None | Some("") => ActivityFilter::All,
+            Some(value) => ActivityFilter::parse(value).ok_or_else(|| {
+                DeveloperError::InvalidInput(format!(
+                    "Unknown filter {value:?}: choose all, active or inactive."
+                ))
+            })?,
+        };
+        let page = page.unwrap_or(1);
+        if page == 0 || page > 1_000_000 {
+            return Err(DeveloperError::InvalidInput(
+                "Pages are numbered from 1.".into(),
+            ));
+        }
+        Ok(Self {
+            search,
+            activity,
+            page,
+        })
+    }
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    admin: &SessionUser,
+    query: &DeveloperQuery,
+) -> Result<DeveloperPage, DeveloperError> {
+    let mut select = account::Entity::find();
+    if let Some(term) = &query.search {
+        let pattern = || LikeExpr::new(like_pattern(term)).escape('\\');
+        select = select.filter(
+            Condition::any()
+                .add(account::Column::EmailNormalized.like(pattern()))
+                .add(
+                    Expr::expr(Func::lower(Expr::col((
+                        account::Entity,
+                        account::Column::FullName,
+                    ))))
+                    .like(pattern()),
+                ),
+        );
+    }
+    match query.activity {
+        ActivityFilter::All => {}
+        ActivityFilter::Active => select = select.filter(account::Column::Active.eq(true)),
+        ActivityFilter::Inactive => select = select.filter(account::Column::Active.eq(false)),
+    }
+    let total = select.clone().count(db).await?;
+    let models = select
+        .order_by(account::Column::CreatedAt, Order::Desc)
+        .order_by(account::Column::Id, Order::Desc)
+        .offset((query.page - 1) * DEVELOPERS_PAGE_SIZE)
+        .limit(DEVELOPERS_PAGE_SIZE)
+        .all(db)
+        .await?;
+    let rows = rows_for(db, admin, &models).await?;
+    Ok(DeveloperPage {
+        rows,
+        total,
+        page: query.page,
+        page_size: DEVELOPERS_PAGE_SIZE,
+    })
+}
+
+/// Deactivates or reactivates an account; deactivation ends its sessions at once.
+pub async fn set_activity(
+    db: &DatabaseConnection,
+    admin: &SessionUser,
+    id: i32,
+    action: AccountAction,
+    now: DateTime<Utc>,
+) -> Result<DeveloperRow, DeveloperError> {
+    let txn = begin_write(db).await?;
+    let model = account::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(DeveloperError::NotFound)?;
+    let denied = denied_registrations(&txn, std::slice::from_ref(&model)).await?;
+    let standing = standing_of(&model, &denied);
+    decide_account(standing, action, model.id == admin.id).map_err(DeveloperError::Refused)?;
+    let update = account::Entity::update_many().filter(account::Column::Id.eq(id));
+    let update = match action {
+        AccountAction::Deactivate => update
+            .col_expr(account::Column::Active, Expr::value(false))
+            .col_expr(account::Column::DeactivatedAt, Expr::value(now))
+            .filter(account::Column::Active.eq(true)),
+        AccountAction::Reactivate => update
+            .col_expr(account::Column::Active, Expr::value(true))
+            .col_expr(
+                account::Column::DeactivatedAt,
+                Expr::value(None::<DateTime<Utc>>),
+            )
+            .filter(account::Column::Active.eq(false))
+            .filter(account::Column::DeactivatedAt.is_not_null()),
+    };
+    if update.exec(&txn).await?.rows_affected == 0 {
+        return Err(DeveloperError::ChangedMeanwhile);
+    }
+    if action == AccountAction::Deactivate {
+        session::end_all_for_account_in(&txn, id).await?;
+    }
+    let updated = account::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(DeveloperError::NotFound)?;
+    let row = rows_for(&txn, admin, std::slice::from_ref(&updated))
+        .await?
+        .pop()
+        .ok_or_else(|| DeveloperError::Internal("no row for an account".into()))?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+async fn rows_for(
+    db: &impl ConnectionTrait,
+    admin: &SessionUser,
+    models: &[account::Model],
+) -> Result<Vec<DeveloperRow>, DeveloperError> {
+    let denied = denied_registrations(db, models).await?;
+    models
+        .iter()
+        .map(|m| {
+            Ok(DeveloperRow {
+                id: m.id,
+                email: m.email.clone(),
+                full_name: m.full_name.clone(),
+                role: Role::parse(&m.role).ok_or_else(|| {
+                    DeveloperError::Internal(format!("account {} has role {:?}", m.id, m.role))
+                })?,
+                standing: standing_of(m, &denied),
+                joined_at: m.created_at,
+                last_login_at: m.last_login_at,
+                own_account: m.id == admin.id,
+            })
+        })
+        .collect()
+}
+
+fn standing_of(model: &account::Model, denied: &HashMap<i32, bool>) -> Standing {
+    Standing::of(
+        model.active,
+        model.deactivated_at.is_some(),
+        denied.get(&model.id).copied().unwrap_or(false),
+    )
+}
+
+/// For each inactive account that was not deactivated: whether its newest registration was
+/// denied (otherwise it waits for review).
+async fn denied_registrations(
+    db: &impl ConnectionTrait,
+    models: &[account::Model],
+) -> Result<HashMap<i32, bool>, DbErr> {
+    let ids: Vec<i32> = models
+        .iter()
+        .filter(|m| !m.active && m.deactivated_at.is_none())
+        .map(|m| m.id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let invitations = invitation::Entity::find()
+        .filter(invitation::Column::AccountId.is_in(ids))
+        .order_by_asc(invitation::Column::Id)
+        .all(db)
+        .await?;
+    // Ascending ids: the newest registration of an account has the last word.
+    Ok(invitations
+        .into_iter()
+        .filter_map(|i| {
+            let denied = i.status == StoredStatus::Rejected.as_str();
+            i.account_id.map(|id| (id, denied))
+        })
+        .collect())
+}

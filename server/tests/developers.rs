@@ -1,0 +1,212 @@
+//! Consumers > Developers over HTTP: every account listed with its standing, search and the
+//! activity filter, deactivation (which ends the account's sessions at once) and reactivation.
+mod common;
+
+use common::{call_with, json, TestApp, ADMIN_EMAIL, DEVELOPER_PASSWORD};
+use reqwest::Client;
+use serde_json::Value;
+
+/// Invites `email` with the given approval and completes the registration as `name`.
+async fn register(app: &TestApp, email: &str, name: &str, pre_approved: bool) -> Client {
+    let response = app
+        .call(
+            "invite",
+            &[
+                ("emails", email),
+                ("pre_approved", &pre_approved.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let (browser, response) = app
+        .complete(&app.token_for(email).await, name, DEVELOPER_PASSWORD)
+        .await;
+    assert_eq!(response.status(), 200);
+    browser
+}
+
+async fn developers(app: &TestApp, form: &[(&str, &str)]) -> Vec<(String, String)> {
+    let response = app.call("list_developers", form).await;
+    assert_eq!(response.status(), 200);
+    let page = json(response).await;
+    page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row["email"].as_str().unwrap().to_owned(),
+                row["standing"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected
+        .iter()
+        .map(|(e, s)| (e.to_string(), s.to_string()))
+        .collect()
+}
+
+async fn set_activity(app: &TestApp, email: &str, action: &str) -> reqwest::Response {
+    let id = account_id(app, email).await;
+    app.call("set_account_activity", &[("id", &id), ("action", action)])
+        .await
+}
+
+async fn account_id(app: &TestApp, email: &str) -> String {
+    let page = json(app.call("list_developers", &[("search", email)]).await).await;
+    page["rows"][0]["id"].to_string()
+}
+
+async fn signed_in(browser: &Client, app: &TestApp) -> Value {
+    json(call_with(browser, &app.address, "current_user", &[]).await).await
+}
+
+#[tokio::test]
+async fn every_account_is_listed_with_its_standing_and_can_be_searched_and_filtered() {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    register(&app, "ada@x.io", "Ada Lovelace", true).await;
+    register(&app, "bob@x.io", "Bob Waits", false).await;
+    register(&app, "cy@x.io", "Cy Denied", false).await;
+    let cy = app.list(&[("search", "cy@")]).await["rows"][0]["id"].to_string();
+    let denied = app
+        .call("review_invitation", &[("id", &cy), ("decision", "deny")])
+        .await;
+    assert_eq!(denied.status(), 200);
+
+    assert_eq!(
+        developers(&app, &[]).await,
+        pairs(&[
+            ("cy@x.io", "rejected"),
+            ("bob@x.io", "awaiting_review"),
+            ("ada@x.io", "active"),
+            (ADMIN_EMAIL, "active"),
+        ])
+    );
+    // By part of the name (any case) or of the email.
+    assert_eq!(
+        developers(&app, &[("search", "LOVE")]).await,
+        pairs(&[("ada@x.io", "active")])
+    );
+    assert_eq!(
+        developers(&app, &[("search", "bob@")]).await,
+        pairs(&[("bob@x.io", "awaiting_review")])
+    );
+    assert_eq!(
+        developers(&app, &[("activity", "inactive")]).await,
+        pairs(&[("cy@x.io", "rejected"), ("bob@x.io", "awaiting_review")])
+    );
+    assert_eq!(
+        developers(&app, &[("activity", "active")]).await.len(),
+        2,
+        "Ada and the admin"
+    );
+    let bad = app.call("list_developers", &[("activity", "asleep")]).await;
+    assert_eq!(bad.status(), 422);
+    assert!(json(bad).await["InvalidInput"]
+        .as_str()
+        .unwrap()
+        .contains("choose all, active or inactive"));
+}
+
+#[tokio::test]
+async fn deactivation_signs_the_developer_out_at_once_and_reactivation_lets_them_back() {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    let browser = register(&app, "ada@x.io", "Ada Lovelace", true).await;
+    assert_eq!(signed_in(&browser, &app).await["email"], "ada@x.io");
+
+    let deactivated = set_activity(&app, "ada@x.io", "deactivate").await;
+    assert_eq!(deactivated.status(), 200);
+    assert_eq!(json(deactivated).await["standing"], "deactivated");
+    // The session already open in the developer's browser is gone, not just refused later.
+    assert_eq!(signed_in(&browser, &app).await, Value::Null);
+    let portal = call_with(&browser, &app.address, "portal_home", &[]).await;
+    assert_eq!(portal.status(), 401);
+    let login = app.login("ada@x.io", DEVELOPER_PASSWORD).await;
+    assert_eq!(login.status(), 401);
+    assert_eq!(json(login).await, "InvalidCredentials");
+
+    let again = set_activity(&app, "ada@x.io", "deactivate").await;
+    assert_eq!(again.status(), 409);
+    assert!(json(again).await["Conflict"]
+        .as_str()
+        .unwrap()
+        .contains("already deactivated"));
+
+    app.login_as_admin().await;
+    let reactivated = set_activity(&app, "ada@x.io", "reactivate").await;
+    assert_eq!(reactivated.status(), 200);
+    assert_eq!(json(reactivated).await["standing"], "active");
+    let fresh = app.new_browser();
+    let login = call_with(
+        &fresh,
+        &app.address,
+        "login",
+        &[("email", "ada@x.io"), ("password", DEVELOPER_PASSWORD)],
+    )
+    .await;
+    assert_eq!(login.status(), 200);
+    let page = json(app.call("list_developers", &[("search", "ada@")]).await).await;
+    assert!(page["rows"][0]["last_login_at"].is_string());
+}
+
+#[tokio::test]
+async fn registrations_under_review_and_the_admins_own_account_cannot_be_switched_here() {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    register(&app, "bob@x.io", "Bob Waits", false).await;
+
+    let reactivate = set_activity(&app, "bob@x.io", "reactivate").await;
+    assert_eq!(reactivate.status(), 409);
+    assert!(json(reactivate).await["Conflict"]
+        .as_str()
+        .unwrap()
+        .contains("accept or deny it in Invitations"));
+    let own = set_activity(&app, ADMIN_EMAIL, "deactivate").await;
+    assert_eq!(own.status(), 409);
+    assert!(json(own).await["Conflict"]
+        .as_str()
+        .unwrap()
+        .contains("your own account"));
+    assert_eq!(
+        developers(&app, &[]).await,
+        pairs(&[("bob@x.io", "awaiting_review"), (ADMIN_EMAIL, "active")]),
+        "nothing changed"
+    );
+    let unknown = app
+        .call(
+            "set_account_activity",
+            &[("id", "999999"), ("action", "deactivate")],
+        )
+        .await;
+    assert_eq!(unknown.status(), 404);
+}
+
+#[tokio::test]
+async fn two_admins_deactivating_at_once_change_the_account_once() {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    register(&app, "ada@x.io", "Ada Lovelace", true).await;
+    let id = account_id(&app, "ada@x.io").await;
+    let form = [("id", id.as_str()), ("action", "deactivate")];
+    let calls = (0..8).map(|_| app.call("set_account_activity", &form));
+    let statuses: Vec<u16> = futures::future::join_all(calls)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        7,
+        "{statuses:?}"
+    );
+}
