@@ -79,6 +79,12 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route path=StaticSegment("portal") view=pages::portal::PortalHome ssr=SsrMode::Async />
+                <Route
+                    path=(StaticSegment("portal"), StaticSegment("profile"))
+                    view=pages::portal::profile::ProfilePage
+                    ssr=SsrMode::Async
+                />
+                <Route path=StaticSegment("signup") view=pages::signup::SignUpPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -5,7 +5,7 @@ mod common;
 use common::{call_with, TestApp};
 
 /// Server functions anyone may call: signing in and out, the session's own identity, the
-/// invitation link's page and the login screen's color.
+/// invitation link's page, self sign-up and the login screen's color.
 const PUBLIC: &[&str] = &[
     "/api/login",
     "/api/logout",
@@ -13,8 +13,13 @@ const PUBLIC: &[&str] = &[
     "/api/invitation_by_token",
     "/api/complete_registration",
     "/api/login_appearance",
-    // Any signed-in account: checked in portal tests.
+    "/api/sign_up",
+    "/api/sign_up_open",
+    "/api/confirm_sign_up",
+    // Any signed-in account: checked in the portal and profile tests.
     "/api/portal_home",
+    "/api/update_profile",
+    "/api/change_password",
 ];
 
 fn admin_endpoints() -> Vec<String> {
@@ -40,7 +45,12 @@ async fn every_admin_function_refuses_anonymous_callers_and_developers() {
     for path in &endpoints {
         let name = path.trim_start_matches("/api/");
         // Plausible arguments, so a refusal cannot be a decoding error.
-        let form = [("id", "1"), ("emails", "x@y.io"), ("decision", "accept")];
+        let form = [
+            ("id", "1"),
+            ("emails", "x@y.io"),
+            ("decision", "accept"),
+            ("action", "deactivate"),
+        ];
         let as_anonymous = call_with(&anonymous, &app.address, name, &form)
             .await
             .status();
@@ -64,7 +74,7 @@ async fn every_admin_function_refuses_anonymous_callers_and_developers() {
 async fn functions_that_need_no_arguments_refuse_with_exactly_401_and_403() {
     let app = TestApp::spawn().await;
     let developer = app.developer("dev@x.io").await;
-    for name in ["get_settings", "list_invitations"] {
+    for name in ["get_settings", "list_invitations", "list_developers"] {
         assert_eq!(
             call_with(&app.new_browser(), &app.address, name, &[])
                 .await

@@ -427,3 +427,56 @@ async fn without_an_smtp_server_emails_are_written_as_eml_files() {
     assert!(raw.contains("Subject: You're invited to Portico\r\n"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[tokio::test]
+async fn a_self_sign_up_gets_a_confirmation_email_and_a_known_address_a_notice() {
+    let maildev = Maildev::start().await;
+    let app = TestApp::spawn_with(with_smtp(maildev.smtp_url())).await;
+    app.login_as_admin().await;
+    let saved = app
+        .save_settings(common::SettingsFields {
+            self_registration: "automatic",
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(saved.status(), 200);
+    let form = |email: &'static str| {
+        [
+            ("email", email),
+            ("full_name", "Self Made"),
+            ("password", DEVELOPER_PASSWORD),
+            ("confirmation", DEVELOPER_PASSWORD),
+        ]
+    };
+    for email in ["self@x.io", ADMIN_EMAIL] {
+        let response =
+            common::call_with(&app.new_browser(), &app.address, "sign_up", &form(email)).await;
+        assert_eq!(response.status(), 200);
+    }
+
+    let emails = maildev.settled(2).await;
+    let by_recipient = |to: &str| emails.iter().find(|e| recipient(e) == to).unwrap().clone();
+    let confirmation = by_recipient("self@x.io");
+    assert_eq!(
+        confirmation["subject"],
+        "Confirm your email address for Portico"
+    );
+    assert!(text(&confirmation, "text").contains("You signed up for Portico."));
+    let token = token_of(&invitation_link(&confirmation));
+    let confirmed = common::call_with(
+        &app.new_browser(),
+        &app.address,
+        "confirm_sign_up",
+        &[("token", &token)],
+    )
+    .await;
+    assert_eq!(confirmed.status(), 200);
+
+    let notice = by_recipient(ADMIN_EMAIL);
+    assert_eq!(notice["subject"], "Sign-up attempt on Portico");
+    assert!(text(&notice, "text").contains("already has an account"));
+    assert!(
+        !text(&notice, "text").contains("/invitation/"),
+        "no link to use"
+    );
+}

@@ -20,6 +20,9 @@ pub enum ApiError {
     InvalidInput(String),
     #[error("{0}")]
     NotFound(String),
+    /// The feature is turned off here; the message says what to do instead.
+    #[error("{0}")]
+    Unavailable(String),
     /// The record changed meanwhile (a lost race); the message says to refresh.
     #[error("{0}")]
     Conflict(String),
@@ -42,6 +45,7 @@ impl ApiError {
             ApiError::Forbidden => S::FORBIDDEN,
             ApiError::InvalidInput(_) => S::UNPROCESSABLE_ENTITY,
             ApiError::NotFound(_) => S::NOT_FOUND,
+            ApiError::Unavailable(_) => S::FORBIDDEN,
             ApiError::Conflict(_) => S::CONFLICT,
             ApiError::RateLimited(_) => S::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => S::INTERNAL_SERVER_ERROR,

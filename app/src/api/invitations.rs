@@ -228,6 +228,8 @@ pub enum ReviewDecision {
 pub struct InvitationLanding {
     pub state: LinkState,
     pub email: Option<String>,
+    /// The link confirms a self sign-up (name and password were chosen already).
+    pub self_sign_up: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -250,6 +252,9 @@ fn map_error(error: crate::ssr::services::invitations::InvitationError) -> ApiEr
             ApiError::Conflict(crate::domain::invitation::CHANGED_MEANWHILE.into())
         }
         E::InvalidInput(message) => ApiError::InvalidInput(message),
+        E::SignUpClosed => ApiError::Unavailable(
+            "Sign-up is closed on this portal: ask its administrators for an invitation.".into(),
+        ),
         E::Link(state) => ApiError::Conflict(format!("{} {}", state.title(), state.message())),
         E::Database(e) => super::error::internal("invitations", e),
         E::Internal(e) => super::error::internal("invitations", e),
@@ -345,7 +350,7 @@ pub async fn complete_registration(
     password: String,
     confirmation: String,
 ) -> Result<CompletionOutcome, ApiError> {
-    use crate::ssr::{auth::session, services::invitations, AppState};
+    use crate::ssr::{services::invitations, AppState};
     let state = AppState::from_context();
     let completed = invitations::complete(
         &state.db,
@@ -357,11 +362,73 @@ pub async fn complete_registration(
     )
     .await
     .map_err(map_error)?;
-    if completed.outcome == CompletionOutcome::Approved {
-        let token = session::create(&state.db, &state.settings, completed.account_id, Utc::now())
-            .await
-            .map_err(|e| super::error::respond(super::error::internal("starting a session", e)))?;
-        session::attach_to_response(&state.settings, &token);
-    }
+    sign_in_if_approved(&state, &completed).await?;
     Ok(completed.outcome)
+}
+
+/// A pre-approved developer is signed in as soon as their account exists.
+#[cfg(feature = "ssr")]
+async fn sign_in_if_approved(
+    state: &crate::ssr::AppState,
+    completed: &crate::ssr::services::invitations::Completed,
+) -> Result<(), ApiError> {
+    use crate::ssr::{auth::session, services::accounts};
+    if completed.outcome != CompletionOutcome::Approved {
+        return Ok(());
+    }
+    let now = Utc::now();
+    let token = session::create(&state.db, &state.settings, completed.account_id, now)
+        .await
+        .map_err(|e| super::error::respond(super::error::internal("starting a session", e)))?;
+    accounts::record_login(&state.db, completed.account_id, now)
+        .await
+        .map_err(|e| super::error::respond(super::error::internal("starting a session", e)))?;
+    session::attach_to_response(&state.settings, &token);
+    Ok(())
+}
+
+/// Self sign-up (when the settings allow it). The answer is the same for every address: the
+/// next step is always the email (a confirmation link, or a notice that the address is known).
+#[server(endpoint = "sign_up")]
+pub async fn sign_up(
+    email: String,
+    full_name: String,
+    password: String,
+    confirmation: String,
+) -> Result<(), ApiError> {
+    use crate::ssr::{services::invitations, AppState};
+    let state = AppState::from_context();
+    invitations::sign_up(
+        &state,
+        &email,
+        &full_name,
+        &password,
+        &confirmation,
+        Utc::now(),
+    )
+    .await
+    .map_err(map_error)
+}
+
+/// Confirms a self sign-up from its emailed link (a POST: opening the link changes nothing).
+#[server(endpoint = "confirm_sign_up")]
+pub async fn confirm_sign_up(token: String) -> Result<CompletionOutcome, ApiError> {
+    use crate::ssr::{services::invitations, AppState};
+    let state = AppState::from_context();
+    let completed = invitations::confirm_sign_up(&state.db, &token, Utc::now())
+        .await
+        .map_err(map_error)?;
+    sign_in_if_approved(&state, &completed).await?;
+    Ok(completed.outcome)
+}
+
+/// Whether the login page offers self sign-up (public: shown before sign-in).
+#[server(endpoint = "sign_up_open")]
+pub async fn sign_up_open() -> Result<bool, ApiError> {
+    use crate::ssr::{services::settings, AppState};
+    let state = AppState::from_context();
+    settings::load(&state.db)
+        .await
+        .map(|s| s.self_registration != crate::domain::SelfRegistration::Off)
+        .map_err(|e| super::error::respond(super::error::internal("reading settings", e)))
 }

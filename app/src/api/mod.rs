@@ -6,6 +6,7 @@ pub mod developers;
 pub mod error;
 pub mod invitations;
 pub mod portal;
+pub mod profile;
 pub mod settings;
 
 pub use error::ApiError;

@@ -21,7 +21,8 @@ pub fn TopBar(user: SessionUser) -> impl IntoView {
                     <A href="/admin/developers">"Consumers › Developers"</A>
                     <A href="/admin/settings">"Settings"</A>
                 })}
-                <A href="/portal">"Portal"</A>
+                <A href="/portal" exact=true>"Portal"</A>
+                <A href="/portal/profile">"Profile"</A>
             </nav>
             <div class="account">
                 <span class="account-name" data-testid="account-name">{user.full_name.clone()}</span>

@@ -6,3 +6,4 @@ pub mod invitation;
 pub mod login;
 pub mod not_found;
 pub mod portal;
+pub mod signup;

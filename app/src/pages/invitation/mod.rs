@@ -6,7 +6,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
-    api::invitations::{complete_registration, invitation_by_token, CompletionOutcome},
+    api::invitations::{
+        complete_registration, confirm_sign_up, invitation_by_token, CompletionOutcome,
+    },
     components::{
         login_form::LoginForm,
         password_fields::{passwords_ready, PasswordFields},
@@ -33,6 +35,10 @@ pub fn InvitationPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">"Checking your invitation…"</p> }>
                 {move || Suspend::new(async move {
                     match landing.await {
+                        Ok(found) if found.state.is_usable() && found.self_sign_up => {
+                            let email = found.email.unwrap_or_default();
+                            view! { <ConfirmSignUp token=token() email=email /> }.into_any()
+                        }
                         Ok(found) if found.state.is_usable() => {
                             let email = found.email.unwrap_or_default();
                             view! { <Usable token=token() email=email /> }.into_any()
@@ -124,20 +130,7 @@ fn CreateAccount(token: String, email: String) -> impl IntoView {
     });
 
     view! {
-        <Show
-            when=move || !waiting.get()
-            fallback=|| {
-                view! {
-                    <div data-testid="waiting-for-approval">
-                        <h1>"Thanks, your registration is waiting for approval"</h1>
-                        <p>
-                            "An administrator will review it. You can log in as soon as it is approved; "
-                            "until then there is nothing else to do."
-                        </p>
-                    </div>
-                }
-            }
-        >
+        <Show when=move || !waiting.get() fallback=WaitingForApproval>
             <h1>"Create your account"</h1>
             <form
                 class="stacked-form"
@@ -168,5 +161,55 @@ fn CreateAccount(token: String, email: String) -> impl IntoView {
                 </button>
             </form>
         </Show>
+    }
+}
+
+/// What a developer sees once their registration waits for an administrator.
+#[component]
+fn WaitingForApproval() -> impl IntoView {
+    view! {
+        <div data-testid="waiting-for-approval">
+            <h1>"Thanks, your registration is waiting for approval"</h1>
+            <p>
+                "An administrator will review it. You can log in as soon as it is approved; "
+                "until then there is nothing else to do."
+            </p>
+        </div>
+    }
+}
+
+/// A self sign-up's link: one click confirms the address (opening the page alone does not, so
+/// mail scanners that follow links cannot confirm for the developer).
+#[component]
+fn ConfirmSignUp(token: String, email: String) -> impl IntoView {
+    let waiting = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let confirm = Action::new(move |_: &()| {
+        let token = token.clone();
+        async move { confirm_sign_up(token).await }
+    });
+    Effect::new(move |_| match confirm.value().get() {
+        Some(Ok(CompletionOutcome::Approved)) => {
+            let _ = window().location().assign("/portal");
+        }
+        Some(Ok(CompletionOutcome::Waiting)) => waiting.set(true),
+        Some(Err(e)) => error.set(Some(e.to_string())),
+        None => {}
+    });
+    view! {
+        <section class="card login-card">
+            <p class="brand">"Portico"</p>
+            <Show when=move || !waiting.get() fallback=WaitingForApproval>
+                <div data-testid="confirm-sign-up">
+                    <h1>"Confirm your email address"</h1>
+                    <p>"Confirm that " <strong>{email.clone()}</strong> " is yours to finish creating your account."</p>
+                    {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                    <button class="button primary" disabled=move || confirm.pending().get()
+                        on:click=move |_| { confirm.dispatch(()); }>
+                        {move || if confirm.pending().get() { "Confirming…" } else { "Confirm my account" }}
+                    </button>
+                </div>
+            </Show>
+        </section>
     }
 }

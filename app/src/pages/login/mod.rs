@@ -2,13 +2,18 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::{api::settings::login_appearance, components::login_form::LoginForm, domain::HexColor};
+use crate::{
+    api::{invitations::sign_up_open, settings::login_appearance},
+    components::login_form::LoginForm,
+    domain::HexColor,
+};
 
 /// `/login`: the LOGIN screen.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = Signal::derive(move || query.with(|q| q.get("next").unwrap_or_default()));
+    let open = Resource::new(|| (), |_| sign_up_open());
     view! {
         <Title text="Log in" />
         <LoginBackdrop>
@@ -16,6 +21,13 @@ pub fn LoginPage() -> impl IntoView {
                 <p class="brand">"Portico"</p>
                 <h1 id="login-title">"Log in"</h1>
                 <LoginForm next />
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        open.await.unwrap_or(false).then(|| view! {
+                            <p class="muted">"New here? " <a href="/signup">"Create an account"</a></p>
+                        })
+                    })}
+                </Suspense>
             </section>
         </LoginBackdrop>
     }

@@ -22,8 +22,20 @@ pub struct InvitationEmail<'a> {
     pub link: &'a str,
     pub valid_until: DateTime<Utc>,
     pub invited_by: Option<&'a str>,
+    /// The developer signed up on their own: the email confirms that the address is theirs.
+    pub self_sign_up: bool,
     /// When the email is rendered, for "in 3 days".
     pub now: DateTime<Utc>,
+}
+
+/// Told to an address someone tried to sign up with when it already has an account or an
+/// invitation (the sign-up page answers the same in every case, so it reveals nothing).
+#[derive(Debug, Clone)]
+pub struct SignUpNoticeEmail<'a> {
+    pub portal_name: &'a str,
+    pub already_registered: bool,
+    /// The login page, or the page to go to next.
+    pub login_link: &'a str,
 }
 
 /// A developer whose registration waits for an administrator's review.
@@ -48,11 +60,18 @@ color:#ffffff;font-size:17px;font-weight:bold;text-decoration:none;border-radius
 impl InvitationEmail<'_> {
     pub fn render(&self) -> Rendered {
         let portal = single_line(self.portal_name);
-        let subject = single_line(&self.subject_template.replace("{portal}", &portal));
+        let subject = if self.self_sign_up {
+            format!("Confirm your email address for {portal}")
+        } else {
+            single_line(&self.subject_template.replace("{portal}", &portal))
+        };
         let until_utc = utc_words(self.valid_until);
         let until_relative = relative_words(self.now, self.valid_until);
         let inviter = self.invited_by.map(single_line).filter(|n| !n.is_empty());
         let opening = match &inviter {
+            _ if self.self_sign_up => format!(
+                "You signed up for {portal}. Confirm that this email address is yours to finish."
+            ),
             Some(name) => format!("{name} invited you to {portal}."),
             None => format!("You are invited to {portal}."),
         };
@@ -79,6 +98,44 @@ impl InvitationEmail<'_> {
         );
         Rendered {
             subject,
+            text,
+            html: page(&portal, &body),
+        }
+    }
+}
+
+impl SignUpNoticeEmail<'_> {
+    pub fn render(&self) -> Rendered {
+        let portal = single_line(self.portal_name);
+        let (situation, advice) = if self.already_registered {
+            (
+                format!("This email address already has an account on {portal}."),
+                "If it was you, log in with your password instead.",
+            )
+        } else {
+            (
+                format!("This email address already has an invitation to {portal}, or a registration waiting for review."),
+                "If it was you, use the link in your invitation email, or wait for an administrator's decision.",
+            )
+        };
+        let text = format!(
+            "Hello,\n\nSomeone, hopefully you, tried to sign up for {portal} with this email address. \
+             {situation} No new account was created.\n\n{advice}\n{link}\n\n\
+             If it was not you, you can ignore this email.\n",
+            link = self.login_link,
+        );
+        let body = format!(
+            "<p>Hello,</p>\n<p>Someone, hopefully you, tried to sign up for {portal} with this email \
+             address. {situation} No new account was created.</p>\n<p>{advice}</p>\n\
+             <p style=\"margin:32px 0\"><a href=\"{link}\" style=\"{BUTTON_STYLE}\">Go to {portal}</a></p>\n\
+             <p style=\"color:#555555;font-size:13px\">If it was not you, you can ignore this email.</p>",
+            portal = escape_html(&portal),
+            situation = escape_html(&situation),
+            advice = escape_html(advice),
+            link = escape_html(self.login_link),
+        );
+        Rendered {
+            subject: single_line(&format!("Sign-up attempt on {portal}")),
             text,
             html: page(&portal, &body),
         }
@@ -204,6 +261,7 @@ mod tests {
             link: "https://portal.example.com/invitation/abc123",
             valid_until: now() + Duration::hours(72),
             invited_by,
+            self_sign_up: false,
             now: now(),
         }
         .render()
@@ -244,6 +302,7 @@ mod tests {
             link: "https://p.example.com/invitation/x\"><script>",
             valid_until: now() + Duration::hours(1),
             invited_by: Some("<script>alert(1)</script>"),
+            self_sign_up: false,
             now: now(),
         }
         .render();
@@ -266,6 +325,7 @@ mod tests {
             link: "https://p.example.com/invitation/x",
             valid_until: now() + Duration::hours(1),
             invited_by: Some("Eve\r\nX-Evil: 1"),
+            self_sign_up: false,
             now: now(),
         }
         .render();
@@ -324,5 +384,38 @@ mod tests {
         assert_eq!(at(Duration::minutes(45)), "in 45 minutes");
         assert_eq!(at(Duration::seconds(20)), "in less than a minute");
         assert_eq!(at(Duration::seconds(-1)), "already passed");
+    }
+
+    #[test]
+    fn a_self_sign_up_confirms_the_address_instead_of_naming_an_inviter() {
+        let email = InvitationEmail {
+            portal_name: "Acme APIs",
+            subject_template: "You're invited to {portal}",
+            invitee_email: "dev@example.com",
+            link: "https://portal.example.com/invitation/abc123",
+            valid_until: now() + Duration::hours(72),
+            invited_by: None,
+            self_sign_up: true,
+            now: now(),
+        }
+        .render();
+        assert_eq!(email.subject, "Confirm your email address for Acme APIs");
+        assert!(email.text.contains("You signed up for Acme APIs."));
+        assert!(email.html.contains(">Confirm your account</a>"));
+        assert!(!email.text.contains("invited you"));
+    }
+
+    #[test]
+    fn a_sign_up_notice_says_what_exists_and_escapes_the_portal_name() {
+        let notice = SignUpNoticeEmail {
+            portal_name: "<b>Acme</b>",
+            already_registered: true,
+            login_link: "https://portal.example.com/login",
+        }
+        .render();
+        assert_eq!(notice.subject, "Sign-up attempt on <b>Acme</b>");
+        assert!(notice.text.contains("already has an account"));
+        assert!(notice.html.contains("&lt;b&gt;Acme&lt;/b&gt;"));
+        assert!(!notice.html.contains("<b>Acme"));
     }
 }

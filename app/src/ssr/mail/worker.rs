@@ -9,7 +9,9 @@ use tokio::sync::watch;
 use super::{
     backoff::random_retry_delay,
     queue::{self, AfterFailure},
-    templates::{InvitationEmail, ReviewDigestEmail, WaitingRegistration},
+    templates::{
+        InvitationEmail, Rendered, ReviewDigestEmail, SignUpNoticeEmail, WaitingRegistration,
+    },
     transport::{compose, Transport},
     MailError, MailSettings,
 };
@@ -17,7 +19,7 @@ use crate::{
     domain::StoredStatus,
     ssr::{
         entities::{invitation, outbox},
-        services::outbox::{Message, ADMIN_REVIEW_NEEDED_KIND},
+        services::outbox::{Message, SignUpNoticeReason, ADMIN_REVIEW_NEEDED_KIND},
     },
 };
 
@@ -35,6 +37,14 @@ pub struct Worker {
     transport: Transport,
     from: Mailbox,
     settings: MailSettings,
+}
+
+/// What an invitation email says besides its recipient.
+struct InvitationData<'a> {
+    link: &'a str,
+    valid_until: DateTime<Utc>,
+    invited_by: Option<&'a str>,
+    self_sign_up: bool,
 }
 
 /// A claimed row and its message (an admin's notice, waiting to be batched).
@@ -108,11 +118,28 @@ impl Worker {
                     ref link,
                     valid_until,
                     ref invited_by,
+                    self_sign_up,
                 } => {
                     // What the row keeps once it is no longer queued: no raw token.
                     let kept = message.without_secrets().to_payload()?;
-                    let invitation = (link.as_str(), valid_until, invited_by.as_deref());
+                    let invitation = InvitationData {
+                        link,
+                        valid_until,
+                        invited_by: invited_by.as_deref(),
+                        self_sign_up,
+                    };
                     self.deliver_invitation(&row, invitation, kept).await?
+                }
+                Message::SignUpNotice { reason } => {
+                    let login_link = format!("{}/login", self.settings.public_url);
+                    let rendered = SignUpNoticeEmail {
+                        portal_name: &self.settings.portal_name,
+                        already_registered: reason == SignUpNoticeReason::AlreadyRegistered,
+                        login_link: &login_link,
+                    }
+                    .render();
+                    let kept = row.payload.clone();
+                    self.deliver_rendered(&row, rendered, kept, None).await?
                 }
                 Message::AdminReviewNeeded { .. } => digests
                     .entry(row.recipient.clone())
@@ -131,7 +158,7 @@ impl Worker {
     async fn deliver_invitation(
         &self,
         row: &outbox::Model,
-        (link, valid_until, invited_by): (&str, DateTime<Utc>, Option<&str>),
+        invitation: InvitationData<'_>,
         kept: String,
     ) -> Result<(), MailError> {
         let now = Utc::now();
@@ -152,17 +179,30 @@ impl Worker {
             portal_name: &self.settings.portal_name,
             subject_template: &self.settings.invitation_subject,
             invitee_email: &row.recipient,
-            link,
-            valid_until,
-            invited_by,
+            link: invitation.link,
+            valid_until: invitation.valid_until,
+            invited_by: invitation.invited_by,
+            self_sign_up: invitation.self_sign_up,
             now,
         }
         .render();
+        self.deliver_rendered(row, rendered, kept, Some(invitation.link))
+            .await
+    }
+
+    /// Sends one rendered email for `row` and records the outcome; `kept` is the payload the
+    /// row keeps afterwards, `link` is logged by the file transport.
+    async fn deliver_rendered(
+        &self,
+        row: &outbox::Model,
+        rendered: Rendered,
+        kept: String,
+        link: Option<&str>,
+    ) -> Result<(), MailError> {
+        let now = Utc::now();
         let sent = async {
             let email = compose(&self.from, &row.recipient, rendered)?;
-            self.transport
-                .send(email, &file_name(row, now), Some(link))
-                .await
+            self.transport.send(email, &file_name(row, now), link).await
         }
         .await;
         match sent {
@@ -170,7 +210,8 @@ impl Worker {
                 queue::mark_sent(&self.db, row, kept, Utc::now()).await?;
                 tracing::debug!(
                     outbox_id = row.id,
-                    "invitation email sent to {}",
+                    kind = %row.kind,
+                    "email sent to {}",
                     row.recipient
                 );
                 Ok(())

@@ -4,4 +4,5 @@ pub mod accounts;
 pub mod developers;
 pub mod invitations;
 pub mod outbox;
+pub mod profile;
 pub mod settings;

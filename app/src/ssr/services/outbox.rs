@@ -24,21 +24,38 @@ pub enum Message {
         link: String,
         valid_until: DateTime<Utc>,
         invited_by: Option<String>,
+        /// The developer signed up themselves: the email confirms their address.
+        #[serde(default)]
+        self_sign_up: bool,
     },
+    /// Someone tried to sign up with an address that already has an account or invitation:
+    /// its owner is told (the sign-up form itself says the same thing in every case).
+    SignUpNotice { reason: SignUpNoticeReason },
     AdminReviewNeeded {
         developer_email: String,
         developer_name: String,
     },
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignUpNoticeReason {
+    /// The address already has an account.
+    AlreadyRegistered,
+    /// The address already has an invitation to use or a registration under review.
+    AlreadyInvited,
+}
+
 /// The `kind` column of each message.
 pub const INVITATION_KIND: &str = "invitation";
+pub const SIGN_UP_NOTICE_KIND: &str = "sign_up_notice";
 pub const ADMIN_REVIEW_NEEDED_KIND: &str = "admin_review_needed";
 
 impl Message {
     pub fn kind(&self) -> &'static str {
         match self {
             Message::Invitation { .. } => INVITATION_KIND,
+            Message::SignUpNotice { .. } => SIGN_UP_NOTICE_KIND,
             Message::AdminReviewNeeded { .. } => ADMIN_REVIEW_NEEDED_KIND,
         }
     }
@@ -50,11 +67,13 @@ impl Message {
             Message::Invitation {
                 valid_until,
                 invited_by,
+                self_sign_up,
                 ..
             } => Message::Invitation {
                 link: String::new(),
                 valid_until: *valid_until,
                 invited_by: invited_by.clone(),
+                self_sign_up: *self_sign_up,
             },
             other => other.clone(),
         }

@@ -98,7 +98,12 @@ pub async fn resend(
         NewInvitation {
             email: &old.email,
             email_normalized: &old.email_normalized,
-            origin: Origin::parse(&old.origin).unwrap_or(Origin::Invited),
+            // An unconfirmed sign-up stays one; anything else resent is the admin's invitation.
+            origin: if old.sign_up_password_hash.is_some() {
+                Origin::SelfRegistration
+            } else {
+                Origin::Invited
+            },
             invited_by: Some((admin.id, &admin.full_name)),
             pre_approved: old.pre_approved,
             validity,
@@ -116,6 +121,21 @@ pub async fn resend(
             e.into()
         }
     })?;
+    if old.sign_up_password_hash.is_some() {
+        // A resent self sign-up still confirms the name and password chosen at sign-up.
+        invitation::Entity::update_many()
+            .col_expr(
+                invitation::Column::SignUpFullName,
+                Expr::value(old.sign_up_full_name.clone()),
+            )
+            .col_expr(
+                invitation::Column::SignUpPasswordHash,
+                Expr::value(old.sign_up_password_hash.clone()),
+            )
+            .filter(invitation::Column::Id.eq(created.id))
+            .exec(&txn)
+            .await?;
+    }
     let row = row_for(&txn, &created, now).await?;
     txn.commit().await?;
     Ok(row)

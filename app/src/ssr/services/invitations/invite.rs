@@ -74,7 +74,7 @@ async fn try_invite(
                 continue;
             }
             // An expired invitation is replaced by the new one, as a resend would.
-            supersede_expired(&txn, existing.id).await?;
+            supersede_pending(&txn, existing.id).await?;
             supersedes = Some(existing.id);
         }
         if let Some(account) = accounts.get(key) {
@@ -109,7 +109,11 @@ async fn try_invite(
     })
 }
 
-async fn supersede_expired(txn: &impl ConnectionTrait, id: i32) -> Result<(), InvitationError> {
+/// Inactivates a Pending invitation that a new one replaces, dropping its queued email.
+pub(crate) async fn supersede_pending(
+    txn: &impl ConnectionTrait,
+    id: i32,
+) -> Result<(), InvitationError> {
     let result = invitation::Entity::update_many()
         .col_expr(
             invitation::Column::Status,

@@ -7,11 +7,14 @@ mod actions;
 mod invite;
 mod list;
 mod registration;
+mod sign_up;
 
 pub use actions::{delete, resend, review};
 pub use invite::invite;
+pub(crate) use invite::sentence;
 pub use list::{list, ListQuery};
-pub use registration::{complete, landing, Completed};
+pub use registration::{complete, confirm_sign_up, landing, Completed};
+pub use sign_up::sign_up;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
@@ -36,6 +39,9 @@ pub enum InvitationError {
     ChangedMeanwhile,
     #[error("{0}")]
     InvalidInput(String),
+    /// Self sign-up is turned off in the settings.
+    #[error("self sign-up is turned off")]
+    SignUpClosed,
     /// The invitation link cannot be used; the state says why (for the developer).
     #[error("{}", .0.title())]
     Link(LinkState),
@@ -180,6 +186,7 @@ pub(crate) async fn insert_pending(
         link: format!("{}/invitation/{token}", new.public_url),
         valid_until,
         invited_by: new.invited_by.map(|(_, name)| name.to_owned()),
+        self_sign_up: new.origin == Origin::SelfRegistration,
     };
     outbox::enqueue(txn, new.email, Some(model.id), &message, now).await?;
     Ok(model)

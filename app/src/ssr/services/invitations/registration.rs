@@ -52,11 +52,16 @@ pub async fn landing(
         return Ok(InvitationLanding {
             state: LinkState::Unknown,
             email: None,
+            self_sign_up: false,
         });
     };
     let state = LinkState::from_status(effective(&model, now)?);
     let email = state.is_usable().then(|| model.email.clone());
-    Ok(InvitationLanding { state, email })
+    Ok(InvitationLanding {
+        state,
+        email,
+        self_sign_up: model.sign_up_password_hash.is_some(),
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +71,7 @@ pub struct Completed {
 }
 
 /// Checks the form: every problem is reported, not only the first.
-fn check_form(
+pub(crate) fn check_form(
     full_name: &str,
     candidate: &str,
     confirmation: &str,
@@ -104,18 +109,57 @@ pub async fn complete(
     now: DateTime<Utc>,
 ) -> Result<Completed, InvitationError> {
     let (name, password) = check_form(full_name, candidate, confirmation)?;
-    let link_refused = |state: LinkState| InvitationError::Link(state);
     // Check the link before the (slow) hashing, and hash outside the write transaction.
-    let Some(model) = find_by_token(db, token).await? else {
-        return Err(link_refused(LinkState::Unknown));
-    };
-    let status = effective(&model, now)?;
-    decide(status, InvitationAction::Complete, model.pre_approved)
-        .map_err(|_| link_refused(LinkState::from_status(status)))?;
+    let model = usable_link(db, token, now).await?;
     let password_hash = password::hash(password.expose().to_owned())
         .await
         .map_err(InvitationError::Internal)?;
+    finish(db, &model, name.as_str(), password_hash, now).await
+}
 
+/// Confirms a self sign-up: the name and password chosen at sign-up become the account's.
+pub async fn confirm_sign_up(
+    db: &DatabaseConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Completed, InvitationError> {
+    let model = usable_link(db, token, now).await?;
+    let (Some(name), Some(password_hash)) = (
+        model.sign_up_full_name.clone(),
+        model.sign_up_password_hash.clone(),
+    ) else {
+        // An admin's invitation: the developer chooses a name and password on its form.
+        return Err(InvitationError::InvalidInput(
+            "This link is an invitation: create your account with the form on its page.".into(),
+        ));
+    };
+    finish(db, &model, &name, password_hash, now).await
+}
+
+/// The invitation behind a link that can still be used, or why it cannot.
+async fn usable_link(
+    db: &DatabaseConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<invitation::Model, InvitationError> {
+    let Some(model) = find_by_token(db, token).await? else {
+        return Err(InvitationError::Link(LinkState::Unknown));
+    };
+    let status = effective(&model, now)?;
+    decide(status, InvitationAction::Complete, model.pre_approved)
+        .map_err(|_| InvitationError::Link(LinkState::from_status(status)))?;
+    Ok(model)
+}
+
+/// Uses the invitation up and creates (or updates) its account, in one transaction.
+async fn finish(
+    db: &DatabaseConnection,
+    model: &invitation::Model,
+    full_name: &str,
+    password_hash: String,
+    now: DateTime<Utc>,
+) -> Result<Completed, InvitationError> {
+    let link_refused = |state: LinkState| InvitationError::Link(state);
     let txn = begin_write(db).await?;
     let transition = decide(
         InvitationStatus::Pending,
@@ -135,6 +179,11 @@ pub async fn complete(
         .col_expr(invitation::Column::Status, Expr::value(to.as_str()))
         .col_expr(invitation::Column::LiveEmail, Expr::value(live))
         .col_expr(invitation::Column::CompletedAt, Expr::value(now))
+        // The sign-up's password hash has served its purpose: the account holds it now.
+        .col_expr(
+            invitation::Column::SignUpPasswordHash,
+            Expr::value(None::<String>),
+        )
         .filter(invitation::Column::Id.eq(model.id))
         .filter(condition_filter(
             stored_condition_for_action(InvitationAction::Complete),
@@ -161,7 +210,7 @@ pub async fn complete(
         Some(existing) if existing.active => return Err(link_refused(LinkState::AlreadyUsed)),
         Some(existing) => {
             let mut update: account::ActiveModel = existing.into();
-            update.full_name = Set(name.as_str().to_owned());
+            update.full_name = Set(full_name.to_owned());
             update.password_hash = Set(password_hash);
             update.active = Set(active);
             update.update(&txn).await?.id
@@ -170,7 +219,7 @@ pub async fn complete(
             account::ActiveModel {
                 email: Set(model.email.clone()),
                 email_normalized: Set(model.email_normalized.clone()),
-                full_name: Set(name.as_str().to_owned()),
+                full_name: Set(full_name.to_owned()),
                 password_hash: Set(password_hash),
                 role: Set(Role::Developer.as_str().to_owned()),
                 active: Set(active),
@@ -188,7 +237,7 @@ pub async fn complete(
         .exec(&txn)
         .await?;
     if !active {
-        notify_admins(&txn, &model.email, name.as_str(), now).await?;
+        notify_admins(&txn, &model.email, full_name, now).await?;
     }
     txn.commit().await?;
     let outcome = if active {

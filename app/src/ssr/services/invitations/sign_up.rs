@@ -1,0 +1,133 @@
+//! Self sign-up (when the settings allow it): the developer gives email, name and password;
+//! a Pending self-registration holds the name and password hash until the emailed link is
+//! confirmed, which proves the address is theirs. The answer is the same whether or not the
+//! address is known (no account enumeration): an address that already has an account or an
+//! invitation is told so by email instead.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{prelude::Expr, ColumnTrait, EntityTrait, QueryFilter};
+
+use super::{
+    effective, insert_pending, invite::supersede_pending, registration::check_form,
+    InvitationError, NewInvitation,
+};
+use crate::{
+    api::invitations::Origin,
+    domain::{Email, InvitationStatus, SelfRegistration},
+    ssr::{
+        auth::password,
+        db::{begin_write, is_unique_violation},
+        entities::{account, invitation},
+        services::{
+            outbox::{self, Message, SignUpNoticeReason},
+            settings,
+        },
+        AppState,
+    },
+};
+
+/// Signs a developer up. `Ok` means "check your inbox" whatever the address's history.
+pub async fn sign_up(
+    state: &AppState,
+    email: &str,
+    full_name: &str,
+    candidate: &str,
+    confirmation: &str,
+    now: DateTime<Utc>,
+) -> Result<(), InvitationError> {
+    let mode = settings::load(&state.db).await?.self_registration;
+    if mode == SelfRegistration::Off {
+        return Err(InvitationError::SignUpClosed);
+    }
+    let email = Email::parse(email);
+    let form = check_form(full_name, candidate, confirmation);
+    let (email, (name, password)) = match (email, form) {
+        (Ok(email), Ok(form)) => (email, form),
+        (email, form) => {
+            let mut problems = Vec::new();
+            if let Err(e) = email {
+                problems.push(super::invite::sentence(&format!("the email address: {e}")));
+            }
+            if let Err(InvitationError::InvalidInput(message)) = form {
+                problems.push(message);
+            }
+            return Err(InvitationError::InvalidInput(problems.join(" ")));
+        }
+    };
+    let password_hash = password::hash(password.expose().to_owned())
+        .await
+        .map_err(InvitationError::Internal)?;
+
+    let txn = begin_write(&state.db).await?;
+    let settings = settings::load(&txn).await?;
+    let normalized = email.normalized();
+    let notice = |reason| Message::SignUpNotice { reason };
+    if let Some(existing) = account::Entity::find()
+        .filter(account::Column::EmailNormalized.eq(normalized.clone()))
+        .one(&txn)
+        .await?
+    {
+        let message = notice(SignUpNoticeReason::AlreadyRegistered);
+        outbox::enqueue(&txn, &existing.email, None, &message, now).await?;
+        txn.commit().await?;
+        return Ok(());
+    }
+    let mut supersedes = None;
+    if let Some(live) = invitation::Entity::find()
+        .filter(invitation::Column::LiveEmail.eq(normalized.clone()))
+        .one(&txn)
+        .await?
+    {
+        let status = effective(&live, now)?;
+        let own_sign_up = live.sign_up_password_hash.is_some();
+        // A sign-up repeated before its link was confirmed (or after it expired) replaces
+        // the earlier one; an admin's live invitation or a registration under review stays.
+        if status == InvitationStatus::Expired
+            || (status == InvitationStatus::Pending && own_sign_up)
+        {
+            supersede_pending(&txn, live.id).await?;
+            supersedes = Some(live.id);
+        } else {
+            let message = notice(SignUpNoticeReason::AlreadyInvited);
+            outbox::enqueue(&txn, &live.email, None, &message, now).await?;
+            txn.commit().await?;
+            return Ok(());
+        }
+    }
+    let created = insert_pending(
+        &txn,
+        NewInvitation {
+            email: email.as_str(),
+            email_normalized: &normalized,
+            origin: Origin::SelfRegistration,
+            invited_by: None,
+            pre_approved: settings.self_registration == SelfRegistration::Automatic,
+            validity: settings.validity,
+            supersedes,
+            public_url: &state.settings.public_url,
+        },
+        now,
+    )
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            InvitationError::ChangedMeanwhile
+        } else {
+            e.into()
+        }
+    })?;
+    invitation::Entity::update_many()
+        .col_expr(
+            invitation::Column::SignUpFullName,
+            Expr::value(name.as_str().to_owned()),
+        )
+        .col_expr(
+            invitation::Column::SignUpPasswordHash,
+            Expr::value(password_hash),
+        )
+        .filter(invitation::Column::Id.eq(created.id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}

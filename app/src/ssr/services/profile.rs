@@ -1,0 +1,102 @@
+//! The signed-in account's own profile: its name and its password.
+
+use sea_orm::{prelude::Expr, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+
+use crate::{
+    domain::{FullName, Password, PasswordRule},
+    ssr::{
+        auth::password,
+        db::begin_write,
+        entities::{account, session},
+        random::token_hash,
+    },
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("the current password is wrong")]
+    WrongPassword,
+    #[error(transparent)]
+    Database(#[from] DbErr),
+    #[error("{0}")]
+    Internal(String),
+}
+
+pub async fn rename(
+    db: &DatabaseConnection,
+    account_id: i32,
+    full_name: &str,
+) -> Result<String, ProfileError> {
+    let name = FullName::parse(full_name).map_err(|e| {
+        ProfileError::InvalidInput(crate::ssr::services::invitations::sentence(&e.to_string()))
+    })?;
+    account::Entity::update_many()
+        .col_expr(account::Column::FullName, Expr::value(name.as_str()))
+        .filter(account::Column::Id.eq(account_id))
+        .exec(db)
+        .await?;
+    Ok(name.as_str().to_owned())
+}
+
+/// Changes the password after checking the current one; every other session of the account
+/// ends (a stolen session does not survive a password change), the current one stays.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    account_id: i32,
+    current_session_token: &str,
+    current: &str,
+    candidate: &str,
+    confirmation: &str,
+) -> Result<u64, ProfileError> {
+    let mut problems = Vec::new();
+    let new = match Password::parse(candidate) {
+        Ok(password) => Some(password),
+        Err(_) => {
+            let rules: Vec<String> = PasswordRule::unmet(candidate)
+                .iter()
+                .map(|r| r.description())
+                .collect();
+            problems.push(format!("The new password needs {}.", rules.join(", ")));
+            None
+        }
+    };
+    if candidate != confirmation {
+        problems.push("The new password and its confirmation are different.".into());
+    }
+    if !candidate.is_empty() && candidate == current {
+        problems.push("The new password must differ from the current one.".into());
+    }
+    let Some(new) = new.filter(|_| problems.is_empty()) else {
+        return Err(ProfileError::InvalidInput(problems.join(" ")));
+    };
+    let stored = account::Entity::find_by_id(account_id)
+        .one(db)
+        .await?
+        .map(|a| a.password_hash);
+    if !password::verify(current.to_owned(), stored.clone()).await {
+        return Err(ProfileError::WrongPassword);
+    }
+    let hash = password::hash(new.expose().to_owned())
+        .await
+        .map_err(ProfileError::Internal)?;
+    let txn = begin_write(db).await?;
+    // Conditional on the hash just verified: two changes at once cannot both win.
+    let changed = account::Entity::update_many()
+        .col_expr(account::Column::PasswordHash, Expr::value(hash))
+        .filter(account::Column::Id.eq(account_id))
+        .filter(account::Column::PasswordHash.eq(stored))
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(ProfileError::WrongPassword);
+    }
+    let ended = session::Entity::delete_many()
+        .filter(session::Column::AccountId.eq(account_id))
+        .filter(session::Column::IdHash.ne(token_hash(current_session_token)))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(ended.rows_affected)
+}

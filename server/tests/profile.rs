@@ -1,0 +1,145 @@
+//! The developer's profile over HTTP: renaming, and changing the password (the current one is
+//! required, the policy applies, other sessions end, this one stays).
+mod common;
+
+use common::{call_with, json, TestApp, DEVELOPER_PASSWORD};
+use serde_json::Value;
+
+const NEW_PASSWORD: &str = "Brand-New-77";
+
+async fn change(
+    browser: &reqwest::Client,
+    app: &TestApp,
+    current: &str,
+    new: &str,
+    confirmation: &str,
+) -> reqwest::Response {
+    call_with(
+        browser,
+        &app.address,
+        "change_password",
+        &[
+            ("current_password", current),
+            ("password", new),
+            ("confirmation", confirmation),
+        ],
+    )
+    .await
+}
+
+async fn me(browser: &reqwest::Client, app: &TestApp) -> Value {
+    json(call_with(browser, &app.address, "current_user", &[]).await).await
+}
+
+#[tokio::test]
+async fn changing_the_password_needs_the_current_one_and_signs_out_other_sessions() {
+    let app = TestApp::spawn().await;
+    let laptop = app.developer("dev@x.io").await;
+    let phone = app.new_browser();
+    let login = call_with(
+        &phone,
+        &app.address,
+        "login",
+        &[("email", "dev@x.io"), ("password", DEVELOPER_PASSWORD)],
+    )
+    .await;
+    assert_eq!(login.status(), 200);
+
+    let wrong = change(&laptop, &app, "Not-The-One-1", NEW_PASSWORD, NEW_PASSWORD).await;
+    assert_eq!(wrong.status(), 422);
+    assert!(json(wrong).await["InvalidInput"]
+        .as_str()
+        .unwrap()
+        .contains("current password is not right"));
+    let weak = change(&laptop, &app, DEVELOPER_PASSWORD, "weakpass", "weakpass2").await;
+    assert_eq!(weak.status(), 422);
+    let message = json(weak).await["InvalidInput"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(message.contains("The new password needs"), "{message}");
+    assert!(message.contains("confirmation are different"), "{message}");
+    let same = change(
+        &laptop,
+        &app,
+        DEVELOPER_PASSWORD,
+        DEVELOPER_PASSWORD,
+        DEVELOPER_PASSWORD,
+    )
+    .await;
+    assert_eq!(same.status(), 422);
+    assert_eq!(
+        me(&phone, &app).await["email"],
+        "dev@x.io",
+        "refused changes end nothing"
+    );
+
+    let changed = change(
+        &laptop,
+        &app,
+        DEVELOPER_PASSWORD,
+        NEW_PASSWORD,
+        NEW_PASSWORD,
+    )
+    .await;
+    assert_eq!(changed.status(), 200);
+    assert_eq!(json(changed).await, 1, "one other session ended");
+    assert_eq!(
+        me(&laptop, &app).await["email"],
+        "dev@x.io",
+        "this session stays"
+    );
+    assert_eq!(me(&phone, &app).await, Value::Null, "the other one is gone");
+    assert_eq!(
+        app.login("dev@x.io", DEVELOPER_PASSWORD).await.status(),
+        401
+    );
+    assert_eq!(app.login("dev@x.io", NEW_PASSWORD).await.status(), 200);
+}
+
+#[tokio::test]
+async fn the_name_can_be_changed_and_is_checked() {
+    let app = TestApp::spawn().await;
+    let browser = app.developer("dev@x.io").await;
+    let renamed = call_with(
+        &browser,
+        &app.address,
+        "update_profile",
+        &[("full_name", "  Ada Byron ")],
+    )
+    .await;
+    assert_eq!(renamed.status(), 200);
+    assert_eq!(json(renamed).await, "Ada Byron");
+    assert_eq!(me(&browser, &app).await["full_name"], "Ada Byron");
+    let bad = call_with(
+        &browser,
+        &app.address,
+        "update_profile",
+        &[("full_name", "Ada\nByron")],
+    )
+    .await;
+    assert_eq!(bad.status(), 422);
+    assert!(json(bad).await["InvalidInput"]
+        .as_str()
+        .unwrap()
+        .contains("line breaks"));
+    assert_eq!(me(&browser, &app).await["full_name"], "Ada Byron");
+}
+
+#[tokio::test]
+async fn the_profile_functions_need_a_signed_in_account() {
+    let app = TestApp::spawn().await;
+    let anonymous = app.new_browser();
+    assert_eq!(
+        call_with(
+            &anonymous,
+            &app.address,
+            "update_profile",
+            &[("full_name", "X")]
+        )
+        .await
+        .status(),
+        401
+    );
+    assert_eq!(change(&anonymous, &app, "a", "b", "b").await.status(), 401);
+}

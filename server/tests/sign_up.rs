@@ -1,0 +1,251 @@
+//! Self sign-up over HTTP: closed by default; open with automatic approval or with review;
+//! the answer never tells whether an address is known; the emailed link confirms the address.
+mod common;
+
+use app::ssr::entities::{invitation, outbox};
+use common::{call_with, json, SettingsFields, TestApp, ADMIN_EMAIL, DEVELOPER_PASSWORD};
+use sea_orm::{EntityTrait, QueryOrder};
+use serde_json::Value;
+
+const CHOSEN_PASSWORD: &str = "Self-Made-42";
+
+async fn open_sign_up(app: &TestApp, mode: &str) {
+    app.login_as_admin().await;
+    let saved = app
+        .save_settings(SettingsFields {
+            self_registration: mode,
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(saved.status(), 200);
+}
+
+async fn sign_up(app: &TestApp, email: &str, name: &str, password: &str) -> reqwest::Response {
+    call_with(
+        &app.new_browser(),
+        &app.address,
+        "sign_up",
+        &[
+            ("email", email),
+            ("full_name", name),
+            ("password", password),
+            ("confirmation", password),
+        ],
+    )
+    .await
+}
+
+/// Confirms the link in a new browser; returns the outcome and that browser.
+async fn confirm(app: &TestApp, token: &str) -> (reqwest::StatusCode, Value, reqwest::Client) {
+    let browser = app.new_browser();
+    let response = call_with(
+        &browser,
+        &app.address,
+        "confirm_sign_up",
+        &[("token", token)],
+    )
+    .await;
+    let status = response.status();
+    (status, json(response).await, browser)
+}
+
+async fn outbox_kinds(app: &TestApp) -> Vec<(String, String)> {
+    outbox::Entity::find()
+        .order_by_asc(outbox::Column::Id)
+        .all(&app.db().await)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.kind, r.recipient))
+        .collect()
+}
+
+#[tokio::test]
+async fn sign_up_is_closed_until_an_admin_opens_it() {
+    let app = TestApp::spawn().await;
+    let open = json(app.call("sign_up_open", &[]).await).await;
+    assert_eq!(open, false);
+    let refused = sign_up(&app, "new@x.io", "New Dev", CHOSEN_PASSWORD).await;
+    assert_eq!(refused.status(), 403);
+    assert!(json(refused).await["Unavailable"]
+        .as_str()
+        .unwrap()
+        .contains("ask its administrators for an invitation"));
+    assert!(invitation::Entity::find()
+        .all(&app.db().await)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn with_automatic_approval_the_confirmed_developer_is_signed_in_with_the_chosen_password() {
+    let app = TestApp::spawn().await;
+    open_sign_up(&app, "automatic").await;
+    assert_eq!(json(app.call("sign_up_open", &[]).await).await, true);
+    let response = sign_up(&app, "New@X.io", "New Dev", CHOSEN_PASSWORD).await;
+    assert_eq!(response.status(), 200);
+
+    let token = app.token_for("New@X.io").await;
+    let landing = json(app.call("invitation_by_token", &[("token", &token)]).await).await;
+    assert_eq!(landing["self_sign_up"], true);
+    assert_eq!(landing["email"], "New@X.io");
+    // Opening the page changed nothing; the POST confirms.
+    let (status, outcome, browser) = confirm(&app, &token).await;
+    assert_eq!(status, 200);
+    assert_eq!(outcome, "Approved");
+    let me = json(call_with(&browser, &app.address, "current_user", &[]).await).await;
+    assert_eq!(
+        (me["email"].as_str(), me["full_name"].as_str()),
+        (Some("New@X.io"), Some("New Dev"))
+    );
+
+    let row = &app.list(&[("search", "new@")]).await["rows"][0];
+    assert_eq!(
+        (row["origin"].as_str(), row["status"].as_str()),
+        (Some("self_registration"), Some("approved"))
+    );
+    // The hash moved to the account; the invitation no longer holds it.
+    let stored = invitation::Entity::find()
+        .all(&app.db().await)
+        .await
+        .unwrap();
+    assert!(stored.iter().all(|i| i.sign_up_password_hash.is_none()));
+    assert_eq!(app.login("new@x.io", CHOSEN_PASSWORD).await.status(), 200);
+
+    let (again, answer, _) = confirm(&app, &token).await;
+    assert_eq!(again, 409, "single use");
+    assert!(answer["Conflict"].as_str().unwrap().contains("already"));
+}
+
+#[tokio::test]
+async fn with_approval_the_confirmed_registration_waits_for_an_admin() {
+    let app = TestApp::spawn().await;
+    open_sign_up(&app, "with_approval").await;
+    assert_eq!(
+        sign_up(&app, "wait@x.io", "Wait Ing", CHOSEN_PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    let (status, outcome, browser) = confirm(&app, &app.token_for("wait@x.io").await).await;
+    assert_eq!((status.as_u16(), outcome), (200, Value::from("Waiting")));
+    assert_eq!(
+        json(call_with(&browser, &app.address, "current_user", &[]).await).await,
+        Value::Null
+    );
+    assert!(outbox_kinds(&app)
+        .await
+        .contains(&("admin_review_needed".into(), ADMIN_EMAIL.into())));
+    let row = app.list(&[("search", "wait@")]).await["rows"][0].clone();
+    assert_eq!(row["status"], "waiting");
+    assert_eq!(row["full_name"], "Wait Ing");
+    let accepted = app
+        .call(
+            "review_invitation",
+            &[("id", &row["id"].to_string()), ("decision", "accept")],
+        )
+        .await;
+    assert_eq!(accepted.status(), 200);
+    assert_eq!(app.login("wait@x.io", CHOSEN_PASSWORD).await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_known_address_gets_the_same_answer_and_its_owner_an_email_instead() {
+    let app = TestApp::spawn().await;
+    app.developer("dev@x.io").await;
+    open_sign_up(&app, "automatic").await;
+    app.invite("invited@x.io").await;
+    let before = app.list(&[]).await["total"].clone();
+
+    let fresh = sign_up(&app, "fresh@x.io", "Fresh Dev", CHOSEN_PASSWORD).await;
+    let (fresh_status, fresh_body) = (fresh.status(), fresh.text().await.unwrap());
+    for known in ["dev@x.io", "DEV@x.io", "invited@x.io"] {
+        let response = sign_up(&app, known, "Someone Else", CHOSEN_PASSWORD).await;
+        assert_eq!(response.status(), fresh_status, "{known}");
+        assert_eq!(response.text().await.unwrap(), fresh_body, "{known}");
+    }
+    // Only the fresh address got an invitation; the known ones got notices.
+    assert_eq!(app.list(&[]).await["total"], before.as_u64().unwrap() + 1);
+    let notices: Vec<String> = outbox_kinds(&app)
+        .await
+        .into_iter()
+        .filter(|(kind, _)| kind == "sign_up_notice")
+        .map(|(_, to)| to)
+        .collect();
+    assert_eq!(notices, ["dev@x.io", "dev@x.io", "invited@x.io"]);
+    // The existing account's password did not change.
+    assert_eq!(
+        app.login("dev@x.io", DEVELOPER_PASSWORD).await.status(),
+        200
+    );
+    assert_eq!(app.login("dev@x.io", CHOSEN_PASSWORD).await.status(), 401);
+}
+
+#[tokio::test]
+async fn signing_up_again_before_confirming_replaces_the_first_link() {
+    let app = TestApp::spawn().await;
+    open_sign_up(&app, "automatic").await;
+    sign_up(&app, "twice@x.io", "First Try", "First-Try-11").await;
+    let first = app.token_for("twice@x.io").await;
+    sign_up(&app, "twice@x.io", "Second Try", CHOSEN_PASSWORD).await;
+    let second = app.token_for("twice@x.io").await;
+    assert_ne!(first, second);
+
+    let (status, answer, _) = confirm(&app, &first).await;
+    assert_eq!(status, 409);
+    assert!(
+        answer["Conflict"]
+            .as_str()
+            .unwrap()
+            .contains("newer invitation"),
+        "{answer}"
+    );
+    let (status, _, browser) = confirm(&app, &second).await;
+    assert_eq!(status, 200);
+    let me = json(call_with(&browser, &app.address, "current_user", &[]).await).await;
+    assert_eq!(me["full_name"], "Second Try");
+}
+
+#[tokio::test]
+async fn a_bad_sign_up_names_every_problem_and_stores_nothing() {
+    let app = TestApp::spawn().await;
+    open_sign_up(&app, "automatic").await;
+    let response = call_with(
+        &app.new_browser(),
+        &app.address,
+        "sign_up",
+        &[
+            ("email", "not-an-email"),
+            ("full_name", " "),
+            ("password", "short"),
+            ("confirmation", "other"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    let message = json(response).await["InvalidInput"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for expected in [
+        "email address",
+        "full name",
+        "The password needs",
+        "confirmation are different",
+    ] {
+        assert!(
+            message.contains(expected),
+            "{expected:?} missing from {message:?}"
+        );
+    }
+    assert_eq!(app.list(&[]).await["total"], 0);
+    // An admin's invitation link cannot be "confirmed" without choosing a password.
+    app.invite("admin-made@x.io").await;
+    let (status, answer, _) = confirm(&app, &app.token_for("admin-made@x.io").await).await;
+    assert_eq!(status, 422);
+    assert!(answer["InvalidInput"]
+        .as_str()
+        .unwrap()
+        .contains("create your account with the form"));
+}
