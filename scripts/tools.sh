@@ -57,15 +57,20 @@ ensure_npm_packages() {
   fi
 }
 
+# Debian packages the browser tests use: chromium, and sqlite3 (a journey moves an
+# invitation's validity into the past in the test database, as time would).
 ensure_chromium() {
-  if [ -x /usr/bin/chromium ]; then
-    note "chromium: present"
+  local missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v sqlite3 >/dev/null || missing+=(sqlite3)
+  if [ ${#missing[@]} -eq 0 ]; then
+    note "chromium, sqlite3: present"
   else
-    step "Installing Debian's chromium for the browser tests"
+    step "Installing Debian packages for the browser tests: ${missing[*]}"
     local sudo=""
     [ "$(id -u)" = 0 ] || sudo="sudo"
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
   fi
 }
 

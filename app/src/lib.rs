@@ -19,6 +19,8 @@ use leptos_router::{
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    ssr::csp::set_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

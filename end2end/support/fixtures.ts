@@ -1,10 +1,12 @@
 // The test API every spec imports: Playwright's, with `baseURL` pointing at the server the
 // global setup started, and helpers for the steps journeys share.
 import { test as base, expect, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, STATE_FILE } from './env';
 
-function state(): { baseURL: string; mailURL: string } {
+function state(): { baseURL: string; mailURL: string; dataDir: string } {
   return JSON.parse(fs.readFileSync(STATE_FILE, 'utf8'));
 }
 
@@ -59,16 +61,69 @@ export async function inviteThroughDialog(page: Page, emails: string): Promise<v
   await dialog.getByRole('button', { name: 'DONE' }).click();
 }
 
+export interface Settings {
+  auto_approve: boolean;
+  validity_hours: number;
+  self_registration: 'off' | 'with_approval' | 'automatic';
+  login_background: string;
+  portal_content: string;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  auto_approve: true,
+  validity_hours: 72,
+  self_registration: 'off',
+  login_background: '#eef1f8',
+  portal_content: '# Welcome',
+};
+
+/** Saves settings through the API (as the signed-in admin of `page`); unnamed ones get the defaults. */
+export async function saveSettings(page: Page, changes: Partial<Settings>): Promise<void> {
+  const settings = { ...DEFAULT_SETTINGS, ...changes };
+  const form: Record<string, string> = {};
+  for (const [key, value] of Object.entries(settings)) form[`form[${key}]`] = String(value);
+  const response = await page.request.post('/api/save_settings', { form });
+  expect(response.status()).toBe(200);
+}
+
 /** Sets auto-approval through the settings API (as the signed-in admin of `page`). */
 export async function setAutoApproval(page: Page, on: boolean): Promise<void> {
-  const response = await page.request.post('/api/save_settings', {
-    form: {
-      'form[auto_approve]': String(on),
-      'form[validity_hours]': '72',
-      'form[self_registration]': 'off',
-      'form[login_background]': '#eef1f8',
-      'form[portal_content]': '# Welcome',
-    },
-  });
-  expect(response.status()).toBe(200);
+  await saveSettings(page, { auto_approve: on });
+}
+
+/** Runs SQL against the test server's SQLite database (Debian's sqlite3), e.g. to let time pass. */
+export function sqlite(sql: string): string {
+  const db = path.join(state().dataDir, 'portico.db');
+  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
+}
+
+/** Waits for the newest email to `email` whose subject matches, and returns it. */
+export async function emailTo(mailURL: string, email: string, subject: RegExp): Promise<{ subject: string; text: string }> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const messages = (await (await fetch(`${mailURL}/email`)).json()) as Array<{
+      to: Array<{ address: string }>;
+      subject: string;
+      text?: string;
+    }>;
+    const found = messages.filter(
+      (m) => m.to.some((t) => t.address.toLowerCase() === email.toLowerCase()) && subject.test(m.subject),
+    );
+    if (found.length > 0) {
+      const last = found[found.length - 1];
+      return { subject: last.subject, text: last.text ?? '' };
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no email to ${email} with a subject like ${subject} arrived within 15 s`);
+}
+
+/** Logs in on the LOGIN page and waits for the landing page. */
+export async function logIn(page: Page, email: string, password: string, landing: RegExp): Promise<void> {
+  await openHydrated(page, '/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(landing);
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
 }

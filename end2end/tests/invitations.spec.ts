@@ -109,3 +109,17 @@ test('settings round-trip and the login screen shows the chosen color', async ({
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByTestId('toast').last()).toContainText('Settings saved.');
 });
+
+test('each row shows whether its email was sent, with the details on hover', async ({ page }) => {
+  await logInAsAdmin(page);
+  await invite(page, 'delivered@example.com');
+  await page.getByRole('button', { name: 'DONE' }).click();
+  const delivery = row(page, 'delivered@example.com').getByTestId('delivery');
+  // The worker sends it to maildev within moments; the list shows it after a refresh.
+  await expect(async () => {
+    await page.reload();
+    await expect(delivery).toHaveAttribute('data-delivery', 'sent', { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+  await expect(delivery).toContainText('Email sent');
+  await expect(delivery).toHaveAttribute('title', /Delivered to the mail server at/);
+});

@@ -1,4 +1,4 @@
-import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, inviteThroughDialog, setAutoApproval } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, inviteThroughDialog, setAutoApproval, sqlite } from '../support/fixtures';
 
 const PASSWORD = 'Dev-Pass-123';
 
@@ -115,4 +115,27 @@ test('a link replaced by a resend, and an unknown link, each explain themselves'
   await openHydrated(developer, '/invitation/not-a-token');
   await expect(developer.getByTestId('link-state')).toHaveAttribute('data-state', 'Unknown');
   await developer.close();
+});
+
+test('an expired link says so and tells the developer to ask for a new invitation', async ({ page, browser, mailURL }) => {
+  await logInAsAdmin(page);
+  await inviteThroughDialog(page, 'expired@example.com');
+  const link = await invitationLinkFor(mailURL, 'expired@example.com');
+  // Let the validity run out, as three days would: move both dates back in the database.
+  sqlite(
+    "UPDATE invitations SET invited_at = '1999' || substr(invited_at, 5), valid_until = '2000' || substr(valid_until, 5) " +
+      "WHERE email_normalized = 'expired@example.com'",
+  );
+
+  const developer = await browser.newPage();
+  await openHydrated(developer, link);
+  await expect(developer.getByTestId('link-state')).toHaveAttribute('data-state', 'Expired');
+  await expect(developer.getByRole('heading', { name: /expired/i })).toBeVisible();
+  await expect(developer.getByText(/ask .*new invitation/i).first()).toBeVisible();
+  await developer.close();
+
+  await page.reload();
+  const row = page.locator('tr[data-email="expired@example.com"]');
+  await expect(row).toContainText('Expired');
+  await expect(row.getByRole('button', { name: 'Resend invitation' })).toBeEnabled();
 });

@@ -42,7 +42,10 @@ pub fn build(state: AppState, config: &Config) -> Router {
             crate::security::AllowedOrigin::from_public_url(&config.public_url),
             crate::security::refuse_cross_site,
         ))
-        .layer(axum::middleware::from_fn(crate::security::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            crate::security::ServedOverHttps(config.public_url.starts_with("https://")),
+            crate::security::security_headers,
+        ))
 }
 
 /// Errors raised by Leptos itself before a server function runs (fields that do not decode,

@@ -63,21 +63,40 @@ pub async fn refuse_cross_site(
     next.run(request).await
 }
 
+/// Whether Portico is served over https (then browsers are told to keep using it: HSTS).
+#[derive(Clone, Copy)]
+pub struct ServedOverHttps(pub bool);
+
 /// Headers that keep pages out of frames, stop MIME sniffing and keep tokens (which live in
-/// invitation URLs) out of Referer headers sent to other sites.
-pub async fn security_headers(request: Request<Body>, next: Next) -> Response {
+/// invitation URLs) out of Referer headers sent to other sites. HTML pages carry their own
+/// Content-Security-Policy with the response's script nonce; everything else gets a strict one.
+pub async fn security_headers(
+    State(https): State<ServedOverHttps>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     for (name, value) in [
         ("x-content-type-options", "nosniff"),
         ("referrer-policy", "same-origin"),
         ("x-frame-options", "DENY"),
-        (
-            "content-security-policy",
-            "frame-ancestors 'none'; object-src 'none'; base-uri 'none'",
-        ),
     ] {
         headers.insert(name, HeaderValue::from_static(value));
+    }
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'",
+            ),
+        );
+    }
+    if https.0 {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
     }
     response
 }

@@ -147,3 +147,45 @@ async fn a_missing_field_is_a_client_error_that_names_the_problem() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn a_login_upgrades_a_hash_made_with_weaker_settings() {
+    use app::ssr::entities::account;
+    use argon2::{password_hash::SaltString, Algorithm, Argon2, Params, PasswordHasher, Version};
+    use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter};
+    let app = TestApp::spawn().await;
+    let weak = Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(4_096, 1, 1, None).unwrap(),
+    )
+    .hash_password(
+        common::ADMIN_PASSWORD.as_bytes(),
+        &SaltString::generate(&mut rand::thread_rng()),
+    )
+    .unwrap()
+    .to_string();
+    let db = app.db().await;
+    account::Entity::update_many()
+        .col_expr(account::Column::PasswordHash, Expr::value(weak.clone()))
+        .filter(account::Column::EmailNormalized.eq(common::ADMIN_EMAIL))
+        .exec(&db)
+        .await
+        .unwrap();
+
+    app.login_as_admin().await;
+    let stored = account::Entity::find()
+        .filter(account::Column::EmailNormalized.eq(common::ADMIN_EMAIL))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap()
+        .password_hash;
+    assert_ne!(stored, weak);
+    assert!(
+        stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{stored}"
+    );
+    // The upgraded hash still takes the same password.
+    app.login_as_admin().await;
+}

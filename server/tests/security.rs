@@ -58,9 +58,69 @@ async fn pages_carry_headers_against_framing_sniffing_and_referrer_leaks() {
         "frame-ancestors 'none'",
         "object-src 'none'",
         "base-uri 'none'",
+        "'wasm-unsafe-eval'",
     ] {
         assert!(csp.contains(directive), "{csp}");
     }
+    assert!(
+        headers.get("strict-transport-security").is_none(),
+        "no HSTS over plain http"
+    );
+}
+
+/// The nonce in a page's policy, e.g. `'nonce-abc'` -> `abc`.
+fn nonce_of(csp: &str) -> String {
+    let start = csp.find("'nonce-").expect("a nonce in the policy") + "'nonce-".len();
+    csp[start..].split('\'').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn every_page_has_a_fresh_script_nonce_and_every_script_carries_it() {
+    let app = TestApp::spawn().await;
+    let mut nonces = Vec::new();
+    for path in [
+        "/login",
+        "/login",
+        "/invitation/not-a-token",
+        "/no-such-page",
+    ] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        let csp = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(csp.contains("script-src 'self' 'nonce-"), "{path}: {csp}");
+        let nonce = nonce_of(&csp);
+        let html = response.text().await.unwrap();
+        let scripts = html.matches("<script").count();
+        assert!(scripts > 0, "{path}: no scripts?");
+        assert_eq!(
+            html.matches(&format!("nonce=\"{nonce}\"")).count(),
+            scripts,
+            "{path}: every inline or module script carries this response's nonce"
+        );
+        nonces.push(nonce);
+    }
+    nonces.sort();
+    nonces.dedup();
+    assert_eq!(nonces.len(), 4, "a new nonce per response");
+}
+
+#[tokio::test]
+async fn over_https_browsers_are_told_to_stay_on_https() {
+    let app = TestApp::spawn_with(|config| {
+        config.public_url = "https://portal.example.com".into();
+    })
+    .await;
+    let response = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(
+        response.headers()["strict-transport-security"],
+        "max-age=63072000; includeSubDomains"
+    );
+    assert_eq!(
+        response.headers()["content-security-policy"],
+        "default-src 'none'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'"
+    );
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! Server-only code: persistence, sessions, services. Never compiled into the WASM bundle.
 
 pub mod auth;
+pub mod csp;
 pub mod db;
 pub mod entities;
 pub mod mail;

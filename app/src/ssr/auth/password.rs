@@ -7,9 +7,29 @@ use argon2::{
 use rand::rngs::OsRng;
 use std::sync::OnceLock;
 
+/// The parameters new hashes get (OWASP's argon2id minimum).
+const MEMORY_KIB: u32 = 19_456;
+const ITERATIONS: u32 = 2;
+const PARALLELISM: u32 = 1;
+
 fn hasher() -> Argon2<'static> {
-    let params = Params::new(19_456, 2, 1, None).expect("valid argon2 parameters");
+    let params =
+        Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).expect("valid argon2 parameters");
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Whether a stored hash was made with other (older, weaker) settings than new hashes get, so
+/// that the password should be hashed again the next time it is known (at login).
+pub fn needs_rehash(stored: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(stored) else {
+        return true;
+    };
+    let param = |name: &str| parsed.params.get_decimal(name);
+    parsed.algorithm.as_str() != "argon2id"
+        || parsed.version != Some(0x13)
+        || param("m") != Some(MEMORY_KIB)
+        || param("t") != Some(ITERATIONS)
+        || param("p") != Some(PARALLELISM)
 }
 
 /// Hashes `password` on the blocking pool (one hash costs tens of milliseconds of CPU).
@@ -66,5 +86,30 @@ mod tests {
         assert!(verify("Abcdef12#x".into(), Some(stored.clone())).await);
         assert!(!verify("Abcdef12#y".into(), Some(stored)).await);
         assert!(!verify("portico-dummy-password".into(), None).await);
+    }
+
+    #[tokio::test]
+    async fn only_hashes_made_with_other_settings_need_rehashing() {
+        let current = hash("Abcdef12#x".into()).await.unwrap();
+        assert!(!needs_rehash(&current));
+        let weaker = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(4_096, 1, 1, None).unwrap(),
+        )
+        .hash_password(b"Abcdef12#x", &SaltString::generate(&mut OsRng))
+        .unwrap()
+        .to_string();
+        assert!(needs_rehash(&weaker));
+        let argon2i = Argon2::new(
+            Algorithm::Argon2i,
+            Version::V0x13,
+            Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).unwrap(),
+        )
+        .hash_password(b"Abcdef12#x", &SaltString::generate(&mut OsRng))
+        .unwrap()
+        .to_string();
+        assert!(needs_rehash(&argon2i));
+        assert!(needs_rehash("not a hash"));
     }
 }

@@ -73,7 +73,39 @@ pub async fn authenticate(
     };
     let stored = found.as_ref().map(|a| a.password_hash.clone());
     let matches = password::verify(candidate.to_owned(), stored).await;
-    Ok(found.filter(|a| matches && a.active))
+    let account = found.filter(|a| matches && a.active);
+    if let Some(account) = &account {
+        if password::needs_rehash(&account.password_hash) {
+            upgrade_hash(db, account, candidate).await?;
+        }
+    }
+    Ok(account)
+}
+
+/// Re-hashes a just-verified password with the current settings, conditional on the old hash
+/// (a password changed meanwhile is left alone). A failed hash keeps the old one.
+async fn upgrade_hash(
+    db: &DatabaseConnection,
+    account: &account::Model,
+    candidate: &str,
+) -> Result<(), DbErr> {
+    let Ok(upgraded) = password::hash(candidate.to_owned()).await else {
+        return Ok(());
+    };
+    account::Entity::update_many()
+        .col_expr(
+            account::Column::PasswordHash,
+            sea_orm::prelude::Expr::value(upgraded),
+        )
+        .filter(account::Column::Id.eq(account.id))
+        .filter(account::Column::PasswordHash.eq(account.password_hash.clone()))
+        .exec(db)
+        .await?;
+    tracing::info!(
+        account_id = account.id,
+        "password hash upgraded to the current argon2id settings"
+    );
+    Ok(())
 }
 
 /// Notes the time of a successful sign-in (shown on the Developers page).

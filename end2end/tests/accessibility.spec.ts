@@ -1,0 +1,46 @@
+// An axe scan of every page: no serious or critical violations (WCAG 2.x A/AA rules).
+import type { Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, inviteThroughDialog } from '../support/fixtures';
+
+async function expectNoSeriousViolations(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} -> ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(serious, `${what} has accessibility violations`).toEqual([]);
+}
+
+test('the public pages have no serious accessibility violations', async ({ page, browser, mailURL }) => {
+  await openHydrated(page, '/login');
+  await expectNoSeriousViolations(page, 'the login page');
+  await openHydrated(page, '/signup');
+  await expectNoSeriousViolations(page, 'the sign-up page');
+  await openHydrated(page, '/invitation/not-a-token');
+  await expectNoSeriousViolations(page, 'a dead-end invitation page');
+
+  const admin = await browser.newPage();
+  await logInAsAdmin(admin);
+  await inviteThroughDialog(admin, 'axe-dev@example.com');
+  await openHydrated(page, await invitationLinkFor(mailURL, 'axe-dev@example.com'));
+  await expectNoSeriousViolations(page, 'the invitation page (CREATE AN ACCOUNT)');
+  await page.getByRole('tab', { name: 'LOGIN' }).click();
+  await expectNoSeriousViolations(page, 'the invitation page (LOGIN)');
+  await admin.close();
+});
+
+test('the admin console and the portal have no serious accessibility violations', async ({ page }) => {
+  await logInAsAdmin(page);
+  await expectNoSeriousViolations(page, 'Consumers > Invitations');
+  await page.getByRole('button', { name: '+ INVITE' }).click();
+  await expectNoSeriousViolations(page, 'the invite dialog');
+  await page.keyboard.press('Escape');
+  await openHydrated(page, '/admin/developers');
+  await expectNoSeriousViolations(page, 'Consumers > Developers');
+  await openHydrated(page, '/admin/settings');
+  await expectNoSeriousViolations(page, 'Settings');
+  await openHydrated(page, '/portal');
+  await expectNoSeriousViolations(page, 'the portal home');
+  await openHydrated(page, '/portal/profile');
+  await expectNoSeriousViolations(page, 'the profile page');
+});

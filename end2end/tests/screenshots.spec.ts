@@ -1,0 +1,59 @@
+// Screenshots of the main pages, taken from the running app: written to
+// test-results/screenshots, or to PORTICO_SCREENSHOTS_DIR (docs/screenshots for the README).
+import * as path from 'node:path';
+import type { Page } from '@playwright/test';
+import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, inviteThroughDialog, setAutoApproval } from '../support/fixtures';
+
+const DIR = process.env.PORTICO_SCREENSHOTS_DIR ?? path.join(__dirname, '..', 'test-results', 'screenshots');
+
+async function shoot(page: Page, name: string) {
+  await page.screenshot({ path: path.join(DIR, `${name}.png`), fullPage: false, animations: 'disabled' });
+}
+
+test('screenshots of the main pages', async ({ page, browser, mailURL }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await openHydrated(page, '/login');
+  await shoot(page, 'login');
+
+  await logInAsAdmin(page);
+  await setAutoApproval(page, false);
+  try {
+    await page.getByRole('button', { name: '+ INVITE' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Invite developers' });
+    await dialog.getByLabel('Email addresses').fill('grace@example.com; alan@example.com; not-an-email; grace@example.com');
+    await dialog.getByRole('button', { name: 'SUBMIT' }).click();
+    await expect(dialog.getByTestId('invite-outcomes')).toBeVisible();
+    await shoot(page, 'invite-modal');
+    await dialog.getByRole('button', { name: 'DONE' }).click();
+
+    const developer = await browser.newPage();
+    await developer.setViewportSize({ width: 1280, height: 800 });
+    await openHydrated(developer, await invitationLinkFor(mailURL, 'grace@example.com'));
+    await developer.getByLabel('Full name').fill('Grace Hopper');
+    await developer.getByLabel('Password', { exact: true }).fill('Cobol-1959!');
+    await shoot(developer, 'create-account');
+    await developer.getByLabel('Confirm password').fill('Cobol-1959!');
+    await developer.getByRole('button', { name: 'Create account' }).click();
+    await expect(developer.getByTestId('waiting-for-approval')).toBeVisible();
+    await developer.close();
+
+    await page.reload();
+    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+    await shoot(page, 'invitations');
+    await page.locator('tr[data-email="grace@example.com"]').getByRole('button', { name: 'Review registration' }).click();
+    await expect(page.getByRole('dialog', { name: 'Review registration' })).toContainText('Grace Hopper');
+    await shoot(page, 'review-modal');
+    await page.getByRole('dialog', { name: 'Review registration' }).getByRole('button', { name: 'ACCEPT' }).click();
+
+    await openHydrated(page, '/admin/developers');
+    await shoot(page, 'developers');
+    await openHydrated(page, '/admin/settings');
+    await shoot(page, 'settings');
+    await openHydrated(page, '/portal');
+    await shoot(page, 'portal');
+    await openHydrated(page, '/portal/profile');
+    await shoot(page, 'profile');
+  } finally {
+    await setAutoApproval(page, true);
+  }
+});

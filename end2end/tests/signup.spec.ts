@@ -1,0 +1,79 @@
+import { test, expect, logInAsAdmin, logIn, openHydrated, invitationLinkFor, saveSettings, emailTo } from '../support/fixtures';
+
+const PASSWORD = 'Self-Made-42';
+
+async function signUp(page: import('@playwright/test').Page, email: string, name: string) {
+  await openHydrated(page, '/login');
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await expect(page).toHaveURL(/\/signup$/);
+  await expect(page.getByRole('heading', { name: 'Create an account' })).toBeVisible();
+  const submit = page.getByRole('button', { name: 'Sign up' });
+  await page.getByLabel('Email').fill('not an email');
+  await expect(page.getByText('This email address is not valid')).toBeVisible();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Full name').fill(name);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await expect(submit).toBeDisabled();
+  await page.getByLabel('Confirm password').fill(PASSWORD);
+  await submit.click();
+  await expect(page.getByTestId('check-inbox')).toContainText(email);
+}
+
+test('with sign-up closed the page says so and the login screen offers no sign-up', async ({ page }) => {
+  await openHydrated(page, '/login');
+  await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Create an account' })).toHaveCount(0);
+  await openHydrated(page, '/signup');
+  await expect(page.getByTestId('sign-up-closed')).toContainText('by invitation only');
+});
+
+test('a developer signs up, confirms the emailed link and lands in the portal', async ({ page, browser, mailURL }) => {
+  await logInAsAdmin(page);
+  await saveSettings(page, { self_registration: 'automatic' });
+  try {
+    const visitor = await browser.newPage();
+    await signUp(visitor, 'self-auto@example.com', 'Self Auto');
+    const mail = await emailTo(mailURL, 'self-auto@example.com', /Confirm your email address/);
+    expect(mail.text).toContain('You signed up for');
+    await openHydrated(visitor, await invitationLinkFor(mailURL, 'self-auto@example.com'));
+    await expect(visitor.getByRole('heading', { name: 'Confirm your email address' })).toBeVisible();
+    await visitor.getByRole('button', { name: 'Confirm my account' }).click();
+    await expect(visitor).toHaveURL(/\/portal$/);
+    await expect(visitor.getByRole('heading', { name: 'Welcome, Self Auto' })).toBeVisible();
+    await visitor.close();
+
+    await page.reload();
+    const row = page.locator('tr[data-email="self-auto@example.com"]');
+    await expect(row).toContainText('self-registration');
+    await expect(row).toContainText('Approved');
+  } finally {
+    await saveSettings(page, {});
+  }
+});
+
+test('with approval required a confirmed sign-up waits until the admin accepts it', async ({ page, browser, mailURL }) => {
+  await logInAsAdmin(page);
+  await saveSettings(page, { self_registration: 'with_approval' });
+  try {
+    const visitor = await browser.newPage();
+    await signUp(visitor, 'self-review@example.com', 'Self Review');
+    await openHydrated(visitor, await invitationLinkFor(mailURL, 'self-review@example.com'));
+    await visitor.getByRole('button', { name: 'Confirm my account' }).click();
+    await expect(visitor.getByTestId('waiting-for-approval')).toBeVisible();
+
+    await page.reload();
+    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+    const row = page.locator('tr[data-email="self-review@example.com"]');
+    await expect(row).toContainText('Waiting');
+    await row.getByRole('button', { name: 'Review registration' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Review registration' });
+    await expect(dialog).toContainText('Self Review');
+    await dialog.getByRole('button', { name: 'ACCEPT' }).click();
+    await expect(row).toContainText('Approved');
+
+    await logIn(visitor, 'self-review@example.com', PASSWORD, /\/portal$/);
+    await visitor.close();
+  } finally {
+    await saveSettings(page, {});
+  }
+});
