@@ -97,6 +97,57 @@ pub struct Config {
 
     #[command(flatten)]
     pub mail: MailConfig,
+
+    #[command(flatten)]
+    pub limits: RateLimitConfig,
+}
+
+/// Rate limits, counted in the database so that every replica shares them (see
+/// `app::ssr::rate_limit`). A limited request gets 429 with Retry-After.
+#[derive(Debug, Clone, Args)]
+pub struct RateLimitConfig {
+    /// Failed logins per account (per typed email) in 15 minutes.
+    #[arg(long, env = "PORTICO_RATE_LOGIN_FAILURES_PER_ACCOUNT", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    pub login_failures_per_account: u32,
+
+    /// Failed logins per client address in 15 minutes.
+    #[arg(long, env = "PORTICO_RATE_LOGIN_FAILURES_PER_IP", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
+    pub login_failures_per_ip: u32,
+
+    /// Unknown or malformed invitation links opened or submitted per client address in 15
+    /// minutes.
+    #[arg(long, env = "PORTICO_RATE_BAD_LINKS_PER_IP", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+    pub bad_links_per_ip: u32,
+
+    /// Self sign-ups per client address per hour.
+    #[arg(long, env = "PORTICO_RATE_SIGN_UPS_PER_IP", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    pub sign_ups_per_ip: u32,
+
+    /// Invite and resend calls per admin per hour.
+    #[arg(long, env = "PORTICO_RATE_INVITES_PER_HOUR", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
+    pub invites_per_hour: u32,
+
+    /// Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed (the
+    /// client is the nearest address in it that is not one of them). Empty: the peer address.
+    #[arg(long, env = "PORTICO_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl RateLimitConfig {
+    pub fn rate_limits(&self) -> app::ssr::rate_limit::RateLimits {
+        use app::ssr::rate_limit::{Limit, RateLimits};
+        let quarter_hour = Duration::from_secs(15 * 60);
+        let hour = Duration::from_secs(3600);
+        let limit = |max, window| Limit { max, window };
+        RateLimits {
+            login_failures_per_account: limit(self.login_failures_per_account, quarter_hour),
+            login_failures_per_ip: limit(self.login_failures_per_ip, quarter_hour),
+            bad_links_per_ip: limit(self.bad_links_per_ip, quarter_hour),
+            sign_ups_per_ip: limit(self.sign_ups_per_ip, hour),
+            invites_per_admin: limit(self.invites_per_hour, hour),
+            trusted_proxies: self.trusted_proxies.clone(),
+        }
+    }
 }
 
 /// Outgoing email (see `app::ssr::mail`).
@@ -182,6 +233,7 @@ impl Config {
             public_url: self.public_url.trim_end_matches('/').to_owned(),
             session_idle_timeout: Duration::from_secs(self.session_idle_minutes * 60),
             session_absolute_timeout: Duration::from_secs(self.session_max_hours * 3600),
+            rate_limits: self.limits.rate_limits(),
         }
     }
 

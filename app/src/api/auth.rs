@@ -48,10 +48,22 @@ pub async fn login(
     };
     let state = AppState::from_context();
 
-    let account = accounts::authenticate(&state.db, &email, &password)
+    use crate::ssr::rate_limit;
+    // Failed logins are counted per account (any typed email, known or not, so the limit
+    // reveals nothing) and per client address; a full bucket refuses before any checking.
+    let limits = &state.settings.rate_limits;
+    let account_bucket = rate_limit::bucket("login-account", &email.trim().to_lowercase());
+    let ip_bucket = rate_limit::ip_bucket(&state, "login-ip");
+    rate_limit::refuse_if_full(&state, &account_bucket, limits.login_failures_per_account).await?;
+    rate_limit::refuse_if_full(&state, &ip_bucket, limits.login_failures_per_ip).await?;
+    let found = accounts::authenticate(&state.db, &email, &password)
         .await
-        .map_err(|e| respond(internal("signing in", e)))?
-        .ok_or_else(|| respond(ApiError::InvalidCredentials))?;
+        .map_err(|e| respond(internal("signing in", e)))?;
+    let Some(account) = found else {
+        rate_limit::count(&state, &account_bucket, limits.login_failures_per_account).await?;
+        rate_limit::count(&state, &ip_bucket, limits.login_failures_per_ip).await?;
+        return Err(respond(ApiError::InvalidCredentials));
+    };
     let user = SessionUser {
         id: account.id,
         role: Role::parse(&account.role)

@@ -269,6 +269,7 @@ pub async fn invite(emails: String, pre_approved: Option<bool>) -> Result<Invite
     use crate::ssr::{auth::require_admin, services::invitations, AppState};
     let state = AppState::from_context();
     let admin = require_admin().await.map_err(super::error::respond)?;
+    count_invite_call(&state, &admin).await?;
     invitations::invite(&state, &admin, &emails, pre_approved, Utc::now())
         .await
         .map_err(map_error)
@@ -301,6 +302,7 @@ pub async fn resend_invitation(id: i32) -> Result<InvitationRow, ApiError> {
     use crate::ssr::{auth::require_admin, services::invitations, AppState};
     let state = AppState::from_context();
     let admin = require_admin().await.map_err(super::error::respond)?;
+    count_invite_call(&state, &admin).await?;
     invitations::resend(&state, &admin, id, Utc::now())
         .await
         .map_err(map_error)
@@ -336,9 +338,56 @@ pub async fn review_invitation(
 pub async fn invitation_by_token(token: String) -> Result<InvitationLanding, ApiError> {
     use crate::ssr::{services::invitations, AppState};
     let state = AppState::from_context();
-    invitations::landing(&state.db, &token, Utc::now())
+    refuse_after_bad_links(&state).await?;
+    let landing = invitations::landing(&state.db, &token, Utc::now())
         .await
-        .map_err(map_error)
+        .map_err(map_error)?;
+    if landing.state == LinkState::Unknown {
+        count_bad_link(&state).await?;
+    }
+    Ok(landing)
+}
+
+/// Invite and resend calls per admin (PORTICO_RATE_INVITES_PER_HOUR).
+#[cfg(feature = "ssr")]
+async fn count_invite_call(
+    state: &crate::ssr::AppState,
+    admin: &super::auth::SessionUser,
+) -> Result<(), ApiError> {
+    use crate::ssr::rate_limit;
+    let limit = state.settings.rate_limits.invites_per_admin;
+    rate_limit::count(state, &format!("invites-admin:{}", admin.id), limit).await
+}
+
+/// Refuses a client that tried too many unknown or malformed invitation links.
+#[cfg(feature = "ssr")]
+async fn refuse_after_bad_links(state: &crate::ssr::AppState) -> Result<(), ApiError> {
+    use crate::ssr::rate_limit;
+    let bucket = rate_limit::ip_bucket(state, "bad-links-ip");
+    rate_limit::refuse_if_full(state, &bucket, state.settings.rate_limits.bad_links_per_ip).await
+}
+
+/// Counts an unknown or malformed invitation link tried by this client.
+#[cfg(feature = "ssr")]
+async fn count_bad_link(state: &crate::ssr::AppState) -> Result<(), ApiError> {
+    use crate::ssr::rate_limit;
+    let bucket = rate_limit::ip_bucket(state, "bad-links-ip");
+    rate_limit::count(state, &bucket, state.settings.rate_limits.bad_links_per_ip).await
+}
+
+/// Maps a completion's error, counting an unknown link against the client.
+#[cfg(feature = "ssr")]
+async fn completion_error(
+    state: &crate::ssr::AppState,
+    error: crate::ssr::services::invitations::InvitationError,
+) -> ApiError {
+    use crate::ssr::services::invitations::InvitationError as E;
+    if matches!(error, E::Link(LinkState::Unknown)) {
+        if let Err(limited) = count_bad_link(state).await {
+            return limited;
+        }
+    }
+    map_error(error)
 }
 
 /// Creates the developer's account from an invitation link (single use). Pre-approved: the
@@ -352,7 +401,8 @@ pub async fn complete_registration(
 ) -> Result<CompletionOutcome, ApiError> {
     use crate::ssr::{services::invitations, AppState};
     let state = AppState::from_context();
-    let completed = invitations::complete(
+    refuse_after_bad_links(&state).await?;
+    let completed = match invitations::complete(
         &state.db,
         &token,
         &full_name,
@@ -361,7 +411,10 @@ pub async fn complete_registration(
         Utc::now(),
     )
     .await
-    .map_err(map_error)?;
+    {
+        Ok(completed) => completed,
+        Err(error) => return Err(completion_error(&state, error).await),
+    };
     sign_in_if_approved(&state, &completed).await?;
     Ok(completed.outcome)
 }
@@ -396,8 +449,10 @@ pub async fn sign_up(
     password: String,
     confirmation: String,
 ) -> Result<(), ApiError> {
-    use crate::ssr::{services::invitations, AppState};
+    use crate::ssr::{rate_limit, services::invitations, AppState};
     let state = AppState::from_context();
+    let bucket = rate_limit::ip_bucket(&state, "sign-ups-ip");
+    rate_limit::count(&state, &bucket, state.settings.rate_limits.sign_ups_per_ip).await?;
     invitations::sign_up(
         &state,
         &email,
@@ -415,9 +470,11 @@ pub async fn sign_up(
 pub async fn confirm_sign_up(token: String) -> Result<CompletionOutcome, ApiError> {
     use crate::ssr::{services::invitations, AppState};
     let state = AppState::from_context();
-    let completed = invitations::confirm_sign_up(&state.db, &token, Utc::now())
-        .await
-        .map_err(map_error)?;
+    refuse_after_bad_links(&state).await?;
+    let completed = match invitations::confirm_sign_up(&state.db, &token, Utc::now()).await {
+        Ok(completed) => completed,
+        Err(error) => return Err(completion_error(&state, error).await),
+    };
     sign_in_if_approved(&state, &completed).await?;
     Ok(completed.outcome)
 }

@@ -8,6 +8,7 @@ pub mod mail;
 pub mod markdown;
 pub mod migrations;
 pub mod random;
+pub mod rate_limit;
 pub mod redact;
 pub mod services;
 pub mod state;

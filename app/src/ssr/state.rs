@@ -19,6 +19,7 @@ pub struct ServerSettings {
     pub session_idle_timeout: Duration,
     /// A session ends this long after login, whatever its activity.
     pub session_absolute_timeout: Duration,
+    pub rate_limits: crate::ssr::rate_limit::RateLimits,
 }
 
 impl ServerSettings {

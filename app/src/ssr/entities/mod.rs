@@ -3,5 +3,6 @@
 pub mod account;
 pub mod invitation;
 pub mod outbox;
+pub mod rate_limit;
 pub mod session;
 pub mod settings;

@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_accounts_and_sessions;
 mod m0002_invitations_settings_outbox;
 mod m0003_developers_and_sign_up;
+mod m0004_rate_limits;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_accounts_and_sessions::Migration),
             Box::new(m0002_invitations_settings_outbox::Migration),
             Box::new(m0003_developers_and_sign_up::Migration),
+            Box::new(m0004_rate_limits::Migration),
         ]
     }
 }
