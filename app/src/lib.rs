@@ -76,6 +76,11 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route
+                    path=(StaticSegment("admin"), StaticSegment("activity"))
+                    view=pages::admin::activity::ActivityPage
+                    ssr=SsrMode::Async
+                />
+                <Route
                     path=(StaticSegment("admin"), StaticSegment("settings"))
                     view=pages::admin::settings::SettingsPage
                     ssr=SsrMode::Async

@@ -39,6 +39,8 @@ test('the admin console and the portal have no serious accessibility violations'
   await expectNoSeriousViolations(page, 'Consumers > Developers');
   await openHydrated(page, '/admin/settings');
   await expectNoSeriousViolations(page, 'Settings');
+  await openHydrated(page, '/admin/activity');
+  await expectNoSeriousViolations(page, 'Activity');
   await openHydrated(page, '/portal');
   await expectNoSeriousViolations(page, 'the portal home');
   await openHydrated(page, '/portal/profile');

@@ -48,7 +48,8 @@ pub async fn login(
     };
     let state = AppState::from_context();
 
-    use crate::ssr::rate_limit;
+    use crate::api::activity::AuditAction;
+    use crate::ssr::{rate_limit, services::audit};
     // Failed logins are counted per account (any typed email, known or not, so the limit
     // reveals nothing) and per client address; a full bucket refuses before any checking.
     let limits = &state.settings.rate_limits;
@@ -59,7 +60,19 @@ pub async fn login(
     let found = accounts::authenticate(&state.db, &email, &password)
         .await
         .map_err(|e| respond(internal("signing in", e)))?;
+    let now = chrono::Utc::now();
     let Some(account) = found else {
+        audit::record(
+            &state.db,
+            audit::Actor::ANONYMOUS,
+            AuditAction::LoginFailed,
+            Some(email.trim()),
+            false,
+            None,
+            now,
+        )
+        .await
+        .map_err(|e| respond(internal("signing in", e)))?;
         rate_limit::count(&state, &account_bucket, limits.login_failures_per_account).await?;
         rate_limit::count(&state, &ip_bucket, limits.login_failures_per_ip).await?;
         return Err(respond(ApiError::InvalidCredentials));
@@ -77,13 +90,23 @@ pub async fn login(
             .await
             .map_err(|e| respond(internal("signing in", e)))?;
     }
-    let now = chrono::Utc::now();
     let token = session::create(&state.db, &state.settings, user.id, now)
         .await
         .map_err(|e| respond(internal("starting a session", e)))?;
     accounts::record_login(&state.db, user.id, now)
         .await
         .map_err(|e| respond(internal("signing in", e)))?;
+    audit::record(
+        &state.db,
+        audit::Actor::account(&user),
+        AuditAction::LoginSucceeded,
+        Some(&user.email),
+        true,
+        None,
+        now,
+    )
+    .await
+    .map_err(|e| respond(internal("signing in", e)))?;
     session::attach_to_response(&state.settings, &token);
     let target = safe_next(next.as_deref()).unwrap_or_else(|| user.home().to_owned());
     leptos_axum::redirect(&target);

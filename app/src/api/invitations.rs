@@ -313,8 +313,8 @@ pub async fn resend_invitation(id: i32) -> Result<InvitationRow, ApiError> {
 pub async fn delete_invitation(id: i32) -> Result<(), ApiError> {
     use crate::ssr::{auth::require_admin, services::invitations, AppState};
     let state = AppState::from_context();
-    require_admin().await.map_err(super::error::respond)?;
-    invitations::delete(&state.db, id, Utc::now())
+    let admin = require_admin().await.map_err(super::error::respond)?;
+    invitations::delete(&state.db, &admin, id, Utc::now())
         .await
         .map_err(map_error)
 }

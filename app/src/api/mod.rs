@@ -1,6 +1,7 @@
 //! Server functions, one module per area. Each is thin: authenticate, parse the input, call one
 //! service function, map the error. They are public HTTP endpoints under `/api/`.
 
+pub mod activity;
 pub mod auth;
 pub mod developers;
 pub mod error;

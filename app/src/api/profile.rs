@@ -39,13 +39,13 @@ pub async fn change_password(
 ) -> Result<u64, ApiError> {
     use crate::ssr::{
         auth::{guard::request_token, require_account},
-        services::profile,
+        services::{audit, profile},
         AppState,
     };
     let state = AppState::from_context();
     let user = require_account().await.map_err(super::error::respond)?;
     let token = request_token(&state).unwrap_or_default();
-    profile::change_password(
+    let ended = profile::change_password(
         &state.db,
         user.id,
         &token,
@@ -54,5 +54,20 @@ pub async fn change_password(
         &confirmation,
     )
     .await
-    .map_err(map_error)
+    .map_err(map_error)?;
+    let detail = format!("{ended} other session(s) ended");
+    let actor = audit::Actor::account(&user);
+    let action = crate::api::activity::AuditAction::PasswordChanged;
+    audit::record(
+        &state.db,
+        actor,
+        action,
+        Some(&user.email),
+        true,
+        Some(&detail),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| super::error::respond(super::error::internal("changing the password", e)))?;
+    Ok(ended)
 }

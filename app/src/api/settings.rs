@@ -18,15 +18,38 @@ pub async fn get_settings() -> Result<PortalSettings, ApiError> {
 /// Validates and saves the settings; every invalid field is named in the error.
 #[server(endpoint = "save_settings")]
 pub async fn save_settings(form: SettingsForm) -> Result<PortalSettings, ApiError> {
-    use crate::ssr::{auth::require_admin, services::settings, AppState};
+    use crate::api::activity::AuditAction;
+    use crate::ssr::{
+        auth::require_admin,
+        services::{audit, settings},
+        AppState,
+    };
     let state = AppState::from_context();
-    require_admin().await.map_err(super::error::respond)?;
+    let admin = require_admin().await.map_err(super::error::respond)?;
     let parsed = form
         .parse()
         .map_err(|problems| super::error::respond(ApiError::InvalidInput(problems.join(". "))))?;
-    settings::save(&state.db, &parsed)
+    let saved = settings::save(&state.db, &parsed)
         .await
-        .map_err(|e| super::error::respond(super::error::internal("saving settings", e)))
+        .map_err(|e| super::error::respond(super::error::internal("saving settings", e)))?;
+    let detail = format!(
+        "auto-approval {}, validity {} h, self-registration {}",
+        if saved.auto_approve { "on" } else { "off" },
+        saved.validity.hours(),
+        saved.self_registration.as_str()
+    );
+    audit::record(
+        &state.db,
+        audit::Actor::account(&admin),
+        AuditAction::SettingsChanged,
+        None,
+        true,
+        Some(&detail),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| super::error::respond(super::error::internal("saving settings", e)))?;
+    Ok(saved)
 }
 
 /// The login screen's background color (public: the login page is shown before sign-in).

@@ -20,6 +20,7 @@ pub fn TopBar(user: SessionUser) -> impl IntoView {
                     <A href="/admin/invitations">"Consumers › Invitations"</A>
                     <A href="/admin/developers">"Consumers › Developers"</A>
                     <A href="/admin/settings">"Settings"</A>
+                    <A href="/admin/activity">"Activity"</A>
                 })}
                 <A href="/portal" exact=true>"Portal"</A>
                 <A href="/portal/profile">"Profile"</A>

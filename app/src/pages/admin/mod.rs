@@ -1,5 +1,6 @@
 //! The admin console: Consumers > Invitations, Consumers > Developers and Settings, behind an admin session.
 
+pub mod activity;
 pub mod developers;
 pub mod invitations;
 pub mod settings;

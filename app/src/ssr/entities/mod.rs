@@ -1,6 +1,7 @@
 //! SeaORM entities, one module per table.
 
 pub mod account;
+pub mod audit_event;
 pub mod invitation;
 pub mod outbox;
 pub mod rate_limit;

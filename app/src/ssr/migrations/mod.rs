@@ -7,6 +7,7 @@ mod m0001_accounts_and_sessions;
 mod m0002_invitations_settings_outbox;
 mod m0003_developers_and_sign_up;
 mod m0004_rate_limits;
+mod m0005_audit_events;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_invitations_settings_outbox::Migration),
             Box::new(m0003_developers_and_sign_up::Migration),
             Box::new(m0004_rate_limits::Migration),
+            Box::new(m0005_audit_events::Migration),
         ]
     }
 }

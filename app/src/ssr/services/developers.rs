@@ -14,6 +14,7 @@ use sea_orm::{
 
 use crate::{
     api::{
+        activity::AuditAction,
         auth::SessionUser,
         developers::{ActivityFilter, DeveloperPage, DeveloperRow, DEVELOPERS_PAGE_SIZE},
     },
@@ -22,6 +23,7 @@ use crate::{
         auth::session,
         db::{begin_write, like_pattern},
         entities::{account, invitation},
+        services::audit,
     },
 };
 
@@ -166,6 +168,12 @@ pub async fn set_activity(
     if action == AccountAction::Deactivate {
         session::end_all_for_account_in(&txn, id).await?;
     }
+    let audited = match action {
+        AccountAction::Deactivate => AuditAction::Deactivated,
+        AccountAction::Reactivate => AuditAction::Reactivated,
+    };
+    let actor = audit::Actor::account(admin);
+    audit::record(&txn, actor, audited, Some(&model.email), true, None, now).await?;
     let updated = account::Entity::find_by_id(id)
         .one(&txn)
         .await?

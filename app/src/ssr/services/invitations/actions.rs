@@ -8,6 +8,7 @@ use sea_orm::{
 use super::{condition_filter, effective, insert_pending, row_for, InvitationError, NewInvitation};
 use crate::{
     api::{
+        activity::AuditAction,
         auth::SessionUser,
         invitations::{InvitationRow, Origin, ReviewDecision},
     },
@@ -20,7 +21,7 @@ use crate::{
         auth::session,
         db::{begin_write, is_unique_violation},
         entities::{account, invitation},
-        services::{outbox, settings},
+        services::{audit, outbox, settings},
         AppState,
     },
 };
@@ -121,6 +122,16 @@ pub async fn resend(
             e.into()
         }
     })?;
+    audit::record(
+        &txn,
+        audit::Actor::account(admin),
+        AuditAction::Resent,
+        Some(&old.email),
+        true,
+        None,
+        now,
+    )
+    .await?;
     if old.sign_up_password_hash.is_some() {
         // A resent self sign-up still confirms the name and password chosen at sign-up.
         invitation::Entity::update_many()
@@ -144,11 +155,12 @@ pub async fn resend(
 /// Deletes a Pending or Expired invitation; its queued email is dropped and its link dies.
 pub async fn delete(
     db: &DatabaseConnection,
+    admin: &SessionUser,
     id: i32,
     now: DateTime<Utc>,
 ) -> Result<(), InvitationError> {
     let txn = begin_write(db).await?;
-    load_for(&txn, id, InvitationAction::Delete, now).await?;
+    let (deleted, _) = load_for(&txn, id, InvitationAction::Delete, now).await?;
     let result = invitation::Entity::delete_many()
         .filter(invitation::Column::Id.eq(id))
         .filter(condition_filter(
@@ -161,6 +173,16 @@ pub async fn delete(
         return Err(InvitationError::ChangedMeanwhile);
     }
     outbox::drop_queued_for_invitation(&txn, id).await?;
+    audit::record(
+        &txn,
+        audit::Actor::account(admin),
+        AuditAction::Deleted,
+        Some(&deleted.email),
+        true,
+        None,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -194,6 +216,20 @@ pub async fn review(
             session::end_all_for_account_in(&txn, account_id).await?;
         }
     }
+    let audited = match decision {
+        ReviewDecision::Accept => AuditAction::Accepted,
+        ReviewDecision::Deny => AuditAction::Denied,
+    };
+    audit::record(
+        &txn,
+        audit::Actor::account(admin),
+        audited,
+        Some(&model.email),
+        true,
+        None,
+        now,
+    )
+    .await?;
     let updated = invitation::Entity::find_by_id(id)
         .one(&txn)
         .await?

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use super::{effective, insert_pending, InvitationError, NewInvitation};
 use crate::{
     api::{
+        activity::AuditAction,
         auth::SessionUser,
         invitations::{InviteEntry, InviteOutcome, InviteReport, Origin},
     },
@@ -14,7 +15,7 @@ use crate::{
     ssr::{
         db::{begin_write, is_unique_violation},
         entities::{account, invitation},
-        services::{outbox, settings},
+        services::{audit, outbox, settings},
         AppState,
     },
 };
@@ -96,6 +97,20 @@ async fn try_invite(
                 supersedes,
                 public_url: &state.settings.public_url,
             },
+            now,
+        )
+        .await?;
+        audit::record(
+            &txn,
+            audit::Actor::account(admin),
+            AuditAction::Invited,
+            Some(email.as_str()),
+            true,
+            Some(if pre_approved {
+                "pre-approved"
+            } else {
+                "needs approval"
+            }),
             now,
         )
         .await?;

@@ -8,7 +8,10 @@ use sea_orm::{
 
 use super::{condition_filter, effective, InvitationError};
 use crate::{
-    api::invitations::{CompletionOutcome, InvitationLanding},
+    api::{
+        activity::AuditAction,
+        invitations::{CompletionOutcome, InvitationLanding},
+    },
     domain::{
         decide,
         invitation::{stored_condition_for_action, AccountChange},
@@ -20,7 +23,7 @@ use crate::{
         db::begin_write,
         entities::{account, invitation},
         random::token_hash,
-        services::outbox,
+        services::{audit, outbox},
     },
 };
 
@@ -239,6 +242,20 @@ async fn finish(
     if !active {
         notify_admins(&txn, &model.email, full_name, now).await?;
     }
+    audit::record(
+        &txn,
+        audit::Actor::of(account_id, &model.email),
+        AuditAction::Completed,
+        Some(&model.email),
+        true,
+        Some(if active {
+            "approved"
+        } else {
+            "waiting for review"
+        }),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     let outcome = if active {
         CompletionOutcome::Approved

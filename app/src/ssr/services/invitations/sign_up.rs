@@ -12,13 +12,14 @@ use super::{
     InvitationError, NewInvitation,
 };
 use crate::{
-    api::invitations::Origin,
+    api::{activity::AuditAction, invitations::Origin},
     domain::{Email, InvitationStatus, SelfRegistration},
     ssr::{
         auth::password,
         db::{begin_write, is_unique_violation},
         entities::{account, invitation},
         services::{
+            audit,
             outbox::{self, Message, SignUpNoticeReason},
             settings,
         },
@@ -69,6 +70,14 @@ pub async fn sign_up(
     {
         let message = notice(SignUpNoticeReason::AlreadyRegistered);
         outbox::enqueue(&txn, &existing.email, None, &message, now).await?;
+        record(
+            &txn,
+            email.as_str(),
+            false,
+            "the address already has an account: notice sent",
+            now,
+        )
+        .await?;
         txn.commit().await?;
         return Ok(());
     }
@@ -90,6 +99,14 @@ pub async fn sign_up(
         } else {
             let message = notice(SignUpNoticeReason::AlreadyInvited);
             outbox::enqueue(&txn, &live.email, None, &message, now).await?;
+            record(
+                &txn,
+                email.as_str(),
+                false,
+                "the address already has an invitation: notice sent",
+                now,
+            )
+            .await?;
             txn.commit().await?;
             return Ok(());
         }
@@ -128,6 +145,27 @@ pub async fn sign_up(
         .filter(invitation::Column::Id.eq(created.id))
         .exec(&txn)
         .await?;
+    record(&txn, email.as_str(), true, "confirmation link sent", now).await?;
     txn.commit().await?;
+    Ok(())
+}
+
+async fn record(
+    txn: &impl sea_orm::ConnectionTrait,
+    email: &str,
+    succeeded: bool,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> Result<(), InvitationError> {
+    audit::record(
+        txn,
+        audit::Actor::ANONYMOUS,
+        AuditAction::SignedUp,
+        Some(email),
+        succeeded,
+        Some(detail),
+        now,
+    )
+    .await?;
     Ok(())
 }
