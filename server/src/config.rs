@@ -33,6 +33,16 @@ pub enum Command {
         #[arg(long, env = "PORTICO_NEW_ADMIN_PASSWORD", hide_env_values = true)]
         password: Option<String>,
     },
+    /// Fill the database with generated invitations in every status (for benchmarks and
+    /// demos), then exit.
+    Generate {
+        /// How many invitations to add.
+        #[arg(long, default_value_t = 10_000)]
+        invitations: u64,
+        /// Seed of the random choices (the same seed gives the same data).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

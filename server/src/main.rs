@@ -18,6 +18,7 @@ async fn main() -> ExitCode {
             name,
             password,
         } => create_admin(&cli.config, &email, &name, password).await,
+        Command::Generate { invitations, seed } => generate(&cli.config, invitations, seed).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -79,5 +80,24 @@ async fn create_admin(
     } else {
         println!("admin {email} created");
     }
+    Ok(())
+}
+
+async fn generate(config: &server::Config, count: u64, seed: u64) -> Result<(), String> {
+    let db = app::ssr::db::connect(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    app::ssr::db::migrate(&db)
+        .await
+        .map_err(|e| e.to_string())?;
+    let started = std::time::Instant::now();
+    let written = app::ssr::services::generate::invitations(&db, count, seed)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "{written} invitations added to {} in {:.1} s",
+        server::redact(&config.database_url),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }

@@ -4,26 +4,15 @@ mod common;
 
 use app::ssr::entities::{account, invitation, outbox};
 use common::{
-    maildev::{free_port, invitation_link, recipient, smtp_url, token_of, Maildev},
+    maildev::{free_port, invitation_link, recipient, smtp_url, token_of, with_smtp, Maildev},
     outbox_rows, TestApp, ADMIN_EMAIL, DEVELOPER_PASSWORD,
 };
 use sea_orm::{sea_query::Expr, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::Value;
-use server::Config;
 use std::{
     collections::BTreeSet,
     time::{Duration, Instant},
 };
-
-/// The mail worker on, sending through `url`, polling and retrying quickly.
-fn with_smtp(url: String) -> impl FnOnce(&mut Config) {
-    move |config| {
-        config.mail.mail_worker = true;
-        config.mail.smtp_url = Some(url);
-        config.mail.mail_poll_ms = 50;
-        config.mail.mail_retry_base_ms = 200;
-    }
-}
 
 /// Polls the outbox until `done` holds for its rows.
 async fn wait_for_outbox(

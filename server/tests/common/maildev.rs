@@ -210,3 +210,13 @@ pub fn token_of(link: &str) -> String {
     assert_eq!(token.len(), 64, "not a token: {link}");
     token
 }
+
+/// The mail worker on, sending through `url`, polling and retrying quickly.
+pub fn with_smtp(url: String) -> impl FnOnce(&mut server::Config) {
+    move |config| {
+        config.mail.mail_worker = true;
+        config.mail.smtp_url = Some(url);
+        config.mail.mail_poll_ms = 50;
+        config.mail.mail_retry_base_ms = 200;
+    }
+}

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod developers;
+pub mod generate;
 pub mod invitations;
 pub mod outbox;
 pub mod profile;

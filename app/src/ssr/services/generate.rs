@@ -1,0 +1,132 @@
+//! Fills a database with realistic invitations for benchmarks and demos (`server generate`):
+//! every status, spread over the past months, with plausible addresses. Rows go in batches,
+//! each batch one transaction, so a large run neither holds one huge transaction nor leaves
+//! half a batch behind.
+
+use chrono::{DateTime, Duration, Utc};
+use rand::{rngs::StdRng, Rng, SeedableRng};
+use sea_orm::{DatabaseConnection, DbErr, EntityTrait, Set, TransactionTrait};
+
+use crate::{
+    api::invitations::Origin,
+    domain::StoredStatus,
+    ssr::{entities::invitation, random::token_hash},
+};
+
+const FIRST: [&str; 16] = [
+    "ada",
+    "alan",
+    "grace",
+    "linus",
+    "barbara",
+    "ken",
+    "margaret",
+    "dennis",
+    "radia",
+    "guido",
+    "frances",
+    "edsger",
+    "katherine",
+    "tim",
+    "hedy",
+    "john",
+];
+const LAST: [&str; 16] = [
+    "lovelace",
+    "turing",
+    "hopper",
+    "torvalds",
+    "liskov",
+    "thompson",
+    "hamilton",
+    "ritchie",
+    "perlman",
+    "rossum",
+    "allen",
+    "dijkstra",
+    "johnson",
+    "berners-lee",
+    "lamarr",
+    "backus",
+];
+const DOMAINS: [&str; 10] = [
+    "example.com",
+    "acme.io",
+    "globex.net",
+    "initech.dev",
+    "umbrella.org",
+    "hooli.com",
+    "stark-industries.co",
+    "wayne.example",
+    "cyberdyne.ai",
+    "tyrell.systems",
+];
+
+/// Rows per insert (and per transaction): under every backend's parameter limit.
+const BATCH: usize = 500;
+
+/// Inserts `count` invitations; returns how many were written. `seed` makes runs repeatable.
+pub async fn invitations(db: &DatabaseConnection, count: u64, seed: u64) -> Result<u64, DbErr> {
+    let now = Utc::now();
+    let mut rng = StdRng::seed_from_u64(seed);
+    let run = format!("{seed:x}-{}", now.timestamp());
+    let mut written = 0u64;
+    while written < count {
+        let size = BATCH.min((count - written) as usize);
+        let rows: Vec<invitation::ActiveModel> = (0..size)
+            .map(|i| row(&mut rng, written + i as u64, &run, now))
+            .collect();
+        let txn = db.begin().await?;
+        invitation::Entity::insert_many(rows).exec(&txn).await?;
+        txn.commit().await?;
+        written += size as u64;
+    }
+    Ok(written)
+}
+
+fn row(rng: &mut StdRng, n: u64, run: &str, now: DateTime<Utc>) -> invitation::ActiveModel {
+    let first = FIRST[rng.gen_range(0..FIRST.len())];
+    let last = LAST[rng.gen_range(0..LAST.len())];
+    let domain = DOMAINS[rng.gen_range(0..DOMAINS.len())];
+    // The counter keeps addresses unique (one live invitation per address).
+    let email = format!("{first}.{last}{n}@{domain}");
+    let invited_at = now - Duration::minutes(rng.gen_range(0..180 * 24 * 60));
+    let valid_until = invited_at + Duration::hours(72);
+    // 30% pending (expired when older than 72 h), 5% waiting, 45% approved, 5% rejected,
+    // 15% inactivated (superseded by a resend).
+    let status = match rng.gen_range(0..100) {
+        0..=29 => StoredStatus::Pending,
+        30..=34 => StoredStatus::Waiting,
+        35..=79 => StoredStatus::Approved,
+        80..=84 => StoredStatus::Rejected,
+        _ => StoredStatus::Inactivated,
+    };
+    let live = matches!(status, StoredStatus::Pending | StoredStatus::Waiting);
+    let completed = !matches!(status, StoredStatus::Pending | StoredStatus::Inactivated);
+    invitation::ActiveModel {
+        email: Set(email.clone()),
+        email_normalized: Set(email.clone()),
+        live_email: Set(live.then(|| email.clone())),
+        status: Set(status.as_str().to_owned()),
+        origin: Set(if rng.gen_range(0..10) == 0 {
+            Origin::SelfRegistration
+        } else {
+            Origin::Invited
+        }
+        .as_str()
+        .to_owned()),
+        invited_by: Set(None),
+        pre_approved: Set(rng.gen_bool(0.8)),
+        token_hash: Set(token_hash(&format!("generated-{run}-{n}"))),
+        invited_at: Set(invited_at),
+        valid_until: Set(valid_until),
+        supersedes_id: Set(None),
+        account_id: Set(None),
+        completed_at: Set(completed.then(|| invited_at + Duration::hours(2))),
+        decided_at: Set(None),
+        decided_by: Set(None),
+        sign_up_full_name: Set(None),
+        sign_up_password_hash: Set(None),
+        ..Default::default()
+    }
+}
