@@ -3,6 +3,7 @@
 
 pub mod bootstrap;
 pub mod config;
+pub mod metrics;
 pub mod router;
 pub mod security;
 pub mod telemetry;

@@ -16,6 +16,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use crate::Config;
 
 pub fn build(state: AppState, config: &Config) -> Router {
+    crate::metrics::init();
     let leptos_options = LeptosOptions::builder()
         .output_name("portico")
         .site_root(config.site_root.to_string_lossy().to_string())
@@ -38,6 +39,7 @@ pub fn build(state: AppState, config: &Config) -> Router {
         .with_state(leptos_options)
         .merge(health_routes(state))
         .layer(axum::middleware::from_fn(server_fn_error_status))
+        .layer(axum::middleware::from_fn(crate::metrics::record_request))
         .layer(axum::middleware::from_fn_with_state(
             crate::security::AllowedOrigin::from_public_url(&config.public_url),
             crate::security::refuse_cross_site,
@@ -71,6 +73,7 @@ fn health_routes(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(crate::metrics::render))
         .with_state(state)
 }
 

@@ -31,3 +31,19 @@ async fn an_unknown_page_answers_404_with_a_way_back() {
     assert_eq!(response.status(), 404);
     assert!(response.text().await.unwrap().contains("Page not found"));
 }
+
+#[tokio::test]
+async fn metrics_report_request_latencies_and_the_outbox_depth() {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    app.invite("m1@x.io; m2@x.io").await;
+    let response = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.unwrap();
+    assert!(
+        text.contains("portico_http_request_duration_seconds_bucket{route=\"/api/invite\""),
+        "{text}"
+    );
+    // No worker runs in this test: both emails are still queued.
+    assert!(text.contains("portico_outbox_queued 2"), "{text}");
+}

@@ -208,6 +208,7 @@ impl Worker {
         match sent {
             Ok(()) => {
                 queue::mark_sent(&self.db, row, kept, Utc::now()).await?;
+                metrics::counter!("portico_emails_sent_total").increment(1);
                 tracing::debug!(
                     outbox_id = row.id,
                     kind = %row.kind,
@@ -285,6 +286,7 @@ impl Worker {
         for entry in &entries {
             match &sent {
                 Ok(()) => {
+                    metrics::counter!("portico_emails_sent_total").increment(1);
                     queue::mark_sent(&self.db, &entry.row, entry.row.payload.clone(), now).await?
                 }
                 Err(error) => self.record_failure(&entry.row, error, None).await?,
@@ -317,6 +319,7 @@ impl Worker {
                 AfterFailure::GiveUp(final_payload),
             )
             .await?;
+            metrics::counter!("portico_emails_failed_total").increment(1);
             tracing::warn!(
                 outbox_id = row.id,
                 "the {} email to {} failed for good after {attempts} attempt(s): {error}",
@@ -328,6 +331,7 @@ impl Worker {
             let at = Utc::now() + chrono::Duration::from_std(delay).expect("at most an hour");
             queue::record_failure(&self.db, row, &error.to_string(), AfterFailure::RetryAt(at))
                 .await?;
+            metrics::counter!("portico_email_attempts_failed_total").increment(1);
             tracing::warn!(
                 outbox_id = row.id,
                 "the {} email to {} was not sent (attempt {attempts} of {max}); trying again \

@@ -1,0 +1,156 @@
+//! Service-level benchmarks against a real database (not timed tests): the invitations list
+//! over a filled table, and a bulk invite of 1,000 addresses. Run by scripts/bench.sh, which
+//! fills the database first with `server generate`.
+//!
+//! PORTICO_BENCH_DATABASE_URL: the filled database. Prints a Markdown table.
+
+use std::time::{Duration, Instant};
+
+use app::{
+    api::auth::SessionUser,
+    domain::{Email, FullName, Password, Role},
+    ssr::{
+        db,
+        services::{accounts, invitations},
+        AppState,
+    },
+};
+
+const RUNS: usize = 20;
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1}", d.as_secs_f64() * 1000.0)
+}
+
+#[tokio::main]
+async fn main() {
+    let url = std::env::var("PORTICO_BENCH_DATABASE_URL")
+        .expect("set PORTICO_BENCH_DATABASE_URL to a database filled by `server generate`");
+    let connection = db::connect(&url).await.expect("connect");
+    db::migrate(&connection).await.expect("migrate");
+    let backend = url.split(':').next().unwrap_or("?").to_owned();
+
+    println!("| backend | query | p50 ms | p95 ms | max ms | rows matching |");
+    println!("| --- | --- | --- | --- | --- | --- |");
+    let cases: [(&str, Option<&str>); 9] = [
+        ("", None),
+        ("ada", None),
+        ("lovelace", None),
+        ("y.g", None),
+        ("q.c", None),
+        ("@acme.io", None),
+        ("hopper12345", None),
+        ("no-such-address", None),
+        ("", Some("expired")),
+    ];
+    let mut all = Vec::new();
+    for (term, status) in cases {
+        let query = invitations::ListQuery::parse(
+            Some(term.to_owned()),
+            status.map(str::to_owned),
+            Some(1),
+            Some(50),
+            None,
+            None,
+        )
+        .expect("a valid query");
+        let mut times = Vec::with_capacity(RUNS);
+        let mut total = 0;
+        for _ in 0..RUNS {
+            let started = Instant::now();
+            let page = invitations::list(&connection, &query, chrono::Utc::now())
+                .await
+                .expect("list");
+            times.push(started.elapsed());
+            total = page.total;
+        }
+        times.sort();
+        all.extend(times.iter().copied());
+        let label = match (term, status) {
+            ("", None) => "newest 50, no filter".to_owned(),
+            ("", Some(s)) => format!("status {s}"),
+            (t, _) => format!("search {t:?}"),
+        };
+        println!(
+            "| {backend} | {label} | {} | {} | {} | {total} |",
+            ms(percentile(&times, 0.5)),
+            ms(percentile(&times, 0.95)),
+            ms(*times.last().unwrap())
+        );
+    }
+    all.sort();
+    println!(
+        "| {backend} | all list queries | {} | {} | {} | |",
+        ms(percentile(&all, 0.5)),
+        ms(percentile(&all, 0.95)),
+        ms(*all.last().unwrap())
+    );
+
+    // Bulk invite: 1,000 new addresses in one submission (invitations + outbox, one transaction).
+    let admin_email =
+        Email::parse(&format!("bench-{}@portico.test", rand::random::<u32>())).unwrap();
+    let admin = accounts::create(
+        &connection,
+        &admin_email,
+        &FullName::parse("Bench Admin").unwrap(),
+        &Password::parse("Bench-Pass-1!").unwrap(),
+        Role::Admin,
+        true,
+    )
+    .await
+    .expect("an admin");
+    let user = SessionUser {
+        id: admin.id,
+        email: admin.email.clone(),
+        full_name: admin.full_name.clone(),
+        role: Role::Admin,
+    };
+    let state = AppState {
+        db: connection.clone(),
+        settings: std::sync::Arc::new(app::ssr::ServerSettings {
+            public_url: "http://127.0.0.1:3000".into(),
+            session_idle_timeout: Duration::from_secs(3600),
+            session_absolute_timeout: Duration::from_secs(3600),
+            rate_limits: app::ssr::rate_limit::RateLimits {
+                login_failures_per_account: limit(),
+                login_failures_per_ip: limit(),
+                bad_links_per_ip: limit(),
+                sign_ups_per_ip: limit(),
+                invites_per_admin: limit(),
+                trusted_proxies: vec![],
+            },
+        }),
+    };
+    let run = rand::random::<u32>();
+    let addresses: Vec<String> = (0..1000)
+        .map(|i| format!("bulk{run}-{i}@bench.example"))
+        .collect();
+    let started = Instant::now();
+    let report = invitations::invite(
+        &state,
+        &user,
+        &addresses.join(";"),
+        None,
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("invite");
+    let took = started.elapsed();
+    assert_eq!(report.invited_count(), 1000);
+    println!(
+        "| {backend} | bulk invite of 1,000 addresses (one transaction) | {} | | | 1000 |",
+        ms(took)
+    );
+}
+
+fn limit() -> app::ssr::rate_limit::Limit {
+    app::ssr::rate_limit::Limit {
+        max: u32::MAX,
+        window: Duration::from_secs(60),
+    }
+}
