@@ -44,7 +44,7 @@ awk 'NR <= 2 || !/^\| (backend|---)/' "$OUT/table.md" >> "$RESULTS"
 if [ -f target/site/pkg/portico.wasm ]; then
   {
     echo
-    echo "| release asset (from make run) | raw bytes | gzip -9 bytes |"
+    echo "| asset in target/site/pkg (release only after make run; a test run leaves a debug build) | raw bytes | gzip -9 bytes |"
     echo "| --- | --- | --- |"
     for f in target/site/pkg/portico.wasm target/site/pkg/portico.js target/site/pkg/portico.css; do
       echo "| $(basename "$f") | $(stat -c %s "$f") | $(gzip -9c "$f" | wc -c) |"

@@ -43,12 +43,7 @@ async fn serve(config: &server::Config) -> Result<(), String> {
 }
 
 async fn migrate(config: &server::Config) -> Result<(), String> {
-    let db = app::ssr::db::connect(&config.database_url)
-        .await
-        .map_err(|e| e.to_string())?;
-    app::ssr::db::migrate(&db)
-        .await
-        .map_err(|e| e.to_string())?;
+    migrated_database(config).await?;
     println!(
         "migrations applied to {}",
         server::redact(&config.database_url)
@@ -62,12 +57,7 @@ async fn create_admin(
     name: &str,
     password: Option<String>,
 ) -> Result<(), String> {
-    let db = app::ssr::db::connect(&config.database_url)
-        .await
-        .map_err(|e| e.to_string())?;
-    app::ssr::db::migrate(&db)
-        .await
-        .map_err(|e| e.to_string())?;
+    let db = migrated_database(config).await?;
     let (password, generated) = match password {
         Some(p) => (p, false),
         None => (bootstrap::generate_password(), true),
@@ -84,12 +74,7 @@ async fn create_admin(
 }
 
 async fn generate(config: &server::Config, count: u64, seed: u64) -> Result<(), String> {
-    let db = app::ssr::db::connect(&config.database_url)
-        .await
-        .map_err(|e| e.to_string())?;
-    app::ssr::db::migrate(&db)
-        .await
-        .map_err(|e| e.to_string())?;
+    let db = migrated_database(config).await?;
     let started = std::time::Instant::now();
     let written = app::ssr::services::generate::invitations(&db, count, seed)
         .await
@@ -100,4 +85,15 @@ async fn generate(config: &server::Config, count: u64, seed: u64) -> Result<(), 
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// The configured database, connected and migrated (every one-shot subcommand starts so).
+async fn migrated_database(config: &server::Config) -> Result<sea_orm::DatabaseConnection, String> {
+    let db = app::ssr::db::connect(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    app::ssr::db::migrate(&db)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(db)
 }

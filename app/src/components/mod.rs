@@ -4,6 +4,7 @@ pub mod auth;
 pub mod layout;
 pub mod login_form;
 pub mod modal;
+pub mod pager;
 pub mod password_fields;
 pub mod time;
 pub mod toast;

@@ -11,7 +11,7 @@ use leptos_router::{
 use super::AdminFrame;
 use crate::{
     api::activity::{list_activity, ActivityPage, AuditAction},
-    components::{auth::encode_query_value, time::LocalTime},
+    components::{auth::encode_query_value, pager::PageLinks, time::LocalTime},
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,17 +181,14 @@ fn Entries(page: ActivityPage, params: Memo<ActivityParams>) -> impl IntoView {
             </table>
             {empty.then(|| view! { <p class="empty-state">"Nothing recorded matches this search."</p> })}
         </div>
-        <nav class="pager" aria-label="Pages">
-            <span>{format!("{} entries", page.total)}</span>
-            {match prev {
-                Some(href) => view! { <a class="button secondary small" href=href rel="prev">"Newer"</a> }.into_any(),
-                None => view! { <span class="button secondary small" aria-disabled="true">"Newer"</span> }.into_any(),
-            }}
-            <span>{format!("Page {} of {pages}", p.page)}</span>
-            {match next {
-                Some(href) => view! { <a class="button secondary small" href=href rel="next">"Older"</a> }.into_any(),
-                None => view! { <span class="button secondary small" aria-disabled="true">"Older"</span> }.into_any(),
-            }}
-        </nav>
+        <PageLinks
+            summary=format!("{} entries", page.total)
+            page=p.page
+            pages
+            previous=prev
+            next
+            previous_label="Newer"
+            next_label="Older"
+        />
     }
 }

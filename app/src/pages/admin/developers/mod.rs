@@ -12,7 +12,7 @@ use crate::{
     api::developers::{
         list_developers, set_account_activity, ActivityFilter, DeveloperPage, DeveloperRow,
     },
-    components::{modal::Modal, time::LocalTime, toast::use_toasts},
+    components::{modal::Modal, pager::PageLinks, time::LocalTime, toast::use_toasts},
     domain::{decide_account, AccountAction, Role},
 };
 
@@ -201,18 +201,7 @@ fn Table(
                 </p>
             })}
         </div>
-        <nav class="pager" aria-label="Pages">
-            <span data-testid="pager-summary">{format!("{first}–{last} of {total}")}</span>
-            {match prev {
-                Some(href) => view! { <a class="button secondary small" href=href rel="prev">"Previous"</a> }.into_any(),
-                None => view! { <span class="button secondary small" aria-disabled="true">"Previous"</span> }.into_any(),
-            }}
-            <span>{format!("Page {} of {pages}", p.page)}</span>
-            {match next {
-                Some(href) => view! { <a class="button secondary small" href=href rel="next">"Next"</a> }.into_any(),
-                None => view! { <span class="button secondary small" aria-disabled="true">"Next"</span> }.into_any(),
-            }}
-        </nav>
+        <PageLinks summary=format!("{first}–{last} of {total}") page=p.page pages previous=prev next />
     }
 }
 
