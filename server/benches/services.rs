@@ -146,6 +146,55 @@ async fn main() {
         "| {backend} | bulk invite of 1,000 addresses (one transaction) | {} | | | 1000 |",
         ms(took)
     );
+
+    // Login enumeration by timing: an unknown email, a known one with a wrong password, and
+    // an inactive account must take the same time (one argon2 verification each).
+    let inactive_email = Email::parse(&format!("bench-off-{run}@portico.test")).unwrap();
+    accounts::create(
+        &connection,
+        &inactive_email,
+        &FullName::parse("Inactive Bench").unwrap(),
+        &Password::parse("Bench-Pass-1!").unwrap(),
+        Role::Developer,
+        false,
+    )
+    .await
+    .expect("an inactive account");
+    let cases = [
+        (
+            "unknown email",
+            format!("nobody-{run}@portico.test"),
+            "Wrong-Pass-1!",
+        ),
+        (
+            "known email, wrong password",
+            admin_email.as_str().to_owned(),
+            "Wrong-Pass-1!",
+        ),
+        (
+            "inactive account, right password",
+            inactive_email.as_str().to_owned(),
+            "Bench-Pass-1!",
+        ),
+    ];
+    for (label, email, password) in cases {
+        let mut times = Vec::with_capacity(RUNS * 2);
+        for _ in 0..RUNS * 2 {
+            let started = Instant::now();
+            let found = accounts::authenticate(&connection, &email, password)
+                .await
+                .expect("authenticate");
+            times.push(started.elapsed());
+            assert!(found.is_none());
+        }
+        times.sort();
+        println!(
+            "| {backend} | failed login: {label} | {} | {} | {} | |",
+            ms(percentile(&times, 0.5)),
+            ms(percentile(&times, 0.95)),
+            ms(*times.last().unwrap())
+        );
+    }
 }
 
 fn limit() -> app::ssr::rate_limit::Limit {
