@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod developers;
 pub mod invitations;
+mod list_url;
 pub mod settings;
 
 use leptos::prelude::*;

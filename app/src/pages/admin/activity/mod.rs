@@ -8,7 +8,7 @@ use leptos_router::{
     params::ParamsMap,
 };
 
-use super::AdminFrame;
+use super::{list_url, AdminFrame};
 use crate::{
     api::activity::{list_activity, ActivityPage, AuditAction},
     components::{auth::encode_query_value, pager::PageLinks, time::LocalTime},
@@ -30,11 +30,7 @@ impl ActivityParams {
                 .filter(|a| AuditAction::parse(a).is_some())
                 .unwrap_or_default(),
             search: query.get("q").unwrap_or_default(),
-            page: query
-                .get("page")
-                .and_then(|p| p.parse().ok())
-                .filter(|p| *p >= 1)
-                .unwrap_or(1),
+            page: list_url::page_from(query),
         }
     }
 
@@ -49,11 +45,7 @@ impl ActivityParams {
         if self.page > 1 {
             parts.push(format!("page={}", self.page));
         }
-        if parts.is_empty() {
-            "/admin/activity".into()
-        } else {
-            format!("/admin/activity?{}", parts.join("&"))
-        }
+        list_url::href("/admin/activity", &parts)
     }
 }
 

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 
-use super::AdminFrame;
+use super::{list_url, AdminFrame};
 use crate::{
     api::developers::{
         list_developers, set_account_activity, ActivityFilter, DeveloperPage, DeveloperRow,
@@ -32,11 +32,7 @@ impl DeveloperParams {
                 .get("show")
                 .and_then(|v| ActivityFilter::parse(&v))
                 .unwrap_or(ActivityFilter::All),
-            page: query
-                .get("page")
-                .and_then(|p| p.parse().ok())
-                .filter(|p| *p >= 1)
-                .unwrap_or(1),
+            page: list_url::page_from(query),
         }
     }
 
@@ -54,11 +50,7 @@ impl DeveloperParams {
         if self.page > 1 {
             parts.push(format!("page={}", self.page));
         }
-        if parts.is_empty() {
-            "/admin/developers".into()
-        } else {
-            format!("/admin/developers?{}", parts.join("&"))
-        }
+        list_url::href("/admin/developers", &parts)
     }
 }
 

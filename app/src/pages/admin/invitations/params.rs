@@ -38,11 +38,7 @@ impl ListParams {
         Self {
             search: text("q"),
             status: text("status"),
-            page: text("page")
-                .parse()
-                .ok()
-                .filter(|p| *p >= 1)
-                .unwrap_or(defaults.page),
+            page: crate::pages::admin::list_url::page_from(query),
             page_size: text("size")
                 .parse()
                 .ok()
@@ -79,11 +75,7 @@ impl ListParams {
         if !self.descending {
             parts.push("dir=asc".into());
         }
-        if parts.is_empty() {
-            "/admin/invitations".into()
-        } else {
-            format!("/admin/invitations?{}", parts.join("&"))
-        }
+        crate::pages::admin::list_url::href("/admin/invitations", &parts)
     }
 
     /// The same view sorted by `key`: a second click on the sorted column flips the order.
