@@ -65,6 +65,7 @@ export interface Settings {
   auto_approve: boolean;
   validity_hours: number;
   self_registration: 'off' | 'with_approval' | 'automatic';
+  password_policy: 'portico' | 'nist';
   login_background: string;
   portal_content: string;
 }
@@ -73,6 +74,7 @@ export const DEFAULT_SETTINGS: Settings = {
   auto_approve: true,
   validity_hours: 72,
   self_registration: 'off',
+  password_policy: 'portico',
   login_background: '#eef1f8',
   portal_content: '# Welcome',
 };

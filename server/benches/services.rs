@@ -98,7 +98,7 @@ async fn main() {
         &connection,
         &admin_email,
         &FullName::parse("Bench Admin").unwrap(),
-        &Password::parse("Bench-Pass-1!").unwrap(),
+        &Password::parse("Bench-Pass-1!", Default::default()).unwrap(),
         Role::Admin,
         true,
     )
@@ -154,7 +154,7 @@ async fn main() {
         &connection,
         &inactive_email,
         &FullName::parse("Inactive Bench").unwrap(),
-        &Password::parse("Bench-Pass-1!").unwrap(),
+        &Password::parse("Bench-Pass-1!", Default::default()).unwrap(),
         Role::Developer,
         false,
     )

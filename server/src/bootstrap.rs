@@ -3,7 +3,7 @@
 
 use app::{
     domain::{Email, FullName, Password, Role},
-    ssr::services::accounts,
+    ssr::services::{accounts, settings},
 };
 use rand::{rngs::OsRng, seq::SliceRandom, Rng};
 use sea_orm::DatabaseConnection;
@@ -45,7 +45,11 @@ pub async fn create_admin(
     let email = Email::parse(email)
         .map_err(|e| StartupError::Admin(format!("PORTICO_ADMIN_EMAIL {email:?}: {e}")))?;
     let name = FullName::parse(name).map_err(|e| StartupError::Admin(e.to_string()))?;
-    let password = Password::parse(password)
+    let policy = settings::load(db)
+        .await
+        .map_err(|e| StartupError::Admin(e.to_string()))?
+        .password_policy;
+    let password = Password::parse(password, policy)
         .map_err(|e| StartupError::Admin(format!("PORTICO_ADMIN_PASSWORD: {e}")))?;
     accounts::create(db, &email, &name, &password, Role::Admin, true)
         .await
@@ -77,7 +81,9 @@ mod tests {
     #[test]
     fn generated_passwords_meet_the_policy_and_differ() {
         let a = super::generate_password();
-        assert!(app::domain::Password::parse(&a).is_ok(), "{a}");
+        for policy in app::domain::PasswordPolicy::ALL {
+            assert!(app::domain::Password::parse(&a, policy).is_ok(), "{a}");
+        }
         assert_ne!(a, super::generate_password());
     }
 }

@@ -5,7 +5,7 @@ mod common;
 use common::{call_with, TestApp};
 
 /// Server functions anyone may call: signing in and out, the session's own identity, the
-/// invitation link's page, self sign-up and the login screen's color.
+/// invitation link's page, self sign-up, the login screen's color and the password policy.
 const PUBLIC: &[&str] = &[
     "/api/login",
     "/api/logout",
@@ -13,6 +13,7 @@ const PUBLIC: &[&str] = &[
     "/api/invitation_by_token",
     "/api/complete_registration",
     "/api/login_appearance",
+    "/api/password_policy",
     "/api/sign_up",
     "/api/sign_up_open",
     "/api/confirm_sign_up",

@@ -89,6 +89,7 @@ async fn accept_racing_deny_applies_exactly_one_decision() {
         auto_approve: "false",
         validity_hours: "72",
         self_registration: "off",
+        password_policy: "portico",
         login_background: "#eef1f8",
         portal_content: "",
     })

@@ -308,6 +308,7 @@ async fn disable_auto_approval(app: &TestApp) {
             auto_approve: "false",
             validity_hours: "72",
             self_registration: "off",
+            password_policy: "portico",
             login_background: "#eef1f8",
             portal_content: "# Hello",
         })
@@ -472,6 +473,7 @@ async fn settings_are_validated_on_the_server_and_round_trip() {
             auto_approve: "true",
             validity_hours: "0",
             self_registration: "maybe",
+            password_policy: "portico",
             login_background: "blue",
             portal_content: "",
         })
@@ -488,6 +490,7 @@ async fn settings_are_validated_on_the_server_and_round_trip() {
             auto_approve: "false",
             validity_hours: "24",
             self_registration: "with_approval",
+            password_policy: "nist",
             login_background: "#123ABC",
             portal_content: "# Docs",
         })
@@ -497,6 +500,7 @@ async fn settings_are_validated_on_the_server_and_round_trip() {
     assert_eq!(now["validity"], 24);
     assert_eq!(now["login_background"], "#123abc");
     assert_eq!(now["self_registration"], "with_approval");
+    assert_eq!(now["password_policy"], "nist");
     let appearance = json(
         app.new_browser()
             .post(app.url("/api/login_appearance"))

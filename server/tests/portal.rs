@@ -10,11 +10,8 @@ async fn the_portal_content_is_for_signed_in_accounts_and_rendered_without_scrip
 
     let developer = app.developer("dev@x.io").await;
     app.save_settings(SettingsFields {
-        auto_approve: "true",
-        validity_hours: "72",
-        self_registration: "off",
-        login_background: "#eef1f8",
         portal_content: "# API docs\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))",
+        ..Default::default()
     })
     .await;
     let html = json(call_with(&developer, &app.address, "portal_home", &[]).await).await;

@@ -1,9 +1,10 @@
-//! The portal's settings: read and saved by admins; the login screen reads its color.
+//! The portal's settings: read and saved by admins; the login screen reads its color and the
+//! password forms the policy.
 
 use leptos::prelude::*;
 
 use super::ApiError;
-use crate::domain::{HexColor, PortalSettings, SettingsForm};
+use crate::domain::{HexColor, PasswordPolicy, PortalSettings, SettingsForm};
 
 #[server(endpoint = "get_settings")]
 pub async fn get_settings() -> Result<PortalSettings, ApiError> {
@@ -18,7 +19,6 @@ pub async fn get_settings() -> Result<PortalSettings, ApiError> {
 /// Validates and saves the settings; every invalid field is named in the error.
 #[server(endpoint = "save_settings")]
 pub async fn save_settings(form: SettingsForm) -> Result<PortalSettings, ApiError> {
-    use crate::api::activity::AuditAction;
     use crate::ssr::{
         auth::require_admin,
         services::{audit, settings},
@@ -29,27 +29,9 @@ pub async fn save_settings(form: SettingsForm) -> Result<PortalSettings, ApiErro
     let parsed = form
         .parse()
         .map_err(|problems| super::error::respond(ApiError::InvalidInput(problems.join(". "))))?;
-    let saved = settings::save(&state.db, &parsed)
+    settings::save(&state.db, &parsed, audit::Actor::account(&admin))
         .await
-        .map_err(|e| super::error::respond(super::error::internal("saving settings", e)))?;
-    let detail = format!(
-        "auto-approval {}, validity {} h, self-registration {}",
-        if saved.auto_approve { "on" } else { "off" },
-        saved.validity.hours(),
-        saved.self_registration.as_str()
-    );
-    audit::record(
-        &state.db,
-        audit::Actor::account(&admin),
-        AuditAction::SettingsChanged,
-        None,
-        true,
-        Some(&detail),
-        chrono::Utc::now(),
-    )
-    .await
-    .map_err(|e| super::error::respond(super::error::internal("saving settings", e)))?;
-    Ok(saved)
+        .map_err(|e| super::error::respond(super::error::internal("saving settings", e)))
 }
 
 /// The login screen's background color (public: the login page is shown before sign-in).
@@ -60,5 +42,17 @@ pub async fn login_appearance() -> Result<HexColor, ApiError> {
     settings::load(&state.db)
         .await
         .map(|s| s.login_background)
+        .map_err(|e| super::error::respond(super::error::internal("reading settings", e)))
+}
+
+/// The password policy new passwords must meet (public: the sign-up and invitation pages tick
+/// its rules live before anyone is signed in).
+#[server(endpoint = "password_policy")]
+pub async fn current_password_policy() -> Result<PasswordPolicy, ApiError> {
+    use crate::ssr::{services::settings, AppState};
+    let state = AppState::from_context();
+    settings::load(&state.db)
+        .await
+        .map(|s| s.password_policy)
         .map_err(|e| super::error::respond(super::error::internal("reading settings", e)))
 }

@@ -1,11 +1,15 @@
 use leptos::prelude::*;
 
-use crate::domain::PasswordRule;
+use crate::domain::PasswordPolicy;
 
 /// New password + confirmation, with the policy's rules listed and ticked live, and a
-/// show/hide toggle. The server checks everything again.
+/// show/hide toggle. The server checks everything again, and also refuses common passwords.
 #[component]
-pub fn PasswordFields(password: RwSignal<String>, confirmation: RwSignal<String>) -> impl IntoView {
+pub fn PasswordFields(
+    password: RwSignal<String>,
+    confirmation: RwSignal<String>,
+    policy: PasswordPolicy,
+) -> impl IntoView {
     let visible = RwSignal::new(false);
     let input_type = move || if visible.get() { "text" } else { "password" };
     let mismatch = move || !confirmation.get().is_empty() && confirmation.get() != password.get();
@@ -17,7 +21,7 @@ pub fn PasswordFields(password: RwSignal<String>, confirmation: RwSignal<String>
                 name="password"
                 type=input_type
                 autocomplete="new-password"
-                aria-describedby="password-rules"
+                aria-describedby="password-rules password-common-note"
                 required
                 prop:value=move || password.get()
                 on:input=move |ev| password.set(event_target_value(&ev))
@@ -32,20 +36,25 @@ pub fn PasswordFields(password: RwSignal<String>, confirmation: RwSignal<String>
             </button>
         </div>
         <ul id="password-rules" class="password-rules" aria-live="polite">
-            {PasswordRule::ALL
-                .into_iter()
+            {policy
+                .rules()
+                .iter()
+                .copied()
                 .map(|rule| {
-                    let met = move || rule.is_met(&password.get());
+                    let met = move || rule.is_met(policy, &password.get());
                     view! {
                         <li class:met=met data-testid="password-rule">
                             <span class="tick" aria-hidden="true">{move || if met() { "✓" } else { "•" }}</span>
-                            {rule.description()}
+                            {rule.description(policy)}
                             <span class="visually-hidden">{move || if met() { " (met)" } else { " (not met yet)" }}</span>
                         </li>
                     }
                 })
                 .collect_view()}
         </ul>
+        <p class="muted small" id="password-common-note">
+            "Commonly used passwords (the 10,000 most common, with or without added numbers) are refused."
+        </p>
         <label for="confirm-password">"Confirm password"</label>
         <input
             id="confirm-password"
@@ -62,6 +71,31 @@ pub fn PasswordFields(password: RwSignal<String>, confirmation: RwSignal<String>
 }
 
 /// Whether a password and its confirmation are ready to submit.
-pub fn passwords_ready(password: &str, confirmation: &str) -> bool {
-    PasswordRule::unmet(password).is_empty() && password == confirmation
+pub fn passwords_ready(policy: PasswordPolicy, password: &str, confirmation: &str) -> bool {
+    policy.unmet(password).is_empty() && password == confirmation
+}
+
+/// Renders a password form once the portal's password policy is known (read inside a
+/// `Suspense`, so the server-rendered page already lists the right rules).
+#[component]
+pub fn WithPasswordPolicy<F>(render: F) -> impl IntoView
+where
+    F: Fn(PasswordPolicy) -> AnyView + Send + Sync + Clone + 'static,
+{
+    let policy = Resource::new(|| (), |_| crate::api::settings::current_password_policy());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading" aria-live="polite">"Loading…"</p> }>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match policy.await {
+                        Ok(policy) => render(policy),
+                        Err(error) => {
+                            view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
 }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod color;
+pub mod common_passwords;
 pub mod email;
 pub mod email_list;
 pub mod invitation;
@@ -21,6 +22,6 @@ pub use invitation::{
     allowed_actions, decide, effective_status, valid_until, InvitationAction, InvitationStatus,
     LinkState, Refusal, StoredStatus, Transition, Validity,
 };
-pub use password::{Password, PasswordRule};
+pub use password::{Password, PasswordError, PasswordPolicy, PasswordRule};
 pub use settings::{PortalSettings, SelfRegistration, SettingsForm};
 pub use standing::{decide_account, AccountAction, AccountRefusal, Standing};

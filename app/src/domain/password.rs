@@ -1,12 +1,86 @@
-//! The password policy (lifecycle.md: the seed's policy is the default). The same rules tick
-//! live in the browser and are enforced again on the server.
+//! The password policy (lifecycle.md: the seed's policy is the default preset; NIST SP 800-63B
+//! is the other). The same rules tick live in the browser and are enforced again on the
+//! server, which also refuses the common passwords of [`super::common_passwords`].
 
 use std::fmt;
 
-pub const MIN_PASSWORD_CHARS: usize = 10;
-pub const MAX_PASSWORD_CHARS: usize = 16;
+use serde::{Deserialize, Serialize};
 
-/// One rule of the policy; the form lists them all and ticks the ones met.
+use super::common_passwords::is_common;
+
+/// The policy presets an administrator chooses between in Settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PasswordPolicy {
+    /// The seed's policy: 10 to 16 characters with a lowercase and an uppercase letter, a
+    /// number and a special character.
+    #[default]
+    Portico,
+    /// NIST SP 800-63B (single-factor): at least 15 characters, up to 128, no composition
+    /// rules; every character counts, spaces and emoji included.
+    Nist,
+}
+
+impl PasswordPolicy {
+    pub const ALL: [PasswordPolicy; 2] = [PasswordPolicy::Portico, PasswordPolicy::Nist];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PasswordPolicy::Portico => "portico",
+            PasswordPolicy::Nist => "nist",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == value)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PasswordPolicy::Portico => {
+                "Portico default: 10 to 16 characters, mixed case, a number and a special character"
+            }
+            PasswordPolicy::Nist => {
+                "NIST SP 800-63B: at least 15 characters (up to 128), no composition rules"
+            }
+        }
+    }
+
+    /// Fewest characters (Unicode scalar values, not bytes).
+    pub fn min_chars(self) -> usize {
+        match self {
+            PasswordPolicy::Portico => 10,
+            PasswordPolicy::Nist => 15,
+        }
+    }
+
+    /// Most characters. Nothing is ever truncated: a longer password is refused, not cut.
+    pub fn max_chars(self) -> usize {
+        match self {
+            PasswordPolicy::Portico => 16,
+            PasswordPolicy::Nist => 128,
+        }
+    }
+
+    /// The rules of this policy, in display order.
+    pub fn rules(self) -> &'static [PasswordRule] {
+        match self {
+            PasswordPolicy::Portico => &PasswordRule::ALL,
+            PasswordPolicy::Nist => &[PasswordRule::Length],
+        }
+    }
+
+    /// The rules `candidate` does not meet yet, in display order.
+    pub fn unmet(self, candidate: &str) -> Vec<PasswordRule> {
+        self.rules()
+            .iter()
+            .copied()
+            .filter(|r| !r.is_met(self, candidate))
+            .collect()
+    }
+}
+
+/// One rule of a policy; the form lists them all and ticks the ones met.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PasswordRule {
     Length,
@@ -26,10 +100,10 @@ impl PasswordRule {
     ];
 
     /// Whether `candidate` satisfies this rule. Lengths count Unicode characters, not bytes.
-    pub fn is_met(self, candidate: &str) -> bool {
+    pub fn is_met(self, policy: PasswordPolicy, candidate: &str) -> bool {
         match self {
             PasswordRule::Length => {
-                (MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&candidate.chars().count())
+                (policy.min_chars()..=policy.max_chars()).contains(&candidate.chars().count())
             }
             PasswordRule::Lowercase => candidate.chars().any(char::is_lowercase),
             PasswordRule::Uppercase => candidate.chars().any(char::is_uppercase),
@@ -41,24 +115,27 @@ impl PasswordRule {
     }
 
     /// The rule as the form shows it.
-    pub fn description(self) -> String {
+    pub fn description(self, policy: PasswordPolicy) -> String {
         match self {
-            PasswordRule::Length => {
-                format!("{MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters")
-            }
+            PasswordRule::Length => match policy {
+                PasswordPolicy::Portico => {
+                    format!(
+                        "{} to {} characters",
+                        policy.min_chars(),
+                        policy.max_chars()
+                    )
+                }
+                PasswordPolicy::Nist => format!(
+                    "at least {} characters (up to {})",
+                    policy.min_chars(),
+                    policy.max_chars()
+                ),
+            },
             PasswordRule::Lowercase => "a lowercase letter".into(),
             PasswordRule::Uppercase => "an uppercase letter".into(),
             PasswordRule::Digit => "a number".into(),
             PasswordRule::Special => "a special character (for example ! ? # or %)".into(),
         }
-    }
-
-    /// The rules `candidate` does not meet yet, in display order.
-    pub fn unmet(candidate: &str) -> Vec<PasswordRule> {
-        Self::ALL
-            .into_iter()
-            .filter(|r| !r.is_met(candidate))
-            .collect()
     }
 }
 
@@ -66,12 +143,20 @@ impl PasswordRule {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Password(String);
 
+/// Why a password was refused; the message says what to do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the password needs {}", describe(.0))]
-pub struct PasswordError(pub Vec<PasswordRule>);
+pub enum PasswordError {
+    #[error("the password needs {}", describe(.1, .0))]
+    Unmet(Vec<PasswordRule>, PasswordPolicy),
+    #[error(
+        "the password is one of the 10,000 most common passwords (or one with \
+         only numbers or symbols added), which attackers try first; choose another"
+    )]
+    Common,
+}
 
-fn describe(rules: &[PasswordRule]) -> String {
-    let parts: Vec<String> = rules.iter().map(|r| r.description()).collect();
+fn describe(policy: &PasswordPolicy, rules: &[PasswordRule]) -> String {
+    let parts: Vec<String> = rules.iter().map(|r| r.description(*policy)).collect();
     match parts.len() {
         0 => String::new(),
         1 => parts[0].clone(),
@@ -80,13 +165,16 @@ fn describe(rules: &[PasswordRule]) -> String {
 }
 
 impl Password {
-    pub fn parse(candidate: &str) -> Result<Self, PasswordError> {
-        let unmet = PasswordRule::unmet(candidate);
-        if unmet.is_empty() {
-            Ok(Self(candidate.to_owned()))
-        } else {
-            Err(PasswordError(unmet))
+    /// Checks `candidate` against `policy`'s rules, then against the common passwords.
+    pub fn parse(candidate: &str, policy: PasswordPolicy) -> Result<Self, PasswordError> {
+        let unmet = policy.unmet(candidate);
+        if !unmet.is_empty() {
+            return Err(PasswordError::Unmet(unmet, policy));
         }
+        if is_common(candidate) {
+            return Err(PasswordError::Common);
+        }
+        Ok(Self(candidate.to_owned()))
     }
 
     pub fn expose(&self) -> &str {
@@ -105,23 +193,29 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    const PORTICO: PasswordPolicy = PasswordPolicy::Portico;
+    const NIST: PasswordPolicy = PasswordPolicy::Nist;
+
     #[test]
     fn accepts_a_password_meeting_every_rule() {
-        assert!(Password::parse("Abcdef12#x").is_ok());
-        assert!(Password::parse("Abcdefgh12#xyzQW").is_ok()); // exactly 16
+        assert!(Password::parse("Abcdef12#x", PORTICO).is_ok());
+        assert!(Password::parse("Abcdefgh12#xyzQW", PORTICO).is_ok()); // exactly 16
     }
 
     #[test]
     fn reports_every_unmet_rule_not_only_the_first() {
-        let err = Password::parse("abc").unwrap_err();
+        let err = Password::parse("abc", PORTICO).unwrap_err();
         assert_eq!(
-            err.0,
-            vec![
-                PasswordRule::Length,
-                PasswordRule::Uppercase,
-                PasswordRule::Digit,
-                PasswordRule::Special
-            ]
+            err,
+            PasswordError::Unmet(
+                vec![
+                    PasswordRule::Length,
+                    PasswordRule::Uppercase,
+                    PasswordRule::Digit,
+                    PasswordRule::Special
+                ],
+                PORTICO
+            )
         );
         assert_eq!(
             err.to_string(),
@@ -132,25 +226,76 @@ mod tests {
     #[test]
     fn counts_unicode_characters_not_bytes() {
         // 10 characters, more than 10 bytes.
-        assert!(Password::parse("Äbcdéf12#ü").is_ok());
+        assert!(Password::parse("Äbcdéf12#ü", PORTICO).is_ok());
         assert_eq!(
-            Password::parse("Abcdefgh12#xyzQWE").unwrap_err().0,
-            vec![PasswordRule::Length]
+            Password::parse("Abcdefgh12#xyzQWE", PORTICO).unwrap_err(),
+            PasswordError::Unmet(vec![PasswordRule::Length], PORTICO)
+        );
+        // 15 emoji are 60 bytes: long enough for NIST, counted as 15.
+        assert!(Password::parse(&"🦀".repeat(15), NIST).is_ok());
+        assert!(Password::parse(&"🦀".repeat(14), NIST).is_err());
+    }
+
+    #[test]
+    fn the_nist_preset_has_no_composition_rules_and_a_long_maximum() {
+        assert_eq!(NIST.rules(), &[PasswordRule::Length]);
+        assert!(NIST.max_chars() >= 64);
+        // Lowercase letters and spaces only: fine under NIST, refused by the default preset.
+        let passphrase = "tangerine orbit lamp";
+        assert!(Password::parse(passphrase, NIST).is_ok());
+        assert!(Password::parse(passphrase, PORTICO).is_err());
+        assert_eq!(
+            Password::parse("Abcdef12#x", NIST).unwrap_err().to_string(),
+            "the password needs at least 15 characters (up to 128)"
+        );
+        // 128 characters are accepted whole (never truncated), 129 are refused.
+        let longest = "Tangerine orbit ".repeat(8);
+        assert_eq!(longest.chars().count(), 128);
+        assert_eq!(Password::parse(&longest, NIST).unwrap().expose(), longest);
+        assert!(Password::parse(&format!("{longest}x"), NIST).is_err());
+    }
+
+    #[test]
+    fn common_passwords_are_refused_under_every_preset_with_the_reason() {
+        assert_eq!(
+            Password::parse("Password123!", PORTICO).unwrap_err(),
+            PasswordError::Common
+        );
+        assert_eq!(
+            Password::parse("1qaz2wsx3edc4rfv", NIST).unwrap_err(),
+            PasswordError::Common
+        );
+        let message = PasswordError::Common.to_string();
+        assert!(
+            message.contains("10,000 most common passwords"),
+            "{message}"
         );
     }
 
     #[test]
+    fn presets_round_trip_through_their_names() {
+        for policy in PasswordPolicy::ALL {
+            assert_eq!(PasswordPolicy::parse(policy.as_str()), Some(policy));
+        }
+        assert_eq!(PasswordPolicy::parse("lenient"), None);
+        assert_eq!(PasswordPolicy::default(), PORTICO);
+    }
+
+    #[test]
     fn debug_output_hides_the_secret() {
-        let password = Password::parse("Abcdef12#x").unwrap();
+        let password = Password::parse("Abcdef12#x", PORTICO).unwrap();
         assert!(!format!("{password:?}").contains("Abcdef"));
     }
 
     proptest! {
         #[test]
-        fn never_panics_and_agrees_with_the_rule_list(input in "\\PC{0,40}") {
-            let parsed = Password::parse(&input);
-            prop_assert_eq!(parsed.is_ok(), PasswordRule::unmet(&input).is_empty());
-            if let Ok(p) = parsed { prop_assert_eq!(p.expose(), input.as_str()); }
+        fn never_panics_and_agrees_with_the_rule_list(input in "\\PC{0,140}") {
+            for policy in PasswordPolicy::ALL {
+                let parsed = Password::parse(&input, policy);
+                let rules_met = policy.unmet(&input).is_empty();
+                prop_assert_eq!(parsed.is_ok(), rules_met && !is_common(&input));
+                if let Ok(p) = parsed { prop_assert_eq!(p.expose(), input.as_str()); }
+            }
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{color::HexColor, invitation::Validity};
+use super::{color::HexColor, invitation::Validity, password::PasswordPolicy};
 
 /// The longest portal home content accepted (Markdown source).
 pub const MAX_PORTAL_CONTENT_CHARS: usize = 100_000;
@@ -50,6 +50,8 @@ pub struct PortalSettings {
     pub auto_approve: bool,
     pub validity: Validity,
     pub self_registration: SelfRegistration,
+    /// The rules new passwords must meet (existing passwords keep working).
+    pub password_policy: PasswordPolicy,
     /// The portal body / login screen background.
     pub login_background: HexColor,
     /// The portal home page, in Markdown.
@@ -62,6 +64,7 @@ impl Default for PortalSettings {
             auto_approve: true,
             validity: Validity::DEFAULT,
             self_registration: SelfRegistration::Off,
+            password_policy: PasswordPolicy::default(),
             login_background: HexColor::default_login_background(),
             portal_content:
                 "# Welcome\n\nYour account is active. The API documentation lives here.".into(),
@@ -76,6 +79,7 @@ pub struct SettingsForm {
     pub auto_approve: bool,
     pub validity_hours: String,
     pub self_registration: String,
+    pub password_policy: String,
     pub login_background: String,
     pub portal_content: String,
 }
@@ -90,6 +94,10 @@ impl SettingsForm {
             problems.push("Self-registration: choose off, with approval, or automatic".into());
             None
         });
+        let password_policy = PasswordPolicy::parse(&self.password_policy).or_else(|| {
+            problems.push("Password policy: choose the Portico default or NIST SP 800-63B".into());
+            None
+        });
         let login_background = HexColor::parse(&self.login_background)
             .map_err(|e| problems.push(format!("Background color: {e}")))
             .ok();
@@ -98,18 +106,25 @@ impl SettingsForm {
                 "Portal content: at most {MAX_PORTAL_CONTENT_CHARS} characters"
             ));
         }
-        match (validity, self_registration, login_background) {
-            (Some(validity), Some(self_registration), Some(login_background))
-                if problems.is_empty() =>
-            {
-                Ok(PortalSettings {
-                    auto_approve: self.auto_approve,
-                    validity,
-                    self_registration,
-                    login_background,
-                    portal_content: self.portal_content.clone(),
-                })
-            }
+        match (
+            validity,
+            self_registration,
+            password_policy,
+            login_background,
+        ) {
+            (
+                Some(validity),
+                Some(self_registration),
+                Some(password_policy),
+                Some(login_background),
+            ) if problems.is_empty() => Ok(PortalSettings {
+                auto_approve: self.auto_approve,
+                validity,
+                self_registration,
+                password_policy,
+                login_background,
+                portal_content: self.portal_content.clone(),
+            }),
             _ => Err(problems),
         }
     }
@@ -124,6 +139,7 @@ mod tests {
             auto_approve: false,
             validity_hours: "48".into(),
             self_registration: "with_approval".into(),
+            password_policy: "nist".into(),
             login_background: "#112233".into(),
             portal_content: "# Hi".into(),
         }
@@ -134,6 +150,7 @@ mod tests {
         let settings = form().parse().unwrap();
         assert_eq!(settings.validity.hours(), 48);
         assert_eq!(settings.self_registration, SelfRegistration::WithApproval);
+        assert_eq!(settings.password_policy, PasswordPolicy::Nist);
         assert_eq!(settings.login_background.as_str(), "#112233");
         assert!(!settings.auto_approve);
     }
@@ -143,16 +160,18 @@ mod tests {
         let bad = SettingsForm {
             validity_hours: "0".into(),
             self_registration: "sometimes".into(),
+            password_policy: "lenient".into(),
             login_background: "red".into(),
             portal_content: "x".repeat(MAX_PORTAL_CONTENT_CHARS + 1),
             ..form()
         };
         let problems = bad.parse().unwrap_err();
-        assert_eq!(problems.len(), 4, "{problems:?}");
+        assert_eq!(problems.len(), 5, "{problems:?}");
         assert!(problems[0].starts_with("Invitation validity"));
         assert!(problems[1].starts_with("Self-registration"));
-        assert!(problems[2].starts_with("Background color"));
-        assert!(problems[3].starts_with("Portal content"));
+        assert!(problems[2].starts_with("Password policy"));
+        assert!(problems[3].starts_with("Background color"));
+        assert!(problems[4].starts_with("Portal content"));
     }
 
     #[test]

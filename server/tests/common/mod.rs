@@ -205,6 +205,7 @@ pub struct SettingsFields<'a> {
     pub auto_approve: &'a str,
     pub validity_hours: &'a str,
     pub self_registration: &'a str,
+    pub password_policy: &'a str,
     pub login_background: &'a str,
     pub portal_content: &'a str,
 }
@@ -215,6 +216,7 @@ impl Default for SettingsFields<'_> {
             auto_approve: "true",
             validity_hours: "72",
             self_registration: "off",
+            password_policy: "portico",
             login_background: "#eef1f8",
             portal_content: "# Hello",
         }
@@ -230,6 +232,7 @@ impl TestApp {
                 ("form[auto_approve]", fields.auto_approve),
                 ("form[validity_hours]", fields.validity_hours),
                 ("form[self_registration]", fields.self_registration),
+                ("form[password_policy]", fields.password_policy),
                 ("form[login_background]", fields.login_background),
                 ("form[portal_content]", fields.portal_content),
             ],

@@ -11,9 +11,9 @@ use crate::{
     },
     components::{
         login_form::LoginForm,
-        password_fields::{passwords_ready, PasswordFields},
+        password_fields::{passwords_ready, PasswordFields, WithPasswordPolicy},
     },
-    domain::{FullName, LinkState},
+    domain::{FullName, LinkState, PasswordPolicy},
     pages::login::LoginBackdrop,
 };
 
@@ -91,7 +91,15 @@ fn Usable(token: String, email: String) -> impl IntoView {
             </div>
             <div role="tabpanel" aria-labelledby=move || if tab.get() == Tab::Login { "tab-login" } else { "tab-create" }>
                 {move || match tab.get() {
-                    Tab::CreateAccount => view! { <CreateAccount token=token.clone() email=email.clone() /> }.into_any(),
+                    Tab::CreateAccount => {
+                        let (token, email) = (token.clone(), email.clone());
+                        view! {
+                            <WithPasswordPolicy render=move |policy| {
+                                view! { <CreateAccount token=token.clone() email=email.clone() policy /> }.into_any()
+                            } />
+                        }
+                        .into_any()
+                    }
                     Tab::Login => view! { <LoginForm next="/portal".to_owned() /> }.into_any(),
                 }}
             </div>
@@ -100,7 +108,7 @@ fn Usable(token: String, email: String) -> impl IntoView {
 }
 
 #[component]
-fn CreateAccount(token: String, email: String) -> impl IntoView {
+fn CreateAccount(token: String, email: String, policy: PasswordPolicy) -> impl IntoView {
     let full_name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
@@ -108,7 +116,7 @@ fn CreateAccount(token: String, email: String) -> impl IntoView {
     let waiting = RwSignal::new(false);
     let ready = move || {
         FullName::parse(&full_name.get()).is_ok()
-            && passwords_ready(&password.get(), &confirmation.get())
+            && passwords_ready(policy, &password.get(), &confirmation.get())
     };
     let submit = Action::new(move |_: &()| {
         let (token, name, password, confirmation) = (
@@ -154,7 +162,7 @@ fn CreateAccount(token: String, email: String) -> impl IntoView {
                     prop:value=move || full_name.get()
                     on:input=move |ev| full_name.set(event_target_value(&ev))
                 />
-                <PasswordFields password confirmation />
+                <PasswordFields password confirmation policy />
                 {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
                 <button type="submit" class="button primary" disabled=move || !ready() || submit.pending().get()>
                     {move || if submit.pending().get() { "Creating your account…" } else { "Create account" }}

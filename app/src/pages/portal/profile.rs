@@ -11,10 +11,10 @@ use crate::{
     components::{
         auth::RequireUser,
         layout::TopBar,
-        password_fields::{passwords_ready, PasswordFields},
+        password_fields::{passwords_ready, PasswordFields, WithPasswordPolicy},
         toast::{use_toasts, ToastHost},
     },
-    domain::FullName,
+    domain::{FullName, PasswordPolicy},
 };
 
 #[component]
@@ -28,7 +28,7 @@ pub fn ProfilePage() -> impl IntoView {
                     <main class="page narrow" id="main">
                         <h1>"Your profile"</h1>
                         <NameForm user=user.clone() />
-                        <PasswordForm />
+                        <WithPasswordPolicy render=|policy| view! { <PasswordForm policy /> }.into_any() />
                     </main>
                 </ToastHost>
             }
@@ -86,14 +86,15 @@ fn NameForm(user: SessionUser) -> impl IntoView {
 }
 
 #[component]
-fn PasswordForm() -> impl IntoView {
+fn PasswordForm(policy: PasswordPolicy) -> impl IntoView {
     let toasts = use_toasts();
     let current = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let ready =
-        move || !current.get().is_empty() && passwords_ready(&password.get(), &confirmation.get());
+    let ready = move || {
+        !current.get().is_empty() && passwords_ready(policy, &password.get(), &confirmation.get())
+    };
     let change = Action::new(move |_: &()| {
         let (current, password, confirmation) = (
             current.get_untracked(),
@@ -138,7 +139,7 @@ fn PasswordForm() -> impl IntoView {
                     prop:value=move || current.get()
                     on:input=move |ev| current.set(event_target_value(&ev))
                 />
-                <PasswordFields password confirmation />
+                <PasswordFields password confirmation policy />
                 {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
                 <button type="submit" class="button primary" disabled=move || !ready() || change.pending().get()>
                     {move || if change.pending().get() { "Changing…" } else { "Change password" }}

@@ -6,8 +6,8 @@ use leptos_meta::Title;
 
 use crate::{
     api::invitations::{sign_up, sign_up_open},
-    components::password_fields::{passwords_ready, PasswordFields},
-    domain::{Email, FullName},
+    components::password_fields::{passwords_ready, PasswordFields, WithPasswordPolicy},
+    domain::{Email, FullName, PasswordPolicy},
     pages::login::LoginBackdrop,
 };
 
@@ -22,7 +22,9 @@ pub fn SignUpPage() -> impl IntoView {
                 <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         match open.await {
-                            Ok(true) => view! { <SignUpForm /> }.into_any(),
+                            Ok(true) => view! {
+                                <WithPasswordPolicy render=|policy| view! { <SignUpForm policy /> }.into_any() />
+                            }.into_any(),
                             Ok(false) => view! {
                                 <div data-testid="sign-up-closed">
                                     <h1 id="signup-title">"Sign-up is closed"</h1>
@@ -40,7 +42,7 @@ pub fn SignUpPage() -> impl IntoView {
 }
 
 #[component]
-fn SignUpForm() -> impl IntoView {
+fn SignUpForm(policy: PasswordPolicy) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let full_name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -50,7 +52,7 @@ fn SignUpForm() -> impl IntoView {
     let ready = move || {
         Email::parse(&email.get()).is_ok()
             && FullName::parse(&full_name.get()).is_ok()
-            && passwords_ready(&password.get(), &confirmation.get())
+            && passwords_ready(policy, &password.get(), &confirmation.get())
     };
     let submit = Action::new(move |_: &()| {
         let (address, name, password, confirmation) = (
@@ -124,7 +126,7 @@ fn SignUpForm() -> impl IntoView {
                     prop:value=move || full_name.get()
                     on:input=move |ev| full_name.set(event_target_value(&ev))
                 />
-                <PasswordFields password confirmation />
+                <PasswordFields password confirmation policy />
                 {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
                 <button type="submit" class="button primary" disabled=move || !ready() || submit.pending().get()>
                     {move || if submit.pending().get() { "Signing up…" } else { "Sign up" }}

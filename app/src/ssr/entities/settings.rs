@@ -8,6 +8,7 @@ pub struct Model {
     pub auto_approve: bool,
     pub validity_hours: i32,
     pub self_registration: String,
+    pub password_policy: String,
     pub login_background: String,
     pub portal_content: String,
     pub updated_at: DateTimeUtc,

@@ -8,6 +8,7 @@ mod m0002_invitations_settings_outbox;
 mod m0003_developers_and_sign_up;
 mod m0004_rate_limits;
 mod m0005_audit_events;
+mod m0006_password_policy;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_developers_and_sign_up::Migration),
             Box::new(m0004_rate_limits::Migration),
             Box::new(m0005_audit_events::Migration),
+            Box::new(m0006_password_policy::Migration),
         ]
     }
 }

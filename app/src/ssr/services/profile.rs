@@ -3,12 +3,13 @@
 use sea_orm::{prelude::Expr, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 
 use crate::{
-    domain::{FullName, Password, PasswordRule},
+    domain::{FullName, Password},
     ssr::{
         auth::password,
         db::begin_write,
         entities::{account, session},
         random::token_hash,
+        services::settings,
     },
 };
 
@@ -51,14 +52,14 @@ pub async fn change_password(
     confirmation: &str,
 ) -> Result<u64, ProfileError> {
     let mut problems = Vec::new();
-    let new = match Password::parse(candidate) {
+    let policy = settings::load(db).await?.password_policy;
+    let new = match Password::parse(candidate, policy) {
         Ok(password) => Some(password),
-        Err(_) => {
-            let rules: Vec<String> = PasswordRule::unmet(candidate)
-                .iter()
-                .map(|r| r.description())
-                .collect();
-            problems.push(format!("The new password needs {}.", rules.join(", ")));
+        Err(e) => {
+            problems.push(format!(
+                "The new {}.",
+                e.to_string().trim_start_matches("the ")
+            ));
             None
         }
     };

@@ -3,9 +3,11 @@
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
 
+use super::audit;
 use crate::{
-    domain::{HexColor, PortalSettings, SelfRegistration, Validity},
-    ssr::entities::settings,
+    api::activity::AuditAction,
+    domain::{HexColor, PasswordPolicy, PortalSettings, SelfRegistration, Validity},
+    ssr::{db::begin_write, entities::settings},
 };
 
 const ROW_ID: i32 = 1;
@@ -24,21 +26,27 @@ pub async fn load(db: &impl ConnectionTrait) -> Result<PortalSettings, DbErr> {
             .unwrap_or(defaults.validity),
         self_registration: SelfRegistration::parse(&row.self_registration)
             .unwrap_or(defaults.self_registration),
+        password_policy: PasswordPolicy::parse(&row.password_policy)
+            .unwrap_or(defaults.password_policy),
         login_background: HexColor::parse(&row.login_background)
             .unwrap_or(defaults.login_background),
         portal_content: row.portal_content,
     })
 }
 
+/// Saves the settings and records who changed them, in one transaction.
 pub async fn save(
     db: &sea_orm::DatabaseConnection,
     new: &PortalSettings,
+    actor: audit::Actor<'_>,
 ) -> Result<PortalSettings, DbErr> {
+    let txn = begin_write(db).await?;
     let row = settings::ActiveModel {
         id: Set(ROW_ID),
         auto_approve: Set(new.auto_approve),
         validity_hours: Set(new.validity.hours() as i32),
         self_registration: Set(new.self_registration.as_str().to_owned()),
+        password_policy: Set(new.password_policy.as_str().to_owned()),
         login_background: Set(new.login_background.as_str().to_owned()),
         portal_content: Set(new.portal_content.clone()),
         updated_at: Set(Utc::now()),
@@ -50,13 +58,32 @@ pub async fn save(
                     settings::Column::AutoApprove,
                     settings::Column::ValidityHours,
                     settings::Column::SelfRegistration,
+                    settings::Column::PasswordPolicy,
                     settings::Column::LoginBackground,
                     settings::Column::PortalContent,
                     settings::Column::UpdatedAt,
                 ])
                 .to_owned(),
         )
-        .exec(db)
+        .exec(&txn)
         .await?;
+    let detail = format!(
+        "auto-approval {}, validity {} h, self-registration {}, password policy {}",
+        if new.auto_approve { "on" } else { "off" },
+        new.validity.hours(),
+        new.self_registration.as_str(),
+        new.password_policy.as_str()
+    );
+    audit::record(
+        &txn,
+        actor,
+        AuditAction::SettingsChanged,
+        None,
+        true,
+        Some(&detail),
+        Utc::now(),
+    )
+    .await?;
+    txn.commit().await?;
     load(db).await
 }

@@ -8,7 +8,7 @@ use super::AdminFrame;
 use crate::{
     api::settings::{get_settings, save_settings},
     components::toast::use_toasts,
-    domain::{HexColor, PortalSettings, SelfRegistration, SettingsForm},
+    domain::{HexColor, PasswordPolicy, PortalSettings, SelfRegistration, SettingsForm},
 };
 
 #[component]
@@ -43,6 +43,7 @@ fn SettingsForm(current: PortalSettings) -> impl IntoView {
     let auto_approve = RwSignal::new(current.auto_approve);
     let validity = RwSignal::new(current.validity.hours().to_string());
     let self_registration = RwSignal::new(current.self_registration.as_str().to_owned());
+    let password_policy = RwSignal::new(current.password_policy.as_str().to_owned());
     let color = RwSignal::new(current.login_background.as_str().to_owned());
     let content = RwSignal::new(current.portal_content.clone());
     let error = RwSignal::new(None::<String>);
@@ -50,6 +51,7 @@ fn SettingsForm(current: PortalSettings) -> impl IntoView {
         auto_approve: auto_approve.get_untracked(),
         validity_hours: validity.get_untracked(),
         self_registration: self_registration.get_untracked(),
+        password_policy: password_policy.get_untracked(),
         login_background: color.get_untracked(),
         portal_content: content.get_untracked(),
     };
@@ -79,6 +81,14 @@ fn SettingsForm(current: PortalSettings) -> impl IntoView {
                 on:change=move |ev| self_registration.set(event_target_value(&ev))>
                 {SelfRegistration::ALL.into_iter().map(|m| view! { <option value=m.as_str()>{m.label()}</option> }).collect_view()}
             </select>
+            <label for="password-policy">"Password policy"</label>
+            <select id="password-policy" aria-describedby="password-policy-note" prop:value=move || password_policy.get()
+                on:change=move |ev| password_policy.set(event_target_value(&ev))>
+                {PasswordPolicy::ALL.into_iter().map(|p| view! { <option value=p.as_str()>{p.label()}</option> }).collect_view()}
+            </select>
+            <p class="muted small" id="password-policy-note">
+                "Applies to new passwords (sign-up, invitations, password changes); existing passwords keep working. Common passwords are refused under either."
+            </p>
             <label for="login-color">"Portal body and login background color"</label>
             <div class="color-row">
                 <input id="login-color-picker" type="color" aria-label="Pick a color"

@@ -15,7 +15,7 @@ use crate::{
     domain::{
         decide,
         invitation::{stored_condition_for_action, AccountChange},
-        FullName, InvitationAction, InvitationStatus, LinkState, Password, PasswordRule, Role,
+        FullName, InvitationAction, InvitationStatus, LinkState, Password, PasswordPolicy, Role,
         StoredStatus,
     },
     ssr::{
@@ -23,7 +23,7 @@ use crate::{
         db::begin_write,
         entities::{account, invitation},
         random::token_hash,
-        services::{audit, outbox},
+        services::{audit, outbox, settings},
     },
 };
 
@@ -73,24 +73,20 @@ pub struct Completed {
     pub account_id: i32,
 }
 
-/// Checks the form: every problem is reported, not only the first.
+/// Checks the form against the portal's password policy: every problem is reported, not
+/// only the first.
 pub(crate) fn check_form(
     full_name: &str,
     candidate: &str,
     confirmation: &str,
+    policy: PasswordPolicy,
 ) -> Result<(FullName, Password), InvitationError> {
     let mut problems = Vec::new();
     let name = FullName::parse(full_name)
         .map_err(|e| problems.push(super::invite::sentence(&e.to_string())))
         .ok();
-    let password = Password::parse(candidate)
-        .map_err(|_| {
-            let rules: Vec<String> = PasswordRule::unmet(candidate)
-                .iter()
-                .map(|r| r.description())
-                .collect();
-            problems.push(format!("The password needs {}.", rules.join(", ")));
-        })
+    let password = Password::parse(candidate, policy)
+        .map_err(|e| problems.push(super::invite::sentence(&e.to_string())))
         .ok();
     if candidate != confirmation {
         problems.push("The password and its confirmation are different.".into());
@@ -111,7 +107,8 @@ pub async fn complete(
     confirmation: &str,
     now: DateTime<Utc>,
 ) -> Result<Completed, InvitationError> {
-    let (name, password) = check_form(full_name, candidate, confirmation)?;
+    let policy = settings::load(db).await?.password_policy;
+    let (name, password) = check_form(full_name, candidate, confirmation, policy)?;
     // Check the link before the (slow) hashing, and hash outside the write transaction.
     let model = usable_link(db, token, now).await?;
     let password_hash = password::hash(password.expose().to_owned())

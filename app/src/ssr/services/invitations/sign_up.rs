@@ -36,12 +36,12 @@ pub async fn sign_up(
     confirmation: &str,
     now: DateTime<Utc>,
 ) -> Result<(), InvitationError> {
-    let mode = settings::load(&state.db).await?.self_registration;
-    if mode == SelfRegistration::Off {
+    let current = settings::load(&state.db).await?;
+    if current.self_registration == SelfRegistration::Off {
         return Err(InvitationError::SignUpClosed);
     }
     let email = Email::parse(email);
-    let form = check_form(full_name, candidate, confirmation);
+    let form = check_form(full_name, candidate, confirmation, current.password_policy);
     let (email, (name, password)) = match (email, form) {
         (Ok(email), Ok(form)) => (email, form),
         (email, form) => {
