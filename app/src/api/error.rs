@@ -63,6 +63,12 @@ impl FromServerFnError for ApiError {
             ServerFnErrorErr::Args(message) => ApiError::InvalidInput(format!(
                 "The request is missing or has malformed fields: {message}"
             )),
+            // On the server, only a request's body is deserialized (the client deserializes
+            // answers): a body that cannot be read at all, such as one that is not UTF-8.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(message) => ApiError::InvalidInput(format!(
+                "The request could not be read ({message}): send the fields form-encoded, as UTF-8."
+            )),
             other => ApiError::Transport(other.to_string()),
         }
     }
