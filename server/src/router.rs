@@ -39,6 +39,8 @@ pub fn build(state: AppState, config: &Config) -> Router {
         .with_state(leptos_options)
         .merge(health_routes(state))
         .layer(axum::middleware::from_fn(server_fn_error_status))
+        .layer(axum::middleware::from_fn(require_form_encoding))
+        .layer(axum::middleware::from_fn(limit_request_body))
         .layer(axum::middleware::from_fn(crate::metrics::record_request))
         .layer(axum::middleware::from_fn_with_state(
             crate::security::AllowedOrigin::from_public_url(&config.public_url),
@@ -48,6 +50,92 @@ pub fn build(state: AppState, config: &Config) -> Router {
             crate::security::ServedOverHttps(config.public_url.starts_with("https://")),
             crate::security::security_headers,
         ))
+}
+
+/// The largest request body accepted. The largest legitimate one is the settings form with
+/// the portal content at its limit (100,000 characters, about 1.2 MB form-encoded at worst);
+/// an invitation of 1,000 addresses is a few hundred KB.
+pub const MAX_REQUEST_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// Refuses a body over [`MAX_REQUEST_BODY_BYTES`] with 413 and a message, before anything
+/// reads it (server functions would otherwise buffer a body of any size). A declared length
+/// is refused at once; a body without one is read up to the limit.
+async fn limit_request_body(request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_REQUEST_BODY_BYTES as u64) {
+        return body_too_large();
+    }
+    let request = if declared.is_some() {
+        request
+    } else {
+        let (parts, body) = request.into_parts();
+        match axum::body::to_bytes(body, MAX_REQUEST_BODY_BYTES).await {
+            Ok(bytes) => Request::from_parts(parts, Body::from(bytes)),
+            Err(_) => return body_too_large(),
+        }
+    };
+    next.run(request).await
+}
+
+fn body_too_large() -> Response {
+    let error = app::api::ApiError::InvalidInput(format!(
+        "The request is too large: at most {} MB is accepted. Send less at once, for example \
+         at most 1,000 addresses per invitation.",
+        MAX_REQUEST_BODY_BYTES / (1024 * 1024)
+    ));
+    json_error(StatusCode::PAYLOAD_TOO_LARGE, &error)
+}
+
+/// Server functions take their arguments form-encoded (what the app's own client sends). A
+/// body in another encoding, or with none named, is refused with 415 and a message instead of
+/// being read as a form regardless.
+async fn require_form_encoding(request: Request, next: Next) -> Response {
+    if !request.uri().path().starts_with("/api/") {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let media_type = headers
+        .get(http::header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap_or_default());
+    let acceptable = match media_type {
+        Some(value) => value
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .eq_ignore_ascii_case("application/x-www-form-urlencoded"),
+        // No type is fine for an empty body only: there is nothing to misread.
+        None => {
+            !headers.contains_key(http::header::TRANSFER_ENCODING)
+                && headers
+                    .get(http::header::CONTENT_LENGTH)
+                    .is_none_or(|length| length == "0")
+        }
+    };
+    if acceptable {
+        return next.run(request).await;
+    }
+    let error = app::api::ApiError::InvalidInput(format!(
+        "Send the fields form-encoded (Content-Type: application/x-www-form-urlencoded), not {}.",
+        media_type.map_or("without a content type".to_owned(), |t| format!("as {t}"))
+    ));
+    json_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, &error)
+}
+
+fn json_error(status: StatusCode, error: &app::api::ApiError) -> Response {
+    let mut response = Response::new(Body::from(
+        serde_json::to_vec(error).expect("an ApiError serializes"),
+    ));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    response
 }
 
 /// Errors raised by Leptos itself before a server function runs (fields that do not decode,

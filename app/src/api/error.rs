@@ -31,6 +31,10 @@ pub enum ApiError {
     /// Something failed on the server; the id finds the details in the server log.
     #[error("Something went wrong on our side. Please try again; if it keeps happening, quote reference {0}.")]
     Internal(String),
+    /// The database cannot take the request for now (unreachable, read-only or full); the
+    /// message says which and carries the correlation id of the log line with the details.
+    #[error("{0}")]
+    ServiceUnavailable(String),
     /// The request did not reach the server function or its answer could not be read.
     #[error("Could not reach Portico: {0}")]
     Transport(String),
@@ -49,6 +53,7 @@ impl ApiError {
             ApiError::Conflict(_) => S::CONFLICT,
             ApiError::RateLimited(_) => S::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => S::INTERNAL_SERVER_ERROR,
+            ApiError::ServiceUnavailable(_) => S::SERVICE_UNAVAILABLE,
             ApiError::Transport(_) => S::BAD_REQUEST,
         }
     }
@@ -62,6 +67,12 @@ impl FromServerFnError for ApiError {
             // Arguments that do not decode are the caller's mistake: say which.
             ServerFnErrorErr::Args(message) => ApiError::InvalidInput(format!(
                 "The request is missing or has malformed fields: {message}"
+            )),
+            // On the server, only a request's body is deserialized (the client deserializes
+            // answers): a body that cannot be read at all, such as one that is not UTF-8.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(message) => ApiError::InvalidInput(format!(
+                "The request could not be read ({message}): send the fields form-encoded, as UTF-8."
             )),
             other => ApiError::Transport(other.to_string()),
         }
@@ -84,10 +95,18 @@ pub fn respond(error: ApiError) -> ApiError {
 }
 
 /// Logs an internal failure with a fresh correlation id and returns the generic error that
-/// carries only that id to the client.
+/// carries only that id to the client. A database error that means the database cannot serve
+/// for now (unreachable, read-only, disk full) becomes a 503 that says so, with the same id:
+/// the person can try again later, and nothing about it is a bug in the request.
 #[cfg(feature = "ssr")]
-pub fn internal(context: &str, detail: impl std::fmt::Display) -> ApiError {
+pub fn internal(context: &str, detail: impl std::fmt::Display + 'static) -> ApiError {
     let id = crate::ssr::random::correlation_id();
     tracing::error!(correlation_id = %id, "{context}: {detail}");
-    ApiError::Internal(id)
+    let outage = (&detail as &dyn std::any::Any)
+        .downcast_ref::<sea_orm::DbErr>()
+        .and_then(crate::ssr::db::outage);
+    match outage {
+        Some(outage) => ApiError::ServiceUnavailable(outage.message(&id)),
+        None => ApiError::Internal(id),
+    }
 }

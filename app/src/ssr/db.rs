@@ -6,6 +6,11 @@ use std::time::Duration;
 
 use super::migrations::Migrator;
 
+/// How long a request waits for a database connection before it is answered 503. While the
+/// database is down, connecting is retried until then, so a restart shorter than this is
+/// ridden out; a longer outage fails each request after this long instead of hanging it.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Opens a pool to `url`. For SQLite the file (and its folder) is created when missing, and
 /// every connection runs in WAL mode with foreign keys on and a busy timeout, so concurrent
 /// writers wait instead of failing.
@@ -14,8 +19,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     options
         .max_connections(16)
         .min_connections(1)
-        .acquire_timeout(Duration::from_secs(10))
-        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         .sqlx_logging(false);
     if url.starts_with("sqlite:") {
         create_sqlite_parent_dir(url)?;
@@ -73,6 +77,89 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTra
         ..Default::default()
     })
     .await
+}
+
+/// Why the database cannot serve for now, when an error says so (unlike a bug, trying again
+/// later can succeed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outage {
+    /// No connection: the server is down, restarting or out of connections.
+    Unreachable,
+    /// Writes are refused (read-only file or file system, read-only replica).
+    ReadOnly,
+    /// The disk (or the database's size limit) is full.
+    Full,
+}
+
+impl Outage {
+    /// What the person is told, with the correlation id of the log line.
+    pub fn message(self, reference: &str) -> String {
+        let what = match self {
+            Outage::Unreachable => "Portico cannot reach its database right now.",
+            Outage::ReadOnly => {
+                "The database is read-only right now, so changes cannot be saved (viewing still works)."
+            }
+            Outage::Full => {
+                "The database's disk is full, so changes cannot be saved (viewing still works)."
+            }
+        };
+        format!(
+            "{what} Please try again in a few minutes; if it keeps happening, tell the \
+             administrators and quote reference {reference}."
+        )
+    }
+}
+
+/// Whether `error` means the database is unreachable, read-only or full.
+pub fn outage(error: &DbErr) -> Option<Outage> {
+    use sea_orm::{sqlx::Error as SqlxError, RuntimeErr};
+    let sqlx = match error {
+        DbErr::ConnectionAcquire(_) => return Some(Outage::Unreachable),
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
+        DbErr::Conn(_) => return Some(Outage::Unreachable),
+        _ => return None,
+    };
+    match &**sqlx {
+        SqlxError::PoolTimedOut
+        | SqlxError::PoolClosed
+        | SqlxError::WorkerCrashed
+        | SqlxError::Io(_)
+        | SqlxError::Tls(_) => Some(Outage::Unreachable),
+        SqlxError::Database(e) => database_outage(e.as_ref()),
+        _ => None,
+    }
+}
+
+fn database_outage(error: &dyn sea_orm::sqlx::error::DatabaseError) -> Option<Outage> {
+    use sea_orm::sqlx::{mysql::MySqlDatabaseError, sqlite::SqliteError};
+    if error.try_downcast_ref::<SqliteError>().is_some() {
+        // Extended result codes keep the primary code in the low byte.
+        let code: i32 = error.code()?.parse().ok()?;
+        return match code & 0xff {
+            8 => Some(Outage::ReadOnly), // SQLITE_READONLY
+            13 => Some(Outage::Full),    // SQLITE_FULL
+            _ => None,
+        };
+    }
+    if let Some(mysql) = error.try_downcast_ref::<MySqlDatabaseError>() {
+        return match mysql.number() {
+            1290 | 1836 => Some(Outage::ReadOnly), // --read-only, read-only mode
+            1021 | 1114 => Some(Outage::Full),     // disk full, table full
+            1053 | 1040 => Some(Outage::Unreachable), // shutting down, too many connections
+            _ => None,
+        };
+    }
+    // PostgreSQL SQLSTATEs.
+    let code = error.code()?;
+    match code.as_ref() {
+        "25006" => Some(Outage::ReadOnly), // read_only_sql_transaction
+        "53100" => Some(Outage::Full),     // disk_full
+        "53300" | "57P01" | "57P02" | "57P03" => Some(Outage::Unreachable),
+        c if c.starts_with("08") => Some(Outage::Unreachable), // connection exception
+        _ => None,
+    }
 }
 
 /// Whether an error is a unique-constraint violation (a concurrent insert won the race).

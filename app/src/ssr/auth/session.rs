@@ -121,13 +121,18 @@ pub async fn resolve(
         session::Entity::delete_by_id(id_hash).exec(db).await?;
         return Ok(None);
     }
-    // Refresh at most once a minute so reads do not turn into a write per request.
+    // Refresh at most once a minute so reads do not turn into a write per request. A refresh
+    // that fails (a read-only or full database) does not refuse the request: the session
+    // stays valid, only its idle window is not extended.
     if now - found.last_seen_at > chrono::Duration::minutes(1) {
-        session::Entity::update_many()
+        if let Err(e) = session::Entity::update_many()
             .col_expr(session::Column::LastSeenAt, Expr::value(now))
             .filter(session::Column::IdHash.eq(id_hash))
             .exec(db)
-            .await?;
+            .await
+        {
+            tracing::warn!("could not record the session's last use: {e}");
+        }
     }
     Ok(Some(found.account_id))
 }

@@ -1,0 +1,218 @@
+//! An internal failure reaches the client as a generic message carrying a correlation id, and
+//! the server's own log (the real binary's output, JSON lines) holds the detail under that id.
+mod common;
+
+use common::{fresh_database, ADMIN_EMAIL, ADMIN_PASSWORD};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::Value;
+use std::{
+    io::{BufRead, BufReader},
+    process::{Child, Command, Stdio},
+    sync::{mpsc, Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+/// The server binary running as its own process; killed when dropped.
+struct ServerProcess {
+    child: Child,
+    address: String,
+    /// Every line it wrote to stdout and stderr so far.
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl ServerProcess {
+    fn start(database_url: &str) -> Self {
+        let scratch = std::env::temp_dir()
+            .join("portico-tests")
+            .join(format!("process-{}", rand::random::<u64>()));
+        std::fs::create_dir_all(&scratch).unwrap();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+        for (name, _) in std::env::vars() {
+            if name.starts_with("PORTICO_") {
+                command.env_remove(name);
+            }
+        }
+        let mut child = command
+            .env("PORTICO_DATABASE_URL", database_url)
+            .env("PORTICO_BIND", "127.0.0.1:0")
+            .env("PORTICO_ADMIN_EMAIL", ADMIN_EMAIL)
+            .env("PORTICO_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .env("PORTICO_LOG_FORMAT", "json")
+            .env("PORTICO_LOG", "info")
+            .env("PORTICO_MAIL_WORKER", "false")
+            .env("PORTICO_MAIL_DIR", scratch.join("mail"))
+            .env("PORTICO_SITE_ROOT", &scratch)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start the server binary");
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (listening, address) = mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        for (stream, listening) in [
+            (
+                Box::new(stdout) as Box<dyn std::io::Read + Send>,
+                Some(listening),
+            ),
+            (Box::new(stderr), None),
+        ] {
+            let log = log.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    if let Some(sender) = &listening {
+                        if let Ok(entry) = serde_json::from_str::<Value>(&line) {
+                            if entry["message"] == "Portico is listening" {
+                                let _ = sender.send(entry["address"].as_str().unwrap().to_owned());
+                            }
+                        }
+                    }
+                    log.lock().unwrap().push(line);
+                }
+            });
+        }
+        let address = match address.recv_timeout(Duration::from_secs(60)) {
+            Ok(address) => address,
+            Err(_) => panic!(
+                "the server did not report listening; its output:\n{}",
+                log.lock().unwrap().join("\n")
+            ),
+        };
+        Self {
+            child,
+            address: format!("http://{address}"),
+            log,
+        }
+    }
+
+    fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// The log lines whose `correlation_id` is `id`, waiting up to 5 s for one to appear.
+    fn lines_with(&self, id: &str) -> Vec<Value> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let found: Vec<Value> = self
+                .log()
+                .iter()
+                .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+                .filter(|entry| entry["correlation_id"] == id)
+                .collect();
+            if !found.is_empty() || Instant::now() > deadline {
+                return found;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn an_internal_failure_shows_a_reference_that_finds_the_detail_in_the_log() {
+    let database_url = fresh_database().await;
+    let server = ServerProcess::start(&database_url);
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let call = |name: &str, form: &[(&str, &str)]| {
+        client
+            .post(format!("{}/api/{name}", server.address))
+            .form(form)
+            .send()
+    };
+    let wrong_password = "Wrong-Secret-77";
+    let refused = call(
+        "login",
+        &[("email", ADMIN_EMAIL), ("password", wrong_password)],
+    )
+    .await
+    .unwrap();
+    assert_eq!(refused.status(), 401);
+    let login = call(
+        "login",
+        &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)],
+    )
+    .await
+    .unwrap();
+    assert_eq!(login.status(), 200);
+    let listed = call("list_invitations", &[]).await.unwrap();
+    assert_eq!(listed.status(), 200, "the list works before the fault");
+
+    // The fault: the invitations table disappears behind the running server's back.
+    let db = Database::connect(&database_url).await.unwrap();
+    db.execute_unprepared("ALTER TABLE invitations RENAME TO invitations_gone")
+        .await
+        .unwrap();
+    // A new search text gives a statement the server has not prepared before.
+    let response = call("list_invitations", &[("search", "nobody")])
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 500);
+    let body = response.text().await.unwrap();
+    let error: Value = serde_json::from_str(&body).expect("a JSON ApiError");
+    let id = error["Internal"]
+        .as_str()
+        .expect("an Internal error")
+        .to_owned();
+    assert_eq!(id.len(), 12, "{id}");
+    assert!(id.chars().all(|c| c.is_ascii_hexdigit()), "{id}");
+    assert_eq!(
+        error,
+        serde_json::json!({ "Internal": id }),
+        "the body holds the reference and nothing else"
+    );
+    for detail in [
+        "invitations",
+        "SELECT",
+        "table",
+        "relation",
+        "exist",
+        "Error",
+    ] {
+        assert!(!body.contains(detail), "{detail:?} leaked: {body}");
+    }
+    let shown = serde_json::from_str::<app::api::ApiError>(&body)
+        .unwrap()
+        .to_string();
+    assert!(
+        shown.starts_with("Something went wrong on our side.")
+            && shown.contains(&format!("quote reference {id}")),
+        "{shown}"
+    );
+
+    let lines = server.lines_with(&id);
+    assert_eq!(lines.len(), 1, "one log line per reference: {lines:?}");
+    let line = &lines[0];
+    assert_eq!(line["level"], "ERROR", "{line}");
+    let message = line["message"].as_str().unwrap();
+    let says_missing = ["no such table", "does not exist", "doesn't exist"]
+        .iter()
+        .any(|phrase| message.contains(phrase));
+    assert!(
+        message.starts_with("invitations: ") && message.contains("invitations") && says_missing,
+        "the log line has the detail: {message}"
+    );
+
+    let log = server.log().join("\n");
+    assert!(
+        !log.contains(ADMIN_PASSWORD),
+        "the admin's password is in the log"
+    );
+    assert!(
+        !log.contains(wrong_password),
+        "a typed password is in the log"
+    );
+    eprintln!(
+        "correlation id {id}: client body {body}; log line {line} ({} log lines checked for passwords)",
+        server.log().len()
+    );
+}
