@@ -41,6 +41,7 @@ const NOTHING_REQUIRED: &[&str] = &[
     "list_invitations",
     "login_appearance",
     "logout",
+    "password_policy",
     "portal_home",
     "sign_up_open",
 ];
