@@ -272,7 +272,7 @@ mod tests {
     /// The documented reading of the box, spelled out independently of the parser.
     fn expected(input: &str) -> Result<ParsedEmailList, EmailListError> {
         let entries: Vec<&str> = input
-            .split(|c| matches!(c, ';' | ',' | '\n' | '\r'))
+            .split([';', ',', '\n', '\r'])
             .map(str::trim)
             .filter(|e| !e.is_empty())
             .collect();
