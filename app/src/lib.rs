@@ -6,6 +6,8 @@
 pub mod api;
 pub mod components;
 pub mod domain;
+#[cfg(test)]
+mod fuzz_support;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;

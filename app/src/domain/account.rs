@@ -110,12 +110,46 @@ mod tests {
         assert_eq!(Role::parse("root"), None);
     }
 
-    proptest! {
-        #[test]
-        fn never_panics_and_accepted_names_round_trip(input in "\\PC{0,120}") {
-            if let Ok(name) = FullName::parse(&input) {
-                prop_assert_eq!(FullName::parse(name.as_str()).unwrap(), name);
+    fn name_like() -> impl Strategy<Value = String> {
+        use crate::fuzz_support::{assembled, junk, nasty_char, padding};
+        let piece = prop_oneof![
+            6 => "[A-Z][a-z]{0,10}",
+            3 => Just(" ".to_owned()),
+            2 => "[éßяΣ例İﬁ\u{301}\u{200d}'-]{1,4}",
+            2 => nasty_char().prop_map(String::from),
+            1 => junk(4),
+            1 => "[a-z]{95,105}",
+            1 => "é{95,105}",
+        ];
+        (padding(), assembled(piece, 8), padding())
+            .prop_map(|(before, name, after)| format!("{before}{name}{after}"))
+    }
+
+    /// Issue #7, item 9: no panic, and exactly the documented rule: 1 to 100 characters after
+    /// trimming, no control characters; an accepted name is the trimmed input.
+    #[test]
+    fn fuzz_full_name() {
+        crate::fuzz_support::run("full_name", file!(), name_like(), |input| {
+            let trimmed = input.trim();
+            let expected = if trimmed.is_empty() {
+                Err(FullNameError::Empty)
+            } else if trimmed.chars().count() > MAX_FULL_NAME_CHARS {
+                Err(FullNameError::TooLong)
+            } else if trimmed.chars().any(char::is_control) {
+                Err(FullNameError::ControlCharacter)
+            } else {
+                Ok(trimmed)
+            };
+            let parsed = FullName::parse(&input);
+            prop_assert_eq!(
+                parsed.as_ref().map(FullName::as_str),
+                expected.as_ref().copied()
+            );
+            if let Ok(name) = parsed {
+                prop_assert_eq!(FullName::parse(name.as_str()), Ok(name.clone()));
+                prop_assert_eq!(FullName::try_from(String::from(name.clone())), Ok(name));
             }
-        }
+            Ok(())
+        });
     }
 }

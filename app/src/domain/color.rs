@@ -210,15 +210,49 @@ mod tests {
         HexColor::deserialize(deserializer)
     }
 
-    proptest! {
-        #[test]
-        fn never_panics_and_accepted_values_round_trip(input in "\\PC{0,12}") {
-            if let Ok(color) = HexColor::parse(&input) {
-                prop_assert_eq!(HexColor::parse(color.as_str()).unwrap(), color.clone());
-                prop_assert_eq!(color.as_str().len(), 7);
+    /// The documented rule, spelled out independently of the parser.
+    fn expected(input: &str) -> Result<String, HexColorError> {
+        let value = input.trim();
+        let hex = |s: &str| s.chars().all(|c| c.is_ascii_hexdigit());
+        match value.strip_prefix('#') {
+            _ if value.is_empty() => Err(HexColorError::Empty),
+            None if value.chars().count() == 6 && hex(value) => {
+                Err(HexColorError::MissingHash(value.to_ascii_lowercase()))
             }
+            None => Err(HexColorError::Malformed),
+            Some(d) if hex(d) && d.len() == 6 => Ok(format!("#{}", d.to_ascii_lowercase())),
+            Some(d) if hex(d) && d.len() == 3 => Err(HexColorError::ShortForm),
+            Some(_) => Err(HexColorError::Malformed),
         }
+    }
 
+    /// Issue #7, item 9: no panic, exactly the `#rrggbb` rule (and the reason given for each
+    /// refusal), and an accepted color is lower case and round-trips through its channels.
+    #[test]
+    fn fuzz_hex_color() {
+        crate::fuzz_support::run(
+            "hex_color",
+            file!(),
+            crate::fuzz_support::color_like(),
+            |input| {
+                let parsed = HexColor::parse(&input);
+                prop_assert_eq!(
+                    parsed.clone().map(|c| c.as_str().to_owned()),
+                    expected(&input)
+                );
+                if let Ok(color) = parsed {
+                    let (r, g, b) = color.rgb();
+                    prop_assert_eq!(format!("#{r:02x}{g:02x}{b:02x}"), color.as_str());
+                    prop_assert_eq!(HexColor::parse(&color.to_string()), Ok(color.clone()));
+                    let l = color.relative_luminance();
+                    prop_assert!((0.0..=1.0).contains(&l));
+                }
+                Ok(())
+            },
+        );
+    }
+
+    proptest! {
         #[test]
         fn the_chosen_text_color_always_has_the_better_contrast(r: u8, g: u8, b: u8) {
             let color = HexColor::parse(&format!("#{r:02X}{g:02x}{b:02X}")).unwrap();

@@ -133,6 +133,7 @@ impl SettingsForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn form() -> SettingsForm {
         SettingsForm {
@@ -179,5 +180,78 @@ mod tests {
         for mode in SelfRegistration::ALL {
             assert_eq!(SelfRegistration::parse(mode.as_str()), Some(mode));
         }
+    }
+
+    fn form_like() -> impl Strategy<Value = SettingsForm> {
+        use crate::fuzz_support::{color_like, junk, validity_like};
+        let mode = prop_oneof![
+            4 => proptest::sample::select(vec!["off", "with_approval", "automatic"])
+                .prop_map(String::from),
+            2 => proptest::sample::select(vec!["Off", " off", "with-approval", "", "automatic\n", "AUTOMATIC", "on", "off\0"])
+            .prop_map(String::from),
+            1 => junk(8),
+        ];
+        let content = prop_oneof![
+            8 => junk(40),
+            1 => (MAX_PORTAL_CONTENT_CHARS - 2..=MAX_PORTAL_CONTENT_CHARS + 2, "[xé\n<]")
+                .prop_map(|(n, c)| c.repeat(n)),
+        ];
+        (any::<bool>(), validity_like(), mode, color_like(), content).prop_map(
+            |(
+                auto_approve,
+                validity_hours,
+                self_registration,
+                login_background,
+                portal_content,
+            )| {
+                SettingsForm {
+                    auto_approve,
+                    validity_hours,
+                    self_registration,
+                    login_background,
+                    portal_content,
+                }
+            },
+        )
+    }
+
+    /// Issue #7, item 9: no panic, one problem per invalid field (in form order), and a form
+    /// with none becomes exactly the settings its fields parse to.
+    #[test]
+    fn fuzz_settings_form() {
+        crate::fuzz_support::run("settings_form", file!(), form_like(), |form| {
+            let validity = Validity::parse(&form.validity_hours);
+            let mode = SelfRegistration::parse(&form.self_registration);
+            let color = HexColor::parse(&form.login_background);
+            let content_ok = form.portal_content.chars().count() <= MAX_PORTAL_CONTENT_CHARS;
+            let mut expected_problems = Vec::new();
+            for (ok, field) in [
+                (validity.is_ok(), "Invitation validity"),
+                (mode.is_some(), "Self-registration"),
+                (color.is_ok(), "Background color"),
+                (content_ok, "Portal content"),
+            ] {
+                if !ok {
+                    expected_problems.push(field);
+                }
+            }
+            match form.parse() {
+                Ok(settings) => {
+                    prop_assert!(expected_problems.is_empty());
+                    prop_assert_eq!(settings.auto_approve, form.auto_approve);
+                    prop_assert_eq!(Ok(settings.validity), validity);
+                    prop_assert_eq!(Some(settings.self_registration), mode);
+                    prop_assert_eq!(Ok(settings.login_background), color);
+                    prop_assert_eq!(settings.portal_content, form.portal_content);
+                }
+                Err(problems) => {
+                    prop_assert_eq!(problems.len(), expected_problems.len(), "{:?}", problems);
+                    for (problem, field) in problems.iter().zip(&expected_problems) {
+                        prop_assert!(problem.starts_with(field), "{problem:?}");
+                    }
+                }
+            }
+            Ok(())
+        });
     }
 }

@@ -314,14 +314,56 @@ fn validity_parses_whole_hours_in_range() {
     assert_eq!(Validity::from_hours(1).unwrap().to_string(), "1 hour");
 }
 
-proptest! {
-    #[test]
-    fn validity_parse_never_panics_and_agrees_with_from_hours(input in "\\PC{0,12}") {
-        if let Ok(validity) = Validity::parse(&input) {
-            prop_assert_eq!(Validity::from_hours(validity.hours()), Ok(validity));
-        }
+/// The documented reading of the validity field, with arbitrarily large numbers.
+fn expected_validity(input: &str) -> Result<u32, ValidityError> {
+    let text = input.trim();
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(ValidityError::NotWholeNumber);
     }
+    let significant = digits.trim_start_matches('0');
+    if negative || significant.is_empty() {
+        return Err(ValidityError::TooShort);
+    }
+    if significant.len() > 30 {
+        return Err(ValidityError::TooLong);
+    }
+    match significant.parse::<u128>().unwrap() {
+        hours if hours > u128::from(MAX_VALIDITY_HOURS) => Err(ValidityError::TooLong),
+        hours => Ok(u32::try_from(hours).unwrap()),
+    }
+}
 
+/// Issue #7, item 9: no panic, exactly the documented rule (and reason) for what an admin
+/// types, and an accepted validity round-trips through its hours.
+#[test]
+fn fuzz_validity() {
+    crate::fuzz_support::run(
+        "validity",
+        file!(),
+        crate::fuzz_support::validity_like(),
+        |input| {
+            let parsed = Validity::parse(&input);
+            prop_assert_eq!(
+                parsed.clone().map(Validity::hours),
+                expected_validity(&input)
+            );
+            if let Ok(validity) = parsed {
+                prop_assert_eq!(Validity::from_hours(validity.hours()), Ok(validity));
+                prop_assert_eq!(Validity::parse(&validity.hours().to_string()), Ok(validity));
+                prop_assert!(validity
+                    .to_string()
+                    .starts_with(&validity.hours().to_string()));
+            }
+            Ok(())
+        },
+    );
+}
+
+proptest! {
     #[test]
     fn validity_accepts_exactly_the_range(hours: u32) {
         let in_range = (MIN_VALIDITY_HOURS..=MAX_VALIDITY_HOURS).contains(&hours);
