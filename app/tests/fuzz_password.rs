@@ -1,12 +1,11 @@
 //! Fuzz target for the password policy (issue #7, item 9). It lives here, outside
-//! `domain/password.rs`, and uses only the public API, so the policy can change without it:
-//! the properties hold for any policy.
+//! `domain/password.rs`, and uses only the public API: the properties hold for every preset.
 
 #[path = "../src/fuzz_support.rs"]
 #[allow(dead_code)]
 mod fuzz_support;
 
-use app::domain::Password;
+use app::domain::{Password, PasswordError, PasswordPolicy};
 use fuzz_support::{assembled, junk, nasty_char, padding};
 use proptest::prelude::*;
 
@@ -28,27 +27,35 @@ fn password_like() -> impl Strategy<Value = String> {
     prop_oneof![400 => assembled(piece, 10), 1 => long]
 }
 
-/// No panic; an accepted password is kept exactly as typed (never trimmed, truncated or
-/// normalized) and never shown by `Debug`; a refusal names at least one rule, each once.
+/// Under each preset: no panic; an accepted password is kept exactly as typed (never trimmed,
+/// truncated or normalized), meets every rule and is never shown by `Debug`; a refusal names
+/// at least one rule, each once, or says the password is common.
 #[test]
 fn fuzz_password() {
     fuzz_support::run("password", file!(), password_like(), |input| {
-        match Password::parse(&input) {
-            Ok(password) => {
-                prop_assert_eq!(password.expose(), input.as_str());
-                let debug = format!("{password:?}");
-                let mask_only = "Password(********)".contains(input.as_str());
-                prop_assert!(mask_only || !debug.contains(&input), "{debug}");
-                prop_assert_eq!(Password::parse(password.expose()), Ok(password));
-            }
-            Err(error) => {
-                let rules = &error.0;
-                prop_assert!(!rules.is_empty());
-                for (i, rule) in rules.iter().enumerate() {
-                    prop_assert!(!rules[..i].contains(rule), "{rules:?}");
+        for policy in PasswordPolicy::ALL {
+            match Password::parse(&input, policy) {
+                Ok(password) => {
+                    prop_assert_eq!(password.expose(), input.as_str());
+                    prop_assert!(policy.unmet(&input).is_empty());
+                    let debug = format!("{password:?}");
+                    let mask_only = "Password(********)".contains(input.as_str());
+                    prop_assert!(mask_only || !debug.contains(&input), "{debug}");
+                    prop_assert_eq!(Password::parse(password.expose(), policy), Ok(password));
                 }
-                prop_assert!(!error.to_string().is_empty());
-                prop_assert_eq!(Password::parse(&input), Err(error));
+                Err(PasswordError::Unmet(rules, refused_under)) => {
+                    prop_assert_eq!(refused_under, policy);
+                    prop_assert!(!rules.is_empty());
+                    for (i, rule) in rules.iter().enumerate() {
+                        prop_assert!(!rules[..i].contains(rule), "{rules:?}");
+                        prop_assert!(policy.rules().contains(rule), "{rule:?}");
+                    }
+                    prop_assert_eq!(&rules, &policy.unmet(&input));
+                }
+                Err(PasswordError::Common) => {
+                    prop_assert!(policy.unmet(&input).is_empty());
+                    prop_assert!(app::domain::common_passwords::is_common(&input));
+                }
             }
         }
         Ok(())

@@ -191,28 +191,44 @@ mod tests {
             .prop_map(String::from),
             1 => junk(8),
         ];
+        let policy = prop_oneof![
+            4 => proptest::sample::select(vec!["portico", "nist"]).prop_map(String::from),
+            1 => proptest::sample::select(vec!["NIST", "", " nist", "portico\n", "lenient"])
+                .prop_map(String::from),
+            1 => junk(8),
+        ];
         let content = prop_oneof![
             8 => junk(40),
             1 => (MAX_PORTAL_CONTENT_CHARS - 2..=MAX_PORTAL_CONTENT_CHARS + 2, "[xé\n<]")
                 .prop_map(|(n, c)| c.repeat(n)),
         ];
-        (any::<bool>(), validity_like(), mode, color_like(), content).prop_map(
-            |(
-                auto_approve,
-                validity_hours,
-                self_registration,
-                login_background,
-                portal_content,
-            )| {
-                SettingsForm {
+        (
+            any::<bool>(),
+            validity_like(),
+            mode,
+            policy,
+            color_like(),
+            content,
+        )
+            .prop_map(
+                |(
                     auto_approve,
                     validity_hours,
                     self_registration,
+                    password_policy,
                     login_background,
                     portal_content,
-                }
-            },
-        )
+                )| {
+                    SettingsForm {
+                        auto_approve,
+                        validity_hours,
+                        self_registration,
+                        password_policy,
+                        login_background,
+                        portal_content,
+                    }
+                },
+            )
     }
 
     /// Issue #7, item 9: no panic, one problem per invalid field (in form order), and a form
@@ -222,12 +238,14 @@ mod tests {
         crate::fuzz_support::run("settings_form", file!(), form_like(), |form| {
             let validity = Validity::parse(&form.validity_hours);
             let mode = SelfRegistration::parse(&form.self_registration);
+            let policy = PasswordPolicy::parse(&form.password_policy);
             let color = HexColor::parse(&form.login_background);
             let content_ok = form.portal_content.chars().count() <= MAX_PORTAL_CONTENT_CHARS;
             let mut expected_problems = Vec::new();
             for (ok, field) in [
                 (validity.is_ok(), "Invitation validity"),
                 (mode.is_some(), "Self-registration"),
+                (policy.is_some(), "Password policy"),
                 (color.is_ok(), "Background color"),
                 (content_ok, "Portal content"),
             ] {
@@ -241,6 +259,7 @@ mod tests {
                     prop_assert_eq!(settings.auto_approve, form.auto_approve);
                     prop_assert_eq!(Ok(settings.validity), validity);
                     prop_assert_eq!(Some(settings.self_registration), mode);
+                    prop_assert_eq!(Some(settings.password_policy), policy);
                     prop_assert_eq!(Ok(settings.login_background), color);
                     prop_assert_eq!(settings.portal_content, form.portal_content);
                 }
