@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks (never timed assertions in tests): fills a fresh database with generated
 # invitations and measures the list/search queries and a bulk invite on SQLite, and on
-# PostgreSQL when it answers; reports the release WASM size. Writes target/bench/results.md.
+# PostgreSQL when it answers; the mail worker's throughput to a local SMTP server (maildev);
+# reports the release WASM size. Writes target/bench/results.md.
 #   PORTICO_BENCH_ROWS   invitations to generate (default 1000000)
 source "$(dirname "$0")/tools.sh"
 cd "$ROOT"
@@ -29,6 +30,17 @@ bench_on() {
   step "Measuring ($url)"
   PORTICO_BENCH_DATABASE_URL="$url" cargo bench -p server --bench services --locked | grep '^|' >> "$OUT/table.md"
 }
+
+ensure_npm_packages
+# A local SMTP server for the mail worker's throughput (maildev from end2end/node_modules).
+SMTP_PORT=2625
+MAILDEV_DIR="$OUT/maildev"
+rm -rf "$MAILDEV_DIR" && mkdir -p "$MAILDEV_DIR"
+maildev --smtp "$SMTP_PORT" --web 2680 --ip 127.0.0.1 --silent --mail-directory "$MAILDEV_DIR" >/dev/null 2>&1 &
+MAILDEV_PID=$!
+trap 'kill $MAILDEV_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/$SMTP_PORT) 2>/dev/null && break; sleep 0.2; done
+export PORTICO_BENCH_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT"
 
 rm -f "$OUT/table.md" "$OUT/bench.db"*
 bench_on "sqlite://$OUT/bench.db?mode=rwc"

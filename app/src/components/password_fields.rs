@@ -75,14 +75,22 @@ pub fn passwords_ready(policy: PasswordPolicy, password: &str, confirmation: &st
     policy.unmet(password).is_empty() && password == confirmation
 }
 
+/// The portal's password policy, loading.
+pub type PolicyResource = Resource<Result<PasswordPolicy, crate::api::ApiError>>;
+
+/// Starts loading the password policy. Call it at the top of the page component, not inside a
+/// `Suspense`: a resource created while another one is awaited would not hydrate.
+pub fn password_policy_resource() -> PolicyResource {
+    Resource::new(|| (), |_| crate::api::settings::current_password_policy())
+}
+
 /// Renders a password form once the portal's password policy is known (read inside a
 /// `Suspense`, so the server-rendered page already lists the right rules).
 #[component]
-pub fn WithPasswordPolicy<F>(render: F) -> impl IntoView
+pub fn WithPasswordPolicy<F>(policy: PolicyResource, render: F) -> impl IntoView
 where
     F: Fn(PasswordPolicy) -> AnyView + Send + Sync + Clone + 'static,
 {
-    let policy = Resource::new(|| (), |_| crate::api::settings::current_password_policy());
     view! {
         <Suspense fallback=|| view! { <p class="loading" aria-live="polite">"Loading…"</p> }>
             {move || {

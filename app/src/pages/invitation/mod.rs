@@ -11,7 +11,10 @@ use crate::{
     },
     components::{
         login_form::LoginForm,
-        password_fields::{passwords_ready, PasswordFields, WithPasswordPolicy},
+        password_fields::{
+            password_policy_resource, passwords_ready, PasswordFields, PolicyResource,
+            WithPasswordPolicy,
+        },
     },
     domain::{FullName, LinkState, PasswordPolicy},
     pages::login::LoginBackdrop,
@@ -28,6 +31,7 @@ pub fn InvitationPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.with(|p| p.get("token").unwrap_or_default());
     let landing = Resource::new(token, invitation_by_token);
+    let policy = password_policy_resource();
 
     view! {
         <Title text="Your invitation" />
@@ -41,7 +45,7 @@ pub fn InvitationPage() -> impl IntoView {
                         }
                         Ok(found) if found.state.is_usable() => {
                             let email = found.email.unwrap_or_default();
-                            view! { <Usable token=token() email=email /> }.into_any()
+                            view! { <Usable token=token() email=email policy /> }.into_any()
                         }
                         Ok(found) => view! { <DeadEnd state=found.state /> }.into_any(),
                         Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
@@ -66,7 +70,7 @@ fn DeadEnd(state: LinkState) -> impl IntoView {
 }
 
 #[component]
-fn Usable(token: String, email: String) -> impl IntoView {
+fn Usable(token: String, email: String, policy: PolicyResource) -> impl IntoView {
     let tab = RwSignal::new(Tab::CreateAccount);
     let tab_button = move |which: Tab, label: &'static str, id: &'static str| {
         view! {
@@ -94,7 +98,7 @@ fn Usable(token: String, email: String) -> impl IntoView {
                     Tab::CreateAccount => {
                         let (token, email) = (token.clone(), email.clone());
                         view! {
-                            <WithPasswordPolicy render=move |policy| {
+                            <WithPasswordPolicy policy render=move |policy| {
                                 view! { <CreateAccount token=token.clone() email=email.clone() policy /> }.into_any()
                             } />
                         }

@@ -11,7 +11,9 @@ use crate::{
     components::{
         auth::RequireUser,
         layout::TopBar,
-        password_fields::{passwords_ready, PasswordFields, WithPasswordPolicy},
+        password_fields::{
+            password_policy_resource, passwords_ready, PasswordFields, WithPasswordPolicy,
+        },
         toast::{use_toasts, ToastHost},
     },
     domain::{FullName, PasswordPolicy},
@@ -19,16 +21,17 @@ use crate::{
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
+    let policy = password_policy_resource();
     view! {
         <Title text="Your profile" />
-        <RequireUser role=None render=|user| {
+        <RequireUser role=None render=move |user| {
             view! {
                 <ToastHost>
                     <TopBar user=user.clone() />
                     <main class="page narrow" id="main">
                         <h1>"Your profile"</h1>
                         <NameForm user=user.clone() />
-                        <WithPasswordPolicy render=|policy| view! { <PasswordForm policy /> }.into_any() />
+                        <WithPasswordPolicy policy render=|policy| view! { <PasswordForm policy /> }.into_any() />
                     </main>
                 </ToastHost>
             }

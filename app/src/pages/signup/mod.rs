@@ -6,7 +6,9 @@ use leptos_meta::Title;
 
 use crate::{
     api::invitations::{sign_up, sign_up_open},
-    components::password_fields::{passwords_ready, PasswordFields, WithPasswordPolicy},
+    components::password_fields::{
+        password_policy_resource, passwords_ready, PasswordFields, WithPasswordPolicy,
+    },
     domain::{Email, FullName, PasswordPolicy},
     pages::login::LoginBackdrop,
 };
@@ -14,6 +16,7 @@ use crate::{
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let open = Resource::new(|| (), |_| sign_up_open());
+    let policy = password_policy_resource();
     view! {
         <Title text="Create an account" />
         <LoginBackdrop>
@@ -23,7 +26,7 @@ pub fn SignUpPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match open.await {
                             Ok(true) => view! {
-                                <WithPasswordPolicy render=|policy| view! { <SignUpForm policy /> }.into_any() />
+                                <WithPasswordPolicy policy render=|policy| view! { <SignUpForm policy /> }.into_any() />
                             }.into_any(),
                             Ok(false) => view! {
                                 <div data-testid="sign-up-closed">
