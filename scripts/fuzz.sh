@@ -11,7 +11,7 @@ cd "$ROOT"
 CASES="${1:-${PROPTEST_CASES:-1000000}}"
 PARSERS=(email email_list password full_name hex_color tokens validity settings_form markdown)
 OUT="$ROOT/target/fuzz"
-COMMAND=(cargo test -p app --features ssr --release --lib --test fuzz_password)
+COMMAND=(cargo test -p app --features ssr --release --lib)
 
 rm -rf "$OUT"
 mkdir -p "$OUT/raw"

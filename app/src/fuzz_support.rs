@@ -4,9 +4,6 @@
 //! The case count is proptest's default: 256 in the normal test suite, `PROPTEST_CASES` for
 //! the long runs of `scripts/fuzz.sh`. When `PORTICO_FUZZ_RESULTS` names a directory, each
 //! target writes one line there (`parser<TAB>cases<TAB>panics<TAB>violations<TAB>seconds`).
-//!
-//! Also compiled into `tests/fuzz_password.rs` (through `#[path]`), so it uses nothing but std
-//! and proptest.
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};

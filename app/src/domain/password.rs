@@ -287,15 +287,60 @@ mod tests {
         assert!(!format!("{password:?}").contains("Abcdef"));
     }
 
-    proptest! {
-        #[test]
-        fn never_panics_and_agrees_with_the_rule_list(input in "\\PC{0,140}") {
+    /// Candidates around the policies' edges: every character class, look-alikes of the
+    /// classes (non-ASCII digits, title-case and uncased letters, marks, controls, emoji),
+    /// lengths on both sides of the limits, and now and then a very long paste.
+    fn password_like() -> impl Strategy<Value = String> {
+        use crate::fuzz_support::{assembled, junk, nasty_char, padding};
+        let piece = prop_oneof![
+            4 => "[a-z]{1,4}",
+            3 => "[A-Z]{1,3}",
+            3 => "[0-9]{1,3}",
+            3 => "[!?#%&*()\\[\\]{}<>@$^_=+~`|\\\\/;:'\",.-]{1,2}",
+            2 => "[éßяΣÉŸǅ例٣１Ａ\\u{301}\\u{200d}😀]{1,3}",
+            2 => nasty_char().prop_map(String::from),
+            1 => padding().prop_map(String::from),
+            1 => junk(4),
+        ];
+        let long =
+            (1_000..70_000usize, "[a-zA-Z0-9!]{1,4}").prop_map(|(n, unit)| unit.repeat(n / 4));
+        prop_oneof![400 => assembled(piece, 10), 1 => long]
+    }
+
+    /// Issue #7, item 9. Under each preset: no panic; an accepted password is kept exactly as
+    /// typed (never trimmed, truncated or normalized), meets every rule, is not common and is
+    /// never shown by `Debug`; a refusal names the unmet rules, each once, or says the
+    /// password is common.
+    #[test]
+    fn fuzz_password() {
+        crate::fuzz_support::run("password", file!(), password_like(), |input| {
             for policy in PasswordPolicy::ALL {
-                let parsed = Password::parse(&input, policy);
-                let rules_met = policy.unmet(&input).is_empty();
-                prop_assert_eq!(parsed.is_ok(), rules_met && !is_common(&input));
-                if let Ok(p) = parsed { prop_assert_eq!(p.expose(), input.as_str()); }
+                match Password::parse(&input, policy) {
+                    Ok(password) => {
+                        prop_assert_eq!(password.expose(), input.as_str());
+                        prop_assert!(policy.unmet(&input).is_empty());
+                        prop_assert!(!is_common(&input));
+                        let debug = format!("{password:?}");
+                        let mask_only = "Password(********)".contains(input.as_str());
+                        prop_assert!(mask_only || !debug.contains(&input), "{debug}");
+                        prop_assert_eq!(Password::parse(password.expose(), policy), Ok(password));
+                    }
+                    Err(PasswordError::Unmet(rules, refused_under)) => {
+                        prop_assert_eq!(refused_under, policy);
+                        prop_assert!(!rules.is_empty());
+                        for (i, rule) in rules.iter().enumerate() {
+                            prop_assert!(!rules[..i].contains(rule), "{rules:?}");
+                            prop_assert!(policy.rules().contains(rule), "{rule:?}");
+                        }
+                        prop_assert_eq!(&rules, &policy.unmet(&input));
+                    }
+                    Err(PasswordError::Common) => {
+                        prop_assert!(policy.unmet(&input).is_empty());
+                        prop_assert!(is_common(&input));
+                    }
+                }
             }
-        }
+            Ok(())
+        });
     }
 }
