@@ -200,11 +200,11 @@ async fn unavailable(response: Response, what: &str) -> String {
 async fn a_postgres_outage_fails_requests_within_seconds_and_the_server_recovers_without_a_restart()
 {
     if backend() != "postgres" {
-        eprintln!("skipped: the PostgreSQL outage needs PORTICO_TEST_BACKEND=postgres");
+        common::skip("the PostgreSQL outage needs PORTICO_TEST_BACKEND=postgres");
         return;
     }
     let Some(bin) = PrivateCluster::binaries() else {
-        eprintln!("skipped: no PostgreSQL programs under /usr/lib/postgresql/*/bin");
+        common::skip("no PostgreSQL programs under /usr/lib/postgresql/*/bin");
         return;
     };
     let cluster = PrivateCluster::create(bin);
@@ -320,7 +320,7 @@ async fn age_sessions(db: &DatabaseConnection) {
 #[tokio::test]
 async fn a_read_only_sqlite_database_refuses_writes_with_503_and_still_serves_reads() {
     if backend() != "sqlite" {
-        eprintln!("skipped: the read-only database test is for SQLite");
+        common::skip("the read-only database test is for SQLite");
         return;
     }
     let writer = TestApp::spawn().await;
@@ -435,13 +435,13 @@ impl Drop for SmallDisk {
 #[tokio::test]
 async fn a_full_disk_refuses_writes_with_503_keeps_reads_and_loses_nothing() {
     if backend() != "sqlite" {
-        eprintln!("skipped: the full-disk test is for SQLite");
+        common::skip("the full-disk test is for SQLite");
         return;
     }
     let disk = match SmallDisk::mount(16) {
         Ok(disk) => disk,
         Err(reason) => {
-            eprintln!("skipped: cannot mount a small tmpfs to fill ({reason})");
+            common::skip(&format!("cannot mount a small tmpfs to fill ({reason})"));
             return;
         }
     };

@@ -336,3 +336,11 @@ async fn create_database(admin_url: &str, name: &str) {
         .unwrap_or_else(|e| panic!("cannot create database {name}: {e}"));
     admin.close().await.ok();
 }
+
+/// Says that a test did not run, and why, where `make test`'s log shows it: written to stderr
+/// directly, because the test harness swallows `eprintln!` of passing tests.
+pub fn skip(reason: &str) {
+    use std::io::Write;
+    let test = std::thread::current().name().unwrap_or("a test").to_owned();
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {reason}");
+}
