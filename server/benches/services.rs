@@ -37,45 +37,156 @@ async fn main() {
 
     println!("| backend | query | p50 ms | p95 ms | max ms | rows matching |");
     println!("| --- | --- | --- | --- | --- | --- |");
-    let cases: [(&str, Option<&str>); 9] = [
-        ("", None),
-        ("ada", None),
-        ("lovelace", None),
-        ("y.g", None),
-        ("q.c", None),
-        ("@acme.io", None),
-        ("hopper12345", None),
-        ("no-such-address", None),
-        ("", Some("expired")),
+    // (label, term, status, sort, ascending, page, follow the Next link of that page)
+    type Case = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        bool,
+        u64,
+        bool,
+    );
+    let cases: [Case; 21] = [
+        ("newest 50, no filter", "", "", "", false, 1, false),
+        ("search \"a\" (one character)", "a", "", "", false, 1, false),
+        (
+            "search \"9@\" (two characters)",
+            "9@",
+            "",
+            "",
+            false,
+            1,
+            false,
+        ),
+        ("search \"q\" (absent letter)", "q", "", "", false, 1, false),
+        ("search \"ada\"", "ada", "", "", false, 1, false),
+        ("search \"lovelace\"", "lovelace", "", "", false, 1, false),
+        (
+            "search \"ada.turing\" (common grams, rarer together)",
+            "ada.turing",
+            "",
+            "",
+            false,
+            1,
+            false,
+        ),
+        ("search \"y.g\"", "y.g", "", "", false, 1, false),
+        ("search \"q.c\"", "q.c", "", "", false, 1, false),
+        ("search \"@acme.io\"", "@acme.io", "", "", false, 1, false),
+        (
+            "search \"hopper12345\" (one row)",
+            "hopper12345",
+            "",
+            "",
+            false,
+            1,
+            false,
+        ),
+        (
+            "search \"no-such-address\"",
+            "no-such-address",
+            "",
+            "",
+            false,
+            1,
+            false,
+        ),
+        ("status Expired", "", "expired", "", false, 1, false),
+        ("status Rejected", "", "rejected", "", false, 1, false),
+        (
+            "search \"ada\" + status Rejected",
+            "ada",
+            "rejected",
+            "",
+            false,
+            1,
+            false,
+        ),
+        (
+            "search \"lovelace\" sorted by email",
+            "lovelace",
+            "",
+            "email",
+            true,
+            1,
+            false,
+        ),
+        (
+            "search \"42\" sorted by valid until",
+            "42",
+            "",
+            "valid_until",
+            false,
+            1,
+            false,
+        ),
+        ("oldest 50 (ascending)", "", "", "", true, 1, false),
+        (
+            "page 2 by its Next link (keyset)",
+            "",
+            "",
+            "",
+            false,
+            1,
+            true,
+        ),
+        (
+            "page 10,000 by number (OFFSET 499,950)",
+            "",
+            "",
+            "",
+            false,
+            10_000,
+            false,
+        ),
+        (
+            "page 10,001 by its Next link (keyset)",
+            "",
+            "",
+            "",
+            false,
+            10_000,
+            true,
+        ),
     ];
     let mut all = Vec::new();
-    for (term, status) in cases {
-        let query = invitations::ListQuery::parse(
-            Some(term.to_owned()),
-            status.map(str::to_owned),
-            Some(1),
-            Some(50),
-            None,
-            None,
-        )
-        .expect("a valid query");
+    for (label, term, status, sort, ascending, page, follow) in cases {
+        let parse = |cursor: Option<String>, page: u64| {
+            invitations::ListQuery::parse(
+                Some(term.to_owned()),
+                Some(status.to_owned()),
+                Some(page),
+                Some(50),
+                Some(sort.to_owned()),
+                Some(!ascending),
+                cursor,
+            )
+            .expect("a valid query")
+        };
+        let mut query = parse(None, page);
+        if follow {
+            let first = invitations::list(&connection, &query, chrono::Utc::now())
+                .await
+                .expect("list");
+            query = parse(first.next, page + 1);
+        }
         let mut times = Vec::with_capacity(RUNS);
-        let mut total = 0;
+        let mut total = String::new();
         for _ in 0..RUNS {
             let started = Instant::now();
             let page = invitations::list(&connection, &query, chrono::Utc::now())
                 .await
                 .expect("list");
             times.push(started.elapsed());
-            total = page.total;
+            total = if page.total_is_lower_bound {
+                format!("{}+", page.total)
+            } else {
+                page.total.to_string()
+            };
         }
         times.sort();
         all.extend(times.iter().copied());
-        let label = match (term, status) {
-            ("", None) => "newest 50, no filter".to_owned(),
-            ("", Some(s)) => format!("status {s}"),
-            (t, _) => format!("search {t:?}"),
-        };
         println!(
             "| {backend} | {label} | {} | {} | {} | {total} |",
             ms(percentile(&times, 0.5)),

@@ -149,9 +149,15 @@ pub const PAGE_SIZES: [u64; 3] = [20, 50, 100];
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationPage {
     pub rows: Vec<InvitationRow>,
+    /// Rows matching, counted exactly up to a limit (10,000)...
     pub total: u64,
+    /// ...beyond which `total` is that limit and the list says "10,000+".
+    pub total_is_lower_bound: bool,
     pub page: u64,
     pub page_size: u64,
+    /// Page links (`cursor` values) to the pages before and after this one, when they exist.
+    pub previous: Option<String>,
+    pub next: Option<String>,
 }
 
 /// What happened to one entry of an invite submission.
@@ -285,12 +291,14 @@ pub async fn list_invitations(
     page_size: Option<u64>,
     sort: Option<String>,
     descending: Option<bool>,
+    cursor: Option<String>,
 ) -> Result<InvitationPage, ApiError> {
     use crate::ssr::{auth::require_admin, services::invitations, AppState};
     let state = AppState::from_context();
     require_admin().await.map_err(super::error::respond)?;
-    let query = invitations::ListQuery::parse(search, status, page, page_size, sort, descending)
-        .map_err(map_error)?;
+    let query =
+        invitations::ListQuery::parse(search, status, page, page_size, sort, descending, cursor)
+            .map_err(map_error)?;
     invitations::list(&state.db, &query, Utc::now())
         .await
         .map_err(map_error)

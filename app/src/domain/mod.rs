@@ -8,6 +8,7 @@ pub mod email;
 pub mod email_list;
 pub mod invitation;
 pub mod password;
+pub mod search;
 pub mod settings;
 pub mod standing;
 

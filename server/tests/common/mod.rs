@@ -188,6 +188,25 @@ impl TestApp {
             .exec(&self.db().await)
             .await
             .expect("update invitations");
+        // The search index keeps a copy of the date.
+        use app::ssr::entities::invitation_gram;
+        let ids: Vec<i32> = invitation::Entity::find()
+            .filter(invitation::Column::EmailNormalized.eq(email.to_lowercase()))
+            .all(&self.db().await)
+            .await
+            .expect("read invitations")
+            .into_iter()
+            .map(|i| i.id)
+            .collect();
+        invitation_gram::Entity::update_many()
+            .col_expr(
+                invitation_gram::Column::InvitedAt,
+                Expr::value((past - chrono::Duration::hours(72)).timestamp_micros()),
+            )
+            .filter(invitation_gram::Column::InvitationId.is_in(ids))
+            .exec(&self.db().await)
+            .await
+            .expect("update the search index");
     }
 
     /// The first row of the invitations list for `search`.

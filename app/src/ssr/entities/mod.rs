@@ -3,6 +3,7 @@
 pub mod account;
 pub mod audit_event;
 pub mod invitation;
+pub mod invitation_gram;
 pub mod outbox;
 pub mod rate_limit;
 pub mod session;

@@ -9,6 +9,7 @@ mod m0003_developers_and_sign_up;
 mod m0004_rate_limits;
 mod m0005_audit_events;
 mod m0006_password_policy;
+mod m0007_invitation_grams;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_rate_limits::Migration),
             Box::new(m0005_audit_events::Migration),
             Box::new(m0006_password_policy::Migration),
+            Box::new(m0007_invitation_grams::Migration),
         ]
     }
 }

@@ -5,12 +5,15 @@
 
 use chrono::{DateTime, Duration, Utc};
 use rand::{rngs::StdRng, Rng, SeedableRng};
-use sea_orm::{DatabaseConnection, DbErr, EntityTrait, Set, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect, Set,
+    TransactionTrait,
+};
 
 use crate::{
     api::invitations::Origin,
     domain::StoredStatus,
-    ssr::{entities::invitation, random::token_hash},
+    ssr::{entities::invitation, random::token_hash, services::search_index},
 };
 
 const FIRST: [&str; 16] = [
@@ -67,7 +70,7 @@ const BATCH: usize = 500;
 
 /// Inserts `count` invitations; returns how many were written. `seed` makes runs repeatable.
 pub async fn invitations(db: &DatabaseConnection, count: u64, seed: u64) -> Result<u64, DbErr> {
-    let now = Utc::now();
+    let now = super::invitations::to_micros(Utc::now());
     let mut rng = StdRng::seed_from_u64(seed);
     let run = format!("{seed:x}-{}", now.timestamp());
     let mut written = 0u64;
@@ -76,8 +79,35 @@ pub async fn invitations(db: &DatabaseConnection, count: u64, seed: u64) -> Resu
         let rows: Vec<invitation::ActiveModel> = (0..size)
             .map(|i| row(&mut rng, written + i as u64, &run, now))
             .collect();
+        let tokens: Vec<String> = rows
+            .iter()
+            .map(|row| row.token_hash.clone().unwrap())
+            .collect();
         let txn = db.begin().await?;
-        invitation::Entity::insert_many(rows).exec(&txn).await?;
+        invitation::Entity::insert_many(rows)
+            .exec_without_returning(&txn)
+            .await?;
+        // Read back the ids (not every backend returns them from a multi-row insert).
+        let stored: Vec<(i32, String, DateTime<Utc>)> = invitation::Entity::find()
+            .select_only()
+            .columns([
+                invitation::Column::Id,
+                invitation::Column::EmailNormalized,
+                invitation::Column::InvitedAt,
+            ])
+            .filter(invitation::Column::TokenHash.is_in(tokens))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        let entries: Vec<search_index::Entry> = stored
+            .iter()
+            .map(|(id, email, invited_at)| search_index::Entry {
+                invitation_id: *id,
+                email_normalized: email,
+                invited_at: *invited_at,
+            })
+            .collect();
+        search_index::add(&txn, &entries).await?;
         txn.commit().await?;
         written += size as u64;
     }

@@ -7,4 +7,5 @@ pub mod generate;
 pub mod invitations;
 pub mod outbox;
 pub mod profile;
+pub mod search_index;
 pub mod settings;

@@ -44,6 +44,7 @@ fn Invitations() -> impl IntoView {
                 Some(p.page_size),
                 Some(p.sort),
                 Some(p.descending),
+                Some(p.cursor),
             )
         },
     );
@@ -90,8 +91,7 @@ fn SearchBar(params: Memo<ListParams>) -> impl IntoView {
         let next = ListParams {
             search: search.get_untracked().trim().to_owned(),
             status: status.get_untracked(),
-            page: 1,
-            ..params.get_untracked()
+            ..params.get_untracked().first_page()
         };
         navigate(&next.href(), Default::default());
     };
@@ -123,13 +123,16 @@ fn Table(page: InvitationPage, params: Memo<ListParams>, refresh: Callback<()>) 
     let now = Utc::now();
     let p = params.get_untracked();
     let total = page.total;
-    let pages = total.div_ceil(page.page_size).max(1);
-    let first = if total == 0 {
-        0
-    } else {
-        (page.page - 1) * page.page_size + 1
+    let skipped = (page.page - 1) * page.page_size;
+    let first = if page.rows.is_empty() { 0 } else { skipped + 1 };
+    let last = skipped + page.rows.len() as u64;
+    let links = PageLinks {
+        page: page.page,
+        pages: total.div_ceil(page.page_size).max(page.page),
+        at_least: page.total_is_lower_bound,
+        previous: page.previous.clone(),
+        next: page.next.clone(),
     };
-    let last = ((page.page - 1) * page.page_size + page.rows.len() as u64).min(total);
     let sort_header = {
         let p = p.clone();
         move |key: &'static str, label: &'static str| {
@@ -183,7 +186,7 @@ fn Table(page: InvitationPage, params: Memo<ListParams>, refresh: Callback<()>) 
                 </p>
             })}
         </div>
-        <Pager params total first last pages />
+        <Pager params total first last links />
     }
 }
 
@@ -222,25 +225,43 @@ fn Row(row: InvitationRow, now: chrono::DateTime<Utc>, refresh: Callback<()>) ->
     }
 }
 
+/// Where a page sits in the list and the keys of its neighbours.
+struct PageLinks {
+    page: u64,
+    pages: u64,
+    /// The total is a lower bound ("10,000+"), so `pages` is too.
+    at_least: bool,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+/// 12345 as "12,345".
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[component]
-fn Pager(params: Memo<ListParams>, total: u64, first: u64, last: u64, pages: u64) -> impl IntoView {
+fn Pager(
+    params: Memo<ListParams>,
+    total: u64,
+    first: u64,
+    last: u64,
+    links: PageLinks,
+) -> impl IntoView {
     let navigate = use_navigate();
     let p = params.get_untracked();
-    let page = p.page;
-    let prev = (page > 1).then(|| {
-        ListParams {
-            page: page - 1,
-            ..p.clone()
-        }
-        .href()
-    });
-    let next = (page < pages).then(|| {
-        ListParams {
-            page: page + 1,
-            ..p.clone()
-        }
-        .href()
-    });
+    let page = links.page;
+    let prev = links.previous.map(|key| p.at_page(page - 1, &key).href());
+    let next = links.next.map(|key| p.at_page(page + 1, &key).href());
+    let plus = if links.at_least { "+" } else { "" };
     let on_size = {
         let p = p.clone();
         move |ev: leptos::ev::Event| {
@@ -248,8 +269,7 @@ fn Pager(params: Memo<ListParams>, total: u64, first: u64, last: u64, pages: u64
             navigate(
                 &ListParams {
                     page_size: size,
-                    page: 1,
-                    ..p.clone()
+                    ..p.first_page()
                 }
                 .href(),
                 Default::default(),
@@ -258,7 +278,9 @@ fn Pager(params: Memo<ListParams>, total: u64, first: u64, last: u64, pages: u64
     };
     view! {
         <nav class="pager" aria-label="Pages">
-            <span data-testid="pager-summary">{format!("{first}–{last} of {total}")}</span>
+            <span data-testid="pager-summary">
+                {format!("{first}–{last} of {}{plus}", grouped(total))}
+            </span>
             <label>
                 "Per page "
                 <select on:change=on_size prop:value=p.page_size.to_string()>
@@ -269,7 +291,7 @@ fn Pager(params: Memo<ListParams>, total: u64, first: u64, last: u64, pages: u64
                 Some(href) => view! { <a class="button secondary small" href=href rel="prev">"Previous"</a> }.into_any(),
                 None => view! { <span class="button secondary small" aria-disabled="true">"Previous"</span> }.into_any(),
             }}
-            <span>{format!("Page {page} of {pages}")}</span>
+            <span>{format!("Page {page} of {}{plus}", grouped(links.pages))}</span>
             {match next {
                 Some(href) => view! { <a class="button secondary small" href=href rel="next">"Next"</a> }.into_any(),
                 None => view! { <span class="button secondary small" aria-disabled="true">"Next"</span> }.into_any(),

@@ -11,6 +11,8 @@ pub struct ListParams {
     /// A status name, or empty for all.
     pub status: String,
     pub page: u64,
+    /// Where the page continues from (a Previous/Next link's key), empty for "skip to `page`".
+    pub cursor: String,
     pub page_size: u64,
     /// `invited_at`, `valid_until` or `email`.
     pub sort: String,
@@ -23,6 +25,7 @@ impl Default for ListParams {
             search: String::new(),
             status: String::new(),
             page: 1,
+            cursor: String::new(),
             page_size: PAGE_SIZES[0],
             sort: "invited_at".into(),
             descending: true,
@@ -39,6 +42,7 @@ impl ListParams {
             search: text("q"),
             status: text("status"),
             page: crate::pages::admin::list_url::page_from(query),
+            cursor: text("at"),
             page_size: text("size")
                 .parse()
                 .ok()
@@ -66,6 +70,12 @@ impl ListParams {
         if self.page != 1 {
             parts.push(format!("page={}", self.page));
         }
+        if !self.cursor.is_empty() {
+            parts.push(format!(
+                "at={}",
+                crate::components::auth::encode_query_value(&self.cursor)
+            ));
+        }
         if self.page_size != PAGE_SIZES[0] {
             parts.push(format!("size={}", self.page_size));
         }
@@ -88,7 +98,28 @@ impl ListParams {
         Self {
             sort: key.into(),
             descending,
+            ..self.first_page()
+        }
+    }
+
+    /// The first page of the same view (after a change of filter, sort or page size).
+    pub fn first_page(&self) -> Self {
+        Self {
             page: 1,
+            cursor: String::new(),
+            ..self.clone()
+        }
+    }
+
+    /// Page `page`, reached through a page link's `cursor` (none for the first page, which
+    /// needs no key).
+    pub fn at_page(&self, page: u64, cursor: &str) -> Self {
+        if page <= 1 {
+            return self.first_page();
+        }
+        Self {
+            page,
+            cursor: cursor.to_owned(),
             ..self.clone()
         }
     }
@@ -104,6 +135,7 @@ mod tests {
             search: "a b@x".into(),
             status: "expired".into(),
             page: 3,
+            cursor: "a12.1764000000000000000".into(),
             page_size: 50,
             sort: "email".into(),
             descending: false,
@@ -123,13 +155,29 @@ mod tests {
     fn sorting_a_column_twice_flips_its_order_and_returns_to_page_one() {
         let params = ListParams {
             page: 4,
+            cursor: "a1.2".into(),
             ..Default::default()
         };
         let once = params.sorted_by("valid_until");
         assert_eq!(
-            (once.sort.as_str(), once.descending, once.page),
-            ("valid_until", true, 1)
+            (
+                once.sort.as_str(),
+                once.descending,
+                once.page,
+                once.cursor.as_str()
+            ),
+            ("valid_until", true, 1, "")
         );
         assert!(!once.sorted_by("valid_until").descending);
+    }
+
+    #[test]
+    fn page_links_carry_their_key_except_to_the_first_page() {
+        let params = ListParams::default();
+        assert_eq!(
+            params.at_page(2, "a5.9").href(),
+            "/admin/invitations?page=2&at=a5.9"
+        );
+        assert_eq!(params.at_page(1, "b5.9").href(), "/admin/invitations");
     }
 }

@@ -21,7 +21,7 @@ use crate::{
         auth::session,
         db::{begin_write, is_unique_violation},
         entities::{account, invitation},
-        services::{audit, outbox, settings},
+        services::{audit, outbox, search_index, settings},
         AppState,
     },
 };
@@ -172,6 +172,15 @@ pub async fn delete(
     if result.rows_affected == 0 {
         return Err(InvitationError::ChangedMeanwhile);
     }
+    search_index::remove(
+        &txn,
+        &search_index::Entry {
+            invitation_id: deleted.id,
+            email_normalized: &deleted.email_normalized,
+            invited_at: deleted.invited_at,
+        },
+    )
+    .await?;
     outbox::drop_queued_for_invitation(&txn, id).await?;
     audit::record(
         &txn,

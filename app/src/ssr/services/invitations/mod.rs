@@ -12,7 +12,7 @@ mod sign_up;
 pub use actions::{delete, resend, review};
 pub use invite::invite;
 pub(crate) use invite::sentence;
-pub use list::{list, ListQuery};
+pub use list::{list, to_micros, ListQuery};
 pub use registration::{complete, confirm_sign_up, landing, Completed};
 pub use sign_up::sign_up;
 
@@ -25,7 +25,7 @@ use crate::{
     ssr::{
         entities::invitation,
         random::{secret_token, token_hash},
-        services::outbox,
+        services::{outbox, search_index},
     },
 };
 
@@ -160,6 +160,7 @@ pub(crate) async fn insert_pending(
     new: NewInvitation<'_>,
     now: DateTime<Utc>,
 ) -> Result<invitation::Model, DbErr> {
+    let now = list::to_micros(now);
     let token = secret_token();
     let valid_until = crate::domain::valid_until(now, new.validity);
     let model = invitation::ActiveModel {
@@ -181,6 +182,15 @@ pub(crate) async fn insert_pending(
         ..Default::default()
     }
     .insert(txn)
+    .await?;
+    search_index::add(
+        txn,
+        &[search_index::Entry {
+            invitation_id: model.id,
+            email_normalized: &model.email_normalized,
+            invited_at: model.invited_at,
+        }],
+    )
     .await?;
     let message = outbox::Message::Invitation {
         link: format!("{}/invitation/{token}", new.public_url),

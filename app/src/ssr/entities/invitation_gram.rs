@@ -1,0 +1,29 @@
+//! The search index of invitation addresses: one row per distinct gram of an address (see
+//! `domain::search`), with the invitation's date so a gram's rows come newest first straight
+//! from the primary key.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "invitation_grams")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub gram: i64,
+    /// The invitation's `invited_at`, in microseconds since 1970.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub invited_at: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub invitation_id: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::invitation::Entity",
+        from = "Column::InvitationId",
+        to = "super::invitation::Column::Id"
+    )]
+    Invitation,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,345 @@
+//! The invitations list: search by part of the email, filter by (effective) status, sort, page.
+//! Built to stay fast over millions of rows: `plan` picks how to use the search index,
+//! `cursor` pages by key, and the total is exact only up to [`COUNT_LIMIT`].
+
+mod cursor;
+mod plan;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use sea_orm::{
+    sea_query::{Expr, ExprTrait, LikeExpr},
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, Order,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait, Select,
+};
+
+use super::{condition_filter, rows_for, InvitationError};
+use crate::{
+    api::invitations::{InvitationPage, SortKey, PAGE_SIZES},
+    domain::{search::TermGrams, InvitationStatus},
+    ssr::{
+        db::like_pattern,
+        entities::{invitation, invitation_gram},
+    },
+};
+pub use cursor::{Cursor, CursorKey, Direction};
+use plan::{count_of, GramFilter, Plan};
+
+/// Totals are counted exactly up to this many rows; beyond it the list says "10,000+".
+pub const COUNT_LIMIT: u64 = 10_000;
+
+/// Timestamps are kept to the microsecond (every backend's precision), so a page link's key
+/// compares equal to the row it was made from.
+pub fn to_micros(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.trunc_subsecs(6)
+}
+
+/// A checked list request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListQuery {
+    /// Lower-cased part of an email, or none.
+    pub search: Option<String>,
+    pub status: Option<InvitationStatus>,
+    /// 1-based.
+    pub page: u64,
+    pub page_size: u64,
+    pub sort: SortKey,
+    pub descending: bool,
+    /// Where a Previous/Next link continues from (then `page` is only shown, not skipped to).
+    pub cursor: Option<Cursor>,
+}
+
+impl ListQuery {
+    pub fn parse(
+        search: Option<String>,
+        status: Option<String>,
+        page: Option<u64>,
+        page_size: Option<u64>,
+        sort: Option<String>,
+        descending: Option<bool>,
+        cursor: Option<String>,
+    ) -> Result<Self, InvitationError> {
+        let invalid = |m: String| InvitationError::InvalidInput(m);
+        let search = search
+            .map(|s| s.trim().to_lowercase())
+            .filter(|s| !s.is_empty());
+        if search.as_ref().is_some_and(|s| s.chars().count() > 254) {
+            return Err(invalid(
+                "Search for at most 254 characters of an email address.".into(),
+            ));
+        }
+        let status = match status.as_deref().map(str::trim) {
+            None | Some("") | Some("all") => None,
+            Some(name) => Some(InvitationStatus::parse(name).ok_or_else(|| {
+                invalid(format!(
+                    "Unknown status {name:?}: choose all, pending, expired, waiting, approved, rejected or inactivated."
+                ))
+            })?),
+        };
+        let page = page.unwrap_or(1);
+        if page == 0 || page > 1_000_000 {
+            return Err(invalid("Pages are numbered from 1.".into()));
+        }
+        let page_size = page_size.unwrap_or(PAGE_SIZES[0]);
+        if !PAGE_SIZES.contains(&page_size) {
+            return Err(invalid("Show 20, 50 or 100 invitations per page.".into()));
+        }
+        let sort = match sort.as_deref() {
+            None | Some("") => SortKey::InvitedAt,
+            Some(key) => SortKey::parse(key).ok_or_else(|| {
+                invalid(format!(
+                    "Unknown sort {key:?}: sort by invited_at, valid_until or email."
+                ))
+            })?,
+        };
+        let cursor = match cursor.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => Some(Cursor::parse(text, sort).ok_or_else(|| {
+                invalid(
+                    "This page link does not fit the list any more: go back to the first page."
+                        .into(),
+                )
+            })?),
+        };
+        Ok(Self {
+            search,
+            status,
+            page,
+            page_size,
+            sort,
+            descending: descending.unwrap_or(true),
+            cursor,
+        })
+    }
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    query: &ListQuery,
+    now: DateTime<Utc>,
+) -> Result<InvitationPage, InvitationError> {
+    let term = query.search.as_deref();
+    let grams = term.and_then(TermGrams::of);
+    let plan = plan::choose(db, grams.as_ref(), query.sort).await?;
+    // Rows found through the index need no check of the address when the term's grams say
+    // all there is (a three-character term, or a one-or-two-character range).
+    let from_index = matches!(plan, Plan::Candidates(_) | Plan::Posting(_));
+    let exact = from_index && grams.as_ref().zip(term).is_some_and(|(g, t)| g.is_exact(t));
+
+    let mut filter = Condition::all();
+    if let (Some(term), false) = (term, exact) {
+        filter = filter.add(
+            invitation::Column::EmailNormalized
+                .like(LikeExpr::new(like_pattern(term)).escape('\\')),
+        );
+    }
+    if let Some(status) = query.status {
+        filter = filter.add(condition_filter(status.stored_condition(), now));
+    }
+    let select = match plan {
+        Plan::Nothing => return Ok(empty_page(query)),
+        Plan::Scan | Plan::ScanWithTerm => invitation::Entity::find().filter(filter),
+        Plan::Candidates(grams) => {
+            let ids = candidate_ids(db, grams).await?;
+            invitation::Entity::find()
+                .filter(invitation::Column::Id.is_in(ids))
+                .filter(filter)
+        }
+        Plan::Posting(gram) => invitation::Entity::find()
+            .join_rev(
+                JoinType::InnerJoin,
+                invitation_gram::Relation::Invitation.def(),
+            )
+            .filter(invitation_gram::Column::Gram.eq(gram))
+            .filter(filter),
+    };
+    let (total, total_is_lower_bound) = count(db, &select, &plan).await?;
+    let (rows, previous, next, page) = fetch_page(db, select, &plan, query).await?;
+    Ok(InvitationPage {
+        rows: rows_for(db, &rows, now).await?,
+        total,
+        total_is_lower_bound,
+        page,
+        page_size: query.page_size,
+        previous,
+        next,
+    })
+}
+
+fn empty_page(query: &ListQuery) -> InvitationPage {
+    InvitationPage {
+        rows: Vec::new(),
+        total: 0,
+        total_is_lower_bound: false,
+        page: 1,
+        page_size: query.page_size,
+        previous: None,
+        next: None,
+    }
+}
+
+/// The invitations a rare gram (or short term's range) points at: fewer than the limit.
+async fn candidate_ids(
+    db: &impl ConnectionTrait,
+    grams: GramFilter,
+) -> Result<Vec<i32>, InvitationError> {
+    let mut select = invitation_gram::Entity::find()
+        .select_only()
+        .column(invitation_gram::Column::InvitationId);
+    QueryTrait::query(&mut select).limit(plan::CANDIDATE_LIMIT);
+    grams.apply(QueryTrait::query(&mut select));
+    let mut ids: Vec<i32> = select.into_tuple().all(db).await?;
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// The number of matching rows: exact up to [`COUNT_LIMIT`], then `(COUNT_LIMIT, true)`.
+async fn count(
+    db: &impl ConnectionTrait,
+    select: &Select<invitation::Entity>,
+    plan: &Plan,
+) -> Result<(u64, bool), InvitationError> {
+    let mut rows = select.clone().select_only().expr(Expr::val(1));
+    if !matches!(plan, Plan::Candidates(_)) {
+        // Candidates are fewer than the limit already.
+        QueryTrait::query(&mut rows).limit(COUNT_LIMIT + 1);
+    }
+    let statement = count_of(QueryTrait::into_query(rows));
+    let row = db
+        .query_one(&statement)
+        .await?
+        .ok_or_else(|| InvitationError::Internal("the count returned no row".into()))?;
+    let total = u64::try_from(row.try_get_by_index::<i64>(0)?).unwrap_or(0);
+    Ok(if total > COUNT_LIMIT {
+        (COUNT_LIMIT, true)
+    } else {
+        (total, false)
+    })
+}
+
+type PageParts = (Vec<invitation::Model>, Option<String>, Option<String>, u64);
+
+/// One page in the requested order, with the links to the pages before and after it.
+async fn fetch_page(
+    db: &impl ConnectionTrait,
+    select: Select<invitation::Entity>,
+    plan: &Plan,
+    query: &ListQuery,
+) -> Result<PageParts, InvitationError> {
+    let backwards = query
+        .cursor
+        .as_ref()
+        .is_some_and(|c| c.direction == Direction::Before);
+    // Walking back to the previous page reads the rows before the cursor in reverse.
+    let descending = query.descending != backwards;
+    let order = if descending { Order::Desc } else { Order::Asc };
+    let (key_column, id_column) = sort_columns(plan, query.sort);
+    let mut select = select
+        .order_by(key_column.clone(), order.clone())
+        .order_by(id_column.clone(), order)
+        .limit(query.page_size + 1);
+    match &query.cursor {
+        Some(cursor) => {
+            let key = match (&cursor.key, plan) {
+                (CursorKey::Time(t), Plan::Posting(_)) => Expr::val(t.timestamp_micros()),
+                (CursorKey::Time(t), _) => Expr::val(*t),
+                (CursorKey::Email(e), _) => Expr::val(e.clone()),
+            };
+            let row = Expr::tuple([key_column, id_column]);
+            let at = Expr::tuple([key, Expr::val(cursor.id)]);
+            select = select.filter(if descending { row.lt(at) } else { row.gt(at) });
+        }
+        None => select = select.offset((query.page - 1) * query.page_size),
+    }
+    let mut rows = select.all(db).await?;
+    let more = rows.len() as u64 > query.page_size;
+    rows.truncate(query.page_size as usize);
+    if backwards {
+        rows.reverse();
+    }
+    let cursor_at = |row: &invitation::Model, direction: Direction| {
+        Cursor {
+            direction,
+            id: row.id,
+            key: match query.sort {
+                SortKey::InvitedAt => CursorKey::Time(row.invited_at),
+                SortKey::ValidUntil => CursorKey::Time(row.valid_until),
+                SortKey::Email => CursorKey::Email(row.email_normalized.clone()),
+            },
+        }
+        .encode()
+    };
+    let (has_previous, has_next) = if backwards {
+        (more, true)
+    } else {
+        (query.cursor.is_some() || query.page > 1, more)
+    };
+    // Back at the start, the page is the first whatever the link said.
+    let page = if backwards && !more { 1 } else { query.page };
+    let previous = has_previous
+        .then(|| rows.first().map(|r| cursor_at(r, Direction::Before)))
+        .flatten();
+    let next = has_next
+        .then(|| rows.last().map(|r| cursor_at(r, Direction::After)))
+        .flatten();
+    Ok((rows, previous, next, page))
+}
+
+/// The columns a plan's rows come ordered by: the index's own copy of the date when walking
+/// a gram's rows, the invitation's column otherwise. Qualified, as a join has both dates.
+fn sort_columns(plan: &Plan, sort: SortKey) -> (Expr, Expr) {
+    use invitation::{Column as I, Entity as Invitations};
+    use invitation_gram::{Column as G, Entity as Grams};
+    match (plan, sort) {
+        (Plan::Posting(_), _) => (
+            Expr::col((Grams, G::InvitedAt)),
+            Expr::col((Grams, G::InvitationId)),
+        ),
+        (_, SortKey::InvitedAt) => (
+            Expr::col((Invitations, I::InvitedAt)),
+            Expr::col((Invitations, I::Id)),
+        ),
+        (_, SortKey::ValidUntil) => (
+            Expr::col((Invitations, I::ValidUntil)),
+            Expr::col((Invitations, I::Id)),
+        ),
+        (_, SortKey::Email) => (
+            Expr::col((Invitations, I::EmailNormalized)),
+            Expr::col((Invitations, I::Id)),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_queries_are_checked_with_readable_errors() {
+        let ok = ListQuery::parse(
+            Some("  Ab ".into()),
+            Some("expired".into()),
+            None,
+            None,
+            None,
+            None,
+            None,
+        )
+        .unwrap();
+        assert_eq!(ok.search.as_deref(), Some("ab"));
+        assert_eq!(ok.status, Some(InvitationStatus::Expired));
+        assert_eq!(
+            (ok.page, ok.page_size, ok.sort, ok.descending),
+            (1, 20, SortKey::InvitedAt, true)
+        );
+        for bad in [
+            ListQuery::parse(None, Some("lost".into()), None, None, None, None, None),
+            ListQuery::parse(None, None, Some(0), None, None, None, None),
+            ListQuery::parse(None, None, None, Some(7), None, None, None),
+            ListQuery::parse(None, None, None, None, Some("name".into()), None, None),
+            ListQuery::parse(None, None, None, None, None, None, Some("zz".into())),
+        ] {
+            assert!(matches!(bad, Err(InvitationError::InvalidInput(_))));
+        }
+    }
+}

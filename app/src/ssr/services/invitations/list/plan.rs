@@ -1,0 +1,133 @@
+//! How one list request is answered, chosen from the search index before any row is read
+//! (see `domain::search`). The aim is a bounded amount of work for every kind of term:
+//!
+//! - no term: the invitations' own indexes, newest first (or by the chosen column);
+//! - a term with a rare gram (fewer than [`CANDIDATE_LIMIT`] index rows): those candidates
+//!   only, checked and sorted (a rare or absent term costs a few small index reads);
+//! - a term whose grams are all common, newest or oldest first: one gram's index rows, which
+//!   come in date order, checked until the page is full (a common term fills it quickly);
+//! - otherwise (a common term sorted by email or expiry): the sort column's index, checked
+//!   row by row, which the term's frequency keeps short.
+
+use sea_orm::{
+    sea_query::{
+        Alias, Asterisk, Expr, ExprTrait, Func, Query, SelectStatement, SubQueryStatement,
+    },
+    ConnectionTrait, DbErr, QueryResult,
+};
+
+use crate::{
+    api::invitations::SortKey,
+    domain::search::TermGrams,
+    ssr::entities::invitation_gram::{Column as Gram, Entity as Grams},
+};
+
+/// A gram with fewer index rows than this is walked whole as the candidate set.
+pub const CANDIDATE_LIMIT: u64 = 2_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    /// No term: the invitations table alone.
+    Scan,
+    /// Some gram of the term is in no address: nothing matches.
+    Nothing,
+    /// The rows having these grams (fewer than the limit) are the only candidates.
+    Candidates(GramFilter),
+    /// The term's grams are all common; walk this one's rows in date order.
+    Posting(i64),
+    /// The term's grams are all common and the sort is not by date: walk the sort index.
+    ScanWithTerm,
+}
+
+/// Which index rows a plan reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GramFilter {
+    Is(i64),
+    Between(i64, i64),
+}
+
+impl GramFilter {
+    pub fn apply(self, select: &mut SelectStatement) {
+        match self {
+            GramFilter::Is(gram) => select.and_where(Expr::col(Gram::Gram).eq(gram)),
+            GramFilter::Between(low, high) => {
+                select.and_where(Expr::col(Gram::Gram).between(low, high))
+            }
+        };
+    }
+}
+
+/// Chooses the plan: one query counts (up to the limit) the index rows of each probed gram.
+pub async fn choose(
+    db: &impl ConnectionTrait,
+    grams: Option<&TermGrams>,
+    sort: SortKey,
+) -> Result<Plan, DbErr> {
+    let Some(grams) = grams else {
+        return Ok(Plan::Scan);
+    };
+    let filters: Vec<GramFilter> = match grams {
+        TermGrams::All(all) => all.iter().map(|g| GramFilter::Is(*g)).collect(),
+        TermGrams::Range { low, high } => vec![GramFilter::Between(*low, *high)],
+    };
+    let counts = bounded_counts(db, &filters).await?;
+    let (rarest, count) = filters
+        .iter()
+        .zip(&counts)
+        .min_by_key(|(_, count)| **count)
+        .expect("a term has at least one gram");
+    Ok(if *count == 0 {
+        Plan::Nothing
+    } else if *count < CANDIDATE_LIMIT {
+        Plan::Candidates(*rarest)
+    } else {
+        match (sort, rarest) {
+            (SortKey::InvitedAt, GramFilter::Is(gram)) => Plan::Posting(*gram),
+            _ => Plan::ScanWithTerm,
+        }
+    })
+}
+
+/// For each filter, how many index rows it selects, counting no further than the limit.
+async fn bounded_counts(
+    db: &impl ConnectionTrait,
+    filters: &[GramFilter],
+) -> Result<Vec<u64>, DbErr> {
+    let mut select = Query::select();
+    for (n, filter) in filters.iter().enumerate() {
+        let mut rows = Query::select();
+        rows.expr(Expr::val(1)).from(Grams);
+        filter.apply(&mut rows);
+        rows.limit(CANDIDATE_LIMIT);
+        select.expr_as(
+            Expr::SubQuery(
+                None,
+                Box::new(SubQueryStatement::SelectStatement(count_of(rows))),
+            ),
+            Alias::new(format!("c{n}")),
+        );
+    }
+    let row = db
+        .query_one(&select)
+        .await?
+        .ok_or_else(|| DbErr::Custom("the gram counts returned no row".into()))?;
+    (0..filters.len())
+        .map(|n| count_column(&row, &format!("c{n}")))
+        .collect()
+}
+
+/// `SELECT COUNT(*) FROM (<rows>) AS counted`.
+pub fn count_of(rows: SelectStatement) -> SelectStatement {
+    Query::select()
+        .expr(Func::count(Expr::col(Asterisk)))
+        .from_subquery(rows, Alias::new("counted"))
+        .to_owned()
+}
+
+/// Reads a COUNT column, whose type differs by backend.
+pub fn count_column(row: &QueryResult, column: &str) -> Result<u64, DbErr> {
+    let count = row
+        .try_get::<i64>("", column)
+        .or_else(|_| row.try_get::<i32>("", column).map(i64::from))?;
+    Ok(u64::try_from(count).unwrap_or(0))
+}
