@@ -299,3 +299,21 @@ fn Pager(
         </nav>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        let cases = [
+            (0, "0"),
+            (25, "25"),
+            (999, "999"),
+            (1_000, "1,000"),
+            (10_000, "10,000"),
+        ];
+        for (n, text) in cases {
+            assert_eq!(super::grouped(n), text);
+        }
+        assert_eq!(super::grouped(1_234_567), "1,234,567");
+    }
+}

@@ -135,24 +135,32 @@ pub async fn list(
     if let Some(status) = query.status {
         filter = filter.add(condition_filter(status.stored_condition(), now));
     }
-    let select = match plan {
-        Plan::Nothing => return Ok(empty_page(query)),
-        Plan::Scan | Plan::ScanWithTerm => invitation::Entity::find().filter(filter),
-        Plan::Candidates(grams) => {
-            let ids = candidate_ids(db, grams).await?;
-            invitation::Entity::find()
-                .filter(invitation::Column::Id.is_in(ids))
-                .filter(filter)
-        }
-        Plan::Posting(gram) => invitation::Entity::find()
+    let posting = |gram: i64, filter: Condition| {
+        invitation::Entity::find()
             .join_rev(
                 JoinType::InnerJoin,
                 invitation_gram::Relation::Invitation.def(),
             )
             .filter(invitation_gram::Column::Gram.eq(gram))
-            .filter(filter),
+            .filter(filter)
     };
-    let (total, total_is_lower_bound) = count(db, &select, &plan).await?;
+    let select = match plan {
+        Plan::Nothing => return Ok(empty_page(query)),
+        Plan::Scan | Plan::ScanWithTerm(_) => invitation::Entity::find().filter(filter.clone()),
+        Plan::Candidates(grams) => {
+            let ids = candidate_ids(db, grams).await?;
+            invitation::Entity::find()
+                .filter(invitation::Column::Id.is_in(ids))
+                .filter(filter.clone())
+        }
+        Plan::Posting(gram) => posting(gram, filter.clone()),
+    };
+    // The count does not depend on the order, so a common term is counted along one of its
+    // grams' rows even when the page walks another index.
+    let (total, total_is_lower_bound) = match plan {
+        Plan::ScanWithTerm(Some(gram)) => count(db, &posting(gram, filter), &plan).await?,
+        _ => count(db, &select, &plan).await?,
+    };
     let (rows, previous, next, page) = fetch_page(db, select, &plan, query).await?;
     Ok(InvitationPage {
         rows: rows_for(db, &rows, now).await?,

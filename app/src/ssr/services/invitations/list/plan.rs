@@ -35,8 +35,9 @@ pub enum Plan {
     Candidates(GramFilter),
     /// The term's grams are all common; walk this one's rows in date order.
     Posting(i64),
-    /// The term's grams are all common and the sort is not by date: walk the sort index.
-    ScanWithTerm,
+    /// The term's grams are all common and the sort is not by date: walk the sort index
+    /// (counting still walks this gram's rows, when the term has whole grams).
+    ScanWithTerm(Option<i64>),
 }
 
 /// Which index rows a plan reads.
@@ -83,7 +84,8 @@ pub async fn choose(
     } else {
         match (sort, rarest) {
             (SortKey::InvitedAt, GramFilter::Is(gram)) => Plan::Posting(*gram),
-            _ => Plan::ScanWithTerm,
+            (_, GramFilter::Is(gram)) => Plan::ScanWithTerm(Some(*gram)),
+            (_, GramFilter::Between(..)) => Plan::ScanWithTerm(None),
         }
     })
 }
