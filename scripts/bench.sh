@@ -3,6 +3,7 @@
 # invitations and measures the list/search queries and a bulk invite on SQLite, and on
 # PostgreSQL when it answers; the mail worker's throughput to a local SMTP server (maildev);
 # reports the release WASM size. Writes target/bench/results.md.
+# The HTTP load benchmarks (wrk: throughput, logins under load, memory) are in scripts/load.sh.
 #   PORTICO_BENCH_ROWS   invitations to generate (default 1000000)
 source "$(dirname "$0")/tools.sh"
 cd "$ROOT"

@@ -74,6 +74,24 @@ ensure_chromium() {
   fi
 }
 
+# The HTTP load generator of scripts/load.sh (Debian's wrk 4), and taskset to pin processes to
+# cores (util-linux).
+ensure_wrk() {
+  local missing=()
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v taskset >/dev/null || missing+=(util-linux)
+  command -v curl >/dev/null || missing+=(curl)
+  if [ ${#missing[@]} -eq 0 ]; then
+    note "wrk, taskset, curl: present"
+  else
+    step "Installing Debian packages for the load benchmark: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+  fi
+}
+
 ensure_build_tools() {
   step "Checking build tools"
   command -v cargo >/dev/null || { echo "error: Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }

@@ -43,6 +43,21 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Benchmark helper (scripts/load.sh): serve a fixed JSON body on
+    /// POST /api/list_invitations with a bare axum handler, the baseline of the list's throughput.
+    #[command(hide = true)]
+    BenchBareJson {
+        #[arg(long)]
+        port: u16,
+        #[arg(long)]
+        body_file: PathBuf,
+    },
+    /// Benchmark helper (scripts/load.sh): time argon2id verifications, the ceiling of logins/s.
+    #[command(hide = true)]
+    BenchHashRate {
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+        verifications: u32,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

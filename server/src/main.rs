@@ -19,6 +19,12 @@ async fn main() -> ExitCode {
             password,
         } => create_admin(&cli.config, &email, &name, password).await,
         Command::Generate { invitations, seed } => generate(&cli.config, invitations, seed).await,
+        Command::BenchBareJson { port, body_file } => {
+            server::bench_helpers::bare_json(port, &body_file).await
+        }
+        Command::BenchHashRate { verifications } => {
+            server::bench_helpers::hash_rate(verifications).await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod maildev;
+pub mod process;
 
 use rand::Rng;
 use reqwest::{Client, Response};
