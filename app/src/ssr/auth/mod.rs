@@ -2,6 +2,7 @@
 //! function uses.
 
 pub mod guard;
+mod hash_pool;
 pub mod password;
 pub mod session;
 
