@@ -10,6 +10,7 @@ mod m0004_rate_limits;
 mod m0005_audit_events;
 mod m0006_password_policy;
 mod m0007_invitation_grams;
+mod m0008_hashes_as_varchar;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_audit_events::Migration),
             Box::new(m0006_password_policy::Migration),
             Box::new(m0007_invitation_grams::Migration),
+            Box::new(m0008_hashes_as_varchar::Migration),
         ]
     }
 }

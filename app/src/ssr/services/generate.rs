@@ -79,29 +79,42 @@ pub async fn invitations(db: &DatabaseConnection, count: u64, seed: u64) -> Resu
         let rows: Vec<invitation::ActiveModel> = (0..size)
             .map(|i| row(&mut rng, written + i as u64, &run, now))
             .collect();
-        let tokens: Vec<String> = rows
+        let tokens: std::collections::HashSet<String> = rows
             .iter()
             .map(|row| row.token_hash.clone().unwrap())
             .collect();
         let txn = db.begin().await?;
+        let before: Option<i32> = invitation::Entity::find()
+            .select_only()
+            .column_as(invitation::Column::Id.max(), "max")
+            .into_tuple()
+            .one(&txn)
+            .await?
+            .flatten();
         invitation::Entity::insert_many(rows)
             .exec_without_returning(&txn)
             .await?;
-        // Read back the ids (not every backend returns them from a multi-row insert).
-        let stored: Vec<(i32, String, DateTime<Utc>)> = invitation::Entity::find()
+        // Read back the new ids (not every backend returns them from a multi-row insert): the
+        // rows after the highest id before, by primary key, and of those only this batch's.
+        let stored: Vec<(i32, String, DateTime<Utc>, String)> = invitation::Entity::find()
             .select_only()
             .columns([
                 invitation::Column::Id,
                 invitation::Column::EmailNormalized,
                 invitation::Column::InvitedAt,
+                invitation::Column::TokenHash,
             ])
-            .filter(invitation::Column::TokenHash.is_in(tokens))
+            .filter(invitation::Column::Id.gt(before.unwrap_or(0)))
             .into_tuple()
             .all(&txn)
             .await?;
+        let stored: Vec<_> = stored
+            .into_iter()
+            .filter(|(_, _, _, token)| tokens.contains(token.trim_end()))
+            .collect();
         let entries: Vec<search_index::Entry> = stored
             .iter()
-            .map(|(id, email, invited_at)| search_index::Entry {
+            .map(|(id, email, invited_at, _)| search_index::Entry {
                 invitation_id: *id,
                 email_normalized: email,
                 invited_at: *invited_at,
