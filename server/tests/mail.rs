@@ -379,6 +379,50 @@ async fn two_workers_deliver_two_hundred_queued_emails_none_twice() {
 }
 
 #[tokio::test]
+async fn one_worker_sends_a_queue_larger_than_its_batch_each_email_once_and_a_bad_row_fails_alone()
+{
+    let maildev = Maildev::start().await;
+    let admin_side = TestApp::spawn().await;
+    admin_side.login_as_admin().await;
+    // More than a batch (64), which is more than the SMTP connections (16) sending side by side.
+    let addresses: Vec<String> = (0..150).map(|i| format!("b{i:03}@x.io")).collect();
+    admin_side.invite(&addresses.join(";")).await;
+    // One row in the middle cannot be read: it fails on its own, the others are not held up.
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::Payload, Expr::value("not json"))
+        .filter(outbox::Column::Recipient.eq("b070@x.io"))
+        .exec(&admin_side.db().await)
+        .await
+        .unwrap();
+
+    let _worker = TestApp::spawn_on(&admin_side.database_url, with_smtp(maildev.smtp_url())).await;
+    let emails = maildev.settled(149).await;
+    assert_eq!(emails.len(), 149, "an email was sent twice");
+    let distinct: BTreeSet<String> = emails.iter().map(recipient).collect();
+    assert_eq!(distinct.len(), 149);
+    assert!(!distinct.contains("b070@x.io"));
+    let rows = wait_for_outbox(&admin_side.db().await, "nothing queued", none_queued).await;
+    for row in &rows {
+        let expected = if row.recipient == "b070@x.io" {
+            "failed"
+        } else {
+            "sent"
+        };
+        assert_eq!(
+            (row.status.as_str(), row.attempts),
+            (expected, 1),
+            "{row:?}"
+        );
+    }
+    let bad = rows.iter().find(|r| r.recipient == "b070@x.io").unwrap();
+    assert!(bad
+        .last_error
+        .as_deref()
+        .unwrap()
+        .contains("cannot be read"));
+}
+
+#[tokio::test]
 async fn an_email_that_keeps_failing_is_marked_failed_with_the_last_error() {
     let app = TestApp::spawn_with(|config| {
         with_smtp(smtp_url(free_port()))(config);

@@ -12,8 +12,10 @@ use super::{templates::Rendered, MailError};
 
 /// How long one SMTP command may take before the attempt fails (and is retried later).
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
-/// Open connections kept to the SMTP server.
-const SMTP_POOL_SIZE: u32 = 4;
+/// Open connections kept to the SMTP server, and so emails sent at once: lettre's pool opens
+/// a further connection when all are busy and closes it afterwards, so the worker never has
+/// more sends in flight than this.
+const SMTP_POOL_SIZE: u32 = 16;
 
 /// Which transport, as configured.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +70,15 @@ impl Transport {
                 "as .eml files in {} (no PORTICO_SMTP_URL set)",
                 dir.display()
             ),
+        }
+    }
+
+    /// How many emails the worker sends at once: one per pooled SMTP connection (each send
+    /// waits mostly on the server), or one at a time into the mail folder.
+    pub fn concurrency(&self) -> usize {
+        match self {
+            Transport::Smtp { .. } => SMTP_POOL_SIZE as usize,
+            Transport::Files { .. } => 1,
         }
     }
 

@@ -1,9 +1,14 @@
 //! The mail worker: claims due outbox rows, sends them, and records what became of each.
 
 use chrono::{DateTime, Utc};
+use futures::stream::{self, StreamExt};
 use lettre::message::Mailbox;
 use sea_orm::{DatabaseConnection, EntityTrait};
-use std::{collections::BTreeMap, time::Duration};
+use std::{
+    collections::BTreeMap,
+    sync::atomic::{AtomicBool, Ordering},
+    time::Duration,
+};
 use tokio::sync::watch;
 
 use super::{
@@ -23,13 +28,15 @@ use crate::{
     },
 };
 
-/// Rows claimed at once.
-const BATCH_SIZE: u64 = 20;
+/// Rows claimed at once: several per pooled SMTP connection, so that the connections stay busy
+/// for most of a batch (the last sends of a batch leave some idle).
+const BATCH_SIZE: u64 = 64;
 /// How long a claim holds: longer than a batch normally takes, so that only a dead worker's
 /// rows are claimed again.
 const LEASE: Duration = Duration::from_secs(15 * 60);
-/// When less than this is left of the lease, the rest of the batch is handed back unsent. It
-/// covers one send against a server that stalls (each SMTP command may take the timeout).
+/// When less than this is left of the lease, the batch's sends not yet started are handed back
+/// unsent. It covers the sends in flight then (they run side by side, so together they take
+/// about as long as one) against a server that stalls (each SMTP command may take the timeout).
 const LEASE_MARGIN: Duration = Duration::from_secs(5 * 60);
 
 pub struct Worker {
@@ -51,6 +58,29 @@ struct InvitationData<'a> {
 struct Claimed {
     row: outbox::Model,
     message: Message,
+}
+
+/// What a batch runs side by side: one row's email, or one admin's review digest (every
+/// claimed notice to that admin, sent as one email).
+enum Job {
+    Single(outbox::Model, Result<Message, serde_json::Error>),
+    Digest(String, Vec<Claimed>),
+}
+
+impl Job {
+    fn ids(&self) -> Vec<i32> {
+        match self {
+            Job::Single(row, _) => vec![row.id],
+            Job::Digest(_, entries) => entries.iter().map(|e| e.row.id).collect(),
+        }
+    }
+}
+
+/// What became of a job: run (its rows' outcomes recorded, or the error that stopped it), or
+/// not started (its rows are handed back).
+enum Outcome {
+    Done(Result<(), MailError>),
+    NotStarted(Vec<i32>),
 }
 
 impl Worker {
@@ -92,65 +122,118 @@ impl Worker {
         tracing::info!("the mail worker stopped");
     }
 
-    /// Claims one batch of due emails and sends them; returns how many rows it claimed.
+    /// Claims one batch of due emails and sends them, several at once (one per pooled SMTP
+    /// connection); returns how many rows it claimed. Each row's outcome is recorded as soon as
+    /// its own send ends. A send is not started once the lease runs out or after an error
+    /// that is not the email's own (the database): those rows are handed back unsent.
     pub async fn run_once(&self) -> Result<usize, MailError> {
         let now = Utc::now();
         let lease_until = now + chrono::Duration::from_std(LEASE).expect("a short duration");
         let rows = queue::claim_due(&self.db, now, lease_until, BATCH_SIZE).await?;
         let claimed = rows.len();
+        let mut jobs = Vec::with_capacity(claimed);
         let mut digests: BTreeMap<String, Vec<Claimed>> = BTreeMap::new();
-        let mut rows = rows.into_iter();
-        while let Some(row) = rows.next() {
-            if lease_running_out(lease_until) {
-                let unsent: Vec<i32> = std::iter::once(row.id).chain(rows.map(|r| r.id)).collect();
-                queue::postpone(&self.db, &unsent, Utc::now()).await?;
-                return Ok(claimed);
-            }
-            let message = match serde_json::from_str::<Message>(&row.payload) {
-                Ok(message) => message,
-                Err(error) => {
-                    self.record_failure(&row, &error.into(), None).await?;
-                    continue;
-                }
-            };
-            match message {
-                Message::Invitation {
-                    ref link,
-                    valid_until,
-                    ref invited_by,
-                    self_sign_up,
-                } => {
-                    // What the row keeps once it is no longer queued: no raw token.
-                    let kept = message.without_secrets().to_payload()?;
-                    let invitation = InvitationData {
-                        link,
-                        valid_until,
-                        invited_by: invited_by.as_deref(),
-                        self_sign_up,
-                    };
-                    self.deliver_invitation(&row, invitation, kept).await?
-                }
-                Message::SignUpNotice { reason } => {
-                    let login_link = format!("{}/login", self.settings.public_url);
-                    let rendered = SignUpNoticeEmail {
-                        portal_name: &self.settings.portal_name,
-                        already_registered: reason == SignUpNoticeReason::AlreadyRegistered,
-                        login_link: &login_link,
-                    }
-                    .render();
-                    let kept = row.payload.clone();
-                    self.deliver_rendered(&row, rendered, kept, None).await?
-                }
-                Message::AdminReviewNeeded { .. } => digests
+        for row in rows {
+            match serde_json::from_str::<Message>(&row.payload) {
+                Ok(message @ Message::AdminReviewNeeded { .. }) => digests
                     .entry(row.recipient.clone())
                     .or_default()
                     .push(Claimed { row, message }),
+                parsed => jobs.push(Job::Single(row, parsed)),
             }
         }
-        for (recipient, entries) in digests {
-            self.deliver_digest(&recipient, entries).await?;
+        jobs.extend(
+            digests
+                .into_iter()
+                .map(|(recipient, entries)| Job::Digest(recipient, entries)),
+        );
+
+        let halted = AtomicBool::new(false);
+        let outcomes: Vec<Outcome> = stream::iter(jobs)
+            .map(|job| self.run_job(job, lease_until, &halted))
+            .buffer_unordered(self.transport.concurrency())
+            .collect()
+            .await;
+        let mut unsent = Vec::new();
+        let mut first_error = None;
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Done(Ok(())) => {}
+                Outcome::Done(Err(error)) => {
+                    first_error.get_or_insert(error);
+                }
+                Outcome::NotStarted(ids) => unsent.extend(ids),
+            }
         }
+        let handed_back = queue::postpone(&self.db, &unsent, Utc::now()).await;
+        if let Some(error) = first_error {
+            return Err(error);
+        }
+        handed_back?;
         Ok(claimed)
+    }
+
+    /// Runs one job of a batch unless the lease is running out or another job of the batch
+    /// failed (`halted`); a job that fails sets `halted`.
+    async fn run_job(&self, job: Job, lease_until: DateTime<Utc>, halted: &AtomicBool) -> Outcome {
+        if halted.load(Ordering::Relaxed) || lease_running_out(lease_until) {
+            return Outcome::NotStarted(job.ids());
+        }
+        let done = match job {
+            Job::Single(row, parsed) => self.deliver(row, parsed).await,
+            Job::Digest(recipient, entries) => self.deliver_digest(&recipient, entries).await,
+        };
+        if done.is_err() {
+            halted.store(true, Ordering::Relaxed);
+        }
+        Outcome::Done(done)
+    }
+
+    /// Sends the email of one row on its own and records the outcome.
+    async fn deliver(
+        &self,
+        row: outbox::Model,
+        parsed: Result<Message, serde_json::Error>,
+    ) -> Result<(), MailError> {
+        let message = match parsed {
+            Ok(message) => message,
+            Err(error) => return self.record_failure(&row, &error.into(), None).await,
+        };
+        match message {
+            Message::Invitation {
+                ref link,
+                valid_until,
+                ref invited_by,
+                self_sign_up,
+            } => {
+                // What the row keeps once it is no longer queued: no raw token.
+                let kept = message.without_secrets().to_payload()?;
+                let invitation = InvitationData {
+                    link,
+                    valid_until,
+                    invited_by: invited_by.as_deref(),
+                    self_sign_up,
+                };
+                self.deliver_invitation(&row, invitation, kept).await
+            }
+            Message::SignUpNotice { reason } => {
+                let login_link = format!("{}/login", self.settings.public_url);
+                let rendered = SignUpNoticeEmail {
+                    portal_name: &self.settings.portal_name,
+                    already_registered: reason == SignUpNoticeReason::AlreadyRegistered,
+                    login_link: &login_link,
+                }
+                .render();
+                let kept = row.payload.clone();
+                self.deliver_rendered(&row, rendered, kept, None).await
+            }
+            // run_once batches these by recipient; one reaching here is a digest of one.
+            Message::AdminReviewNeeded { .. } => {
+                let recipient = row.recipient.clone();
+                self.deliver_digest(&recipient, vec![Claimed { row, message }])
+                    .await
+            }
+        }
     }
 
     /// Sends an invitation (its link, valid-until and inviter) unless the invitation stopped
