@@ -149,9 +149,9 @@ pub const PAGE_SIZES: [u64; 3] = [20, 50, 100];
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationPage {
     pub rows: Vec<InvitationRow>,
-    /// Rows matching, counted exactly up to a limit (10,000)...
+    /// Rows matching, counted exactly up to a limit (1,000)...
     pub total: u64,
-    /// ...beyond which `total` is that limit and the list says "10,000+".
+    /// ...beyond which `total` is that limit and the list says "1,000+".
     pub total_is_lower_bound: bool,
     pub page: u64,
     pub page_size: u64,

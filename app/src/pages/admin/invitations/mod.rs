@@ -229,7 +229,7 @@ fn Row(row: InvitationRow, now: chrono::DateTime<Utc>, refresh: Callback<()>) ->
 struct PageLinks {
     page: u64,
     pages: u64,
-    /// The total is a lower bound ("10,000+"), so `pages` is too.
+    /// The total is a lower bound ("1,000+"), so `pages` is too.
     at_least: bool,
     previous: Option<String>,
     next: Option<String>,

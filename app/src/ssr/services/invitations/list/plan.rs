@@ -23,7 +23,7 @@ use crate::{
 };
 
 /// A gram with fewer index rows than this is walked whole as the candidate set.
-pub const CANDIDATE_LIMIT: u64 = 2_000;
+pub const CANDIDATE_LIMIT: u64 = 1_000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Plan {
