@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{prelude::Expr, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use std::collections::{HashMap, HashSet};
 
-use super::{effective, insert_pending, InvitationError, NewInvitation};
+use super::{effective, index_entry, insert_pending_unindexed, InvitationError, NewInvitation};
 use crate::{
     api::{
         activity::AuditAction,
@@ -63,6 +63,7 @@ async fn try_invite(
         rejected_accounts(&txn, accounts.values().filter(|a| !a.active).map(|a| a.id)).await?;
 
     let mut outcomes = Vec::with_capacity(parsed.emails.len());
+    let mut created_rows = Vec::new();
     for (email, key) in parsed.emails.iter().zip(&normalized) {
         let mut supersedes = None;
         if let Some(existing) = live.get(key) {
@@ -85,7 +86,7 @@ async fn try_invite(
                 continue;
             }
         }
-        let created = insert_pending(
+        let created = insert_pending_unindexed(
             &txn,
             NewInvitation {
                 email: email.as_str(),
@@ -117,7 +118,11 @@ async fn try_invite(
         outcomes.push(InviteOutcome::Invited {
             invitation_id: created.id,
         });
+        created_rows.push(created);
     }
+    // One insert of index rows for the whole submission instead of one per address.
+    let entries: Vec<_> = created_rows.iter().map(index_entry).collect();
+    crate::ssr::services::search_index::add(&txn, &entries).await?;
     txn.commit().await?;
     Ok(InviteReport {
         entries: merge_in_input_order(parsed, outcomes),

@@ -154,8 +154,30 @@ pub(crate) struct NewInvitation<'a> {
 }
 
 /// Inserts a Pending invitation with a fresh token and queues its email, in the caller's
-/// transaction. The token leaves the server only inside the email's link.
+/// transaction, and adds it to the search index. The token leaves the server only inside the
+/// email's link.
 pub(crate) async fn insert_pending(
+    txn: &impl ConnectionTrait,
+    new: NewInvitation<'_>,
+    now: DateTime<Utc>,
+) -> Result<invitation::Model, DbErr> {
+    let model = insert_pending_unindexed(txn, new, now).await?;
+    search_index::add(txn, &[index_entry(&model)]).await?;
+    Ok(model)
+}
+
+/// The search index's view of an invitation.
+pub(crate) fn index_entry(model: &invitation::Model) -> search_index::Entry<'_> {
+    search_index::Entry {
+        invitation_id: model.id,
+        email_normalized: &model.email_normalized,
+        invited_at: model.invited_at,
+    }
+}
+
+/// [`insert_pending`] without the search index, for a caller that indexes many invitations
+/// at once (in the same transaction).
+pub(crate) async fn insert_pending_unindexed(
     txn: &impl ConnectionTrait,
     new: NewInvitation<'_>,
     now: DateTime<Utc>,
@@ -182,15 +204,6 @@ pub(crate) async fn insert_pending(
         ..Default::default()
     }
     .insert(txn)
-    .await?;
-    search_index::add(
-        txn,
-        &[search_index::Entry {
-            invitation_id: model.id,
-            email_normalized: &model.email_normalized,
-            invited_at: model.invited_at,
-        }],
-    )
     .await?;
     let message = outbox::Message::Invitation {
         link: format!("{}/invitation/{token}", new.public_url),
