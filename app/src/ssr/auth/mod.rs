@@ -2,7 +2,6 @@
 //! function uses.
 
 pub mod guard;
-mod hash_pool;
 pub mod password;
 pub mod session;
 

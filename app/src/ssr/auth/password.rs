@@ -7,8 +7,6 @@ use argon2::{
 use rand::rngs::OsRng;
 use std::sync::OnceLock;
 
-use super::hash_pool;
-
 /// The parameters new hashes get (OWASP's argon2id minimum).
 const MEMORY_KIB: u32 = 19_456;
 const ITERATIONS: u32 = 2;
@@ -34,9 +32,9 @@ pub fn needs_rehash(stored: &str) -> bool {
         || param("p") != Some(PARALLELISM)
 }
 
-/// Hashes `password` on the hashing threads (one hash costs tens of milliseconds of CPU).
+/// Hashes `password` on the blocking pool (one hash costs tens of milliseconds of CPU).
 pub async fn hash(password: String) -> Result<String, String> {
-    hash_pool::run(move || {
+    tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         hasher()
             .hash_password(password.as_bytes(), &salt)
@@ -44,16 +42,15 @@ pub async fn hash(password: String) -> Result<String, String> {
             .map_err(|e| e.to_string())
     })
     .await
-    .unwrap_or_else(|| Err("the password hashing thread failed".into()))
+    .map_err(|e| e.to_string())?
 }
 
-/// Checks `password` against a stored PHC hash on the hashing threads. With no stored hash (an
+/// Checks `password` against a stored PHC hash on the blocking pool. With no stored hash (an
 /// unknown account) it verifies against a dummy hash so the answer takes as long either way.
 pub async fn verify(password: String, stored: Option<String>) -> bool {
     let known = stored.is_some();
-    hash_pool::run(move || {
-        // The dummy hash is made on first use, here rather than on a request thread.
-        let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
+    let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
+    tokio::task::spawn_blocking(move || {
         let matches = PasswordHash::new(&stored)
             .map(|parsed| {
                 hasher()
