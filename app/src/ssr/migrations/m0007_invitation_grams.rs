@@ -101,11 +101,7 @@ async fn backfill(db: &SchemaManagerConnection<'_>) -> Result<(), DbErr> {
         after = last.0;
         let entries: Vec<search_index::Entry> = batch
             .iter()
-            .map(|(id, email, invited_at)| search_index::Entry {
-                invitation_id: *id,
-                email_normalized: email,
-                invited_at: *invited_at,
-            })
+            .map(|(id, email, invited_at)| search_index::Entry::new(*id, email, *invited_at))
             .collect();
         search_index::add(db, &entries).await?;
     }

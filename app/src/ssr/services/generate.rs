@@ -114,11 +114,7 @@ pub async fn invitations(db: &DatabaseConnection, count: u64, seed: u64) -> Resu
             .collect();
         let entries: Vec<search_index::Entry> = stored
             .iter()
-            .map(|(id, email, invited_at, _)| search_index::Entry {
-                invitation_id: *id,
-                email_normalized: email,
-                invited_at: *invited_at,
-            })
+            .map(|(id, email, invited_at, _)| search_index::Entry::new(*id, email, *invited_at))
             .collect();
         search_index::add(&txn, &entries).await?;
         txn.commit().await?;

@@ -5,7 +5,10 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
 
-use crate::{domain::search::email_grams, ssr::entities::invitation_gram};
+use crate::{
+    domain::search::email_grams,
+    ssr::entities::{invitation, invitation_gram},
+};
 
 /// Index rows per INSERT: 3 parameters each, well under every backend's limit (SQLite's is
 /// 32,766).
@@ -16,6 +19,22 @@ pub struct Entry<'a> {
     pub invitation_id: i32,
     pub email_normalized: &'a str,
     pub invited_at: DateTime<Utc>,
+}
+
+impl<'a> Entry<'a> {
+    pub fn new(invitation_id: i32, email_normalized: &'a str, invited_at: DateTime<Utc>) -> Self {
+        Self {
+            invitation_id,
+            email_normalized,
+            invited_at,
+        }
+    }
+}
+
+impl<'a> From<&'a invitation::Model> for Entry<'a> {
+    fn from(model: &'a invitation::Model) -> Self {
+        Self::new(model.id, &model.email_normalized, model.invited_at)
+    }
 }
 
 /// Indexes invitations, in the caller's transaction.

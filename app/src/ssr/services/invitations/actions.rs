@@ -172,15 +172,7 @@ pub async fn delete(
     if result.rows_affected == 0 {
         return Err(InvitationError::ChangedMeanwhile);
     }
-    search_index::remove(
-        &txn,
-        &search_index::Entry {
-            invitation_id: deleted.id,
-            email_normalized: &deleted.email_normalized,
-            invited_at: deleted.invited_at,
-        },
-    )
-    .await?;
+    search_index::remove(&txn, &search_index::Entry::from(&deleted)).await?;
     outbox::drop_queued_for_invitation(&txn, id).await?;
     audit::record(
         &txn,

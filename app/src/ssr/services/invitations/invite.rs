@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{prelude::Expr, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use std::collections::{HashMap, HashSet};
 
-use super::{effective, index_entry, insert_pending_unindexed, InvitationError, NewInvitation};
+use super::{effective, insert_pending_unindexed, InvitationError, NewInvitation};
 use crate::{
     api::{
         activity::AuditAction,
@@ -15,7 +15,7 @@ use crate::{
     ssr::{
         db::{begin_write, is_unique_violation},
         entities::{account, invitation},
-        services::{audit, outbox, settings},
+        services::{audit, outbox, search_index, settings},
         AppState,
     },
 };
@@ -121,8 +121,8 @@ async fn try_invite(
         created_rows.push(created);
     }
     // One insert of index rows for the whole submission instead of one per address.
-    let entries: Vec<_> = created_rows.iter().map(index_entry).collect();
-    crate::ssr::services::search_index::add(&txn, &entries).await?;
+    let entries: Vec<_> = created_rows.iter().map(search_index::Entry::from).collect();
+    search_index::add(&txn, &entries).await?;
     txn.commit().await?;
     Ok(InviteReport {
         entries: merge_in_input_order(parsed, outcomes),

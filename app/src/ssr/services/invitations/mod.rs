@@ -162,17 +162,8 @@ pub(crate) async fn insert_pending(
     now: DateTime<Utc>,
 ) -> Result<invitation::Model, DbErr> {
     let model = insert_pending_unindexed(txn, new, now).await?;
-    search_index::add(txn, &[index_entry(&model)]).await?;
+    search_index::add(txn, &[search_index::Entry::from(&model)]).await?;
     Ok(model)
-}
-
-/// The search index's view of an invitation.
-pub(crate) fn index_entry(model: &invitation::Model) -> search_index::Entry<'_> {
-    search_index::Entry {
-        invitation_id: model.id,
-        email_normalized: &model.email_normalized,
-        invited_at: model.invited_at,
-    }
 }
 
 /// [`insert_pending`] without the search index, for a caller that indexes many invitations

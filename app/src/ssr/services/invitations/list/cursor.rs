@@ -51,21 +51,15 @@ impl Cursor {
         let (id, key) = text[1..].split_once('.')?;
         let id = id.parse().ok()?;
         let key = match sort {
-            SortKey::Email => CursorKey::Email(key.to_owned()).filter_email()?,
+            SortKey::Email if !key.is_empty() && key.chars().count() <= 254 => {
+                CursorKey::Email(key.to_owned())
+            }
+            SortKey::Email => return None,
             SortKey::InvitedAt | SortKey::ValidUntil => {
                 CursorKey::Time(DateTime::from_timestamp_nanos(key.parse().ok()?))
             }
         };
         Some(Self { direction, id, key })
-    }
-}
-
-impl CursorKey {
-    fn filter_email(self) -> Option<Self> {
-        match &self {
-            CursorKey::Email(e) if !e.is_empty() && e.chars().count() <= 254 => Some(self),
-            _ => None,
-        }
     }
 }
 

@@ -22,7 +22,7 @@ use crate::{
     },
 };
 pub use cursor::{Cursor, CursorKey, Direction};
-use plan::{count_of, GramFilter, Plan};
+use plan::{count_at, count_of, GramFilter, Plan};
 
 /// Totals are counted exactly up to this many rows; beyond it the list says "1,000+". (At
 /// 10,000 a common term's count cost 30-200 ms on PostgreSQL at 1,000,000 rows; a search that
@@ -219,7 +219,7 @@ async fn count(
     if let Plan::Posting(_) | Plan::ScanWithTerm(Some(_)) = plan {
         // In the gram's own order, so the database walks that index and stops at the limit
         // (unordered, PostgreSQL chose to scan and join whole tables: 200 ms instead of 5).
-        let (key, id) = sort_columns(&Plan::Posting(0), SortKey::InvitedAt);
+        let (key, id) = gram_order();
         select = select.order_by(key, Order::Desc).order_by(id, Order::Desc);
     }
     count_rows(db, select).await
@@ -237,7 +237,7 @@ async fn count_rows<E: EntityTrait>(
         .query_one(&statement)
         .await?
         .ok_or_else(|| InvitationError::Internal("the count returned no row".into()))?;
-    let total = u64::try_from(row.try_get_by_index::<i64>(0)?).unwrap_or(0);
+    let total = count_at(&row, 0)?;
     Ok(if total > COUNT_LIMIT {
         (COUNT_LIMIT, true)
     } else {
@@ -317,12 +317,8 @@ async fn fetch_page(
 /// a gram's rows, the invitation's column otherwise. Qualified, as a join has both dates.
 fn sort_columns(plan: &Plan, sort: SortKey) -> (Expr, Expr) {
     use invitation::{Column as I, Entity as Invitations};
-    use invitation_gram::{Column as G, Entity as Grams};
     match (plan, sort) {
-        (Plan::Posting(_), _) => (
-            Expr::col((Grams, G::InvitedAt)),
-            Expr::col((Grams, G::InvitationId)),
-        ),
+        (Plan::Posting(_), _) => gram_order(),
         (_, SortKey::InvitedAt) => (
             Expr::col((Invitations, I::InvitedAt)),
             Expr::col((Invitations, I::Id)),
@@ -336,6 +332,15 @@ fn sort_columns(plan: &Plan, sort: SortKey) -> (Expr, Expr) {
             Expr::col((Invitations, I::Id)),
         ),
     }
+}
+
+/// The order of one gram's index rows (its primary key after the gram): date, then id.
+fn gram_order() -> (Expr, Expr) {
+    use invitation_gram::{Column as G, Entity as Grams};
+    (
+        Expr::col((Grams, G::InvitedAt)),
+        Expr::col((Grams, G::InvitationId)),
+    )
 }
 
 #[cfg(test)]

@@ -113,9 +113,7 @@ async fn bounded_counts(
         .query_one(&select)
         .await?
         .ok_or_else(|| DbErr::Custom("the gram counts returned no row".into()))?;
-    (0..filters.len())
-        .map(|n| count_column(&row, &format!("c{n}")))
-        .collect()
+    (0..filters.len()).map(|n| count_at(&row, n)).collect()
 }
 
 /// `SELECT COUNT(*) FROM (<rows>) AS counted`.
@@ -126,10 +124,10 @@ pub fn count_of(rows: SelectStatement) -> SelectStatement {
         .to_owned()
 }
 
-/// Reads a COUNT column, whose type differs by backend.
-pub fn count_column(row: &QueryResult, column: &str) -> Result<u64, DbErr> {
+/// Reads the COUNT in column `index`, whose integer type differs by backend.
+pub fn count_at(row: &QueryResult, index: usize) -> Result<u64, DbErr> {
     let count = row
-        .try_get::<i64>("", column)
-        .or_else(|_| row.try_get::<i32>("", column).map(i64::from))?;
+        .try_get_by_index::<i64>(index)
+        .or_else(|_| row.try_get_by_index::<i32>(index).map(i64::from))?;
     Ok(u64::try_from(count).unwrap_or(0))
 }
