@@ -5,7 +5,8 @@ use argon2::{
     Algorithm, Argon2, Params, Version,
 };
 use rand::rngs::OsRng;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+use tokio::sync::Semaphore;
 
 /// The parameters new hashes get (OWASP's argon2id minimum).
 const MEMORY_KIB: u32 = 19_456;
@@ -32,25 +33,53 @@ pub fn needs_rehash(stored: &str) -> bool {
         || param("p") != Some(PARALLELISM)
 }
 
-/// Hashes `password` on the blocking pool (one hash costs tens of milliseconds of CPU).
-pub async fn hash(password: String) -> Result<String, String> {
+/// Runs one hash on the blocking pool once one of the per-core turns is free.
+///
+/// Unbounded, 20 concurrent logins became 20 blocking threads each keeping its 19 MiB block in
+/// its own allocator arena (2.2 GiB), and their CPU starved every other request. One turn per
+/// core keeps the cores busy with hashes (login throughput) while the memory stays bounded and
+/// waiting logins queue without a thread. The turn goes into the closure, so a login whose
+/// request is dropped still holds it until its hash really ends.
+async fn on_hashing_turn<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, String> {
+    static TURNS: OnceLock<Arc<Semaphore>> = OnceLock::new();
+    let turns = TURNS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Arc::new(Semaphore::new(cores))
+    });
+    let turn = Arc::clone(turns)
+        .acquire_owned()
+        .await
+        .map_err(|e| e.to_string())?;
     tokio::task::spawn_blocking(move || {
+        let result = work();
+        drop(turn);
+        result
+    })
+    .await
+    .map_err(|e| e.to_string())
+}
+
+/// Hashes `password` off the executor (one hash costs tens of milliseconds of CPU).
+pub async fn hash(password: String) -> Result<String, String> {
+    on_hashing_turn(move || {
         let salt = SaltString::generate(&mut OsRng);
         hasher()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
             .map_err(|e| e.to_string())
     })
-    .await
-    .map_err(|e| e.to_string())?
+    .await?
 }
 
-/// Checks `password` against a stored PHC hash on the blocking pool. With no stored hash (an
+/// Checks `password` against a stored PHC hash off the executor. With no stored hash (an
 /// unknown account) it verifies against a dummy hash so the answer takes as long either way.
 pub async fn verify(password: String, stored: Option<String>) -> bool {
     let known = stored.is_some();
-    let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
-    tokio::task::spawn_blocking(move || {
+    on_hashing_turn(move || {
+        // The dummy hash is made on first use, here rather than on an executor thread.
+        let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
         let matches = PasswordHash::new(&stored)
             .map(|parsed| {
                 hasher()
@@ -86,6 +115,37 @@ mod tests {
         assert!(verify("Abcdef12#x".into(), Some(stored.clone())).await);
         assert!(!verify("Abcdef12#y".into(), Some(stored)).await);
         assert!(!verify("portico-dummy-password".into(), None).await);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn no_more_hashes_run_at_once_than_there_are_cores_and_all_finish() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let jobs: Vec<_> = (0..cores * 4)
+            .map(|i| {
+                let (running, most) = (Arc::clone(&running), Arc::clone(&most));
+                tokio::spawn(on_hashing_turn(move || {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    running.fetch_sub(1, Ordering::SeqCst);
+                    i
+                }))
+            })
+            .collect();
+        let mut finished = 0;
+        for job in jobs {
+            job.await.unwrap().unwrap();
+            finished += 1;
+        }
+        assert_eq!(finished, cores * 4);
+        let most = most.load(Ordering::SeqCst);
+        assert!(
+            (1..=cores).contains(&most),
+            "{most} hashes ran at once on {cores} cores"
+        );
     }
 
     #[tokio::test]
