@@ -2,13 +2,12 @@
 //! whatever the UI shows or hides.
 
 use chrono::Utc;
-use sea_orm::EntityTrait;
 
 use super::session;
 use crate::{
     api::{auth::SessionUser, error::internal, ApiError},
     domain::Role,
-    ssr::{entities::account, AppState},
+    ssr::AppState,
 };
 
 /// The session token sent with the current request, if any.
@@ -28,16 +27,9 @@ pub async fn current_account() -> Result<Option<SessionUser>, ApiError> {
     let Some(token) = request_token(&state) else {
         return Ok(None);
     };
-    let account_id = session::resolve(&state.db, &state.settings, &token, Utc::now())
+    let found = session::resolve(&state.db, &state.settings, &token, Utc::now())
         .await
         .map_err(|e| internal("reading the session", e))?;
-    let Some(account_id) = account_id else {
-        return Ok(None);
-    };
-    let found = account::Entity::find_by_id(account_id)
-        .one(&state.db)
-        .await
-        .map_err(|e| internal("reading the session's account", e))?;
     Ok(found.filter(|a| a.active).and_then(|a| {
         Some(SessionUser {
             id: a.id,

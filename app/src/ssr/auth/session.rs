@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use crate::ssr::{
-    entities::session,
+    entities::{account, session},
     random::{secret_token, token_hash},
     ServerSettings,
 };
@@ -103,16 +103,21 @@ pub async fn create(
     Ok(token)
 }
 
-/// The account id of a live session, refreshing its last-seen time. Expired or idle sessions
-/// are deleted and yield `None`.
+/// The account of a live session (read with it, in one query: this runs on every signed-in
+/// request), refreshing the session's last-seen time. Expired or idle sessions are deleted and
+/// yield `None`.
 pub async fn resolve(
     db: &DatabaseConnection,
     settings: &ServerSettings,
     token: &str,
     now: DateTime<Utc>,
-) -> Result<Option<i32>, DbErr> {
+) -> Result<Option<account::Model>, DbErr> {
     let id_hash = token_hash(token);
-    let Some(found) = session::Entity::find_by_id(id_hash.clone()).one(db).await? else {
+    let Some((found, Some(account))) = session::Entity::find_by_id(id_hash.clone())
+        .find_also_related(account::Entity)
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
     let idle = chrono::Duration::from_std(settings.session_idle_timeout)
@@ -134,7 +139,7 @@ pub async fn resolve(
             tracing::warn!("could not record the session's last use: {e}");
         }
     }
-    Ok(Some(found.account_id))
+    Ok(Some(account))
 }
 
 /// Ends one session.
