@@ -7,7 +7,7 @@ mod plan;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{
-    sea_query::{Expr, ExprTrait, LikeExpr},
+    sea_query::{Alias, Expr, ExprTrait, LikeExpr, Query},
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, Order,
     QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait, Select,
 };
@@ -22,7 +22,7 @@ use crate::{
     },
 };
 pub use cursor::{Cursor, CursorKey, Direction};
-use plan::{count_at, count_of, GramFilter, Plan};
+use plan::{count_at, count_of, GramFilter, Plan, Walk};
 
 /// Totals are counted exactly up to this many rows; beyond it the list says "1,000+". (At
 /// 10,000 a common term's count cost 30-200 ms on PostgreSQL at 1,000,000 rows; a search that
@@ -137,13 +137,14 @@ pub async fn list(
     if let Some(status) = query.status {
         filter = filter.add(condition_filter(status.stored_condition(), now));
     }
-    let posting = |gram: i64, filter: Condition| {
+    let posting = |walk: &Walk, filter: Condition| {
         invitation::Entity::find()
             .join_rev(
                 JoinType::InnerJoin,
                 invitation_gram::Relation::Invitation.def(),
             )
-            .filter(invitation_gram::Column::Gram.eq(gram))
+            .filter(invitation_gram::Column::Gram.eq(walk.gram))
+            .filter(also_has(&walk.also))
             .filter(filter)
     };
     let select = match plan {
@@ -155,16 +156,16 @@ pub async fn list(
                 .filter(invitation::Column::Id.is_in(ids))
                 .filter(filter.clone())
         }
-        Plan::Posting(gram) => posting(gram, filter.clone()),
+        Plan::Posting(ref walk) => posting(walk, filter.clone()),
     };
     // The count does not depend on the order, so a common term is counted along one of its
     // grams' rows even when the page walks another index.
     let (total, total_is_lower_bound) = match plan {
-        Plan::ScanWithTerm(Some(gram)) => count(db, &posting(gram, filter), &plan).await?,
+        Plan::ScanWithTerm(Some(ref walk)) => count(db, &posting(walk, filter), &plan).await?,
         // The index rows alone say it: nothing to check on the invitations.
-        Plan::Posting(gram) if exact && query.status.is_none() => {
+        Plan::Posting(ref walk) if exact && query.status.is_none() => {
             let rows =
-                invitation_gram::Entity::find().filter(invitation_gram::Column::Gram.eq(gram));
+                invitation_gram::Entity::find().filter(invitation_gram::Column::Gram.eq(walk.gram));
             count_rows(db, rows).await?
         }
         _ => count(db, &select, &plan).await?,
@@ -191,6 +192,25 @@ fn empty_page(query: &ListQuery) -> InvitationPage {
         previous: None,
         next: None,
     }
+}
+
+/// The walked index row's invitation also has each of these grams: an `EXISTS` lookup by
+/// primary key in the index per gram.
+fn also_has(grams: &[i64]) -> Condition {
+    use invitation_gram::{Column as G, Entity as Grams};
+    let mut condition = Condition::all();
+    for (n, gram) in grams.iter().enumerate() {
+        let other = Alias::new(format!("also{n}"));
+        let mut lookup = Query::select();
+        lookup
+            .expr(Expr::val(1))
+            .from_as(Grams, other.clone())
+            .and_where(Expr::col((other.clone(), G::Gram)).eq(*gram))
+            .and_where(Expr::col((other.clone(), G::InvitedAt)).equals((Grams, G::InvitedAt)))
+            .and_where(Expr::col((other, G::InvitationId)).equals((Grams, G::InvitationId)));
+        condition = condition.add(Expr::exists(lookup));
+    }
+    condition
 }
 
 /// The invitations a rare gram (or short term's range) points at: fewer than the limit.

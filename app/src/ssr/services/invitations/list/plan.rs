@@ -33,11 +33,36 @@ pub enum Plan {
     Nothing,
     /// The rows having these grams (fewer than the limit) are the only candidates.
     Candidates(GramFilter),
-    /// The term's grams are all common; walk this one's rows in date order.
-    Posting(i64),
+    /// The term's grams are all common; walk one's rows in date order.
+    Posting(Walk),
     /// The term's grams are all common and the sort is not by date: walk the sort index
-    /// (counting still walks this gram's rows, when the term has whole grams).
-    ScanWithTerm(Option<i64>),
+    /// (counting still walks one gram's rows, when the term has whole grams).
+    ScanWithTerm(Option<Walk>),
+}
+
+/// One gram's index rows walked in date order, keeping only those whose invitation also has
+/// the `also` grams (each a primary-key lookup in the index, far cheaper than reading the
+/// invitation to check its address): two common grams together are often rare.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Walk {
+    pub gram: i64,
+    pub also: Vec<i64>,
+}
+
+/// How many other grams a walk checks in the index: the first catches most rows that cannot
+/// match, a second catches most of the rest; more would cost every match a lookup each.
+const ALSO_CHECKED: usize = 2;
+
+impl Walk {
+    /// Walks `gram`, also checking the term's grams furthest from it in the probed list.
+    fn of(gram: i64, probed: &[i64]) -> Self {
+        let others: Vec<i64> = probed.iter().copied().filter(|g| *g != gram).collect();
+        let also = match others.len() {
+            0..=ALSO_CHECKED => others,
+            n => vec![others[0], others[n - 1]],
+        };
+        Self { gram, also }
+    }
 }
 
 /// Which index rows a plan reads.
@@ -82,9 +107,13 @@ pub async fn choose(
     } else if *count < CANDIDATE_LIMIT {
         Plan::Candidates(*rarest)
     } else {
+        let probed: Vec<i64> = match grams {
+            TermGrams::All(all) => all.clone(),
+            TermGrams::Range { .. } => Vec::new(),
+        };
         match (sort, rarest) {
-            (SortKey::InvitedAt, GramFilter::Is(gram)) => Plan::Posting(*gram),
-            (_, GramFilter::Is(gram)) => Plan::ScanWithTerm(Some(*gram)),
+            (SortKey::InvitedAt, GramFilter::Is(gram)) => Plan::Posting(Walk::of(*gram, &probed)),
+            (_, GramFilter::Is(gram)) => Plan::ScanWithTerm(Some(Walk::of(*gram, &probed))),
             (_, GramFilter::Between(..)) => Plan::ScanWithTerm(None),
         }
     })
