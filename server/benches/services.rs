@@ -17,6 +17,8 @@ use app::{
 };
 
 const RUNS: usize = 20;
+/// Bulk invites measured (1,000 addresses each); the mail worker then delivers all of them.
+const BULK_RUNS: usize = 5;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -238,27 +240,32 @@ async fn main() {
         }),
     };
     let run = rand::random::<u32>();
-    let addresses: Vec<String> = (0..1000)
-        .map(|i| format!("bulk{run}-{i}@bench.example"))
-        .collect();
-    let started = Instant::now();
-    let report = invitations::invite(
-        &state,
-        &user,
-        &addresses.join(";"),
-        None,
-        chrono::Utc::now(),
-    )
-    .await
-    .expect("invite");
-    let took = started.elapsed();
-    assert_eq!(report.invited_count(), 1000);
+    let mut times = Vec::with_capacity(BULK_RUNS);
+    for round in 0..BULK_RUNS {
+        let addresses: Vec<String> = (0..1000)
+            .map(|i| format!("bulk{run}-{round}-{i}@bench.example"))
+            .collect();
+        let started = Instant::now();
+        let report = invitations::invite(
+            &state,
+            &user,
+            &addresses.join(";"),
+            None,
+            chrono::Utc::now(),
+        )
+        .await
+        .expect("invite");
+        times.push(started.elapsed());
+        assert_eq!(report.invited_count(), 1000);
+    }
+    times.sort();
     println!(
-        "| {backend} | bulk invite of 1,000 addresses (one transaction) | {} | | | 1000 |",
-        ms(took)
+        "| {backend} | bulk invite of 1,000 addresses (one transaction; {BULK_RUNS} runs) | {} | | {} | 1000 |",
+        ms(percentile(&times, 0.5)),
+        ms(*times.last().unwrap())
     );
 
-    // Mail worker throughput: the 1,000 invitation emails just queued, delivered to the SMTP
+    // Mail worker throughput: the invitation emails just queued, delivered to the SMTP
     // server named by PORTICO_BENCH_SMTP_URL (scripts/bench.sh starts maildev) through the
     // worker's pooled connections.
     if let Ok(smtp_url) = std::env::var("PORTICO_BENCH_SMTP_URL") {
