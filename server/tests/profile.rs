@@ -123,6 +123,19 @@ async fn the_name_can_be_changed_and_is_checked() {
         .as_str()
         .unwrap()
         .contains("line breaks"));
+    // A right-to-left override would make the name display as another in admin lists.
+    let spoof = call_with(
+        &browser,
+        &app.address,
+        "update_profile",
+        &[("full_name", "Ada \u{202E}nosliW")],
+    )
+    .await;
+    assert_eq!(spoof.status(), 422);
+    assert!(json(spoof).await["InvalidInput"]
+        .as_str()
+        .unwrap()
+        .contains("text-direction"));
     assert_eq!(me(&browser, &app).await["full_name"], "Ada Byron");
 }
 

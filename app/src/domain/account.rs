@@ -40,6 +40,15 @@ pub enum FullNameError {
     TooLong,
     #[error("a full name cannot contain line breaks, tabs or other control characters")]
     ControlCharacter,
+    #[error("a full name cannot contain invisible text-direction marks (they can make a name display as another)")]
+    DirectionMark,
+}
+
+/// Unicode's explicit text-direction formatting characters (marks, embeddings, overrides,
+/// isolates). In a name shown to admins they can reorder what follows ("Trojan Source"
+/// spoofing); no name needs them. Zero-width joiners stay allowed: several scripts need them.
+pub fn is_direction_mark(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 impl FullName {
@@ -53,6 +62,9 @@ impl FullName {
         }
         if value.chars().any(char::is_control) {
             return Err(FullNameError::ControlCharacter);
+        }
+        if value.chars().any(is_direction_mark) {
+            return Err(FullNameError::DirectionMark);
         }
         Ok(Self(value.to_owned()))
     }
@@ -103,6 +115,23 @@ mod tests {
     }
 
     #[test]
+    fn refuses_text_direction_marks_but_keeps_joiners() {
+        for spoof in ["Ada \u{202E}ecalevol", "\u{2067}Bob", "Ada\u{200F}"] {
+            assert_eq!(
+                FullName::parse(spoof).unwrap_err(),
+                FullNameError::DirectionMark,
+                "{spoof:?}"
+            );
+        }
+        // Persian needs the zero-width non-joiner; emoji sequences the joiner.
+        assert!(FullName::parse(
+            "\u{0645}\u{06CC}\u{200C}\u{062E}\u{0648}\u{0627}\u{0647}\u{0645}"
+        )
+        .is_ok());
+        assert!(FullName::parse("Ada \u{1F469}\u{200D}\u{1F4BB}").is_ok());
+    }
+
+    #[test]
     fn roles_round_trip_through_their_names() {
         for role in [Role::Admin, Role::Developer] {
             assert_eq!(Role::parse(role.as_str()), Some(role));
@@ -115,7 +144,7 @@ mod tests {
         let piece = prop_oneof![
             6 => "[A-Z][a-z]{0,10}",
             3 => Just(" ".to_owned()),
-            2 => "[éßяΣ例İﬁ\u{301}\u{200d}'-]{1,4}",
+            2 => "[éßяΣ例İﬁ\u{301}\u{200d}\u{202e}\u{2066}'-]{1,4}",
             2 => nasty_char().prop_map(String::from),
             1 => junk(4),
             1 => "[a-z]{95,105}",
@@ -137,6 +166,8 @@ mod tests {
                 Err(FullNameError::TooLong)
             } else if trimmed.chars().any(char::is_control) {
                 Err(FullNameError::ControlCharacter)
+            } else if trimmed.chars().any(is_direction_mark) {
+                Err(FullNameError::DirectionMark)
             } else {
                 Ok(trimmed)
             };
