@@ -136,3 +136,24 @@ async fn a_get_request_cannot_call_a_server_function() {
     assert!(response.status().is_client_error(), "{}", response.status());
     assert_eq!(app.list(&[]).await["total"], 0);
 }
+
+/// A page hydrates from the files cargo-leptos writes (`pkg/portico.wasm`, `pkg/portico.js`),
+/// whichever tool built the server: a plain `cargo build` used to link `portico_bg.wasm`, which
+/// does not exist, so the page rendered but never came alive.
+#[tokio::test]
+async fn pages_load_the_wasm_and_js_files_the_site_build_writes() {
+    let app = TestApp::spawn().await;
+    let html = app
+        .client
+        .get(app.url("/login"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("/pkg/portico.wasm"), "{html}");
+    assert!(html.contains("/pkg/portico.js"), "{html}");
+    assert!(!html.contains("portico_bg"), "{html}");
+}
