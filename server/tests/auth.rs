@@ -16,13 +16,7 @@ fn session_cookie(response: &reqwest::Response) -> String {
 #[tokio::test]
 async fn an_anonymous_visitor_of_the_admin_page_is_sent_to_login_and_back() {
     let app = TestApp::spawn().await;
-    let response = app
-        .client
-        .get(app.url("/admin/invitations"))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let response = app.page("/admin/invitations").await;
     assert_eq!(response.status(), 302);
     assert_eq!(
         response.headers()["location"],
@@ -53,13 +47,7 @@ async fn the_bootstrap_admin_logs_in_and_the_session_knows_who_they_are() {
 async fn the_admin_page_renders_for_the_signed_in_admin() {
     let app = TestApp::spawn().await;
     app.login_as_admin().await;
-    let response = app
-        .client
-        .get(app.url("/admin/invitations"))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let response = app.page("/admin/invitations").await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
     assert!(html.contains("Administrator"), "the header names the admin");

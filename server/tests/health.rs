@@ -21,13 +21,7 @@ async fn readyz_reports_ready_once_every_migration_is_applied() {
 #[tokio::test]
 async fn an_unknown_page_answers_404_with_a_way_back() {
     let app = TestApp::spawn().await;
-    let response = app
-        .client
-        .get(app.url("/no-such-page"))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let response = app.page("/no-such-page").await;
     assert_eq!(response.status(), 404);
     assert!(response.text().await.unwrap().contains("Page not found"));
 }

@@ -42,13 +42,7 @@ async fn same_origin_requests_from_the_browser_pass() {
 #[tokio::test]
 async fn pages_carry_headers_against_framing_sniffing_and_referrer_leaks() {
     let app = TestApp::spawn().await;
-    let response = app
-        .client
-        .get(app.url("/login"))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let response = app.page("/login").await;
     let headers = response.headers();
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["referrer-policy"], "same-origin");
@@ -143,16 +137,7 @@ async fn a_get_request_cannot_call_a_server_function() {
 #[tokio::test]
 async fn pages_load_the_wasm_and_js_files_the_site_build_writes() {
     let app = TestApp::spawn().await;
-    let html = app
-        .client
-        .get(app.url("/login"))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page("/login").await.text().await.unwrap();
     assert!(html.contains("/pkg/portico.wasm"), "{html}");
     assert!(html.contains("/pkg/portico.js"), "{html}");
     assert!(!html.contains("portico_bg"), "{html}");

@@ -74,6 +74,16 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
+    /// Opens a page as a browser navigating to it would (asking for HTML), in this browser.
+    pub async fn page(&self, path: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Calls a server function (`/api/<name>`) with form-encoded arguments.
     pub async fn call(&self, name: &str, form: &[(&str, &str)]) -> Response {
         call_with(&self.client, &self.address, name, form).await
