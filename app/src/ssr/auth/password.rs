@@ -5,7 +5,7 @@ use argon2::{
     Algorithm, Argon2, Params, Version,
 };
 use rand::rngs::OsRng;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use tokio::sync::Semaphore;
 
 /// The parameters new hashes get (OWASP's argon2id minimum).
@@ -43,15 +43,12 @@ pub fn needs_rehash(stored: &str) -> bool {
 async fn on_hashing_turn<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, String> {
-    static TURNS: OnceLock<Arc<Semaphore>> = OnceLock::new();
+    static TURNS: OnceLock<Semaphore> = OnceLock::new();
     let turns = TURNS.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        Arc::new(Semaphore::new(cores))
+        Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get()))
     });
-    let turn = Arc::clone(turns)
-        .acquire_owned()
-        .await
-        .map_err(|e| e.to_string())?;
+    // A permit of a static semaphore is itself 'static, so it can move into the closure.
+    let turn = turns.acquire().await.map_err(|e| e.to_string())?;
     tokio::task::spawn_blocking(move || {
         let result = work();
         drop(turn);
@@ -119,7 +116,10 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn no_more_hashes_run_at_once_than_there_are_cores_and_all_finish() {
-        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::{
+            atomic::{AtomicUsize, Ordering},
+            Arc,
+        };
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let running = Arc::new(AtomicUsize::new(0));
         let most = Arc::new(AtomicUsize::new(0));
