@@ -1,8 +1,9 @@
 //! The invitations list over its search index (`domain::search`, `invitation_grams`): for
 //! every kind of term, status filter and sort, walking the pages by their links (up to four
-//! pages, forward and back) gives exactly what a plain substring filter over all rows gives, on every backend the suite runs on; the
-//! total is exact up to 1,000 and labelled a lower bound beyond; the index follows deletes
-//! and is filled for invitations stored before it existed.
+//! pages, forward and back) gives exactly what a plain substring filter over all rows gives,
+//! on every backend the suite runs on; the total is exact up to 1,000 and labelled a lower
+//! bound beyond; the index follows deletes and is filled for invitations stored before it
+//! existed.
 mod common;
 
 use app::{

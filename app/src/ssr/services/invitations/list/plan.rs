@@ -49,17 +49,15 @@ pub struct Walk {
     pub also: Vec<i64>,
 }
 
-/// How many other grams a walk checks in the index: the first catches most rows that cannot
-/// match, a second catches most of the rest; more would cost every match a lookup each.
-const ALSO_CHECKED: usize = 2;
-
 impl Walk {
-    /// Walks `gram`, also checking the term's grams furthest from it in the probed list.
+    /// Walks `gram`, also checking two of the term's other probed grams: the first and the
+    /// last of them (probes are in gram order, so these are as different as the term allows).
+    /// Two catch most rows that cannot match; more would cost every match a lookup each.
     fn of(gram: i64, probed: &[i64]) -> Self {
         let others: Vec<i64> = probed.iter().copied().filter(|g| *g != gram).collect();
-        let also = match others.len() {
-            0..=ALSO_CHECKED => others,
-            n => vec![others[0], others[n - 1]],
+        let also = match others[..] {
+            [] | [_] | [_, _] => others,
+            [first, .., last] => vec![first, last],
         };
         Self { gram, also }
     }
@@ -159,4 +157,17 @@ pub fn count_at(row: &QueryResult, index: usize) -> Result<u64, DbErr> {
         .try_get_by_index::<i64>(index)
         .or_else(|_| row.try_get_by_index::<i32>(index).map(i64::from))?;
     Ok(u64::try_from(count).unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_walk_checks_the_first_and_last_of_the_other_probed_grams() {
+        assert_eq!(Walk::of(3, &[1, 2, 3, 4, 5]).also, vec![1, 5]);
+        assert_eq!(Walk::of(1, &[1, 2, 3]).also, vec![2, 3]);
+        assert_eq!(Walk::of(1, &[1, 2]).also, vec![2]);
+        assert!(Walk::of(1, &[1]).also.is_empty());
+    }
 }
