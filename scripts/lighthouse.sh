@@ -27,8 +27,8 @@ if [ ! -x "$TOOL/node_modules/.bin/lighthouse" ]; then
   npm install --prefix "$TOOL" --no-audit --no-fund lighthouse@12 >/dev/null
 fi
 
-step "Building the release site (cargo leptos build --release)"
-cargo leptos build --release
+step "Building the release site (cargo leptos build --release, precompressed)"
+build_site --release
 
 rm -rf "$WORK" && mkdir -p "$WORK"
 SERVER_PID=""

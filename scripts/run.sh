@@ -7,7 +7,7 @@ cd "$ROOT"
 
 ensure_build_tools
 step "Building Portico (release)"
-cargo leptos build --release
+build_site --release
 
 mkdir -p data
 export PORTICO_DATABASE_URL="${PORTICO_DATABASE_URL:-sqlite://data/portico.db?mode=rwc}"

@@ -121,8 +121,8 @@ fi
 
 # cargo-leptos builds the server and the WASM bundle together: both must be compiled with the
 # same flags (it adds --cfg erase_components), or hydration fails on a markup mismatch.
-step "Building the app (cargo leptos build)"
-if cargo leptos build; then
+step "Building the app (cargo leptos build, precompressed)"
+if build_site; then
   step "Browser tests (Playwright + Chromium + maildev)"
   (cd end2end && playwright test) 2>&1 | tee "$LOGS/e2e.log"
   status=${PIPESTATUS[0]}
@@ -133,7 +133,7 @@ if cargo leptos build; then
   echo "    Playwright: ${e2e_passed:-0} passed, ${e2e_failed:-0} failed"
   [ "$status" -eq 0 ] || problem "Playwright (server logs in end2end/.run/)"
 else
-  problem "cargo leptos build"
+  problem "building the app (cargo leptos build + precompress)"
 fi
 
 # ---------------------------------------------------------------------------------------------

@@ -92,6 +92,15 @@ ensure_wrk() {
   fi
 }
 
+# Builds the server and the site (`cargo leptos build`, arguments passed on), then writes the
+# Brotli and gzip copies of the site's WASM, JS and CSS that the server sends to browsers
+# accepting them (server/src/static_files.rs).
+build_site() {
+  cargo leptos build "$@" || return 1
+  step "Precompressing the site's files (Brotli and gzip)"
+  node "$ROOT/scripts/precompress.mjs" "$ROOT/target/site/pkg"
+}
+
 ensure_build_tools() {
   step "Checking build tools"
   command -v cargo >/dev/null || { echo "error: Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }

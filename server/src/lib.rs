@@ -7,6 +7,7 @@ pub mod config;
 pub mod metrics;
 pub mod router;
 pub mod security;
+pub mod static_files;
 pub mod telemetry;
 
 use std::net::SocketAddr;

@@ -1,4 +1,5 @@
-//! The HTTP routes: health checks, the Leptos pages and server functions, static files.
+//! The HTTP routes: health checks, the Leptos pages and server functions, the site build's
+//! files (precompressed, under /pkg) and the public assets.
 
 use app::{shell, ssr::AppState, App};
 use axum::{
@@ -32,6 +33,10 @@ pub fn build(state: AppState, config: &Config) -> Router {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
+        .nest_service(
+            "/pkg",
+            crate::static_files::router(&config.site_root.join("pkg")),
+        )
         .fallback(leptos_axum::file_and_error_handler_with_context(
             provide_state,
             shell,
