@@ -12,6 +12,7 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+use components::hydration::HydrationAfterPaint;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
@@ -31,7 +32,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationAfterPaint options />
                 <MetaTags />
             </head>
             <body>

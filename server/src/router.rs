@@ -146,9 +146,25 @@ fn json_error(status: StatusCode, error: &app::api::ApiError) -> Response {
 /// Errors raised by Leptos itself before a server function runs (fields that do not decode,
 /// an unknown function) arrive as 500; give them the status their `ApiError` stands for, so
 /// bad input is a 4xx, never a 500.
+///
+/// A form posted by the browser itself (before the app has hydrated, or without JavaScript)
+/// is sent back to its page with the error in the URL, where the form shows it; that needs a
+/// redirect status, not the error's, or the browser shows the bare error body instead.
 async fn server_fn_error_status(request: Request, next: Next) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
+    if is_api
+        && (response.status().is_client_error() || response.status().is_server_error())
+        && response
+            .headers()
+            .get(http::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|location| location.contains("__err="))
+    {
+        let (mut parts, body) = response.into_parts();
+        parts.status = StatusCode::SEE_OTHER;
+        return Response::from_parts(parts, body);
+    }
     if !is_api || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return response;
     }

@@ -177,3 +177,42 @@ async fn a_login_upgrades_a_hash_made_with_weaker_settings() {
     // The upgraded hash still takes the same password.
     app.login_as_admin().await;
 }
+
+/// The login form as the browser itself posts it (before the app has hydrated, or without
+/// JavaScript): a plain form submission that asks for HTML, from the login page.
+async fn post_login_form(app: &TestApp, password: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/login"))
+        .header("accept", "text/html")
+        .header("origin", &app.address)
+        .header("referer", app.url("/login?next=/portal"))
+        .form(&[
+            ("email", ADMIN_EMAIL),
+            ("password", password),
+            ("next", "/portal"),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_login_form_posted_without_the_app_returns_to_the_page_with_the_message() {
+    let app = TestApp::spawn().await;
+    let refused = post_login_form(&app, "Not-The-Pass-1").await;
+    // A redirect the browser follows, not the bare error body with a 401 status.
+    assert_eq!(refused.status(), 303);
+    let back_to = refused.headers()["location"].to_str().unwrap().to_owned();
+    assert!(back_to.starts_with(&app.url("/login?")), "{back_to}");
+    let page = app.client.get(&back_to).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("The email or password is incorrect, or the account is not active."),
+        "{html}"
+    );
+
+    let accepted = post_login_form(&app, ADMIN_PASSWORD).await;
+    assert!(accepted.status().is_redirection(), "{}", accepted.status());
+    assert_eq!(accepted.headers()["location"], "/portal");
+    assert_eq!(app.current_user().await["email"], ADMIN_EMAIL);
+}

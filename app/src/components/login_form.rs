@@ -10,7 +10,7 @@ pub fn LoginForm(#[prop(into)] next: Signal<String>) -> impl IntoView {
     let error = move || login.value().get().and_then(|result| result.err());
     view! {
         <ActionForm action=login attr:class="stacked-form">
-            <input type="hidden" name="next" prop:value=move || next.get() />
+            <input type="hidden" name="next" value=move || next.get() />
             <label for="login-email">"Email"</label>
             <input id="login-email" type="email" name="email" required autocomplete="username" />
             <label for="login-password">"Password"</label>

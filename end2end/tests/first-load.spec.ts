@@ -1,0 +1,41 @@
+// The first load: the page paints from the server's HTML, the app's code arrives compressed
+// and hydrates afterwards, and the login form works before (or without) it.
+import { test, expect } from '../support/fixtures';
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/env';
+
+test('the login page paints first, then hydrates from compressed app code', async ({ page }) => {
+  const encodings = new Map<string, string>();
+  page.on('response', (response) => {
+    const name = new URL(response.url()).pathname;
+    if (name.startsWith('/pkg/')) encodings.set(name, response.headers()['content-encoding'] ?? 'none');
+  });
+  await page.goto('/login');
+  await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible();
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+
+  // Chromium accepts Brotli, so every file of the site build comes as its Brotli copy.
+  expect(Object.fromEntries(encodings)).toEqual({
+    '/pkg/portico.css': 'br',
+    '/pkg/portico.js': 'br',
+    '/pkg/portico.wasm': 'br',
+  });
+});
+
+test('the login form works without the app code (JavaScript off), wrong password included', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL, javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/login?next=/portal');
+  await page.getByLabel('Email').fill(ADMIN_EMAIL);
+  await page.getByLabel('Password').fill('Not-The-Pass-1');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('alert')).toHaveText(
+    'The email or password is incorrect, or the account is not active.',
+  );
+
+  await page.getByLabel('Email').fill(ADMIN_EMAIL);
+  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/portal$/);
+  await expect(page.getByRole('heading', { name: 'Welcome, Administrator' })).toBeVisible();
+  await context.close();
+});
