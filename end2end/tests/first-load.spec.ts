@@ -1,6 +1,6 @@
 // The first load: the page paints from the server's HTML, the app's code arrives compressed
 // and hydrates afterwards, and the login form works before (or without) it.
-import { test, expect } from '../support/fixtures';
+import { test, expect, logInAsAdmin } from '../support/fixtures';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/env';
 
 test('the login page paints first, then hydrates from compressed app code', async ({ page }) => {
@@ -38,4 +38,29 @@ test('the login form works without the app code (JavaScript off), wrong password
   await expect(page).toHaveURL(/\/portal$/);
   await expect(page.getByRole('heading', { name: 'Welcome, Administrator' })).toBeVisible();
   await context.close();
+});
+
+test('what is typed and submitted before the app arrives is kept and sent once it runs', async ({ page }) => {
+  await logInAsAdmin(page);
+  // Hold the app's code back until the search has been typed and submitted.
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/pkg/portico.wasm', async (route) => {
+    await released;
+    await route.continue();
+  });
+  await page.goto('/admin/invitations');
+  await expect(page.getByRole('heading', { name: 'Invitations' })).toBeVisible();
+  await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
+  await page.getByLabel('Search by email').fill('held-search.example');
+  await page.getByLabel('Status').selectOption('Rejected');
+  await page.getByRole('button', { name: 'SEARCH' }).click();
+  // The browser did not send the form itself (it would reload the page without the fields).
+  await expect(page).toHaveURL(/\/admin\/invitations$/);
+
+  release();
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page).toHaveURL(/q=held-search\.example/);
+  await expect(page).toHaveURL(/status=rejected/);
+  await expect(page.getByLabel('Search by email')).toHaveValue('held-search.example');
 });

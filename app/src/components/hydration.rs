@@ -7,9 +7,10 @@ use leptos::{nonce::use_nonce, prelude::*};
 /// Leptos's `HydrationScripts` preloads both files from `<head>` at high priority, so on a slow
 /// link the page's first paint competed with 0.5 MB of code it does not need to be seen
 /// (Lighthouse put the login page's largest paint at 3.6 s behind the WASM, 10 s before it
-/// was compressed). Here nothing is requested before the page is on screen; the forms work
-/// without the app in the meantime (they post to their server functions). Without
-/// `LEPTOS_HASH_FILES` or islands, which Portico does not use, this is the same start-up code.
+/// was compressed). Here nothing is requested before the page is on screen, and what a person
+/// does meanwhile is kept (`hydration.js`): the login form posts to its server function, other
+/// forms are held and submitted once the app runs, typed text survives hydration. Portico
+/// uses neither hashed file names nor islands, so Leptos's start-up call is otherwise the same.
 #[component]
 pub fn HydrationAfterPaint(options: LeptosOptions) -> impl IntoView {
     let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
@@ -20,14 +21,11 @@ pub fn HydrationAfterPaint(options: LeptosOptions) -> impl IntoView {
     } else {
         "_bg"
     };
-    // requestAnimationFrame runs just before the next frame is painted; the timeout it sets
-    // runs just after, so the requests start once the page is visible.
     let script = format!(
-        "requestAnimationFrame(() => setTimeout(() => \
-           import({js:?}).then((app) => \
-             app.default({{ module_or_path: {wasm:?} }}).then(() => app.hydrate()))));",
-        js = format!("{pkg}.js"),
-        wasm = format!("{pkg}{wasm_suffix}.wasm"),
+        "{}({:?}, {:?});",
+        include_str!("hydration.js"),
+        format!("{pkg}.js"),
+        format!("{pkg}{wasm_suffix}.wasm"),
     );
     view! { <script type="module" nonce=use_nonce()>{script}</script> }
 }
