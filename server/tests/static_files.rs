@@ -50,13 +50,19 @@ async fn spawn_serving(site: &Site) -> TestApp {
     TestApp::spawn_with(move |config| config.site_root = root).await
 }
 
+/// GETs `path` with the request headers given.
+async fn get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut request = app.client.get(app.url(path));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.unwrap()
+}
+
 /// (Content-Encoding, Vary, Cache-Control, body) of the WASM file asked for with `accept`.
 async fn wasm(app: &TestApp, accept: Option<&str>) -> (String, String, String, String) {
-    let mut request = app.client.get(app.url("/pkg/portico.wasm"));
-    if let Some(accept) = accept {
-        request = request.header("accept-encoding", accept);
-    }
-    let response = request.send().await.unwrap();
+    let accept: Vec<_> = accept.map(|a| ("accept-encoding", a)).into_iter().collect();
+    let response = get(app, "/pkg/portico.wasm", &accept).await;
     assert_eq!(response.status(), 200);
     let header = |name: &str| {
         response
@@ -106,23 +112,21 @@ async fn a_browser_gets_the_best_copy_it_accepts() {
 async fn a_browser_revalidates_its_copy_instead_of_downloading_it_again() {
     let site = Site::new();
     let app = spawn_serving(&site).await;
-    let first = app
-        .client
-        .get(app.url("/pkg/portico.wasm"))
-        .header("accept-encoding", "br")
-        .send()
-        .await
-        .unwrap();
-    let last_modified = first.headers()["last-modified"].clone();
+    let first = get(&app, "/pkg/portico.wasm", &[("accept-encoding", "br")]).await;
+    let last_modified = first.headers()["last-modified"]
+        .to_str()
+        .unwrap()
+        .to_owned();
 
-    let again = app
-        .client
-        .get(app.url("/pkg/portico.wasm"))
-        .header("accept-encoding", "br")
-        .header("if-modified-since", last_modified)
-        .send()
-        .await
-        .unwrap();
+    let again = get(
+        &app,
+        "/pkg/portico.wasm",
+        &[
+            ("accept-encoding", "br"),
+            ("if-modified-since", &last_modified),
+        ],
+    )
+    .await;
     assert_eq!(again.status(), 304);
     assert!(again.bytes().await.unwrap().is_empty());
 }
@@ -142,23 +146,15 @@ async fn pages_and_missing_files_are_not_compressed() {
     let site = Site::new();
     let app = spawn_serving(&site).await;
 
-    let page = app
-        .client
-        .get(app.url("/login"))
-        .header("accept", "text/html")
-        .header("accept-encoding", "gzip, br")
-        .send()
-        .await
-        .unwrap();
+    let page = get(
+        &app,
+        "/login",
+        &[("accept", "text/html"), ("accept-encoding", "gzip, br")],
+    )
+    .await;
     assert_eq!(page.status(), 200);
     assert!(page.headers().get("content-encoding").is_none());
 
-    let missing = app
-        .client
-        .get(app.url("/pkg/nothing.js"))
-        .header("accept-encoding", "gzip, br")
-        .send()
-        .await
-        .unwrap();
+    let missing = get(&app, "/pkg/nothing.js", &[("accept-encoding", "gzip, br")]).await;
     assert_eq!(missing.status(), 404);
 }
