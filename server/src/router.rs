@@ -24,7 +24,7 @@ pub fn build(state: AppState, config: &Config) -> Router {
         .site_pkg_dir("pkg")
         .site_addr(config.bind)
         .build();
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context_state = state.clone();
     let provide_state = move || provide_context(context_state.clone());
 
@@ -55,6 +55,18 @@ pub fn build(state: AppState, config: &Config) -> Router {
             crate::security::ServedOverHttps(config.public_url.starts_with("https://")),
             crate::security::security_headers,
         ))
+}
+
+/// The app's routes, generated once per process.
+///
+/// Generating them renders the app with every resource's loading suspended, through a
+/// process-wide flag in Leptos (`SuppressResourceLoad`, leptos-rs/leptos#4773): a page rendered
+/// meanwhile by another server of the same process (tests run many) would wait forever for its
+/// data. Once is before any server exists, so nothing can be rendering then.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// The largest request body accepted. The largest legitimate one is the settings form with

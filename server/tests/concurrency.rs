@@ -176,3 +176,25 @@ async fn concurrent_invites_of_one_address_in_two_cases_leave_one_live_invitatio
     );
     assert_eq!(app.list(&[]).await["total"], 1);
 }
+
+/// Starting a server builds its routes, and Leptos suspends every resource's loading process
+/// wide while it generates them (leptos-rs/leptos#4773): a page another server of the process
+/// rendered meanwhile waited forever for its data. Routes are now generated once per process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_render_while_other_servers_of_the_process_start() {
+    let app = TestApp::spawn().await;
+    let database_url = app.database_url.clone();
+    let starting = tokio::spawn(async move {
+        for _ in 0..20 {
+            TestApp::spawn_on(&database_url, |_| {}).await;
+        }
+    });
+    while !starting.is_finished() {
+        let pages = join_all((0..4).map(|_| app.page("/login")));
+        let pages = tokio::time::timeout(std::time::Duration::from_secs(10), pages)
+            .await
+            .expect("the login page answers while other servers start");
+        assert!(pages.iter().all(|page| page.status() == 200));
+    }
+    starting.await.unwrap();
+}
