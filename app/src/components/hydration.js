@@ -13,8 +13,11 @@
     [...document.querySelectorAll('input, textarea, select')]
       .filter((field) => !['hidden', 'checkbox', 'radio', 'file', 'submit'].includes(field.type))
       .map((field) => [field, field.value]);
-  const start = () =>
-    import(js)
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    return import(js)
       .then((app) => app.default({ module_or_path: wasm }).then(() => app))
       .then((app) => {
         const typed = typedFields();
@@ -34,7 +37,10 @@
           for (const form of held) if (form.isConnected) form.requestSubmit();
         }, 0);
       });
+  };
   // requestAnimationFrame runs just before the next frame is painted; the timeout it sets runs
-  // just after, so nothing is requested before the page is on screen.
+  // just after, so nothing is requested before the page is on screen. A tab opened in the
+  // background paints nothing until shown: the second timer starts the app there anyway.
   requestAnimationFrame(() => setTimeout(start, 0));
+  setTimeout(start, 500);
 })
