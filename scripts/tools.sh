@@ -96,6 +96,7 @@ ensure_wrk() {
 # Brotli and gzip copies of the site's WASM, JS and CSS that the server sends to browsers
 # accepting them (server/src/static_files.rs).
 build_site() {
+  rm -f "$ROOT"/target/site/pkg/*.br "$ROOT"/target/site/pkg/*.gz   # never outlive their files
   cargo leptos build "$@" || return 1
   step "Precompressing the site's files (Brotli and gzip)"
   node "$ROOT/scripts/precompress.mjs" "$ROOT/target/site/pkg"

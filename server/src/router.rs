@@ -43,7 +43,10 @@ pub fn build(state: AppState, config: &Config) -> Router {
         ))
         .with_state(leptos_options)
         .merge(health_routes(state))
-        .layer(axum::middleware::from_fn(server_fn_error_status))
+        .layer(axum::middleware::from_fn_with_state(
+            crate::security::AllowedOrigin::from_public_url(&config.public_url),
+            server_fn_error_status,
+        ))
         .layer(axum::middleware::from_fn(require_form_encoding))
         .layer(axum::middleware::from_fn(limit_request_body))
         .layer(axum::middleware::from_fn(crate::metrics::record_request))
@@ -161,17 +164,29 @@ fn json_error(status: StatusCode, error: &app::api::ApiError) -> Response {
 ///
 /// A form posted by the browser itself (before the app has hydrated, or without JavaScript)
 /// is sent back to its page with the error in the URL, where the form shows it; that needs a
-/// redirect status, not the error's, or the browser shows the bare error body instead.
-async fn server_fn_error_status(request: Request, next: Next) -> Response {
+/// redirect status, not the error's, or the browser shows the bare error body instead. Leptos
+/// builds that URL from the request's Referer, so only a page of this site is redirected to.
+async fn server_fn_error_status(
+    State(own): State<crate::security::AllowedOrigin>,
+    request: Request,
+    next: Next,
+) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
+    let back_to_own_page = |location: &str| {
+        location.contains("__err=")
+            && location
+                .to_ascii_lowercase()
+                .strip_prefix(&*own.0)
+                .is_some_and(|path| path.starts_with('/'))
+    };
     if is_api
         && (response.status().is_client_error() || response.status().is_server_error())
         && response
             .headers()
             .get(http::header::LOCATION)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|location| location.contains("__err="))
+            .is_some_and(back_to_own_page)
     {
         let (mut parts, body) = response.into_parts();
         parts.status = StatusCode::SEE_OTHER;

@@ -30,7 +30,13 @@ const COPY_EXTENSIONS: [&str; 2] = ["br", "gz"];
 /// The `pkg` folder, mounted at `/pkg`; with the precompressed copies when they are current.
 pub fn router(pkg_dir: &Path) -> Router {
     let files = ServeDir::new(pkg_dir);
-    let files = match copies_of(pkg_dir) {
+    // `cargo leptos watch` rebuilds the files under a running server, and only them.
+    let copies = if std::env::var_os("LEPTOS_WATCH").is_some() {
+        Copies::None
+    } else {
+        copies_of(pkg_dir)
+    };
+    let files = match copies {
         Copies::Current => files.precompressed_br().precompressed_gzip(),
         Copies::None => {
             tracing::info!(

@@ -216,3 +216,19 @@ async fn a_login_form_posted_without_the_app_returns_to_the_page_with_the_messag
     assert_eq!(accepted.headers()["location"], "/portal");
     assert_eq!(app.current_user().await["email"], ADMIN_EMAIL);
 }
+
+#[tokio::test]
+async fn a_refused_form_post_is_sent_back_only_to_a_page_of_this_site() {
+    let app = TestApp::spawn().await;
+    let refused = app
+        .client
+        .post(app.url("/api/login"))
+        .header("accept", "text/html")
+        .header("origin", &app.address)
+        .header("referer", "https://elsewhere.example/login")
+        .form(&[("email", ADMIN_EMAIL), ("password", "Not-The-Pass-1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401, "no redirect to another site");
+}

@@ -1,6 +1,6 @@
 (function (js, wasm) {
   // Until the app runs, a form it submits itself (one without an `action`) is held, not sent
-  // by the browser as a GET with its fields (passwords too) in the URL.
+  // by the browser itself.
   const held = new Set();
   const hold = (event) => {
     if (!event.target.hasAttribute('action')) {
@@ -9,33 +9,53 @@
     }
   };
   addEventListener('submit', hold, true);
-  const typedFields = () =>
-    [...document.querySelectorAll('input, textarea, select')]
-      .filter((field) => !['hidden', 'checkbox', 'radio', 'file', 'submit'].includes(field.type))
-      .map((field) => [field, field.value]);
+  // What each field showed when the page was parsed (this module runs then), so the fields
+  // the person changed are known: hydration sets every field to the app's state (the stored
+  // value, or empty), which would drop those edits.
+  const fields = () =>
+    [...document.querySelectorAll('input, textarea, select')].filter(
+      (field) => !['hidden', 'file', 'submit'].includes(field.type),
+    );
+  const parsed = new Map(fields().map((field) => [field, [field.value, field.checked]]));
+  const changedFields = () =>
+    fields()
+      .filter((field) => {
+        const [value, checked] = parsed.get(field) ?? ['', false];
+        return field.value !== value || field.checked !== checked;
+      })
+      .map((field) => [field, field.value, field.checked]);
   let started = false;
   const start = () => {
     if (started) return;
     started = true;
-    return import(js)
+    import(js)
       .then((app) => app.default({ module_or_path: wasm }).then(() => app))
       .then((app) => {
-        const typed = typedFields();
+        const changed = changedFields();
         app.hydrate();
-        // From here the app handles submits (no event runs before the parts of the page that
-        // hydrate from already-resolved data, in the microtasks after this one).
+        // From here the app handles submits (the parts of a page that hydrate from data
+        // already in it do so in the microtasks after this one, before any event). A held form
+        // submitted again meanwhile is the app's now: it is not sent a second time.
         removeEventListener('submit', hold, true);
+        const handled = (event) => held.delete(event.target);
+        addEventListener('submit', handled, true);
         setTimeout(() => {
-          // Hydration sets fields to the app's state (empty): put back what was typed.
-          for (const [field, value] of typed) {
-            if (field.isConnected && value !== '' && field.value === '') {
-              field.value = value;
-              const kind = field.tagName === 'SELECT' ? 'change' : 'input';
-              field.dispatchEvent(new Event(kind, { bubbles: true }));
-            }
+          removeEventListener('submit', handled, true);
+          for (const [field, value, checked] of changed) {
+            if (!field.isConnected) continue;
+            field.value = value;
+            field.checked = checked;
+            field.dispatchEvent(new Event('input', { bubbles: true }));
+            field.dispatchEvent(new Event('change', { bubbles: true }));
           }
           for (const form of held) if (form.isConnected) form.requestSubmit();
         }, 0);
+      })
+      .catch((error) => {
+        // Without the app (WASM disabled, a failed download) forms go to the server as they
+        // can; holding them would swallow every submit.
+        removeEventListener('submit', hold, true);
+        console.error('Portico could not start its app:', error);
       });
   };
   // requestAnimationFrame runs just before the next frame is painted; the timeout it sets runs

@@ -146,6 +146,7 @@ fn CreateAccount(token: String, email: String, policy: PasswordPolicy) -> impl I
             <h1>"Create your account"</h1>
             <form
                 class="stacked-form"
+                method="post"
                 on:submit=move |ev| {
                     ev.prevent_default();
                     error.set(None);

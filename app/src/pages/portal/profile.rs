@@ -126,7 +126,8 @@ fn PasswordForm(policy: PasswordPolicy) -> impl IntoView {
     view! {
         <section class="card form-card" aria-labelledby="profile-password">
             <h2 id="profile-password">"Change password"</h2>
-            <form class="stacked-form" on:submit=move |ev| {
+            // POST, so that without the app the browser never puts the passwords in a URL.
+            <form class="stacked-form" method="post" on:submit=move |ev| {
                 ev.prevent_default();
                 error.set(None);
                 if ready() {

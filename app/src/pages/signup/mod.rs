@@ -99,6 +99,7 @@ fn SignUpForm(policy: PasswordPolicy) -> impl IntoView {
             <h1 id="signup-title">"Create an account"</h1>
             <form
                 class="stacked-form"
+                method="post"
                 on:submit=move |ev| {
                     ev.prevent_default();
                     error.set(None);
