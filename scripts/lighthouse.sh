@@ -37,10 +37,7 @@ PORTICO_SITE_ROOT=target/site PORTICO_MAIL_DIR="$WORK/mail" PORTICO_LOG=warn \
   target/release/server --database-url "sqlite://$WORK/lighthouse.db?mode=rwc" \
   --bind "127.0.0.1:$PORT" --public-url "$BASE" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 100); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/login" || true)" = 200 ] && break
-  sleep 0.1
-done
+wait_for "$BASE/login"
 
 {
   echo "# Lighthouse, login page ($(date -u '+%Y-%m-%d %H:%M UTC'))"

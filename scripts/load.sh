@@ -48,16 +48,6 @@ trap cleanup EXIT
 
 client() { taskset -c "$CLIENT_CPU" "$@"; }
 
-# Waits until $1 answers 200.
-wait_for() {
-  for _ in $(seq 1 100); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "$1" || true)" = 200 ] && return 0
-    sleep 0.1
-  done
-  echo "error: $1 did not answer" >&2
-  return 1
-}
-
 kib_of() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 

@@ -92,6 +92,16 @@ ensure_wrk() {
   fi
 }
 
+# Waits until $1 answers 200.
+wait_for() {
+  for _ in $(seq 1 100); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$1" || true)" = 200 ] && return 0
+    sleep 0.1
+  done
+  echo "error: $1 did not answer" >&2
+  return 1
+}
+
 # Builds the server and the site (`cargo leptos build`, arguments passed on), then writes the
 # Brotli and gzip copies of the site's WASM, JS and CSS that the server sends to browsers
 # accepting them (server/src/static_files.rs).
