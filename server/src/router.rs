@@ -25,6 +25,7 @@ pub fn build(state: AppState, config: &Config) -> Router {
         .site_addr(config.bind)
         .build();
     let routes = route_list();
+    let own_origin = crate::security::AllowedOrigin::from_public_url(&config.public_url);
     let context_state = state.clone();
     let provide_state = move || provide_context(context_state.clone());
 
@@ -44,14 +45,14 @@ pub fn build(state: AppState, config: &Config) -> Router {
         .with_state(leptos_options)
         .merge(health_routes(state))
         .layer(axum::middleware::from_fn_with_state(
-            crate::security::AllowedOrigin::from_public_url(&config.public_url),
+            own_origin.clone(),
             server_fn_error_status,
         ))
         .layer(axum::middleware::from_fn(require_form_encoding))
         .layer(axum::middleware::from_fn(limit_request_body))
         .layer(axum::middleware::from_fn(crate::metrics::record_request))
         .layer(axum::middleware::from_fn_with_state(
-            crate::security::AllowedOrigin::from_public_url(&config.public_url),
+            own_origin,
             crate::security::refuse_cross_site,
         ))
         .layer(axum::middleware::from_fn_with_state(
