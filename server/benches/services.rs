@@ -235,6 +235,7 @@ async fn main() {
                 bad_links_per_ip: limit(),
                 sign_ups_per_ip: limit(),
                 invites_per_admin: limit(),
+                mails_per_recipient: limit(),
                 trusted_proxies: vec![],
             },
         }),

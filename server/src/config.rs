@@ -120,6 +120,21 @@ pub struct Config {
     #[arg(long, env = "PORTICO_SESSION_MAX_HOURS", default_value_t = 168)]
     pub session_max_hours: u64,
 
+    /// Seconds a request may take, from its first byte to its answer (a slow or stalled
+    /// client included); then it is answered 408 and its work is dropped.
+    #[arg(long, env = "PORTICO_REQUEST_TIMEOUT_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout_seconds: u64,
+
+    /// Seconds between two housekeeping sweeps (expired sessions, closed rate-limit windows,
+    /// unconfirmed sign-ups a week past their link). Every replica may sweep.
+    #[arg(long, env = "PORTICO_CLEANUP_INTERVAL_SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
+    pub cleanup_interval_seconds: u64,
+
+    /// Bearer token that reads /metrics (Authorization: Bearer <token>). Unset: /metrics
+    /// answers 404, so nothing about the service is public by default.
+    #[arg(long, env = "PORTICO_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
     #[command(flatten)]
     pub mail: MailConfig,
 
@@ -152,6 +167,11 @@ pub struct RateLimitConfig {
     #[arg(long, env = "PORTICO_RATE_INVITES_PER_HOUR", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
     pub invites_per_hour: u32,
 
+    /// Sign-up emails (confirmation links, "you already have an account" notices) per
+    /// recipient address per hour, whoever asks for them.
+    #[arg(long, env = "PORTICO_RATE_MAILS_PER_RECIPIENT", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub mails_per_recipient: u32,
+
     /// Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed (the
     /// client is the nearest address in it that is not one of them). Empty: the peer address.
     #[arg(long, env = "PORTICO_TRUSTED_PROXIES", value_delimiter = ',')]
@@ -170,6 +190,7 @@ impl RateLimitConfig {
             bad_links_per_ip: limit(self.bad_links_per_ip, quarter_hour),
             sign_ups_per_ip: limit(self.sign_ups_per_ip, hour),
             invites_per_admin: limit(self.invites_per_hour, hour),
+            mails_per_recipient: limit(self.mails_per_recipient, hour),
             trusted_proxies: self.trusted_proxies.clone(),
         }
     }

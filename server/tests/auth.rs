@@ -181,7 +181,18 @@ async fn a_login_upgrades_a_hash_made_with_weaker_settings() {
 /// The login form as the browser itself posts it (before the app has hydrated, or without
 /// JavaScript): a plain form submission that asks for HTML, from the page `referer`.
 async fn post_login_form(app: &TestApp, password: &str, referer: &str) -> reqwest::Response {
-    app.client
+    post_login_form_to(app, &app.client, password, referer, "/portal").await
+}
+
+/// The login form as a browser posts it without the app, asking to go to `next` afterwards.
+async fn post_login_form_to(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    password: &str,
+    referer: &str,
+    next: &str,
+) -> reqwest::Response {
+    browser
         .post(app.url("/api/login"))
         .header("accept", "text/html")
         .header("origin", &app.address)
@@ -189,7 +200,7 @@ async fn post_login_form(app: &TestApp, password: &str, referer: &str) -> reqwes
         .form(&[
             ("email", ADMIN_EMAIL),
             ("password", password),
-            ("next", "/portal"),
+            ("next", next),
         ])
         .send()
         .await
@@ -222,4 +233,82 @@ async fn a_refused_form_post_is_sent_back_only_to_a_page_of_this_site() {
     let app = TestApp::spawn().await;
     let refused = post_login_form(&app, "Not-The-Pass-1", "https://elsewhere.example/login").await;
     assert_eq!(refused.status(), 401, "no redirect to another site");
+}
+
+/// `next` values that a browser would follow to another site (tabs and line breaks are dropped
+/// from URLs, backslashes read as slashes), or that cannot go into a header at all.
+const FOREIGN_NEXTS: &[&str] = &[
+    "/%09/evil.example",
+    "/\n",
+    "/\t/evil.example",
+    "/%2F%2Fevil.example",
+    "https:evil.example",
+    "/\\evil.example",
+    "//evil.example",
+    "/.//evil.example",
+    "/\r\nSet-Cookie: stolen=1",
+];
+
+#[tokio::test]
+async fn after_login_a_next_that_could_leave_the_site_goes_home_instead_through_the_app() {
+    let app = TestApp::spawn().await;
+    for next in FOREIGN_NEXTS {
+        let browser = app.new_browser();
+        let form = [
+            ("email", ADMIN_EMAIL),
+            ("password", ADMIN_PASSWORD),
+            ("next", next),
+        ];
+        let response = call_with(&browser, &app.address, "login", &form).await;
+        assert_eq!(response.status(), 200, "{next:?}");
+        assert_eq!(response.headers()["location"], "/admin", "{next:?}");
+    }
+}
+
+#[tokio::test]
+async fn after_login_a_next_that_could_leave_the_site_goes_home_instead_without_the_app() {
+    let app = TestApp::spawn().await;
+    let login_page = app.url("/login");
+    for next in FOREIGN_NEXTS {
+        let browser = app.new_browser();
+        let response = post_login_form_to(&app, &browser, ADMIN_PASSWORD, &login_page, next).await;
+        assert_eq!(response.status(), 302, "{next:?}");
+        assert_eq!(response.headers()["location"], "/admin", "{next:?}");
+    }
+    // A page of this site is still followed, with its query.
+    let browser = app.new_browser();
+    let next = "/admin/invitations?status=waiting";
+    let response = post_login_form_to(&app, &browser, ADMIN_PASSWORD, &login_page, next).await;
+    assert_eq!(response.headers()["location"], next);
+}
+
+#[tokio::test]
+async fn completing_a_pre_approved_link_ends_the_session_this_browser_had_before() {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    app.invite("dev@x.io").await;
+    let token = app.token_for("dev@x.io").await;
+    // A shared computer: someone is signed in, then the developer uses their link on it.
+    let shared = app.new_browser();
+    let form = [("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)];
+    let login = call_with(&shared, &app.address, "login", &form).await;
+    let before = session_cookie(&login);
+    let before = before.split(';').next().unwrap().to_owned();
+    let form = [
+        ("token", token.as_str()),
+        ("full_name", "Dev Eloper"),
+        ("password", common::DEVELOPER_PASSWORD),
+        ("confirmation", common::DEVELOPER_PASSWORD),
+    ];
+    let completed = call_with(&shared, &app.address, "complete_registration", &form).await;
+    assert_eq!(completed.status(), 200);
+    let me = json(call_with(&shared, &app.address, "current_user", &[]).await).await;
+    assert_eq!(me["email"], "dev@x.io");
+    let old = reqwest::Client::new()
+        .post(app.url("/api/current_user"))
+        .header("cookie", before)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json(old).await, Value::Null, "the previous session ended");
 }

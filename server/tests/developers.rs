@@ -210,3 +210,141 @@ async fn two_admins_deactivating_at_once_change_the_account_once() {
         "{statuses:?}"
     );
 }
+
+/// A second admin (as `server create-admin` makes one), signed in in a browser of its own.
+async fn second_admin(app: &TestApp, email: &str) -> Client {
+    server::bootstrap::create_admin(
+        &app.db().await,
+        email,
+        "Second Admin",
+        common::ADMIN_PASSWORD,
+    )
+    .await
+    .expect("create a second admin");
+    let browser = app.new_browser();
+    let form = [("email", email), ("password", common::ADMIN_PASSWORD)];
+    let login = call_with(&browser, &app.address, "login", &form).await;
+    assert_eq!(login.status(), 200);
+    browser
+}
+
+#[tokio::test]
+async fn the_last_active_admin_cannot_be_deactivated_by_another() {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    let other = second_admin(&app, "second@portico.test").await;
+    let first_id = account_id(&app, ADMIN_EMAIL).await;
+    let second_id = account_id(&app, "second@portico.test").await;
+    let form = [("id", second_id.as_str()), ("action", "deactivate")];
+    assert_eq!(app.call("set_account_activity", &form).await.status(), 200);
+    // The second admin is out; now only the first is left, and nobody can remove them. (The
+    // first cannot act on themselves; a stale session of the second is gone.)
+    let form = [("id", first_id.as_str()), ("action", "deactivate")];
+    let refused = call_with(&other, &app.address, "set_account_activity", &form).await;
+    assert_eq!(
+        refused.status(),
+        401,
+        "the deactivated admin's session ended"
+    );
+    let own = app.call("set_account_activity", &form).await;
+    assert_eq!(own.status(), 409);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_admins_deactivating_each_other_at_the_same_moment_leave_one_active() {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    let first_id = account_id(&app, ADMIN_EMAIL).await;
+    for round in 0..5 {
+        let email = format!("second{round}@portico.test");
+        let other = second_admin(&app, &email).await;
+        let other_id = account_id(&app, &email).await;
+        let remove_other = [("id", other_id.as_str()), ("action", "deactivate")];
+        let remove_first = [("id", first_id.as_str()), ("action", "deactivate")];
+        let (a, b) = tokio::join!(
+            app.call("set_account_activity", &remove_other),
+            call_with(&other, &app.address, "set_account_activity", &remove_first),
+        );
+        let statuses = [a.status().as_u16(), b.status().as_u16()];
+        // The loser is refused as the last admin (409), or, when the winner's change ended
+        // its session before its request was read, as signed out (401).
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 200).count(),
+            1,
+            "round {round}: {statuses:?}"
+        );
+        let loser = if statuses[0] == 200 { b } else { a };
+        assert!(
+            matches!(loser.status().as_u16(), 401 | 409),
+            "round {round}: {statuses:?}"
+        );
+        if loser.status() == 409 {
+            let body = loser.text().await.unwrap();
+            assert!(
+                body.contains("last active administrator"),
+                "round {round}: {body}"
+            );
+        }
+        // Whoever lost, put the first admin back in charge for the next round.
+        if statuses[1] == 200 {
+            let form = [("id", first_id.as_str()), ("action", "reactivate")];
+            let back = call_with(&other, &app.address, "set_account_activity", &form).await;
+            assert_eq!(back.status(), 200);
+            app.login_as_admin().await;
+            let form = [("id", other_id.as_str()), ("action", "deactivate")];
+            assert_eq!(app.call("set_account_activity", &form).await.status(), 200);
+        }
+    }
+}
+
+/// The id of the newest invitation row of `email`, from the invitations list.
+async fn newest_invitation_id(app: &TestApp, email: &str) -> String {
+    let page = json(app.call("list_invitations", &[("search", email)]).await).await;
+    page["rows"][0]["id"].to_string()
+}
+
+#[tokio::test]
+async fn a_deactivated_account_with_a_denied_registration_in_its_past_is_not_brought_back_by_invitations(
+) {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    // Denied first...
+    register(&app, "ada@x.io", "Ada Lovelace", false).await;
+    let denied_id = newest_invitation_id(&app, "ada@x.io").await;
+    let form = [("id", denied_id.as_str()), ("decision", "deny")];
+    assert_eq!(app.call("review_invitation", &form).await.status(), 200);
+    // ...then invited again and approved, then deactivated.
+    register(&app, "ada@x.io", "Ada Lovelace", true).await;
+    assert_eq!(
+        set_activity(&app, "ada@x.io", "deactivate").await.status(),
+        200
+    );
+    assert_eq!(
+        developers(&app, &[("search", "ada@")]).await,
+        pairs(&[("ada@x.io", "deactivated")])
+    );
+
+    // An invitation is not the way back: the address already has an account.
+    let report = app.invite("ada@x.io").await;
+    assert_eq!(
+        report["entries"][0]["outcome"], "AlreadyDeveloper",
+        "{report}"
+    );
+    // Nor is resending the old denied registration.
+    let resent = app.call("resend_invitation", &[("id", &denied_id)]).await;
+    assert_eq!(resent.status(), 409);
+    let message = json(resent).await["Conflict"].as_str().unwrap().to_owned();
+    assert!(
+        message.contains("Reactivate it in Consumers › Developers"),
+        "{message}"
+    );
+    // Reactivation is.
+    assert_eq!(
+        set_activity(&app, "ada@x.io", "reactivate").await.status(),
+        200
+    );
+    assert_eq!(
+        developers(&app, &[("search", "ada@")]).await,
+        pairs(&[("ada@x.io", "active")])
+    );
+}

@@ -1,5 +1,6 @@
 //! The developer's profile over HTTP: renaming, and changing the password (the current one is
-//! required, the policy applies, other sessions end, this one stays).
+//! required, the policy applies, other sessions end, this browser continues in a new session,
+//! wrong current passwords are limited and audited).
 mod common;
 
 use common::{call_with, json, TestApp, DEVELOPER_PASSWORD};
@@ -147,4 +148,108 @@ async fn the_profile_functions_need_a_signed_in_account() {
         401
     );
     assert_eq!(change(&anonymous, &app, "a", "b", "b").await.status(), 401);
+}
+
+/// The session cookie a response sets, as `name=value`.
+fn new_session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("portico_session=") && !v.contains("Max-Age=0"))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
+/// `current_user` as a browser that sends exactly `cookie` would see it.
+async fn me_with_cookie(app: &TestApp, cookie: &str) -> Value {
+    let response = reqwest::Client::new()
+        .post(app.url("/api/current_user"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    json(response).await
+}
+
+#[tokio::test]
+async fn a_password_change_gives_this_browser_a_new_session_id_and_ends_the_old_one() {
+    let app = TestApp::spawn().await;
+    let laptop = app.new_browser();
+    let login = call_with(
+        &laptop,
+        &app.address,
+        "login",
+        &[
+            ("email", common::ADMIN_EMAIL),
+            ("password", common::ADMIN_PASSWORD),
+        ],
+    )
+    .await;
+    let before = new_session_cookie(&login).expect("the login sets a session cookie");
+    let changed = change(
+        &laptop,
+        &app,
+        common::ADMIN_PASSWORD,
+        NEW_PASSWORD,
+        NEW_PASSWORD,
+    )
+    .await;
+    assert_eq!(changed.status(), 200);
+    let after = new_session_cookie(&changed).expect("the change sets a new session cookie");
+    assert_ne!(before, after);
+    assert_eq!(
+        me_with_cookie(&app, &before).await,
+        Value::Null,
+        "the old id is dead"
+    );
+    assert_eq!(
+        me_with_cookie(&app, &after).await["email"],
+        common::ADMIN_EMAIL
+    );
+    assert_eq!(
+        me(&laptop, &app).await["email"],
+        common::ADMIN_EMAIL,
+        "still signed in"
+    );
+}
+
+#[tokio::test]
+async fn wrong_current_passwords_are_limited_and_audited() {
+    let app = TestApp::spawn_with(|config| config.limits.login_failures_per_account = 3).await;
+    let laptop = app.developer("dev@x.io").await;
+    // Policy mistakes are not guesses: they use up nothing.
+    for _ in 0..5 {
+        let weak = change(&laptop, &app, DEVELOPER_PASSWORD, "weak", "weak").await;
+        assert_eq!(weak.status(), 422);
+    }
+    for _ in 0..3 {
+        let wrong = change(&laptop, &app, "Not-The-One-1", NEW_PASSWORD, NEW_PASSWORD).await;
+        assert_eq!(wrong.status(), 422);
+    }
+    let limited = change(
+        &laptop,
+        &app,
+        DEVELOPER_PASSWORD,
+        NEW_PASSWORD,
+        NEW_PASSWORD,
+    )
+    .await;
+    assert_eq!(limited.status(), 429, "even the right password waits now");
+    assert!(limited.headers().contains_key("retry-after"));
+
+    app.login_as_admin().await;
+    let activity = json(
+        app.call("list_activity", &[("action", "password_changed")])
+            .await,
+    )
+    .await;
+    let failures = activity["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["succeeded"] == false && e["target"] == "dev@x.io")
+        .count();
+    assert_eq!(failures, 3, "{activity}");
 }

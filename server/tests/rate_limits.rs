@@ -175,3 +175,187 @@ async fn sign_ups_are_limited_per_address() {
     assert_eq!(sign_up(2).await.status(), 200);
     assert_limited(sign_up(3).await).await;
 }
+
+/// Sends `attempts` wrong-password logins for `email` at the same moment, each from its own
+/// browser, and returns how many had their password checked (401) and how many were refused
+/// by the limit (429).
+async fn concurrent_failed_logins(app: &TestApp, email: &str, attempts: usize) -> (usize, usize) {
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(attempts));
+    let tasks: Vec<_> = (0..attempts)
+        .map(|_| {
+            let (browser, url, start) = (app.new_browser(), app.url("/api/login"), start.clone());
+            let email = email.to_owned();
+            tokio::spawn(async move {
+                start.wait().await;
+                browser
+                    .post(url)
+                    .form(&[("email", email.as_str()), ("password", "Wrong-Pass-1")])
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let limited = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(checked + limited, attempts, "only 401 or 429: {statuses:?}");
+    (checked, limited)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_hundred_simultaneous_failed_logins_check_no_more_passwords_than_the_limit() {
+    let app = TestApp::spawn().await;
+    let (checked, limited) = concurrent_failed_logins(&app, ADMIN_EMAIL, 100).await;
+    eprintln!("100 simultaneous failed logins: {checked} password checks, {limited} refused");
+    assert_eq!(checked, 10, "the default limit is 10 failures per account");
+    assert_eq!(limited, 90);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn simultaneous_first_failures_are_all_counted() {
+    // The very first attempts race to create the bucket's row: none may go uncounted.
+    let app = TestApp::spawn_with(|config| config.limits.login_failures_per_account = 3).await;
+    let (checked, _) = concurrent_failed_logins(&app, "nobody@x.io", 20).await;
+    assert_eq!(checked, 3);
+}
+
+#[tokio::test]
+async fn every_spelling_of_an_address_shares_its_failed_login_limit() {
+    let app = TestApp::spawn_with(|config| config.limits.login_failures_per_account = 4).await;
+    let spellings = [
+        "admin@portico.test",
+        "ADMIN@PORTICO.TEST",
+        "admin@ｐｏｒｔｉｃｏ.test",
+        "admin@por\u{ad}tico.test",
+    ];
+    for spelling in spellings {
+        let response = login_from(&app, spelling, "Wrong-Pass-1", None).await;
+        assert_eq!(response.status(), 401, "{spelling}");
+    }
+    // The account's bucket is full, whichever spelling comes next.
+    assert_limited(login_from(&app, ADMIN_EMAIL, ADMIN_PASSWORD, None).await).await;
+}
+
+#[tokio::test]
+async fn a_successful_login_does_not_use_up_the_failed_login_limit() {
+    let app = TestApp::spawn_with(|config| config.limits.login_failures_per_account = 2).await;
+    for _ in 0..5 {
+        let response = login_from(&app, ADMIN_EMAIL, ADMIN_PASSWORD, None).await;
+        assert_eq!(response.status(), 200);
+    }
+    assert_eq!(
+        login_from(&app, ADMIN_EMAIL, "Wrong-Pass-1", None)
+            .await
+            .status(),
+        401
+    );
+}
+
+#[tokio::test]
+async fn ipv6_clients_of_one_64_bit_prefix_share_their_failed_login_limit() {
+    let app = TestApp::spawn_with(|config| {
+        config.limits.login_failures_per_ip = 2;
+        config.limits.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    for (n, client) in ["2001:db8:1:2::1", "2001:db8:1:2:ffff::9"]
+        .iter()
+        .enumerate()
+    {
+        let email = format!("guess{n}@x.io");
+        let response = login_from(&app, &email, "Wrong-Pass-1", Some(client)).await;
+        assert_eq!(response.status(), 401);
+    }
+    let same_prefix = Some("2001:db8:1:2:abcd::1");
+    assert_limited(login_from(&app, ADMIN_EMAIL, ADMIN_PASSWORD, same_prefix).await).await;
+    let next_prefix = login_from(&app, ADMIN_EMAIL, ADMIN_PASSWORD, Some("2001:db8:1:3::1")).await;
+    assert_eq!(next_prefix.status(), 200);
+}
+
+#[tokio::test]
+async fn a_client_cannot_choose_its_address_with_a_forwarded_for_line_of_its_own() {
+    let app = TestApp::spawn_with(|config| {
+        config.limits.login_failures_per_ip = 2;
+        config.limits.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    // The proxy appends the real client (198.51.100.1) in a header line of its own; the
+    // client sent a line first, different each time, or an unreadable one.
+    for (n, claimed) in ["203.0.113.1", "203.0.113.2"].iter().enumerate() {
+        let response = app
+            .new_browser()
+            .post(app.url("/api/login"))
+            .header("x-forwarded-for", *claimed)
+            .header("x-forwarded-for", "198.51.100.1")
+            .form(&[
+                ("email", format!("guess{n}@x.io").as_str()),
+                ("password", "Wrong"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401);
+    }
+    assert_limited(login_from(&app, ADMIN_EMAIL, ADMIN_PASSWORD, Some("198.51.100.1")).await).await;
+    // Garbage nearest to the proxy: the proxy itself is the client, not whatever is left of it.
+    let garbage = login_from(
+        &app,
+        ADMIN_EMAIL,
+        ADMIN_PASSWORD,
+        Some("198.51.100.1, bogus"),
+    )
+    .await;
+    assert_eq!(garbage.status(), 200);
+}
+
+#[tokio::test]
+async fn sign_up_emails_to_one_address_are_limited_whoever_asks_for_them() {
+    let app = TestApp::spawn_with(|config| {
+        config.limits.mails_per_recipient = 3;
+        config.limits.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    app.login_as_admin().await;
+    let saved = app
+        .save_settings(SettingsFields {
+            self_registration: "automatic",
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(saved.status(), 200);
+    // From a new client address each time, so only the per-recipient limit can stop it; the
+    // admin's address (known) and a stranger's are limited alike.
+    for target in ["victim@x.io", ADMIN_EMAIL] {
+        let mut statuses = Vec::new();
+        for n in 0..5 {
+            let response = app
+                .new_browser()
+                .post(app.url("/api/sign_up"))
+                .header("x-forwarded-for", format!("198.51.100.{n}"))
+                .form(&[
+                    ("email", target),
+                    ("full_name", "Self Made"),
+                    ("password", common::DEVELOPER_PASSWORD),
+                    ("confirmation", common::DEVELOPER_PASSWORD),
+                ])
+                .send()
+                .await
+                .unwrap();
+            statuses.push(response.status().as_u16());
+        }
+        assert_eq!(statuses, [200, 200, 200, 429, 429], "{target}");
+        let emails = app
+            .outbox()
+            .await
+            .into_iter()
+            .filter(|row| row.recipient == target)
+            .count();
+        assert_eq!(emails, 3, "{target}");
+    }
+}

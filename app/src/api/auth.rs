@@ -25,13 +25,6 @@ impl SessionUser {
     }
 }
 
-/// Only same-site paths are followed after login, so a crafted link cannot send a user to
-/// another site (open redirect).
-pub fn safe_next(next: Option<&str>) -> Option<String> {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .map(str::to_owned)
-}
-
 /// Signs in with email and password. Unknown, inactive, waiting, rejected and wrong-password
 /// accounts all get the same answer. A new session id is issued on every login.
 #[server(endpoint = "login")]
@@ -41,22 +34,26 @@ pub async fn login(
     next: Option<String>,
 ) -> Result<SessionUser, ApiError> {
     use crate::api::error::{internal, respond};
-    use crate::ssr::{
-        auth::{guard, session},
-        services::accounts,
-        AppState,
-    };
+    use crate::ssr::{auth::session, services::accounts, AppState};
     let state = AppState::from_context();
 
     use crate::api::activity::AuditAction;
     use crate::ssr::{rate_limit, services::audit};
-    // Failed logins are counted per account (any typed email, known or not, so the limit
-    // reveals nothing) and per client address; a full bucket refuses before any checking.
+    // Failed logins are limited per account (any typed email, known or not, so the limit
+    // reveals nothing; every spelling of one address shares a bucket) and per client address.
+    // The attempt is reserved in both buckets *before* the password is checked, by one
+    // conditional statement each: however many attempts arrive at once, on however many
+    // replicas, no more passwords are checked than the limit allows. A login that succeeds
+    // gives its reservations back, so only failures count.
     let limits = &state.settings.rate_limits;
-    let account_bucket = rate_limit::bucket("login-account", &email.trim().to_lowercase());
+    let account_bucket = rate_limit::account_bucket("login-account", &email);
     let ip_bucket = rate_limit::ip_bucket(&state, "login-ip");
-    rate_limit::refuse_if_full(&state, &account_bucket, limits.login_failures_per_account).await?;
-    rate_limit::refuse_if_full(&state, &ip_bucket, limits.login_failures_per_ip).await?;
+    rate_limit::count(&state, &account_bucket, limits.login_failures_per_account).await?;
+    if let Err(refused) = rate_limit::count(&state, &ip_bucket, limits.login_failures_per_ip).await
+    {
+        rate_limit::release(&state, &account_bucket).await?;
+        return Err(refused);
+    }
     let found = accounts::authenticate(&state.db, &email, &password)
         .await
         .map_err(|e| respond(internal("signing in", e)))?;
@@ -73,10 +70,10 @@ pub async fn login(
         )
         .await
         .map_err(|e| respond(internal("signing in", e)))?;
-        rate_limit::count(&state, &account_bucket, limits.login_failures_per_account).await?;
-        rate_limit::count(&state, &ip_bucket, limits.login_failures_per_ip).await?;
         return Err(respond(ApiError::InvalidCredentials));
     };
+    rate_limit::release(&state, &account_bucket).await?;
+    rate_limit::release(&state, &ip_bucket).await?;
     let user = SessionUser {
         id: account.id,
         role: Role::parse(&account.role)
@@ -84,13 +81,8 @@ pub async fn login(
         email: account.email,
         full_name: account.full_name,
     };
-    // Drop the session this browser had before, if any: a login always starts a fresh one.
-    if let Some(old) = guard::request_token(&state) {
-        session::end(&state.db, &old)
-            .await
-            .map_err(|e| respond(internal("signing in", e)))?;
-    }
-    let token = session::create(&state.db, &state.settings, user.id, now)
+    // A login always starts a fresh session, ending the one this browser had before.
+    session::start(&state, user.id, now)
         .await
         .map_err(|e| respond(internal("starting a session", e)))?;
     accounts::record_login(&state.db, user.id, now)
@@ -107,8 +99,8 @@ pub async fn login(
     )
     .await
     .map_err(|e| respond(internal("signing in", e)))?;
-    session::attach_to_response(&state.settings, &token);
-    let target = safe_next(next.as_deref()).unwrap_or_else(|| user.home().to_owned());
+    let target = crate::domain::redirect::safe_next(next.as_deref(), &state.settings.public_url)
+        .unwrap_or_else(|| user.home().to_owned());
     leptos_axum::redirect(&target);
     Ok(user)
 }
@@ -139,21 +131,4 @@ pub async fn current_user() -> Result<Option<SessionUser>, ApiError> {
     crate::ssr::auth::current_account()
         .await
         .map_err(crate::api::error::respond)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::safe_next;
-
-    #[test]
-    fn only_same_site_paths_are_followed_after_login() {
-        assert_eq!(
-            safe_next(Some("/admin?page=2")),
-            Some("/admin?page=2".into())
-        );
-        assert_eq!(safe_next(Some("//evil.example")), None);
-        assert_eq!(safe_next(Some("https://evil.example")), None);
-        assert_eq!(safe_next(Some("/\\evil.example")), None);
-        assert_eq!(safe_next(None), None);
-    }
 }

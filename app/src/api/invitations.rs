@@ -261,6 +261,16 @@ fn map_error(error: crate::ssr::services::invitations::InvitationError) -> ApiEr
         E::SignUpClosed => ApiError::Unavailable(
             "Sign-up is closed on this portal: ask its administrators for an invitation.".into(),
         ),
+        E::NotDenied(crate::domain::Standing::Deactivated) => ApiError::Conflict(
+            "The account of this address was deactivated by an administrator: an invitation \
+             cannot reactivate it. Reactivate it in Consumers › Developers instead."
+                .into(),
+        ),
+        E::NotDenied(standing) => ApiError::Conflict(format!(
+            "The account of this address is no longer a denied registration (it is now {}): \
+             refresh the list.",
+            standing.label().to_lowercase()
+        )),
         E::Link(state) => ApiError::Conflict(format!("{} {}", state.title(), state.message())),
         E::Database(e) => super::error::internal("invitations", e),
         E::Internal(e) => super::error::internal("invitations", e),
@@ -427,7 +437,8 @@ pub async fn complete_registration(
     Ok(completed.outcome)
 }
 
-/// A pre-approved developer is signed in as soon as their account exists.
+/// A pre-approved developer is signed in as soon as their account exists, in a fresh session
+/// (whoever was signed in in this browser before is signed out).
 #[cfg(feature = "ssr")]
 async fn sign_in_if_approved(
     state: &crate::ssr::AppState,
@@ -438,13 +449,12 @@ async fn sign_in_if_approved(
         return Ok(());
     }
     let now = Utc::now();
-    let token = session::create(&state.db, &state.settings, completed.account_id, now)
+    session::start(state, completed.account_id, now)
         .await
         .map_err(|e| super::error::respond(super::error::internal("starting a session", e)))?;
     accounts::record_login(&state.db, completed.account_id, now)
         .await
         .map_err(|e| super::error::respond(super::error::internal("starting a session", e)))?;
-    session::attach_to_response(&state.settings, &token);
     Ok(())
 }
 
@@ -459,8 +469,15 @@ pub async fn sign_up(
 ) -> Result<(), ApiError> {
     use crate::ssr::{rate_limit, services::invitations, AppState};
     let state = AppState::from_context();
+    let limits = &state.settings.rate_limits;
     let bucket = rate_limit::ip_bucket(&state, "sign-ups-ip");
-    rate_limit::count(&state, &bucket, state.settings.rate_limits.sign_ups_per_ip).await?;
+    rate_limit::count(&state, &bucket, limits.sign_ups_per_ip).await?;
+    // Every sign-up for an address sends it one email (a link or a notice), known or not, so
+    // this limit tells nothing about the address either; an unreadable one sends nothing.
+    if crate::domain::Email::parse(&email).is_ok() {
+        let recipient = rate_limit::account_bucket("mails-recipient", &email);
+        rate_limit::count(&state, &recipient, limits.mails_per_recipient).await?;
+    }
     invitations::sign_up(
         &state,
         &email,

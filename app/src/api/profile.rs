@@ -30,22 +30,30 @@ pub async fn update_profile(full_name: String) -> Result<String, ApiError> {
 }
 
 /// Changes the password (the current one is required); returns how many other sessions were
-/// ended.
+/// ended. This browser continues in a new session (a new id). Wrong current passwords are
+/// limited like failed logins (a stolen session cannot be used to guess the password) and
+/// audited.
 #[server(endpoint = "change_password")]
 pub async fn change_password(
     current_password: String,
     password: String,
     confirmation: String,
 ) -> Result<u64, ApiError> {
+    use super::error::{internal, respond};
     use crate::ssr::{
-        auth::{guard::request_token, require_account},
-        services::{audit, profile},
+        auth::{guard::request_token, require_account, session},
+        rate_limit,
+        services::{audit, profile, profile::ProfileError},
         AppState,
     };
     let state = AppState::from_context();
-    let user = require_account().await.map_err(super::error::respond)?;
+    let user = require_account().await.map_err(respond)?;
     let token = request_token(&state).unwrap_or_default();
-    let ended = profile::change_password(
+    // Reserved before the current password is checked, given back unless it was wrong.
+    let bucket = format!("password-change-account:{}", user.id);
+    let limit = state.settings.rate_limits.login_failures_per_account;
+    rate_limit::count(&state, &bucket, limit).await?;
+    let changed = profile::change_password(
         &state.db,
         user.id,
         &token,
@@ -53,11 +61,37 @@ pub async fn change_password(
         &password,
         &confirmation,
     )
-    .await
-    .map_err(map_error)?;
-    let detail = format!("{ended} other session(s) ended");
+    .await;
+    let now = chrono::Utc::now();
     let actor = audit::Actor::account(&user);
     let action = crate::api::activity::AuditAction::PasswordChanged;
+    let ended = match changed {
+        Ok(ended) => ended,
+        Err(ProfileError::WrongPassword) => {
+            let detail = "the current password was wrong";
+            audit::record(
+                &state.db,
+                actor,
+                action,
+                Some(&user.email),
+                false,
+                Some(detail),
+                now,
+            )
+            .await
+            .map_err(|e| respond(internal("changing the password", e)))?;
+            return Err(map_error(ProfileError::WrongPassword));
+        }
+        Err(other) => {
+            rate_limit::release(&state, &bucket).await?;
+            return Err(map_error(other));
+        }
+    };
+    rate_limit::release(&state, &bucket).await?;
+    session::start(&state, user.id, now)
+        .await
+        .map_err(|e| respond(internal("starting a new session", e)))?;
+    let detail = format!("{ended} other session(s) ended; this browser has a new session");
     audit::record(
         &state.db,
         actor,
@@ -65,9 +99,9 @@ pub async fn change_password(
         Some(&user.email),
         true,
         Some(&detail),
-        chrono::Utc::now(),
+        now,
     )
     .await
-    .map_err(|e| super::error::respond(super::error::internal("changing the password", e)))?;
+    .map_err(|e| respond(internal("changing the password", e)))?;
     Ok(ended)
 }

@@ -8,6 +8,7 @@ pub mod email;
 pub mod email_list;
 pub mod invitation;
 pub mod password;
+pub mod redirect;
 pub mod search;
 pub mod settings;
 pub mod standing;
@@ -25,4 +26,4 @@ pub use invitation::{
 };
 pub use password::{Password, PasswordError, PasswordPolicy, PasswordRule};
 pub use settings::{PortalSettings, SelfRegistration, SettingsForm};
-pub use standing::{decide_account, AccountAction, AccountRefusal, Standing};
+pub use standing::{decide_account, keep_an_admin, AccountAction, AccountRefusal, Standing};

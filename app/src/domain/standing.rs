@@ -85,6 +85,24 @@ pub enum AccountRefusal {
     UnderReview,
     #[error("The registration was denied: send a new invitation from Invitations instead.")]
     RegistrationDenied,
+    #[error("This is the last active administrator: Portico needs at least one. Make another administrator first.")]
+    LastAdmin,
+}
+
+/// An admin account may be deactivated only while another admin stays active, so that Portico
+/// is never left without anyone who can run it. `other_active_admins` counts the active admins
+/// besides the account acted on, read under a lock by the caller so that two admins
+/// deactivating each other at the same moment cannot both pass.
+pub fn keep_an_admin(
+    role: super::Role,
+    action: AccountAction,
+    other_active_admins: usize,
+) -> Result<(), AccountRefusal> {
+    if role == super::Role::Admin && action == AccountAction::Deactivate && other_active_admins == 0
+    {
+        return Err(AccountRefusal::LastAdmin);
+    }
+    Ok(())
 }
 
 /// The standing an action leads to, or why it is refused. `own_account`: the admin acting is
@@ -135,6 +153,18 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_last_active_admin_cannot_be_deactivated() {
+        use crate::domain::Role;
+        assert_eq!(
+            keep_an_admin(Role::Admin, Deactivate, 0),
+            Err(AccountRefusal::LastAdmin)
+        );
+        assert_eq!(keep_an_admin(Role::Admin, Deactivate, 1), Ok(()));
+        assert_eq!(keep_an_admin(Role::Developer, Deactivate, 0), Ok(()));
+        assert_eq!(keep_an_admin(Role::Admin, Reactivate, 0), Ok(()));
     }
 
     #[test]

@@ -31,8 +31,31 @@ pub struct RateLimits {
     pub sign_ups_per_ip: Limit,
     /// Invite and resend calls per admin.
     pub invites_per_admin: Limit,
+    /// Emails that anyone can cause to be sent to one address (sign-up confirmations and the
+    /// notices that answer a sign-up for a known address), so a stranger cannot flood a mailbox
+    /// from many client addresses.
+    pub mails_per_recipient: Limit,
     /// Proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpAddr>,
+}
+
+impl RateLimits {
+    /// The longest window of any limit: a bucket whose window started longer ago than this
+    /// is over, whatever its kind.
+    pub fn longest_window(&self) -> Duration {
+        [
+            self.login_failures_per_account,
+            self.login_failures_per_ip,
+            self.bad_links_per_ip,
+            self.sign_ups_per_ip,
+            self.invites_per_admin,
+            self.mails_per_recipient,
+        ]
+        .iter()
+        .map(|limit| limit.window)
+        .max()
+        .unwrap_or(Duration::from_secs(3600))
+    }
 }
 
 /// A bucket name for something that names a person (an email): hashed, so the table holds no
@@ -60,7 +83,9 @@ pub async fn retry_after(
 }
 
 /// Counts one event; `Err(seconds)` when the bucket was already full (the event is refused and
-/// not counted).
+/// not counted). Every way to count is one conditional statement, so any number of concurrent
+/// callers, on any replica, never count past the limit: a caller that loses a race (two first
+/// events, two window restarts) goes round again and meets the row the winner wrote.
 pub async fn hit(
     db: &impl ConnectionTrait,
     bucket: &str,
@@ -70,50 +95,72 @@ pub async fn hit(
     // Scoped: ExprTrait is implemented for every type and would shadow `Ord::max` elsewhere.
     use sea_orm::sea_query::ExprTrait;
     let window_open_since = now - window(limit);
-    // 1. Inside the current window and below the limit: count it.
-    let counted = rate_limit::Entity::update_many()
+    // Three rounds suffice: a lost insert means the row exists, a lost restart means the
+    // window is current, so the second round decides by step 1 or by the row being full.
+    for _ in 0..3 {
+        // 1. Inside the current window and below the limit: count it.
+        let counted = rate_limit::Entity::update_many()
+            .col_expr(
+                rate_limit::Column::Hits,
+                Expr::col(rate_limit::Column::Hits).add(1),
+            )
+            .filter(rate_limit::Column::Bucket.eq(bucket))
+            .filter(rate_limit::Column::WindowStart.gt(window_open_since))
+            .filter(rate_limit::Column::Hits.lt(max(limit)))
+            .exec(db)
+            .await?;
+        if counted.rows_affected == 1 {
+            return Ok(Ok(()));
+        }
+        // 2. The window is over: start a new one with this event.
+        let restarted = rate_limit::Entity::update_many()
+            .col_expr(rate_limit::Column::Hits, Expr::value(1))
+            .col_expr(rate_limit::Column::WindowStart, Expr::value(now))
+            .filter(rate_limit::Column::Bucket.eq(bucket))
+            .filter(rate_limit::Column::WindowStart.lte(window_open_since))
+            .exec(db)
+            .await?;
+        if restarted.rows_affected == 1 {
+            return Ok(Ok(()));
+        }
+        // 3. Full inside the window: refused.
+        if let Some(seconds) = retry_after(db, bucket, limit, now).await? {
+            return Ok(Err(seconds));
+        }
+        // 4. No row yet: the first event. A concurrent first event makes this insert
+        //    collide; then the row exists, and the next round counts against it.
+        let inserted = rate_limit::ActiveModel {
+            bucket: Set(bucket.to_owned()),
+            window_start: Set(now),
+            hits: Set(1),
+        }
+        .insert(db)
+        .await;
+        match inserted {
+            Ok(_) => return Ok(Ok(())),
+            Err(e) if is_unique_violation(&e) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    // Still undecided after three rounds (the row keeps changing under us): refuse rather
+    // than count past the limit.
+    Ok(Err(seconds_until(now + window(limit), now)))
+}
+
+/// Gives back one event counted by [`hit`] (a reserved attempt that turned out not to be a
+/// failure, such as a login with the right password). Never below zero.
+pub async fn release_in(db: &impl ConnectionTrait, bucket: &str) -> Result<(), DbErr> {
+    use sea_orm::sea_query::ExprTrait;
+    rate_limit::Entity::update_many()
         .col_expr(
             rate_limit::Column::Hits,
-            Expr::col(rate_limit::Column::Hits).add(1),
+            Expr::col(rate_limit::Column::Hits).sub(1),
         )
         .filter(rate_limit::Column::Bucket.eq(bucket))
-        .filter(rate_limit::Column::WindowStart.gt(window_open_since))
-        .filter(rate_limit::Column::Hits.lt(max(limit)))
+        .filter(rate_limit::Column::Hits.gt(0))
         .exec(db)
         .await?;
-    if counted.rows_affected == 1 {
-        return Ok(Ok(()));
-    }
-    // 2. The window is over: start a new one with this event.
-    let restarted = rate_limit::Entity::update_many()
-        .col_expr(rate_limit::Column::Hits, Expr::value(1))
-        .col_expr(rate_limit::Column::WindowStart, Expr::value(now))
-        .filter(rate_limit::Column::Bucket.eq(bucket))
-        .filter(rate_limit::Column::WindowStart.lte(window_open_since))
-        .exec(db)
-        .await?;
-    if restarted.rows_affected == 1 {
-        return Ok(Ok(()));
-    }
-    // 3. No row yet: the first event. A concurrent first event makes this insert collide;
-    //    then the row exists and the steps above decide next time.
-    let inserted = rate_limit::ActiveModel {
-        bucket: Set(bucket.to_owned()),
-        window_start: Set(now),
-        hits: Set(1),
-    }
-    .insert(db)
-    .await;
-    match inserted {
-        Ok(_) => Ok(Ok(())),
-        Err(e) if is_unique_violation(&e) => {
-            Ok(match retry_after(db, bucket, limit, now).await? {
-                Some(seconds) => Err(seconds),
-                None => Ok(()),
-            })
-        }
-        Err(e) => Err(e),
-    }
+    Ok(())
 }
 
 fn window(limit: Limit) -> chrono::Duration {
@@ -128,18 +175,45 @@ fn seconds_until(end: DateTime<Utc>, now: DateTime<Utc>) -> u64 {
     u64::try_from((end - now).num_seconds()).unwrap_or(0).max(1)
 }
 
-/// The address of the client: the peer, or, when the peer is a trusted proxy, the nearest
-/// address in `X-Forwarded-For` that is not one of the trusted proxies.
-pub fn client_ip(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpAddr]) -> IpAddr {
-    if !trusted.contains(&peer) {
+/// The address of the client. From a peer that is not a trusted proxy: the peer. From a
+/// trusted proxy: `X-Forwarded-For` (every header line, in order, as one list) is walked from
+/// the right, past the trusted proxies, to the first address that is not one; that is the
+/// client. An entry that is not an address means the chain cannot be believed past it, so
+/// the peer is the client then (a client cannot choose its own address by adding garbage).
+pub fn client_ip<'a>(
+    peer: IpAddr,
+    forwarded_for: impl IntoIterator<Item = &'a str>,
+    trusted: &[IpAddr],
+) -> IpAddr {
+    if !trusted.contains(&peer.to_canonical()) {
         return peer;
     }
-    forwarded_for
+    let entries: Vec<&str> = forwarded_for
         .into_iter()
-        .flat_map(|header| header.rsplit(','))
-        .filter_map(|part| part.trim().parse::<IpAddr>().ok())
-        .find(|ip| !trusted.contains(ip))
-        .unwrap_or(peer)
+        .flat_map(|line| line.split(','))
+        .map(str::trim)
+        .collect();
+    let mut client = peer;
+    for entry in entries.iter().rev() {
+        let Some(hop) = parse_hop(entry) else {
+            return peer;
+        };
+        client = hop;
+        if !trusted.contains(&hop) {
+            return hop;
+        }
+    }
+    client
+}
+
+/// An `X-Forwarded-For` entry: an address, possibly with a port (`203.0.113.7:4711`,
+/// `[2001:db8::1]:4711`), as some proxies write it.
+fn parse_hop(entry: &str) -> Option<IpAddr> {
+    entry
+        .parse::<IpAddr>()
+        .or_else(|_| entry.parse::<std::net::SocketAddr>().map(|s| s.ip()))
+        .ok()
+        .map(|ip| ip.to_canonical())
 }
 
 /// The current request's client address, when the server was started with connection info.
@@ -152,8 +226,9 @@ pub fn request_client_ip(state: &crate::ssr::AppState) -> Option<IpAddr> {
         .ip();
     let forwarded = parts
         .headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok());
+        .get_all("x-forwarded-for")
+        .iter()
+        .map(|v| v.to_str().unwrap_or("unreadable"));
     Some(client_ip(
         peer,
         forwarded,
@@ -161,12 +236,36 @@ pub fn request_client_ip(state: &crate::ssr::AppState) -> Option<IpAddr> {
     ))
 }
 
-/// The bucket of the current client address for `kind`, e.g. `login-ip:203.0.113.7`.
+/// How a client address is counted: an IPv4 address alone; an IPv6 address by its /64, the
+/// block one subscriber or one server usually gets whole (counting single IPv6 addresses
+/// would let one client use 2^64 fresh buckets).
+pub fn client_key(ip: IpAddr) -> String {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+            format!("{}/64", std::net::Ipv6Addr::from(prefix))
+        }
+    }
+}
+
+/// The bucket of the current client address for `kind`, e.g. `login-ip:203.0.113.7` or
+/// `login-ip:2001:db8:1:2::/64`.
 pub fn ip_bucket(state: &crate::ssr::AppState, kind: &str) -> String {
     match request_client_ip(state) {
-        Some(ip) => format!("{kind}:{ip}"),
+        Some(ip) => format!("{kind}:{}", client_key(ip)),
         None => format!("{kind}:unknown"),
     }
+}
+
+/// The bucket of an account for `kind`, keyed on the address as accounts are looked up
+/// (`Email::normalized`), so every spelling that signs in to one account shares its bucket;
+/// text that is not an address at all is keyed on its trimmed lower case.
+pub fn account_bucket(kind: &str, typed_email: &str) -> String {
+    let key = crate::domain::Email::parse(typed_email)
+        .map(|email| email.normalized())
+        .unwrap_or_else(|_| typed_email.trim().to_lowercase());
+    bucket(kind, &key)
 }
 
 /// Refuses (429 with Retry-After) when the bucket is full; counts nothing.
@@ -197,20 +296,113 @@ pub async fn count(
     }
 }
 
+/// Gives back one event counted by [`count`] (see [`release_in`]).
+pub async fn release(
+    state: &crate::ssr::AppState,
+    bucket: &str,
+) -> Result<(), crate::api::ApiError> {
+    use crate::api::error::{internal, respond};
+    release_in(&state.db, bucket)
+        .await
+        .map_err(|e| respond(internal("releasing a rate limit", e)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
     #[test]
     fn forwarded_for_is_believed_only_from_trusted_proxies() {
-        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
-        let client: IpAddr = "203.0.113.7".parse().unwrap();
-        let spoofed = "198.51.100.1, 203.0.113.7";
-        assert_eq!(client_ip(client, Some("198.51.100.1"), &[proxy]), client);
-        assert_eq!(client_ip(proxy, Some(spoofed), &[proxy]), client);
-        assert_eq!(client_ip(proxy, None, &[proxy]), proxy);
-        assert_eq!(client_ip(proxy, Some("garbage"), &[proxy]), proxy);
-        assert_eq!(client_ip(proxy, Some(spoofed), &[]), proxy);
+        let proxy = ip("10.0.0.1");
+        let client = ip("203.0.113.7");
+        let spoofed = ["198.51.100.1, 203.0.113.7"];
+        assert_eq!(client_ip(client, ["198.51.100.1"], &[proxy]), client);
+        assert_eq!(client_ip(proxy, spoofed, &[proxy]), client);
+        assert_eq!(client_ip(proxy, [], &[proxy]), proxy);
+        assert_eq!(client_ip(proxy, spoofed, &[]), proxy);
+    }
+
+    #[test]
+    fn forwarded_for_is_walked_from_the_right_across_every_header_line() {
+        let (edge, inner) = (ip("10.0.0.1"), ip("10.0.0.2"));
+        let trusted = [edge, inner];
+        // The client's own claim comes first; the proxies append what they saw.
+        let lines = ["198.51.100.66", "203.0.113.7, 10.0.0.2"];
+        assert_eq!(client_ip(edge, lines, &trusted), ip("203.0.113.7"));
+        // The second line is not ignored: a client cannot hide the proxies' entries by
+        // sending a first line of its own.
+        let lines = ["198.51.100.66", "203.0.113.8"];
+        assert_eq!(client_ip(edge, lines, &trusted), ip("203.0.113.8"));
+        // Ports, as some proxies write them.
+        let lines = ["[2001:db8::7]:4711, 203.0.113.9:80"];
+        assert_eq!(client_ip(edge, lines, &trusted), ip("203.0.113.9"));
+        // An address behind IPv4-mapped IPv6 is the same address.
+        assert_eq!(
+            client_ip(ip("::ffff:10.0.0.1"), ["203.0.113.7"], &trusted),
+            ip("203.0.113.7")
+        );
+    }
+
+    #[test]
+    fn an_unreadable_forwarded_for_entry_means_the_peer_is_the_client() {
+        let proxy = ip("10.0.0.1");
+        for lines in [
+            vec!["garbage"],
+            vec!["198.51.100.1, garbage"],
+            vec!["198.51.100.1, unknown"],
+            vec!["198.51.100.1,"],
+            vec![""],
+        ] {
+            assert_eq!(
+                client_ip(proxy, lines.clone(), &[proxy]),
+                proxy,
+                "{lines:?}"
+            );
+        }
+        // Garbage left of the first untrusted hop is never read.
+        assert_eq!(
+            client_ip(proxy, ["garbage, 203.0.113.7"], &[proxy]),
+            ip("203.0.113.7")
+        );
+    }
+
+    #[test]
+    fn ipv6_clients_are_counted_by_their_64_bit_prefix() {
+        assert_eq!(client_key(ip("203.0.113.7")), "203.0.113.7");
+        assert_eq!(client_key(ip("::ffff:203.0.113.7")), "203.0.113.7");
+        let a = client_key(ip("2001:db8:1:2:aaaa::1"));
+        let b = client_key(ip("2001:db8:1:2:ffff:ffff:ffff:ffff"));
+        let other = client_key(ip("2001:db8:1:3::1"));
+        assert_eq!(a, "2001:db8:1:2::/64");
+        assert_eq!(a, b);
+        assert_ne!(a, other);
+    }
+
+    #[test]
+    fn every_spelling_that_signs_in_to_one_account_shares_its_bucket() {
+        let plain = account_bucket("login-account", "ada@example.com");
+        for spelling in [
+            "ADA@EXAMPLE.COM",
+            "  ada@example.com ",
+            "ada@ＥＸＡＭＰＬＥ.com",
+            "ada@exam\u{ad}ple.com",
+        ] {
+            assert_eq!(
+                account_bucket("login-account", spelling),
+                plain,
+                "{spelling}"
+            );
+        }
+        assert_ne!(account_bucket("login-account", "bob@example.com"), plain);
+        // Not an address: still one bucket per typed text, case-insensitively.
+        assert_eq!(
+            account_bucket("login-account", "Not An Email"),
+            account_bucket("login-account", "not an email")
+        );
     }
 
     #[test]

@@ -103,6 +103,22 @@ pub async fn create(
     Ok(token)
 }
 
+/// Starts a fresh session for `account_id` in this browser and sets its cookie. The session
+/// the request came with, if any, ends first: a session id never survives a change of who is
+/// signed in (login, an invitation link completed) or of their password (session fixation).
+pub async fn start(
+    state: &crate::ssr::AppState,
+    account_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if let Some(old) = super::guard::request_token(state) {
+        end(&state.db, &old).await?;
+    }
+    let token = create(&state.db, &state.settings, account_id, now).await?;
+    attach_to_response(&state.settings, &token);
+    Ok(())
+}
+
 /// The account of a live session (read with it, in one query: this runs on every signed-in
 /// request), refreshing the session's last-seen time. Expired or idle sessions are deleted and
 /// yield `None`.

@@ -1,14 +1,19 @@
 //! Accounts: creation, sign-in and the first admin.
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, Set, SqlErr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr,
 };
 
 use crate::{
-    domain::{Email, FullName, Password, Role},
-    ssr::{auth::password, entities::account},
+    domain::{Email, FullName, Password, Role, Standing, StoredStatus},
+    ssr::{
+        auth::password,
+        entities::{account, invitation},
+    },
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -127,4 +132,45 @@ pub async fn record_login(
 
 pub async fn count(db: &DatabaseConnection) -> Result<u64, DbErr> {
     account::Entity::find().count(db).await
+}
+
+/// The standing of each account, by id: the one place that reads "this account's registration
+/// was denied" from the database. An inactive account that no admin deactivated was denied
+/// when its newest registration (the invitation it completed last) is Rejected; otherwise it
+/// waits for review. A deactivated account is Deactivated, whatever its registrations say.
+pub async fn standings(
+    db: &impl ConnectionTrait,
+    models: &[account::Model],
+) -> Result<HashMap<i32, Standing>, DbErr> {
+    /// Bound on the ids in one `IN (...)` list.
+    const CHUNK: usize = 500;
+    let undecided: Vec<i32> = models
+        .iter()
+        .filter(|m| !m.active && m.deactivated_at.is_none())
+        .map(|m| m.id)
+        .collect();
+    let mut newest_denied = HashMap::new();
+    for chunk in undecided.chunks(CHUNK) {
+        let registrations = invitation::Entity::find()
+            .filter(invitation::Column::AccountId.is_in(chunk.iter().copied()))
+            .order_by_asc(invitation::Column::Id)
+            .all(db)
+            .await?;
+        // Ascending ids: the newest registration of an account has the last word.
+        for registration in registrations {
+            if let Some(id) = registration.account_id {
+                newest_denied.insert(id, registration.status == StoredStatus::Rejected.as_str());
+            }
+        }
+    }
+    Ok(models
+        .iter()
+        .map(|m| {
+            let denied = newest_denied.get(&m.id).copied().unwrap_or(false);
+            (
+                m.id,
+                Standing::of(m.active, m.deactivated_at.is_some(), denied),
+            )
+        })
+        .collect())
 }

@@ -2,8 +2,6 @@
 //! The rules come from `domain::standing`; each change is conditional on the state it starts
 //! from, and deactivation ends the account's sessions in the same transaction.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use sea_orm::{
     prelude::Expr,
@@ -18,12 +16,12 @@ use crate::{
         auth::SessionUser,
         developers::{ActivityFilter, DeveloperPage, DeveloperRow, DEVELOPERS_PAGE_SIZE},
     },
-    domain::{decide_account, AccountAction, AccountRefusal, Role, Standing, StoredStatus},
+    domain::{decide_account, keep_an_admin, AccountAction, AccountRefusal, Role, Standing},
     ssr::{
         auth::session,
         db::{begin_write, like_pattern},
-        entities::{account, invitation},
-        services::audit,
+        entities::account,
+        services::{accounts, audit},
     },
 };
 
@@ -144,9 +142,22 @@ pub async fn set_activity(
         .one(&txn)
         .await?
         .ok_or(DeveloperError::NotFound)?;
-    let denied = denied_registrations(&txn, std::slice::from_ref(&model)).await?;
-    let standing = standing_of(&model, &denied);
+    let standing = standing_of(&txn, &model).await?;
     decide_account(standing, action, model.id == admin.id).map_err(DeveloperError::Refused)?;
+    if let Some(role) = Role::parse(&model.role).filter(|r| *r == Role::Admin) {
+        // Lock every active admin's row (in id order, so two of these cannot deadlock) before
+        // counting them: a concurrent deactivation of another admin waits here and then counts
+        // what that one left. SQLite has no row locks; its write transaction is exclusive.
+        let active_admins = account::Entity::find()
+            .filter(account::Column::Role.eq(Role::Admin.as_str()))
+            .filter(account::Column::Active.eq(true))
+            .order_by_asc(account::Column::Id)
+            .lock_exclusive()
+            .all(&txn)
+            .await?;
+        let others = active_admins.iter().filter(|a| a.id != id).count();
+        keep_an_admin(role, action, others).map_err(DeveloperError::Refused)?;
+    }
     let update = account::Entity::update_many().filter(account::Column::Id.eq(id));
     let update = match action {
         AccountAction::Deactivate => update
@@ -191,7 +202,7 @@ async fn rows_for(
     admin: &SessionUser,
     models: &[account::Model],
 ) -> Result<Vec<DeveloperRow>, DeveloperError> {
-    let denied = denied_registrations(db, models).await?;
+    let standings = accounts::standings(db, models).await?;
     models
         .iter()
         .map(|m| {
@@ -202,7 +213,7 @@ async fn rows_for(
                 role: Role::parse(&m.role).ok_or_else(|| {
                     DeveloperError::Internal(format!("account {} has role {:?}", m.id, m.role))
                 })?,
-                standing: standing_of(m, &denied),
+                standing: standings[&m.id],
                 joined_at: m.created_at,
                 last_login_at: m.last_login_at,
                 own_account: m.id == admin.id,
@@ -211,39 +222,10 @@ async fn rows_for(
         .collect()
 }
 
-fn standing_of(model: &account::Model, denied: &HashMap<i32, bool>) -> Standing {
-    Standing::of(
-        model.active,
-        model.deactivated_at.is_some(),
-        denied.get(&model.id).copied().unwrap_or(false),
-    )
-}
-
-/// For each inactive account that was not deactivated: whether its newest registration was
-/// denied (otherwise it waits for review).
-async fn denied_registrations(
+async fn standing_of(
     db: &impl ConnectionTrait,
-    models: &[account::Model],
-) -> Result<HashMap<i32, bool>, DbErr> {
-    let ids: Vec<i32> = models
-        .iter()
-        .filter(|m| !m.active && m.deactivated_at.is_none())
-        .map(|m| m.id)
-        .collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let invitations = invitation::Entity::find()
-        .filter(invitation::Column::AccountId.is_in(ids))
-        .order_by_asc(invitation::Column::Id)
-        .all(db)
-        .await?;
-    // Ascending ids: the newest registration of an account has the last word.
-    Ok(invitations
-        .into_iter()
-        .filter_map(|i| {
-            let denied = i.status == StoredStatus::Rejected.as_str();
-            i.account_id.map(|id| (id, denied))
-        })
-        .collect())
+    model: &account::Model,
+) -> Result<Standing, DeveloperError> {
+    let standings = accounts::standings(db, std::slice::from_ref(model)).await?;
+    Ok(standings[&model.id])
 }

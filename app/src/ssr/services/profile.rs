@@ -41,8 +41,9 @@ pub async fn rename(
     Ok(name.as_str().to_owned())
 }
 
-/// Changes the password after checking the current one; every other session of the account
-/// ends (a stolen session does not survive a password change), the current one stays.
+/// Changes the password after checking the current one. Every session of the account ends, the
+/// current one included (a stolen session does not survive a password change, and the caller
+/// gives this browser a new session id); returns how many *other* sessions ended.
 pub async fn change_password(
     db: &DatabaseConnection,
     account_id: i32,
@@ -93,11 +94,14 @@ pub async fn change_password(
     if changed.rows_affected == 0 {
         return Err(ProfileError::WrongPassword);
     }
-    let ended = session::Entity::delete_many()
+    let others = session::Entity::delete_many()
         .filter(session::Column::AccountId.eq(account_id))
         .filter(session::Column::IdHash.ne(token_hash(current_session_token)))
         .exec(&txn)
         .await?;
+    session::Entity::delete_by_id(token_hash(current_session_token))
+        .exec(&txn)
+        .await?;
     txn.commit().await?;
-    Ok(ended.rows_affected)
+    Ok(others.rows_affected)
 }

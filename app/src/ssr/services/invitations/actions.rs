@@ -15,7 +15,7 @@ use crate::{
     domain::{
         decide,
         invitation::{stored_condition_for_action, RowChange},
-        InvitationAction, StoredStatus,
+        InvitationAction, InvitationStatus, StoredStatus,
     },
     ssr::{
         auth::session,
@@ -82,6 +82,11 @@ pub async fn resend(
 ) -> Result<InvitationRow, InvitationError> {
     let txn = begin_write(&state.db).await?;
     let (old, _) = load_for(&txn, id, InvitationAction::Resend, now).await?;
+    if effective(&old, now)? == InvitationStatus::Rejected {
+        // Resending a denied registration invites the developer again; only while the account
+        // is still that denied registration (not since approved, or deactivated).
+        super::require_denied_account(&txn, &old.email_normalized).await?;
+    }
     change_status(
         &txn,
         id,

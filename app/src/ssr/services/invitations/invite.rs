@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{prelude::Expr, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::{effective, insert_pending_unindexed, InvitationError, NewInvitation};
 use crate::{
@@ -11,7 +11,9 @@ use crate::{
         auth::SessionUser,
         invitations::{InviteEntry, InviteOutcome, InviteReport, Origin},
     },
-    domain::{EmailList, EntryProblemReason, InvitationStatus, ParsedEmailList, StoredStatus},
+    domain::{
+        EmailList, EntryProblemReason, InvitationStatus, ParsedEmailList, Standing, StoredStatus,
+    },
     ssr::{
         db::{begin_write, is_unique_violation},
         entities::{account, invitation},
@@ -59,8 +61,8 @@ async fn try_invite(
     let normalized: Vec<String> = parsed.emails.iter().map(|e| e.normalized()).collect();
     let accounts = accounts_by_email(&txn, &normalized).await?;
     let live = live_invitations_by_email(&txn, &normalized).await?;
-    let rejected =
-        rejected_accounts(&txn, accounts.values().filter(|a| !a.active).map(|a| a.id)).await?;
+    let known: Vec<account::Model> = accounts.values().cloned().collect();
+    let standings = crate::ssr::services::accounts::standings(&txn, &known).await?;
 
     let mut outcomes = Vec::with_capacity(parsed.emails.len());
     let mut created_rows = Vec::new();
@@ -81,7 +83,7 @@ async fn try_invite(
         }
         if let Some(account) = accounts.get(key) {
             // Only a developer whose registration was denied may be invited again.
-            if account.active || !rejected.contains(&account.id) {
+            if standings.get(&account.id) != Some(&Standing::Rejected) {
                 outcomes.push(InviteOutcome::AlreadyDeveloper);
                 continue;
             }
@@ -218,28 +220,6 @@ async fn live_invitations_by_email(
         }
     }
     Ok(found)
-}
-
-/// Of the given inactive accounts, those whose registration an admin denied.
-async fn rejected_accounts(
-    txn: &impl ConnectionTrait,
-    account_ids: impl Iterator<Item = i32>,
-) -> Result<HashSet<i32>, DbErr> {
-    let ids: Vec<i32> = account_ids.collect();
-    let mut rejected = HashSet::new();
-    for chunk in ids.chunks(LOOKUP_CHUNK) {
-        for model in invitation::Entity::find()
-            .filter(invitation::Column::AccountId.is_in(chunk.iter().copied()))
-            .filter(invitation::Column::Status.eq(StoredStatus::Rejected.as_str()))
-            .all(txn)
-            .await?
-        {
-            if let Some(id) = model.account_id {
-                rejected.insert(id);
-            }
-        }
-    }
-    Ok(rejected)
 }
 
 /// "enter at least one ..." -> "Enter at least one ...".

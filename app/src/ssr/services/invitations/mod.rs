@@ -42,6 +42,10 @@ pub enum InvitationError {
     /// Self sign-up is turned off in the settings.
     #[error("self sign-up is turned off")]
     SignUpClosed,
+    /// The address's account is no longer a denied registration (an admin approved it since,
+    /// or deactivated it): a Rejected invitation can no longer bring it back.
+    #[error("the account is {0:?}, not a denied registration")]
+    NotDenied(crate::domain::Standing),
     /// The invitation link cannot be used; the state says why (for the developer).
     #[error("{}", .0.title())]
     Link(LinkState),
@@ -49,6 +53,28 @@ pub enum InvitationError {
     Database(#[from] DbErr),
     #[error("{0}")]
     Internal(String),
+}
+
+/// Refuses unless the account of `email_normalized`, if there is one, is a denied
+/// registration: the only kind of account an invitation may take over again.
+pub(crate) async fn require_denied_account(
+    txn: &impl ConnectionTrait,
+    email_normalized: &str,
+) -> Result<(), InvitationError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let Some(existing) = crate::ssr::entities::account::Entity::find()
+        .filter(crate::ssr::entities::account::Column::EmailNormalized.eq(email_normalized))
+        .one(txn)
+        .await?
+    else {
+        return Ok(());
+    };
+    let standings =
+        crate::ssr::services::accounts::standings(txn, std::slice::from_ref(&existing)).await?;
+    match standings[&existing.id] {
+        crate::domain::Standing::Rejected => Ok(()),
+        other => Err(InvitationError::NotDenied(other)),
+    }
 }
 
 /// The stored status of a row (rows are only written by this module, so an unknown value is a

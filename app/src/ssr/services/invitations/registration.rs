@@ -209,6 +209,9 @@ async fn finish(
     let account_id = match existing {
         Some(existing) if existing.active => return Err(link_refused(LinkState::AlreadyUsed)),
         Some(existing) => {
+            // Only a denied registration is taken over by a new one; never a deactivated
+            // account (that is the admins' to reactivate).
+            super::require_denied_account(&txn, &existing.email_normalized).await?;
             let mut update: account::ActiveModel = existing.into();
             update.full_name = Set(full_name.to_owned());
             update.password_hash = Set(password_hash);
@@ -320,6 +323,7 @@ mod tests {
                 bad_links_per_ip: limit,
                 sign_ups_per_ip: limit,
                 invites_per_admin: limit,
+                mails_per_recipient: limit,
                 trusted_proxies: vec![],
             },
         }
