@@ -21,6 +21,9 @@ pub struct Application {
     router: axum::Router,
     /// Started by [`Application::run`]; `None` when this instance runs no mail worker.
     mail_worker: Option<app::ssr::mail::Worker>,
+    /// What the housekeeping sweep started by [`Application::run`] works on.
+    state: app::ssr::AppState,
+    cleanup_interval: std::time::Duration,
 }
 
 /// How long a stopping server waits for the mail worker to finish the email in hand.
@@ -60,11 +63,13 @@ impl Application {
             db,
             settings: std::sync::Arc::new(config.server_settings()),
         };
-        let router = router::build(state, config);
+        let router = router::build(state.clone(), config);
         Ok(Self {
             listener,
             router,
             mail_worker,
+            state,
+            cleanup_interval: std::time::Duration::from_secs(config.cleanup_interval_seconds),
         })
     }
 
@@ -74,10 +79,16 @@ impl Application {
             .expect("a bound listener has an address")
     }
 
-    /// Starts the mail worker (when configured) and serves until ctrl-c or SIGTERM; then
-    /// lets the worker finish the email in hand.
+    /// Starts the mail worker (when configured) and the housekeeping sweep, and serves until
+    /// ctrl-c or SIGTERM; then lets the worker finish the email in hand.
     pub async fn run(self) -> std::io::Result<()> {
         let (stop_worker, stop) = tokio::sync::watch::channel(false);
+        tokio::spawn(app::ssr::services::cleanup::run(
+            self.state.db.clone(),
+            self.state.settings.clone(),
+            self.cleanup_interval,
+            stop.clone(),
+        ));
         let worker = self
             .mail_worker
             .map(|worker| tokio::spawn(worker.run(stop)));

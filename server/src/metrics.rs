@@ -1,13 +1,17 @@
-//! Prometheus metrics at `/metrics`: request latencies by route kind and status, the outbox's
-//! depth (read from the database at scrape time, so every replica reports the shared queue),
-//! and the emails sent and failed by this instance's worker.
+//! Prometheus metrics at `/metrics`: request latencies by route and status, the outbox's depth
+//! (read from the database at scrape time, so every replica reports the shared queue), and the
+//! emails sent and failed by this instance's worker.
+//!
+//! The page is not public: it answers only with `Authorization: Bearer <PORTICO_METRICS_TOKEN>`,
+//! and not at all when no token is configured. Every label takes a value from a fixed set (the
+//! routes the router knows, a few methods, the status codes), so no request can add a series.
 
 use std::{sync::OnceLock, time::Instant};
 
 use app::ssr::{entities::outbox, services::outbox::QUEUED, AppState};
 use axum::{
-    extract::{Request, State},
-    http::{header, StatusCode},
+    extract::{MatchedPath, Request, State},
+    http::{header, HeaderMap, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -36,22 +40,38 @@ pub fn init() {
     handle();
 }
 
-/// Few label values: one per server function, and a class for everything else.
-fn route_of(path: &str) -> String {
-    if let Some(name) = path.strip_prefix("/api/") {
-        format!("/api/{}", name.split('/').next().unwrap_or(""))
-    } else if path.starts_with("/pkg/") {
-        "static".into()
-    } else if matches!(path, "/healthz" | "/readyz" | "/metrics") {
-        path.into()
-    } else {
-        "page".into()
+/// The route label: the pattern of the route the router matched (a page's pattern such as
+/// `/invitation/{token}`, a server function's `/api/<name>`, `/healthz`...), `static` for the
+/// site's files under `/pkg`, and `other` for everything the router does not know (unknown
+/// paths and server functions, public assets served by the fallback): a fixed set, whatever
+/// is requested.
+fn route_label(matched: Option<&str>, path: &str) -> String {
+    match matched {
+        _ if path.starts_with("/pkg/") => "static".into(),
+        Some(pattern) => pattern.into(),
+        None => "other".into(),
+    }
+}
+
+/// The method label: the methods Portico serves, and `other` for the rest.
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        _ => "other",
     }
 }
 
 pub async fn record_request(request: Request, next: Next) -> Response {
-    let route = route_of(request.uri().path());
-    let method = request.method().to_string();
+    let route = route_label(
+        request
+            .extensions()
+            .get::<MatchedPath>()
+            .map(MatchedPath::as_str),
+        request.uri().path(),
+    );
+    let method = method_label(request.method());
     let started = Instant::now();
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
@@ -65,7 +85,46 @@ pub async fn record_request(request: Request, next: Next) -> Response {
     response
 }
 
-pub async fn render(State(state): State<AppState>) -> Response {
+/// Who may read `/metrics`: the holder of this token, or nobody when there is none.
+#[derive(Clone)]
+pub struct MetricsAccess {
+    pub state: AppState,
+    pub token: Option<String>,
+}
+
+/// Whether `headers` carry `Authorization: Bearer <token>`. Both sides are hashed first, so
+/// the comparison takes the same time wherever they differ.
+fn authorized(headers: &HeaderMap, token: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    let offered = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    let (a, b) = (Sha256::digest(offered.trim()), Sha256::digest(token));
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |diff, (x, y)| diff | (x ^ y))
+        == 0
+}
+
+pub async fn render(State(access): State<MetricsAccess>, headers: HeaderMap) -> Response {
+    let Some(token) = access.token.as_deref() else {
+        return (
+            StatusCode::NOT_FOUND,
+            "Metrics are off. Set PORTICO_METRICS_TOKEN and scrape with that bearer token.\n",
+        )
+            .into_response();
+    };
+    if !authorized(&headers, token) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            "Send Authorization: Bearer <PORTICO_METRICS_TOKEN> to read the metrics.\n",
+        )
+            .into_response();
+    }
+    let state = access.state;
     match outbox::Entity::find()
         .filter(outbox::Column::Status.eq(QUEUED))
         .count(&state.db)
@@ -84,15 +143,30 @@ pub async fn render(State(state): State<AppState>) -> Response {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
-    fn routes_are_grouped_into_few_labels() {
-        assert_eq!(
-            super::route_of("/api/list_invitations"),
-            "/api/list_invitations"
-        );
-        assert_eq!(super::route_of("/pkg/portico.wasm"), "static");
-        assert_eq!(super::route_of("/admin/invitations"), "page");
-        assert_eq!(super::route_of("/invitation/abc"), "page");
-        assert_eq!(super::route_of("/metrics"), "/metrics");
+    fn routes_are_labelled_from_a_fixed_set() {
+        let list = "/api/list_invitations";
+        assert_eq!(route_label(Some(list), list), list);
+        let page = "/invitation/{token}";
+        assert_eq!(route_label(Some(page), "/invitation/abc"), page);
+        assert_eq!(route_label(None, "/pkg/portico.wasm"), "static");
+        assert_eq!(route_label(None, "/api/no_such_function"), "other");
+        assert_eq!(method_label(&Method::POST), "POST");
+        assert_eq!(method_label(&Method::from_bytes(b"BREW").unwrap()), "other");
+    }
+
+    #[test]
+    fn only_the_configured_bearer_token_reads_the_metrics() {
+        let with = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::AUTHORIZATION, value.parse().unwrap());
+            headers
+        };
+        assert!(authorized(&with("Bearer s3cret"), "s3cret"));
+        assert!(!authorized(&with("Bearer s3cre"), "s3cret"));
+        assert!(!authorized(&with("s3cret"), "s3cret"));
+        assert!(!authorized(&HeaderMap::new(), "s3cret"));
     }
 }

@@ -43,13 +43,19 @@ pub fn build(state: AppState, config: &Config) -> Router {
             shell,
         ))
         .with_state(leptos_options)
-        .merge(health_routes(state))
+        .merge(health_routes(state, config.metrics_token.clone()))
         .layer(axum::middleware::from_fn_with_state(
             own_origin.clone(),
             server_fn_error_status,
         ))
         .layer(axum::middleware::from_fn(require_form_encoding))
         .layer(axum::middleware::from_fn(limit_request_body))
+        // A stalled client (a body that never ends) or a stuck handler holds a connection and
+        // its work for at most this long.
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(config.request_timeout_seconds),
+        ))
         .layer(axum::middleware::from_fn(crate::metrics::record_request))
         .layer(axum::middleware::from_fn_with_state(
             own_origin,
@@ -206,12 +212,20 @@ async fn server_fn_error_status(
     Response::from_parts(parts, Body::from(bytes))
 }
 
-fn health_routes(state: AppState) -> Router {
+fn health_routes(state: AppState, metrics_token: Option<String>) -> Router {
+    let metrics = crate::metrics::MetricsAccess {
+        state: state.clone(),
+        token: metrics_token.filter(|token| !token.trim().is_empty()),
+    };
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(crate::metrics::render))
         .with_state(state)
+        .merge(
+            Router::new()
+                .route("/metrics", get(crate::metrics::render))
+                .with_state(metrics),
+        )
 }
 
 /// Ready when the database answers and every migration is applied.

@@ -70,13 +70,26 @@ pub struct ServedOverHttps(pub bool);
 /// Headers that keep pages out of frames, stop MIME sniffing and keep tokens (which live in
 /// invitation URLs) out of Referer headers sent to other sites. HTML pages carry their own
 /// Content-Security-Policy with the response's script nonce; everything else gets a strict one.
+///
+/// Pages and server-function answers carry account data (names, addresses, lists), so no
+/// cache may keep them (`Cache-Control: no-store`): not a shared proxy, and not the browser's
+/// back/forward history after a sign-out on a shared computer. Responses that set their own
+/// policy (the site's static files) keep it.
 pub async fn security_headers(
     State(https): State<ServedOverHttps>,
     request: Request<Body>,
     next: Next,
 ) -> Response {
+    let server_function = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    let is_page = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    if (server_function || is_page) && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     for (name, value) in [
         ("x-content-type-options", "nosniff"),
         ("referrer-policy", "same-origin"),

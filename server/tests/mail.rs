@@ -96,15 +96,7 @@ async fn inviting_three_addresses_puts_three_emails_in_the_smtp_server_whose_lin
             .await;
         assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     }
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics().await;
     assert!(metrics.contains("portico_emails_sent_total"), "{metrics}");
     let rows = app.outbox().await;
     assert_eq!(rows.len(), 3);

@@ -142,3 +142,21 @@ async fn pages_load_the_wasm_and_js_files_the_site_build_writes() {
     assert!(html.contains("/pkg/portico.js"), "{html}");
     assert!(!html.contains("portico_bg"), "{html}");
 }
+
+#[tokio::test]
+async fn pages_and_server_function_answers_are_never_stored_by_a_cache() {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    for path in ["/admin/invitations", "/login", "/no-such-page"] {
+        let response = app.page(path).await;
+        assert_eq!(response.headers()["cache-control"], "no-store", "{path}");
+    }
+    for (name, form) in [
+        ("current_user", vec![]),
+        ("list_invitations", vec![]),
+        ("login", vec![("email", "x@y.io"), ("password", "wrong")]),
+    ] {
+        let response = app.call(name, &form).await;
+        assert_eq!(response.headers()["cache-control"], "no-store", "{name}");
+    }
+}

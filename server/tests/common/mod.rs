@@ -17,6 +17,8 @@ use tokio::net::TcpListener;
 
 pub const ADMIN_EMAIL: &str = "admin@portico.test";
 pub const ADMIN_PASSWORD: &str = "Admin-Pass-1";
+/// The bearer token that reads `/metrics` on test servers.
+pub const METRICS_TOKEN: &str = "test-metrics-token";
 
 pub struct TestApp {
     pub address: String,
@@ -48,6 +50,7 @@ impl TestApp {
         config.public_url = address.clone();
         config.admin_email = ADMIN_EMAIL.into();
         config.admin_password = Some(ADMIN_PASSWORD.into());
+        config.metrics_token = Some(METRICS_TOKEN.into());
         configure(&mut config);
         let application = Application::build_on(&config, listener)
             .await
@@ -102,6 +105,19 @@ impl TestApp {
             "admin login failed: {}",
             response.text().await.unwrap()
         );
+    }
+
+    /// The `/metrics` page, read with the metrics token.
+    pub async fn metrics(&self) -> String {
+        let response = self
+            .client
+            .get(self.url("/metrics"))
+            .bearer_auth(METRICS_TOKEN)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "/metrics answers");
+        response.text().await.unwrap()
     }
 
     pub async fn current_user(&self) -> Value {

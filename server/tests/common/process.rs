@@ -51,6 +51,7 @@ impl ServerProcess {
             .env("PORTICO_BIND", "127.0.0.1:0")
             .env("PORTICO_ADMIN_EMAIL", ADMIN_EMAIL)
             .env("PORTICO_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .env("PORTICO_METRICS_TOKEN", super::METRICS_TOKEN)
             .env("PORTICO_LOG_FORMAT", "json")
             .env("PORTICO_LOG", "info")
             .env("PORTICO_MAIL_WORKER", "false")
@@ -165,7 +166,10 @@ impl ServerProcess {
     /// The value of an unlabelled counter or gauge on its `/metrics` page; 0 when the metric
     /// is not there yet (a counter appears with its first increment).
     pub async fn metric(&self, name: &str) -> f64 {
-        let page = reqwest::get(self.url("/metrics"))
+        let page = reqwest::Client::new()
+            .get(self.url("/metrics"))
+            .bearer_auth(super::METRICS_TOKEN)
+            .send()
             .await
             .expect("/metrics answers")
             .text()

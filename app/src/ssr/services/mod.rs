@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cleanup;
 pub mod developers;
 pub mod generate;
 pub mod invitations;
