@@ -145,22 +145,11 @@ async fn reviews_and_sign_ups_are_recorded_too() {
         })
         .await;
     assert_eq!(saved.status(), 200);
-    let form = [
-        ("email", "self@x.io"),
-        ("full_name", "Self Made"),
-        ("password", DEVELOPER_PASSWORD),
-        ("confirmation", DEVELOPER_PASSWORD),
-    ];
+    let form = [("email", "self@x.io"), ("full_name", "Self Made")];
     let signed_up = call_with(&app.new_browser(), &app.address, "sign_up", &form).await;
     assert_eq!(signed_up.status(), 200);
     let token = app.token_for("self@x.io").await;
-    let confirmed = call_with(
-        &app.new_browser(),
-        &app.address,
-        "confirm_sign_up",
-        &[("token", &token)],
-    )
-    .await;
+    let (_, confirmed) = app.complete(&token, "Self Made", DEVELOPER_PASSWORD).await;
     assert_eq!(confirmed.status(), 200);
     let id = app.list(&[("search", "self@")]).await["rows"][0]["id"].to_string();
     let denied = app

@@ -16,7 +16,6 @@ const PUBLIC: &[&str] = &[
     "/api/password_policy",
     "/api/sign_up",
     "/api/sign_up_open",
-    "/api/confirm_sign_up",
     // Any signed-in account: checked in the portal and profile tests.
     "/api/portal_home",
     "/api/update_profile",

@@ -6,19 +6,14 @@ use std::time::{Duration, Instant};
 
 use app::ssr::entities::{invitation, rate_limit, session};
 use chrono::Utc;
-use common::{call_with, SettingsFields, TestApp, DEVELOPER_PASSWORD};
+use common::{call_with, SettingsFields, TestApp};
 use sea_orm::{
     prelude::Expr, ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 async fn sign_up(app: &TestApp, email: &str) {
-    let form = [
-        ("email", email),
-        ("full_name", "Self Made"),
-        ("password", DEVELOPER_PASSWORD),
-        ("confirmation", DEVELOPER_PASSWORD),
-    ];
+    let form = [("email", email), ("full_name", "Self Made")];
     let response = call_with(&app.new_browser(), &app.address, "sign_up", &form).await;
     assert_eq!(response.status(), 200);
 }
@@ -39,7 +34,7 @@ async fn the_sweep_removes_stale_sessions_windows_and_sign_ups_and_nothing_in_us
     app.login_as_admin().await;
     let saved = app
         .save_settings(SettingsFields {
-            self_registration: "approval",
+            self_registration: "with_approval",
             ..Default::default()
         })
         .await;

@@ -241,7 +241,7 @@ async fn a_preapproved_invitation_completes_into_an_active_signed_in_account() {
     for _ in 0..2 {
         assert_eq!(
             landing_state(&app, &token).await,
-            json!({"state": "usable", "email": "dev@x.io", "self_sign_up": false})
+            json!({"state": "usable", "email": "dev@x.io", "self_sign_up": false, "suggested_name": null})
         );
     }
     let (browser, response) = app.complete(&token, "Dev Eloper", DEVELOPER_PASSWORD).await;
@@ -252,7 +252,7 @@ async fn a_preapproved_invitation_completes_into_an_active_signed_in_account() {
     assert_eq!(me["role"], "Developer");
     assert_eq!(
         landing_state(&app, &token).await,
-        json!({"state": "already_used", "email": null, "self_sign_up": false})
+        json!({"state": "already_used", "email": null, "self_sign_up": false, "suggested_name": null})
     );
     assert_eq!(
         statuses(&app.list(&[]).await),
@@ -456,7 +456,7 @@ async fn malformed_and_unknown_tokens_are_unknown_links() {
     for token in ["", "abc", &"0".repeat(64), "<script>"] {
         assert_eq!(
             landing_state(&app, token).await,
-            json!({"state": "unknown", "email": null, "self_sign_up": false})
+            json!({"state": "unknown", "email": null, "self_sign_up": false, "suggested_name": null})
         );
     }
 }

@@ -475,14 +475,7 @@ async fn a_self_sign_up_gets_a_confirmation_email_and_a_known_address_a_notice()
         })
         .await;
     assert_eq!(saved.status(), 200);
-    let form = |email: &'static str| {
-        [
-            ("email", email),
-            ("full_name", "Self Made"),
-            ("password", DEVELOPER_PASSWORD),
-            ("confirmation", DEVELOPER_PASSWORD),
-        ]
-    };
+    let form = |email: &'static str| [("email", email), ("full_name", "Self Made")];
     for email in ["self@x.io", ADMIN_EMAIL] {
         let response =
             common::call_with(&app.new_browser(), &app.address, "sign_up", &form(email)).await;
@@ -498,13 +491,7 @@ async fn a_self_sign_up_gets_a_confirmation_email_and_a_known_address_a_notice()
     );
     assert!(text(&confirmation, "text").contains("You signed up for Portico."));
     let token = token_of(&invitation_link(&confirmation));
-    let confirmed = common::call_with(
-        &app.new_browser(),
-        &app.address,
-        "confirm_sign_up",
-        &[("token", &token)],
-    )
-    .await;
+    let (_, confirmed) = app.complete(&token, "Self Made", DEVELOPER_PASSWORD).await;
     assert_eq!(confirmed.status(), 200);
 
     let notice = by_recipient(ADMIN_EMAIL);

@@ -1,5 +1,6 @@
 //! Self sign-up over HTTP: closed by default; open with automatic approval or with review;
-//! the answer never tells whether an address is known; the emailed link confirms the address.
+//! the answer never tells whether an address is known; the password is chosen on the emailed
+//! link's page, so whoever typed the address at sign-up never chooses it.
 mod common;
 
 use app::ssr::entities::{invitation, outbox};
@@ -20,31 +21,25 @@ async fn open_sign_up(app: &TestApp, mode: &str) {
     assert_eq!(saved.status(), 200);
 }
 
-async fn sign_up(app: &TestApp, email: &str, name: &str, password: &str) -> reqwest::Response {
+async fn sign_up(app: &TestApp, email: &str, name: &str) -> reqwest::Response {
     call_with(
         &app.new_browser(),
         &app.address,
         "sign_up",
-        &[
-            ("email", email),
-            ("full_name", name),
-            ("password", password),
-            ("confirmation", password),
-        ],
+        &[("email", email), ("full_name", name)],
     )
     .await
 }
 
-/// Confirms the link in a new browser; returns the outcome and that browser.
+/// Finishes the sign-up behind `token` in a new browser, as its page does (the name it
+/// suggests, the password chosen there); returns the outcome and that browser.
 async fn confirm(app: &TestApp, token: &str) -> (reqwest::StatusCode, Value, reqwest::Client) {
-    let browser = app.new_browser();
-    let response = call_with(
-        &browser,
-        &app.address,
-        "confirm_sign_up",
-        &[("token", token)],
-    )
-    .await;
+    let landing = json(app.call("invitation_by_token", &[("token", token)]).await).await;
+    let name = landing["suggested_name"]
+        .as_str()
+        .unwrap_or("Some Name")
+        .to_owned();
+    let (browser, response) = app.complete(token, &name, CHOSEN_PASSWORD).await;
     let status = response.status();
     (status, json(response).await, browser)
 }
@@ -65,7 +60,7 @@ async fn sign_up_is_closed_until_an_admin_opens_it() {
     let app = TestApp::spawn().await;
     let open = json(app.call("sign_up_open", &[]).await).await;
     assert_eq!(open, false);
-    let refused = sign_up(&app, "new@x.io", "New Dev", CHOSEN_PASSWORD).await;
+    let refused = sign_up(&app, "new@x.io", "New Dev").await;
     assert_eq!(refused.status(), 403);
     assert!(json(refused).await["Unavailable"]
         .as_str()
@@ -79,18 +74,19 @@ async fn sign_up_is_closed_until_an_admin_opens_it() {
 }
 
 #[tokio::test]
-async fn with_automatic_approval_the_confirmed_developer_is_signed_in_with_the_chosen_password() {
+async fn with_automatic_approval_the_developer_chooses_the_password_on_the_link_and_is_signed_in() {
     let app = TestApp::spawn().await;
     open_sign_up(&app, "automatic").await;
     assert_eq!(json(app.call("sign_up_open", &[]).await).await, true);
-    let response = sign_up(&app, "New@X.io", "New Dev", CHOSEN_PASSWORD).await;
+    let response = sign_up(&app, "New@X.io", "New Dev").await;
     assert_eq!(response.status(), 200);
 
     let token = app.token_for("New@X.io").await;
     let landing = json(app.call("invitation_by_token", &[("token", &token)]).await).await;
     assert_eq!(landing["self_sign_up"], true);
     assert_eq!(landing["email"], "New@X.io");
-    // Opening the page changed nothing; the POST confirms.
+    assert_eq!(landing["suggested_name"], "New Dev");
+    // Opening the page changed nothing; the form's POST with the password finishes.
     let (status, outcome, browser) = confirm(&app, &token).await;
     assert_eq!(status, 200);
     assert_eq!(outcome, "Approved");
@@ -105,12 +101,13 @@ async fn with_automatic_approval_the_confirmed_developer_is_signed_in_with_the_c
         (row["origin"].as_str(), row["status"].as_str()),
         (Some("self_registration"), Some("approved"))
     );
-    // The hash moved to the account; the invitation no longer holds it.
+    // No password was ever stored with the sign-up; the suggested name is gone too.
     let stored = invitation::Entity::find()
         .all(&app.db().await)
         .await
         .unwrap();
     assert!(stored.iter().all(|i| i.sign_up_password_hash.is_none()));
+    assert!(stored.iter().all(|i| i.sign_up_full_name.is_none()));
     assert_eq!(app.login("new@x.io", CHOSEN_PASSWORD).await.status(), 200);
 
     let (again, answer, _) = confirm(&app, &token).await;
@@ -122,12 +119,7 @@ async fn with_automatic_approval_the_confirmed_developer_is_signed_in_with_the_c
 async fn with_approval_the_confirmed_registration_waits_for_an_admin() {
     let app = TestApp::spawn().await;
     open_sign_up(&app, "with_approval").await;
-    assert_eq!(
-        sign_up(&app, "wait@x.io", "Wait Ing", CHOSEN_PASSWORD)
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(sign_up(&app, "wait@x.io", "Wait Ing").await.status(), 200);
     let (status, outcome, browser) = confirm(&app, &app.token_for("wait@x.io").await).await;
     assert_eq!((status.as_u16(), outcome), (200, Value::from("Waiting")));
     assert_eq!(
@@ -158,10 +150,10 @@ async fn a_known_address_gets_the_same_answer_and_its_owner_an_email_instead() {
     app.invite("invited@x.io").await;
     let before = app.list(&[]).await["total"].clone();
 
-    let fresh = sign_up(&app, "fresh@x.io", "Fresh Dev", CHOSEN_PASSWORD).await;
+    let fresh = sign_up(&app, "fresh@x.io", "Fresh Dev").await;
     let (fresh_status, fresh_body) = (fresh.status(), fresh.text().await.unwrap());
     for known in ["dev@x.io", "DEV@x.io", "invited@x.io"] {
-        let response = sign_up(&app, known, "Someone Else", CHOSEN_PASSWORD).await;
+        let response = sign_up(&app, known, "Someone Else").await;
         assert_eq!(response.status(), fresh_status, "{known}");
         assert_eq!(response.text().await.unwrap(), fresh_body, "{known}");
     }
@@ -179,16 +171,15 @@ async fn a_known_address_gets_the_same_answer_and_its_owner_an_email_instead() {
         app.login("dev@x.io", DEVELOPER_PASSWORD).await.status(),
         200
     );
-    assert_eq!(app.login("dev@x.io", CHOSEN_PASSWORD).await.status(), 401);
 }
 
 #[tokio::test]
 async fn signing_up_again_before_confirming_replaces_the_first_link() {
     let app = TestApp::spawn().await;
     open_sign_up(&app, "automatic").await;
-    sign_up(&app, "twice@x.io", "First Try", "First-Try-11").await;
+    sign_up(&app, "twice@x.io", "First Try").await;
     let first = app.token_for("twice@x.io").await;
-    sign_up(&app, "twice@x.io", "Second Try", CHOSEN_PASSWORD).await;
+    sign_up(&app, "twice@x.io", "Second Try").await;
     let second = app.token_for("twice@x.io").await;
     assert_ne!(first, second);
 
@@ -215,12 +206,7 @@ async fn a_bad_sign_up_names_every_problem_and_stores_nothing() {
         &app.new_browser(),
         &app.address,
         "sign_up",
-        &[
-            ("email", "not-an-email"),
-            ("full_name", " "),
-            ("password", "short"),
-            ("confirmation", "other"),
-        ],
+        &[("email", "not-an-email"), ("full_name", " ")],
     )
     .await;
     assert_eq!(response.status(), 422);
@@ -228,24 +214,47 @@ async fn a_bad_sign_up_names_every_problem_and_stores_nothing() {
         .as_str()
         .unwrap()
         .to_owned();
-    for expected in [
-        "email address",
-        "full name",
-        "The password needs",
-        "confirmation are different",
-    ] {
+    for expected in ["email address", "full name"] {
         assert!(
             message.contains(expected),
             "{expected:?} missing from {message:?}"
         );
     }
     assert_eq!(app.list(&[]).await["total"], 0);
-    // An admin's invitation link cannot be "confirmed" without choosing a password.
-    app.invite("admin-made@x.io").await;
-    let (status, answer, _) = confirm(&app, &app.token_for("admin-made@x.io").await).await;
-    assert_eq!(status, 422);
-    assert!(answer["InvalidInput"]
-        .as_str()
-        .unwrap()
-        .contains("create your account with the form"));
+}
+
+#[tokio::test]
+async fn a_stranger_who_signs_up_with_someone_elses_address_never_holds_its_password() {
+    let app = TestApp::spawn().await;
+    open_sign_up(&app, "automatic").await;
+    // The stranger sends a password along: it is not a field of the sign-up at all.
+    let stranger = call_with(
+        &app.new_browser(),
+        &app.address,
+        "sign_up",
+        &[
+            ("email", "owner@x.io"),
+            ("full_name", "Not The Owner"),
+            ("password", "Stranger-Pass-1"),
+            ("confirmation", "Stranger-Pass-1"),
+        ],
+    )
+    .await;
+    assert_eq!(stranger.status(), 200);
+    // The owner opens the emailed link, and the page asks them for the password.
+    let token = app.token_for("owner@x.io").await;
+    let landing = json(app.call("invitation_by_token", &[("token", &token)]).await).await;
+    assert_eq!(landing["self_sign_up"], true);
+    let (owner, finished) = app.complete(&token, "The Owner", "Owners-Own-77").await;
+    assert_eq!(finished.status(), 200);
+    let me = json(call_with(&owner, &app.address, "current_user", &[]).await).await;
+    assert_eq!(
+        me["full_name"], "The Owner",
+        "the owner's name, not the stranger's"
+    );
+    assert_eq!(
+        app.login("owner@x.io", "Stranger-Pass-1").await.status(),
+        401
+    );
+    assert_eq!(app.login("owner@x.io", "Owners-Own-77").await.status(), 200);
 }

@@ -234,8 +234,11 @@ pub enum ReviewDecision {
 pub struct InvitationLanding {
     pub state: LinkState,
     pub email: Option<String>,
-    /// The link confirms a self sign-up (name and password were chosen already).
+    /// The link finishes a self sign-up: its owner chooses the password now (never at
+    /// sign-up, where anyone could type anyone's address).
     pub self_sign_up: bool,
+    /// The name given at sign-up, to start the form with (only while the link is usable).
+    pub suggested_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -408,8 +411,9 @@ async fn completion_error(
     map_error(error)
 }
 
-/// Creates the developer's account from an invitation link (single use). Pre-approved: the
-/// developer is signed in; otherwise the registration waits for an administrator.
+/// Creates the developer's account from an invitation link or a self sign-up's link (single
+/// use), with the name and password chosen on its page. Pre-approved: the developer is signed
+/// in; otherwise the registration waits for an administrator.
 #[server(endpoint = "complete_registration")]
 pub async fn complete_registration(
     token: String,
@@ -459,14 +463,10 @@ async fn sign_in_if_approved(
 }
 
 /// Self sign-up (when the settings allow it). The answer is the same for every address: the
-/// next step is always the email (a confirmation link, or a notice that the address is known).
+/// next step is always the email (a link to choose the password, or a notice that the
+/// address is known). No password is taken here: it is chosen on the emailed link's page.
 #[server(endpoint = "sign_up")]
-pub async fn sign_up(
-    email: String,
-    full_name: String,
-    password: String,
-    confirmation: String,
-) -> Result<(), ApiError> {
+pub async fn sign_up(email: String, full_name: String) -> Result<(), ApiError> {
     use crate::ssr::{rate_limit, services::invitations, AppState};
     let state = AppState::from_context();
     let limits = &state.settings.rate_limits;
@@ -478,30 +478,9 @@ pub async fn sign_up(
         let recipient = rate_limit::account_bucket("mails-recipient", &email);
         rate_limit::count(&state, &recipient, limits.mails_per_recipient).await?;
     }
-    invitations::sign_up(
-        &state,
-        &email,
-        &full_name,
-        &password,
-        &confirmation,
-        Utc::now(),
-    )
-    .await
-    .map_err(map_error)
-}
-
-/// Confirms a self sign-up from its emailed link (a POST: opening the link changes nothing).
-#[server(endpoint = "confirm_sign_up")]
-pub async fn confirm_sign_up(token: String) -> Result<CompletionOutcome, ApiError> {
-    use crate::ssr::{services::invitations, AppState};
-    let state = AppState::from_context();
-    refuse_after_bad_links(&state).await?;
-    let completed = match invitations::confirm_sign_up(&state.db, &token, Utc::now()).await {
-        Ok(completed) => completed,
-        Err(error) => return Err(completion_error(&state, error).await),
-    };
-    sign_in_if_approved(&state, &completed).await?;
-    Ok(completed.outcome)
+    invitations::sign_up(&state, &email, &full_name, Utc::now())
+        .await
+        .map_err(map_error)
 }
 
 /// Whether the login page offers self sign-up (public: shown before sign-in).

@@ -6,9 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
-    api::invitations::{
-        complete_registration, confirm_sign_up, invitation_by_token, CompletionOutcome,
-    },
+    api::invitations::{complete_registration, invitation_by_token, CompletionOutcome},
     components::{
         login_form::LoginForm,
         password_fields::{
@@ -39,13 +37,14 @@ pub fn InvitationPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">"Checking your invitation…"</p> }>
                 {move || Suspend::new(async move {
                     match landing.await {
-                        Ok(found) if found.state.is_usable() && found.self_sign_up => {
-                            let email = found.email.unwrap_or_default();
-                            view! { <ConfirmSignUp token=token() email=email /> }.into_any()
-                        }
                         Ok(found) if found.state.is_usable() => {
-                            let email = found.email.unwrap_or_default();
-                            view! { <Usable token=token() email=email policy /> }.into_any()
+                            let link = Link {
+                                token: token(),
+                                email: found.email.unwrap_or_default(),
+                                self_sign_up: found.self_sign_up,
+                                suggested_name: found.suggested_name.unwrap_or_default(),
+                            };
+                            view! { <Usable link policy /> }.into_any()
                         }
                         Ok(found) => view! { <DeadEnd state=found.state /> }.into_any(),
                         Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
@@ -69,8 +68,19 @@ fn DeadEnd(state: LinkState) -> impl IntoView {
     }
 }
 
+/// A usable link: an admin's invitation, or a self sign-up's (whose owner chooses the
+/// password here: the sign-up form takes none, so nobody can choose it for them).
+#[derive(Clone)]
+struct Link {
+    token: String,
+    email: String,
+    self_sign_up: bool,
+    /// The name given at sign-up, to start the form with.
+    suggested_name: String,
+}
+
 #[component]
-fn Usable(token: String, email: String, policy: PolicyResource) -> impl IntoView {
+fn Usable(link: Link, policy: PolicyResource) -> impl IntoView {
     let tab = RwSignal::new(Tab::CreateAccount);
     let tab_button = move |which: Tab, label: &'static str, id: &'static str| {
         view! {
@@ -96,10 +106,10 @@ fn Usable(token: String, email: String, policy: PolicyResource) -> impl IntoView
             <div role="tabpanel" aria-labelledby=move || if tab.get() == Tab::Login { "tab-login" } else { "tab-create" }>
                 {move || match tab.get() {
                     Tab::CreateAccount => {
-                        let (token, email) = (token.clone(), email.clone());
+                        let link = link.clone();
                         view! {
                             <WithPasswordPolicy policy render=move |policy| {
-                                view! { <CreateAccount token=token.clone() email=email.clone() policy /> }.into_any()
+                                view! { <CreateAccount link=link.clone() policy /> }.into_any()
                             } />
                         }
                         .into_any()
@@ -112,8 +122,14 @@ fn Usable(token: String, email: String, policy: PolicyResource) -> impl IntoView
 }
 
 #[component]
-fn CreateAccount(token: String, email: String, policy: PasswordPolicy) -> impl IntoView {
-    let full_name = RwSignal::new(String::new());
+fn CreateAccount(link: Link, policy: PasswordPolicy) -> impl IntoView {
+    let Link {
+        token,
+        email,
+        self_sign_up,
+        suggested_name,
+    } = link;
+    let full_name = RwSignal::new(suggested_name);
     let password = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -143,7 +159,10 @@ fn CreateAccount(token: String, email: String, policy: PasswordPolicy) -> impl I
 
     view! {
         <Show when=move || !waiting.get() fallback=WaitingForApproval>
-            <h1>"Create your account"</h1>
+            <h1>{if self_sign_up { "Choose your password" } else { "Create your account" }}</h1>
+            {self_sign_up.then(|| view! {
+                <p data-testid="finish-sign-up">"This link shows that the address is yours. Choose the password you will log in with to finish signing up."</p>
+            })}
             <form
                 class="stacked-form"
                 method="post"
@@ -188,41 +207,5 @@ fn WaitingForApproval() -> impl IntoView {
                 "until then there is nothing else to do."
             </p>
         </div>
-    }
-}
-
-/// A self sign-up's link: one click confirms the address (opening the page alone does not, so
-/// mail scanners that follow links cannot confirm for the developer).
-#[component]
-fn ConfirmSignUp(token: String, email: String) -> impl IntoView {
-    let waiting = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let confirm = Action::new(move |_: &()| {
-        let token = token.clone();
-        async move { confirm_sign_up(token).await }
-    });
-    Effect::new(move |_| match confirm.value().get() {
-        Some(Ok(CompletionOutcome::Approved)) => {
-            let _ = window().location().assign("/portal");
-        }
-        Some(Ok(CompletionOutcome::Waiting)) => waiting.set(true),
-        Some(Err(e)) => error.set(Some(e.to_string())),
-        None => {}
-    });
-    view! {
-        <section class="card login-card">
-            <p class="brand">"Portico"</p>
-            <Show when=move || !waiting.get() fallback=WaitingForApproval>
-                <div data-testid="confirm-sign-up">
-                    <h1>"Confirm your email address"</h1>
-                    <p>"Confirm that " <strong>{email.clone()}</strong> " is yours to finish creating your account."</p>
-                    {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-                    <button class="button primary" disabled=move || confirm.pending().get()
-                        on:click=move |_| { confirm.dispatch(()); }>
-                        {move || if confirm.pending().get() { "Confirming…" } else { "Confirm my account" }}
-                    </button>
-                </div>
-            </Show>
-        </section>
     }
 }

@@ -1,22 +1,20 @@
-//! `/signup`: self sign-up, when the settings allow it. The answer is always "check your
-//! inbox": the email either confirms the address or tells its owner it is already known.
+//! `/signup`: self sign-up, when the settings allow it: an address and a name, no password.
+//! The answer is always "check your inbox": the email either carries the link whose page sets
+//! the password (so only the mailbox's owner can choose it) or tells its owner the address is
+//! already known.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::{
     api::invitations::{sign_up, sign_up_open},
-    components::password_fields::{
-        password_policy_resource, passwords_ready, PasswordFields, WithPasswordPolicy,
-    },
-    domain::{Email, FullName, PasswordPolicy},
+    domain::{Email, FullName},
     pages::login::LoginBackdrop,
 };
 
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let open = Resource::new(|| (), |_| sign_up_open());
-    let policy = password_policy_resource();
     view! {
         <Title text="Create an account" />
         <LoginBackdrop>
@@ -25,9 +23,7 @@ pub fn SignUpPage() -> impl IntoView {
                 <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         match open.await {
-                            Ok(true) => view! {
-                                <WithPasswordPolicy policy render=|policy| view! { <SignUpForm policy /> }.into_any() />
-                            }.into_any(),
+                            Ok(true) => view! { <SignUpForm /> }.into_any(),
                             Ok(false) => view! {
                                 <div data-testid="sign-up-closed">
                                     <h1 id="signup-title">"Sign-up is closed"</h1>
@@ -45,30 +41,16 @@ pub fn SignUpPage() -> impl IntoView {
 }
 
 #[component]
-fn SignUpForm(policy: PasswordPolicy) -> impl IntoView {
+fn SignUpForm() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let full_name = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let confirmation = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let sent_to = RwSignal::new(None::<String>);
-    let ready = move || {
-        Email::parse(&email.get()).is_ok()
-            && FullName::parse(&full_name.get()).is_ok()
-            && passwords_ready(policy, &password.get(), &confirmation.get())
-    };
+    let ready =
+        move || Email::parse(&email.get()).is_ok() && FullName::parse(&full_name.get()).is_ok();
     let submit = Action::new(move |_: &()| {
-        let (address, name, password, confirmation) = (
-            email.get_untracked(),
-            full_name.get_untracked(),
-            password.get_untracked(),
-            confirmation.get_untracked(),
-        );
-        async move {
-            sign_up(address.clone(), name, password, confirmation)
-                .await
-                .map(|()| address)
-        }
+        let (address, name) = (email.get_untracked(), full_name.get_untracked());
+        async move { sign_up(address.clone(), name).await.map(|()| address) }
     });
     Effect::new(move |_| match submit.value().get() {
         Some(Ok(address)) => sent_to.set(Some(address)),
@@ -90,7 +72,7 @@ fn SignUpForm(policy: PasswordPolicy) -> impl IntoView {
                     <h1 id="signup-title">"Check your inbox"</h1>
                     <p>
                         "We sent an email to " <strong>{sent_to.get().unwrap_or_default()}</strong>
-                        ". Open the link in it to confirm your address and finish creating your account."
+                        ". Open the link in it to confirm your address and choose your password."
                     </p>
                     <p class="muted">"Nothing arrived after a few minutes? Check your spam folder, or sign up again to get a new link."</p>
                 </div>
@@ -130,7 +112,7 @@ fn SignUpForm(policy: PasswordPolicy) -> impl IntoView {
                     prop:value=move || full_name.get()
                     on:input=move |ev| full_name.set(event_target_value(&ev))
                 />
-                <PasswordFields password confirmation policy />
+                <p class="muted">"You choose your password on the page the emailed link opens."</p>
                 {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
                 <button type="submit" class="button primary" disabled=move || !ready() || submit.pending().get()>
                     {move || if submit.pending().get() { "Signing up…" } else { "Sign up" }}

@@ -21,8 +21,10 @@ pub struct Model {
     pub completed_at: Option<DateTimeUtc>,
     pub decided_at: Option<DateTimeUtc>,
     pub decided_by: Option<i32>,
-    /// A self-registration's chosen name and password hash, until its link is confirmed.
+    /// A self-registration's name as given at sign-up, suggested on its link's page.
     pub sign_up_full_name: Option<String>,
+    /// No longer written (passwords are chosen on the link's page, never at sign-up) and
+    /// erased by migration m0009; kept so older servers still run on this schema.
     pub sign_up_password_hash: Option<String>,
 }
 

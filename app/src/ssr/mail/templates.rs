@@ -22,7 +22,8 @@ pub struct InvitationEmail<'a> {
     pub link: &'a str,
     pub valid_until: DateTime<Utc>,
     pub invited_by: Option<&'a str>,
-    /// The developer signed up on their own: the email confirms that the address is theirs.
+    /// The developer signed up on their own: the link confirms that the address is theirs, and
+    /// its page asks for the password.
     pub self_sign_up: bool,
     /// When the email is rendered, for "in 3 days".
     pub now: DateTime<Utc>,
@@ -70,7 +71,8 @@ impl InvitationEmail<'_> {
         let inviter = self.invited_by.map(single_line).filter(|n| !n.is_empty());
         let opening = match &inviter {
             _ if self.self_sign_up => format!(
-                "You signed up for {portal}. Confirm that this email address is yours to finish."
+                "You signed up for {portal}. Open the link to confirm that this email address is \
+                 yours and choose your password."
             ),
             Some(name) => format!("{name} invited you to {portal}."),
             None => format!("You are invited to {portal}."),

@@ -11,6 +11,7 @@ mod m0005_audit_events;
 mod m0006_password_policy;
 mod m0007_invitation_grams;
 mod m0008_hashes_as_varchar;
+mod m0009_sign_up_passwords_forgotten;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_password_policy::Migration),
             Box::new(m0007_invitation_grams::Migration),
             Box::new(m0008_hashes_as_varchar::Migration),
+            Box::new(m0009_sign_up_passwords_forgotten::Migration),
         ]
     }
 }

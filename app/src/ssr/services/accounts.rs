@@ -136,8 +136,10 @@ pub async fn count(db: &DatabaseConnection) -> Result<u64, DbErr> {
 
 /// The standing of each account, by id: the one place that reads "this account's registration
 /// was denied" from the database. An inactive account that no admin deactivated was denied
-/// when its newest registration (the invitation it completed last) is Rejected; otherwise it
-/// waits for review. A deactivated account is Deactivated, whatever its registrations say.
+/// when its newest registration (the invitation it completed last) is Rejected, or was
+/// Rejected and then resent (Inactivated: a completed invitation is only ever resent from
+/// Rejected), until the new link is completed; otherwise it waits for review. A deactivated
+/// account is Deactivated, whatever its registrations say.
 pub async fn standings(
     db: &impl ConnectionTrait,
     models: &[account::Model],
@@ -159,7 +161,10 @@ pub async fn standings(
         // Ascending ids: the newest registration of an account has the last word.
         for registration in registrations {
             if let Some(id) = registration.account_id {
-                newest_denied.insert(id, registration.status == StoredStatus::Rejected.as_str());
+                let denied = [StoredStatus::Rejected, StoredStatus::Inactivated]
+                    .iter()
+                    .any(|status| registration.status == status.as_str());
+                newest_denied.insert(id, denied);
             }
         }
     }

@@ -9,6 +9,7 @@ use sea_orm::{
 };
 
 use crate::{
+    api::invitations::Origin,
     domain::StoredStatus,
     ssr::{
         db::begin_write,
@@ -18,8 +19,8 @@ use crate::{
     },
 };
 
-/// How long an unconfirmed sign-up is kept after its link expired: an admin can still see it
-/// (and resend it) for a week; after that only its password hash would be left to leak.
+/// How long an unfinished sign-up is kept after its link expired: an admin can still see it
+/// (and resend it) for a week; after that it only keeps a stranger's name and address.
 pub const UNCONFIRMED_SIGN_UP_GRACE_DAYS: i64 = 7;
 
 /// Sign-ups removed per transaction, so a sweep never holds a long write lock.
@@ -73,12 +74,12 @@ pub async fn sweep(
     })
 }
 
-/// A self sign-up never confirmed (still Pending, or replaced by a later sign-up) whose link
+/// A self sign-up never finished (still Pending, or replaced by a later sign-up) whose link
 /// expired more than the grace period ago.
 fn unconfirmed_sign_up(now: DateTime<Utc>) -> Condition {
     let cutoff = now - Duration::days(UNCONFIRMED_SIGN_UP_GRACE_DAYS);
     Condition::all()
-        .add(invitation::Column::SignUpPasswordHash.is_not_null())
+        .add(invitation::Column::Origin.eq(Origin::SelfRegistration.as_str()))
         .add(invitation::Column::AccountId.is_null())
         .add(invitation::Column::Status.is_in([
             StoredStatus::Pending.as_str(),

@@ -105,7 +105,7 @@ pub async fn resend(
             email: &old.email,
             email_normalized: &old.email_normalized,
             // An unconfirmed sign-up stays one; anything else resent is the admin's invitation.
-            origin: if old.sign_up_password_hash.is_some() {
+            origin: if super::registration::is_sign_up(&old) && old.account_id.is_none() {
                 Origin::SelfRegistration
             } else {
                 Origin::Invited
@@ -137,16 +137,12 @@ pub async fn resend(
         now,
     )
     .await?;
-    if old.sign_up_password_hash.is_some() {
-        // A resent self sign-up still confirms the name and password chosen at sign-up.
+    if old.sign_up_full_name.is_some() {
+        // A resent self sign-up still suggests the name given at sign-up.
         invitation::Entity::update_many()
             .col_expr(
                 invitation::Column::SignUpFullName,
                 Expr::value(old.sign_up_full_name.clone()),
-            )
-            .col_expr(
-                invitation::Column::SignUpPasswordHash,
-                Expr::value(old.sign_up_password_hash.clone()),
             )
             .filter(invitation::Column::Id.eq(created.id))
             .exec(&txn)

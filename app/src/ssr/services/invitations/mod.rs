@@ -13,7 +13,7 @@ pub use actions::{delete, resend, review};
 pub use invite::invite;
 pub(crate) use invite::sentence;
 pub use list::{list, to_micros, ListQuery};
-pub use registration::{complete, confirm_sign_up, landing, Completed};
+pub use registration::{complete, landing, Completed};
 pub use sign_up::sign_up;
 
 use chrono::{DateTime, Utc};

@@ -56,14 +56,16 @@ pub async fn landing(
             state: LinkState::Unknown,
             email: None,
             self_sign_up: false,
+            suggested_name: None,
         });
     };
     let state = LinkState::from_status(effective(&model, now)?);
-    let email = state.is_usable().then(|| model.email.clone());
+    let usable = state.is_usable();
     Ok(InvitationLanding {
         state,
-        email,
-        self_sign_up: model.sign_up_password_hash.is_some(),
+        email: usable.then(|| model.email.clone()),
+        self_sign_up: is_sign_up(&model),
+        suggested_name: model.sign_up_full_name.clone().filter(|_| usable),
     })
 }
 
@@ -117,23 +119,10 @@ pub async fn complete(
     finish(db, &model, name.as_str(), password_hash, now).await
 }
 
-/// Confirms a self sign-up: the name and password chosen at sign-up become the account's.
-pub async fn confirm_sign_up(
-    db: &DatabaseConnection,
-    token: &str,
-    now: DateTime<Utc>,
-) -> Result<Completed, InvitationError> {
-    let model = usable_link(db, token, now).await?;
-    let (Some(name), Some(password_hash)) = (
-        model.sign_up_full_name.clone(),
-        model.sign_up_password_hash.clone(),
-    ) else {
-        // An admin's invitation: the developer chooses a name and password on its form.
-        return Err(InvitationError::InvalidInput(
-            "This link is an invitation: create your account with the form on its page.".into(),
-        ));
-    };
-    finish(db, &model, &name, password_hash, now).await
+/// Whether an invitation row is a self sign-up (made by the developer at `/signup`, or an
+/// admin's resend of one) rather than an admin's invitation.
+pub(crate) fn is_sign_up(model: &invitation::Model) -> bool {
+    model.origin == crate::api::invitations::Origin::SelfRegistration.as_str()
 }
 
 /// The invitation behind a link that can still be used, or why it cannot.
@@ -179,9 +168,9 @@ async fn finish(
         .col_expr(invitation::Column::Status, Expr::value(to.as_str()))
         .col_expr(invitation::Column::LiveEmail, Expr::value(live))
         .col_expr(invitation::Column::CompletedAt, Expr::value(now))
-        // The sign-up's password hash has served its purpose: the account holds it now.
+        // The name suggested at sign-up has served its purpose: the account holds one now.
         .col_expr(
-            invitation::Column::SignUpPasswordHash,
+            invitation::Column::SignUpFullName,
             Expr::value(None::<String>),
         )
         .filter(invitation::Column::Id.eq(model.id))

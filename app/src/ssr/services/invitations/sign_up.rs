@@ -1,21 +1,23 @@
-//! Self sign-up (when the settings allow it): the developer gives email, name and password;
-//! a Pending self-registration holds the name and password hash until the emailed link is
-//! confirmed, which proves the address is theirs. The answer is the same whether or not the
-//! address is known (no account enumeration): an address that already has an account or an
-//! invitation is told so by email instead.
+//! Self sign-up (when the settings allow it): the developer gives an email address and a name;
+//! a Pending self-registration holds the name until the emailed link is opened, and the
+//! password is chosen there, by whoever can read that mailbox. No password is taken at
+//! sign-up: otherwise a stranger could sign up with someone else's address and their own
+//! password, and the owner's click on "confirm" would hand the stranger the account
+//! (pre-hijacking). The answer is the same whether or not the address is known (no account
+//! enumeration): an address that already has an account or an invitation is told so by email
+//! instead.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{prelude::Expr, ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{
-    effective, insert_pending, invite::supersede_pending, registration::check_form,
+    effective, insert_pending, invite::supersede_pending, registration::is_sign_up,
     InvitationError, NewInvitation,
 };
 use crate::{
     api::{activity::AuditAction, invitations::Origin},
-    domain::{Email, InvitationStatus, SelfRegistration},
+    domain::{Email, FullName, InvitationStatus, SelfRegistration},
     ssr::{
-        auth::password,
         db::{begin_write, is_unique_violation},
         entities::{account, invitation},
         services::{
@@ -32,32 +34,25 @@ pub async fn sign_up(
     state: &AppState,
     email: &str,
     full_name: &str,
-    candidate: &str,
-    confirmation: &str,
     now: DateTime<Utc>,
 ) -> Result<(), InvitationError> {
     let current = settings::load(&state.db).await?;
     if current.self_registration == SelfRegistration::Off {
         return Err(InvitationError::SignUpClosed);
     }
-    let email = Email::parse(email);
-    let form = check_form(full_name, candidate, confirmation, current.password_policy);
-    let (email, (name, password)) = match (email, form) {
-        (Ok(email), Ok(form)) => (email, form),
-        (email, form) => {
+    let (email, name) = match (Email::parse(email), FullName::parse(full_name)) {
+        (Ok(email), Ok(name)) => (email, name),
+        (email, name) => {
             let mut problems = Vec::new();
             if let Err(e) = email {
                 problems.push(super::invite::sentence(&format!("the email address: {e}")));
             }
-            if let Err(InvitationError::InvalidInput(message)) = form {
-                problems.push(message);
+            if let Err(e) = name {
+                problems.push(super::invite::sentence(&e.to_string()));
             }
             return Err(InvitationError::InvalidInput(problems.join(" ")));
         }
     };
-    let password_hash = password::hash(password.expose().to_owned())
-        .await
-        .map_err(InvitationError::Internal)?;
 
     let txn = begin_write(&state.db).await?;
     let settings = settings::load(&txn).await?;
@@ -88,7 +83,7 @@ pub async fn sign_up(
         .await?
     {
         let status = effective(&live, now)?;
-        let own_sign_up = live.sign_up_password_hash.is_some();
+        let own_sign_up = is_sign_up(&live);
         // A sign-up repeated before its link was confirmed (or after it expired) replaces
         // the earlier one; an admin's live invitation or a registration under review stays.
         if status == InvitationStatus::Expired
@@ -137,10 +132,6 @@ pub async fn sign_up(
         .col_expr(
             invitation::Column::SignUpFullName,
             Expr::value(name.as_str().to_owned()),
-        )
-        .col_expr(
-            invitation::Column::SignUpPasswordHash,
-            Expr::value(password_hash),
         )
         .filter(invitation::Column::Id.eq(created.id))
         .exec(&txn)
