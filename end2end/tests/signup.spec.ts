@@ -11,12 +11,23 @@ async function signUp(page: import('@playwright/test').Page, email: string, name
   await page.getByLabel('Email').fill('not an email');
   await expect(page.getByText('This email address is not valid')).toBeVisible();
   await page.getByLabel('Email').fill(email);
+  await expect(submit).toBeDisabled();
   await page.getByLabel('Full name').fill(name);
+  // No password here: whoever types an address at sign-up must not choose its password.
+  await expect(page.getByLabel('Password', { exact: true })).toHaveCount(0);
+  await submit.click();
+  await expect(page.getByTestId('check-inbox')).toContainText(email);
+}
+
+/** On the emailed link's page: the name from the sign-up is suggested; the password is chosen. */
+async function choosePassword(page: import('@playwright/test').Page, name: string) {
+  await expect(page.getByRole('heading', { name: 'Choose your password' })).toBeVisible();
+  await expect(page.getByLabel('Full name')).toHaveValue(name);
+  const submit = page.getByRole('button', { name: 'Create account' });
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await expect(submit).toBeDisabled();
   await page.getByLabel('Confirm password').fill(PASSWORD);
   await submit.click();
-  await expect(page.getByTestId('check-inbox')).toContainText(email);
 }
 
 test('with sign-up closed the page says so and the login screen offers no sign-up', async ({ page }) => {
@@ -27,7 +38,7 @@ test('with sign-up closed the page says so and the login screen offers no sign-u
   await expect(page.getByTestId('sign-up-closed')).toContainText('by invitation only');
 });
 
-test('a developer signs up, confirms the emailed link and lands in the portal', async ({ page, browser, mailURL }) => {
+test('a developer signs up, chooses the password on the emailed link and lands in the portal', async ({ page, browser, mailURL }) => {
   await logInAsAdmin(page);
   await saveSettings(page, { self_registration: 'automatic' });
   try {
@@ -36,8 +47,7 @@ test('a developer signs up, confirms the emailed link and lands in the portal', 
     const mail = await emailTo(mailURL, 'self-auto@example.com', /Confirm your email address/);
     expect(mail.text).toContain('You signed up for');
     await openHydrated(visitor, await invitationLinkFor(mailURL, 'self-auto@example.com'));
-    await expect(visitor.getByRole('heading', { name: 'Confirm your email address' })).toBeVisible();
-    await visitor.getByRole('button', { name: 'Confirm my account' }).click();
+    await choosePassword(visitor, 'Self Auto');
     await expect(visitor).toHaveURL(/\/portal$/);
     await expect(visitor.getByRole('heading', { name: 'Welcome, Self Auto' })).toBeVisible();
     await visitor.close();
@@ -58,7 +68,7 @@ test('with approval required a confirmed sign-up waits until the admin accepts i
     const visitor = await browser.newPage();
     await signUp(visitor, 'self-review@example.com', 'Self Review');
     await openHydrated(visitor, await invitationLinkFor(mailURL, 'self-review@example.com'));
-    await visitor.getByRole('button', { name: 'Confirm my account' }).click();
+    await choosePassword(visitor, 'Self Review');
     await expect(visitor.getByTestId('waiting-for-approval')).toBeVisible();
 
     await page.reload();
