@@ -241,8 +241,22 @@ async fn a_stranger_who_signs_up_with_someone_elses_address_never_holds_its_pass
     )
     .await;
     assert_eq!(stranger.status(), 200);
-    // The owner opens the emailed link, and the page asks them for the password.
     let token = app.token_for("owner@x.io").await;
+    // The one-click confirmation that finished a sign-up with the password typed at sign-up
+    // is gone: nothing finishes it without choosing a password on the link.
+    let one_click = call_with(
+        &app.new_browser(),
+        &app.address,
+        "confirm_sign_up",
+        &[("token", &token)],
+    )
+    .await;
+    assert_eq!(one_click.status(), 404);
+    assert_eq!(
+        app.login("owner@x.io", "Stranger-Pass-1").await.status(),
+        401
+    );
+    // The owner opens the emailed link, and the page asks them for the password.
     let landing = json(app.call("invitation_by_token", &[("token", &token)]).await).await;
     assert_eq!(landing["self_sign_up"], true);
     let (owner, finished) = app.complete(&token, "The Owner", "Owners-Own-77").await;
