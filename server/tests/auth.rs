@@ -304,11 +304,9 @@ async fn completing_a_pre_approved_link_ends_the_session_this_browser_had_before
     assert_eq!(completed.status(), 200);
     let me = json(call_with(&shared, &app.address, "current_user", &[]).await).await;
     assert_eq!(me["email"], "dev@x.io");
-    let old = reqwest::Client::new()
-        .post(app.url("/api/current_user"))
-        .header("cookie", before)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(json(old).await, Value::Null, "the previous session ended");
+    assert_eq!(
+        app.current_user_with_cookie(&before).await,
+        Value::Null,
+        "the previous session ended"
+    );
 }

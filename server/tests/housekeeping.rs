@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use app::ssr::entities::{invitation, rate_limit, session};
 use chrono::Utc;
-use common::{call_with, SettingsFields, TestApp};
+use common::{call_with, TestApp};
 use sea_orm::{
     prelude::Expr, ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
 };
@@ -31,14 +31,7 @@ async fn sign_up_rows(db: &DatabaseConnection, email: &str) -> usize {
 async fn the_sweep_removes_stale_sessions_windows_and_sign_ups_and_nothing_in_use() {
     // Several replicas sweeping the same database at once, as in production.
     let app = TestApp::spawn_with(|config| config.cleanup_interval_seconds = 3600).await;
-    app.login_as_admin().await;
-    let saved = app
-        .save_settings(SettingsFields {
-            self_registration: "with_approval",
-            ..Default::default()
-        })
-        .await;
-    assert_eq!(saved.status(), 200);
+    app.open_sign_up("with_approval").await;
     sign_up(&app, "stale@x.io").await;
     sign_up(&app, "stale@x.io").await; // replaced the first: both unconfirmed
     sign_up(&app, "fresh@x.io").await;

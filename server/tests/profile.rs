@@ -162,17 +162,6 @@ fn new_session_cookie(response: &reqwest::Response) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// `current_user` as a browser that sends exactly `cookie` would see it.
-async fn me_with_cookie(app: &TestApp, cookie: &str) -> Value {
-    let response = reqwest::Client::new()
-        .post(app.url("/api/current_user"))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap();
-    json(response).await
-}
-
 #[tokio::test]
 async fn a_password_change_gives_this_browser_a_new_session_id_and_ends_the_old_one() {
     let app = TestApp::spawn().await;
@@ -200,12 +189,12 @@ async fn a_password_change_gives_this_browser_a_new_session_id_and_ends_the_old_
     let after = new_session_cookie(&changed).expect("the change sets a new session cookie");
     assert_ne!(before, after);
     assert_eq!(
-        me_with_cookie(&app, &before).await,
+        app.current_user_with_cookie(&before).await,
         Value::Null,
         "the old id is dead"
     );
     assert_eq!(
-        me_with_cookie(&app, &after).await["email"],
+        app.current_user_with_cookie(&after).await["email"],
         common::ADMIN_EMAIL
     );
     assert_eq!(

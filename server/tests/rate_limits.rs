@@ -17,6 +17,12 @@ async fn assert_limited(response: Response) {
     assert_eq!(body["RateLimited"], retry_after);
 }
 
+/// The test client reaches the server through a trusted proxy on 127.0.0.1, which forwards
+/// the client addresses the tests choose.
+fn behind_a_local_proxy(config: &mut server::Config) {
+    config.limits.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+}
+
 async fn login_from(
     app: &TestApp,
     email: &str,
@@ -77,7 +83,7 @@ async fn failed_logins_across_accounts_from_one_address_are_limited() {
 async fn behind_a_trusted_proxy_each_forwarded_client_is_counted_separately() {
     let app = TestApp::spawn_with(|config| {
         config.limits.login_failures_per_ip = 2;
-        config.limits.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+        behind_a_local_proxy(config);
     })
     .await;
     for n in 0..2 {
@@ -265,7 +271,7 @@ async fn a_successful_login_does_not_use_up_the_failed_login_limit() {
 async fn ipv6_clients_of_one_64_bit_prefix_share_their_failed_login_limit() {
     let app = TestApp::spawn_with(|config| {
         config.limits.login_failures_per_ip = 2;
-        config.limits.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+        behind_a_local_proxy(config);
     })
     .await;
     for (n, client) in ["2001:db8:1:2::1", "2001:db8:1:2:ffff::9"]
@@ -286,7 +292,7 @@ async fn ipv6_clients_of_one_64_bit_prefix_share_their_failed_login_limit() {
 async fn a_client_cannot_choose_its_address_with_a_forwarded_for_line_of_its_own() {
     let app = TestApp::spawn_with(|config| {
         config.limits.login_failures_per_ip = 2;
-        config.limits.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+        behind_a_local_proxy(config);
     })
     .await;
     // The proxy appends the real client (198.51.100.1) in a header line of its own; the
@@ -322,17 +328,10 @@ async fn a_client_cannot_choose_its_address_with_a_forwarded_for_line_of_its_own
 async fn sign_up_emails_to_one_address_are_limited_whoever_asks_for_them() {
     let app = TestApp::spawn_with(|config| {
         config.limits.mails_per_recipient = 3;
-        config.limits.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+        behind_a_local_proxy(config);
     })
     .await;
-    app.login_as_admin().await;
-    let saved = app
-        .save_settings(SettingsFields {
-            self_registration: "automatic",
-            ..Default::default()
-        })
-        .await;
-    assert_eq!(saved.status(), 200);
+    app.open_sign_up("automatic").await;
     // From a new client address each time, so only the per-recipient limit can stop it; the
     // admin's address (known) and a stranger's are limited alike.
     for target in ["victim@x.io", ADMIN_EMAIL] {

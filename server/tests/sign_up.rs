@@ -4,22 +4,11 @@
 mod common;
 
 use app::ssr::entities::{invitation, outbox};
-use common::{call_with, json, SettingsFields, TestApp, ADMIN_EMAIL, DEVELOPER_PASSWORD};
+use common::{call_with, json, TestApp, ADMIN_EMAIL, DEVELOPER_PASSWORD};
 use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::Value;
 
 const CHOSEN_PASSWORD: &str = "Self-Made-42";
-
-async fn open_sign_up(app: &TestApp, mode: &str) {
-    app.login_as_admin().await;
-    let saved = app
-        .save_settings(SettingsFields {
-            self_registration: mode,
-            ..Default::default()
-        })
-        .await;
-    assert_eq!(saved.status(), 200);
-}
 
 async fn sign_up(app: &TestApp, email: &str, name: &str) -> reqwest::Response {
     call_with(
@@ -76,7 +65,7 @@ async fn sign_up_is_closed_until_an_admin_opens_it() {
 #[tokio::test]
 async fn with_automatic_approval_the_developer_chooses_the_password_on_the_link_and_is_signed_in() {
     let app = TestApp::spawn().await;
-    open_sign_up(&app, "automatic").await;
+    app.open_sign_up("automatic").await;
     assert_eq!(json(app.call("sign_up_open", &[]).await).await, true);
     let response = sign_up(&app, "New@X.io", "New Dev").await;
     assert_eq!(response.status(), 200);
@@ -118,7 +107,7 @@ async fn with_automatic_approval_the_developer_chooses_the_password_on_the_link_
 #[tokio::test]
 async fn with_approval_the_confirmed_registration_waits_for_an_admin() {
     let app = TestApp::spawn().await;
-    open_sign_up(&app, "with_approval").await;
+    app.open_sign_up("with_approval").await;
     assert_eq!(sign_up(&app, "wait@x.io", "Wait Ing").await.status(), 200);
     let (status, outcome, browser) = confirm(&app, &app.token_for("wait@x.io").await).await;
     assert_eq!((status.as_u16(), outcome), (200, Value::from("Waiting")));
@@ -146,7 +135,7 @@ async fn with_approval_the_confirmed_registration_waits_for_an_admin() {
 async fn a_known_address_gets_the_same_answer_and_its_owner_an_email_instead() {
     let app = TestApp::spawn().await;
     app.developer("dev@x.io").await;
-    open_sign_up(&app, "automatic").await;
+    app.open_sign_up("automatic").await;
     app.invite("invited@x.io").await;
     let before = app.list(&[]).await["total"].clone();
 
@@ -176,7 +165,7 @@ async fn a_known_address_gets_the_same_answer_and_its_owner_an_email_instead() {
 #[tokio::test]
 async fn signing_up_again_before_confirming_replaces_the_first_link() {
     let app = TestApp::spawn().await;
-    open_sign_up(&app, "automatic").await;
+    app.open_sign_up("automatic").await;
     sign_up(&app, "twice@x.io", "First Try").await;
     let first = app.token_for("twice@x.io").await;
     sign_up(&app, "twice@x.io", "Second Try").await;
@@ -201,7 +190,7 @@ async fn signing_up_again_before_confirming_replaces_the_first_link() {
 #[tokio::test]
 async fn a_bad_sign_up_names_every_problem_and_stores_nothing() {
     let app = TestApp::spawn().await;
-    open_sign_up(&app, "automatic").await;
+    app.open_sign_up("automatic").await;
     let response = call_with(
         &app.new_browser(),
         &app.address,
@@ -226,7 +215,7 @@ async fn a_bad_sign_up_names_every_problem_and_stores_nothing() {
 #[tokio::test]
 async fn a_stranger_who_signs_up_with_someone_elses_address_never_holds_its_password() {
     let app = TestApp::spawn().await;
-    open_sign_up(&app, "automatic").await;
+    app.open_sign_up("automatic").await;
     // The stranger sends a password along: it is not a field of the sign-up at all.
     let stranger = call_with(
         &app.new_browser(),

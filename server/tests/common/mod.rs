@@ -124,6 +124,29 @@ impl TestApp {
         json(self.call("current_user", &[]).await).await
     }
 
+    /// `current_user` as a browser that sends exactly `cookie` (`name=value`) would see it.
+    pub async fn current_user_with_cookie(&self, cookie: &str) -> Value {
+        let response = Client::new()
+            .post(self.url("/api/current_user"))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
+        json(response).await
+    }
+
+    /// Signs the admin in and opens self sign-up in `mode` (`with_approval` or `automatic`).
+    pub async fn open_sign_up(&self, mode: &str) {
+        self.login_as_admin().await;
+        let saved = self
+            .save_settings(SettingsFields {
+                self_registration: mode,
+                ..Default::default()
+            })
+            .await;
+        assert_eq!(saved.status(), 200, "opening sign-up failed");
+    }
+
     /// A direct connection to the test's database, for arranging and checking rows.
     pub async fn db(&self) -> DatabaseConnection {
         Database::connect(&self.database_url)
