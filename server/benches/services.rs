@@ -237,6 +237,7 @@ async fn main() {
                 invites_per_admin: limit(),
                 trusted_proxies: vec![],
             },
+            portal_name: "Portico".into(),
         }),
     };
     let run = rand::random::<u32>();

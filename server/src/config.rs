@@ -196,7 +196,7 @@ pub struct MailConfig {
     )]
     pub mail_from: String,
 
-    /// The portal's name, shown in emails.
+    /// The portal's name, shown on the login cards, in the top bar, page titles and emails.
     #[arg(long, env = "PORTICO_PORTAL_NAME", default_value = "Portico")]
     pub portal_name: String,
 
@@ -259,6 +259,7 @@ impl Config {
             session_idle_timeout: Duration::from_secs(self.session_idle_minutes * 60),
             session_absolute_timeout: Duration::from_secs(self.session_max_hours * 3600),
             rate_limits: self.limits.rate_limits(),
+            portal_name: self.mail.portal_name.clone(),
         }
     }
 

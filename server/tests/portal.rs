@@ -23,3 +23,42 @@ async fn the_portal_content_is_for_signed_in_accounts_and_rendered_without_scrip
         "the javascript: link is neutralized: {html}"
     );
 }
+
+/// The text of the first element with `class="{class}"`, as rendered (tags stripped).
+fn text_of_class(html: &str, class: &str) -> Option<String> {
+    let marker = format!("class=\"{class}\"");
+    let at = html.find(&marker)?;
+    let start = at + html[at..].find('>')? + 1;
+    let end = start + html[start..].find("</")?;
+    // Hydration markers (`<!>`, `<!--...-->`) are not text.
+    let mut text = html[start..end].to_owned();
+    while let Some(open) = text.find("<!") {
+        let close = open + text[open..].find('>').map_or(text.len() - open, |i| i + 1);
+        text.replace_range(open..close, "");
+    }
+    Some(text.trim().to_owned())
+}
+
+#[tokio::test]
+async fn the_configured_portal_name_is_on_the_login_card_in_the_top_bar_and_in_the_title() {
+    let app = TestApp::spawn_with(|c| c.mail.portal_name = "Acme & Co APIs".into()).await;
+    let login = app.page("/login").await.text().await.unwrap();
+    assert_eq!(
+        text_of_class(&login, "brand").as_deref(),
+        Some("Acme &amp; Co APIs"),
+        "the login card: {login}"
+    );
+    assert!(
+        login.contains("<title>Log in · Acme &amp; Co APIs</title>"),
+        "the title: {login}"
+    );
+
+    app.login_as_admin().await;
+    let console = app.page("/admin/invitations").await.text().await.unwrap();
+    assert_eq!(
+        text_of_class(&console, "brand").as_deref(),
+        Some("Acme &amp; Co APIs"),
+        "the admin's top bar: {console}"
+    );
+    assert!(!console.contains(">Portico<"), "{console}");
+}

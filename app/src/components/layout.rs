@@ -3,18 +3,26 @@ use leptos_router::components::A;
 
 use crate::{
     api::auth::{Logout, SessionUser},
+    components::branding::{BrandTitle, BrandingResource},
     domain::Role,
 };
 
-/// The header of every signed-in page: the product, the navigation for the role, the signed-in
-/// person and Sign out.
+/// The header of every signed-in page: the portal's name, the navigation for the role, the
+/// signed-in person and Sign out.
 #[component]
-pub fn TopBar(user: SessionUser) -> impl IntoView {
+pub fn TopBar(user: SessionUser, branding: BrandingResource) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let is_admin = user.role == Role::Admin;
     view! {
         <header class="topbar">
-            <a class="brand" href=user.home()>"Portico"</a>
+            <a class="brand" href=user.home()>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let name = branding.await.unwrap_or_default().portal_name;
+                        view! { <BrandTitle name=name.clone() />{name} }
+                    })}
+                </Suspense>
+            </a>
             <nav aria-label="Main">
                 {is_admin.then(|| view! {
                     <A href="/admin/invitations">"Consumers › Invitations"</A>

@@ -10,6 +10,7 @@ use crate::{
         complete_registration, confirm_sign_up, invitation_by_token, CompletionOutcome,
     },
     components::{
+        branding::CardBrand,
         login_form::LoginForm,
         password_fields::{
             password_policy_resource, passwords_ready, PasswordFields, PolicyResource,
@@ -61,7 +62,7 @@ pub fn InvitationPage() -> impl IntoView {
 fn DeadEnd(state: LinkState) -> impl IntoView {
     view! {
         <section class="card login-card" data-testid="link-state" data-state=format!("{state:?}")>
-            <p class="brand">"Portico"</p>
+            <CardBrand />
             <h1>{state.title()}</h1>
             <p>{state.message()}</p>
             {state.offers_login().then(|| view! { <a class="button primary" href="/login?next=/portal">"Log in"</a> })}
@@ -88,7 +89,7 @@ fn Usable(token: String, email: String, policy: PolicyResource) -> impl IntoView
     };
     view! {
         <section class="card login-card">
-            <p class="brand">"Portico"</p>
+            <CardBrand />
             <div class="tabs" role="tablist" aria-label="Account">
                 {tab_button(Tab::CreateAccount, "CREATE AN ACCOUNT", "tab-create")}
                 {tab_button(Tab::Login, "LOGIN", "tab-login")}
@@ -211,7 +212,7 @@ fn ConfirmSignUp(token: String, email: String) -> impl IntoView {
     });
     view! {
         <section class="card login-card">
-            <p class="brand">"Portico"</p>
+            <CardBrand />
             <Show when=move || !waiting.get() fallback=WaitingForApproval>
                 <div data-testid="confirm-sign-up">
                     <h1>"Confirm your email address"</h1>

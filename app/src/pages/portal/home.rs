@@ -3,7 +3,7 @@ use leptos_meta::Title;
 
 use crate::{
     api::portal::portal_home,
-    components::{auth::RequireUser, layout::TopBar},
+    components::{auth::RequireUser, branding::branding_resource, layout::TopBar},
 };
 
 /// The restricted portal home for signed-in developers (and admins): the content the admin
@@ -14,8 +14,9 @@ pub fn PortalHome() -> impl IntoView {
         <Title text="Portal" />
         <RequireUser role=None render=|user| {
             let content = Resource::new(|| (), |_| portal_home());
+            let branding = branding_resource();
             view! {
-                <TopBar user=user.clone() />
+                <TopBar user=user.clone() branding />
                 <main class="page">
                     <h1>"Welcome, " {user.full_name.clone()}</h1>
                     <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>

@@ -10,6 +10,7 @@ use crate::{
     },
     components::{
         auth::RequireUser,
+        branding::branding_resource,
         layout::TopBar,
         password_fields::{
             password_policy_resource, passwords_ready, PasswordFields, WithPasswordPolicy,
@@ -25,9 +26,10 @@ pub fn ProfilePage() -> impl IntoView {
     view! {
         <Title text="Your profile" />
         <RequireUser role=None render=move |user| {
+            let branding = branding_resource();
             view! {
                 <ToastHost>
-                    <TopBar user=user.clone() />
+                    <TopBar user=user.clone() branding />
                     <main class="page narrow" id="main">
                         <h1>"Your profile"</h1>
                         <NameForm user=user.clone() />

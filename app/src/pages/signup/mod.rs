@@ -6,8 +6,11 @@ use leptos_meta::Title;
 
 use crate::{
     api::invitations::{sign_up, sign_up_open},
-    components::password_fields::{
-        password_policy_resource, passwords_ready, PasswordFields, WithPasswordPolicy,
+    components::{
+        branding::CardBrand,
+        password_fields::{
+            password_policy_resource, passwords_ready, PasswordFields, WithPasswordPolicy,
+        },
     },
     domain::{Email, FullName, PasswordPolicy},
     pages::login::LoginBackdrop,
@@ -21,7 +24,7 @@ pub fn SignUpPage() -> impl IntoView {
         <Title text="Create an account" />
         <LoginBackdrop>
             <section class="card login-card" aria-labelledby="signup-title">
-                <p class="brand">"Portico"</p>
+                <CardBrand />
                 <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         match open.await {

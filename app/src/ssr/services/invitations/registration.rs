@@ -322,6 +322,7 @@ mod tests {
                 invites_per_admin: limit,
                 trusted_proxies: vec![],
             },
+            portal_name: "Portico".into(),
         }
     }
 
