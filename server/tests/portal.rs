@@ -24,6 +24,20 @@ async fn the_portal_content_is_for_signed_in_accounts_and_rendered_without_scrip
     );
 }
 
+/// The value of the first `attribute="..."` on the element carrying `data-testid="{testid}"`
+/// in a rendered page, so a test checks that element and not some other mention of a value.
+fn attribute_of(html: &str, testid: &str, attribute: &str) -> Option<String> {
+    let marker = format!("data-testid=\"{testid}\"");
+    let at = html.find(&marker)?;
+    let tag_start = html[..at].rfind('<')?;
+    let tag_end = at + html[at..].find('>')?;
+    let tag = &html[tag_start..tag_end];
+    let key = format!("{attribute}=\"");
+    let value_start = tag.find(&key)? + key.len();
+    let value_end = value_start + tag[value_start..].find('"')?;
+    Some(tag[value_start..value_end].to_owned())
+}
+
 /// The text of the first element with `class="{class}"`, as rendered (tags stripped).
 fn text_of_class(html: &str, class: &str) -> Option<String> {
     let marker = format!("class=\"{class}\"");
@@ -37,6 +51,35 @@ fn text_of_class(html: &str, class: &str) -> Option<String> {
         text.replace_range(open..close, "");
     }
     Some(text.trim().to_owned())
+}
+
+#[tokio::test]
+async fn the_portal_pages_are_painted_in_the_configured_login_background_color() {
+    let app = TestApp::spawn().await;
+    let developer = app.developer("dev@x.io").await;
+    let saved = app
+        .save_settings(SettingsFields {
+            login_background: "#123abc",
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(saved.status(), 200);
+    for path in ["/portal", "/portal/profile"] {
+        let response = developer
+            .get(app.url(path))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let html = response.text().await.unwrap();
+        let style = attribute_of(&html, "portal-screen", "style")
+            .unwrap_or_else(|| panic!("{path} has no portal-screen element: {html}"));
+        assert!(
+            style.contains("--portal-background: #123abc"),
+            "{path} is not painted in the configured color: {style}"
+        );
+    }
 }
 
 #[tokio::test]
