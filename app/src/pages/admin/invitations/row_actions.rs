@@ -1,5 +1,6 @@
 //! The actions column: review (clock), delete (trash), resend (envelope). Whether each is
-//! enabled, and the tooltip saying why not, come from the domain's rules.
+//! enabled, and the tooltip saying why not, come from the domain's rules. The list is read
+//! again when each action completes, however its dialog was left.
 
 use leptos::prelude::*;
 
@@ -93,7 +94,11 @@ fn ReviewModal(
     let toasts = use_toasts();
     let decide = Action::new(move |decision: &ReviewDecision| {
         let (decision, id) = (*decision, row.with_value(|r| r.id));
-        async move { (decision, review_invitation(id, decision).await) }
+        async move {
+            let result = review_invitation(id, decision).await;
+            refresh.run(());
+            (decision, result)
+        }
     });
     Effect::new(move |_| {
         if let Some((decision, result)) = decide.value().get() {
@@ -108,13 +113,12 @@ fn ReviewModal(
                 (_, Err(e)) => toasts.error(e.to_string()),
             }
             on_close.run(());
-            refresh.run(());
         }
     });
     let r = row.get_value();
     let now = chrono::Utc::now();
     view! {
-        <Modal title="Review registration" on_close>
+        <Modal title="Review registration" on_close locked=decide.pending()>
             <dl class="details">
                 <dt>"Email"</dt>
                 <dd>{r.email.clone()}</dd>
@@ -143,7 +147,11 @@ fn DeleteModal(
     let toasts = use_toasts();
     let delete = Action::new(move |_: &()| {
         let id = row.with_value(|r| r.id);
-        async move { delete_invitation(id).await }
+        async move {
+            let result = delete_invitation(id).await;
+            refresh.run(());
+            result
+        }
     });
     Effect::new(move |_| {
         if let Some(result) = delete.value().get() {
@@ -155,11 +163,10 @@ fn DeleteModal(
                 Err(e) => toasts.error(e.to_string()),
             }
             on_close.run(());
-            refresh.run(());
         }
     });
     view! {
-        <Modal title="Delete invitation" on_close>
+        <Modal title="Delete invitation" on_close locked=delete.pending()>
             <p>
                 "Delete the invitation to " <strong>{row.with_value(|r| r.email.clone())}</strong>
                 "? Its link will stop working."
