@@ -11,7 +11,10 @@ use leptos_router::components::Redirect;
 
 use crate::{
     components::{
-        auth::RequireUser, branding::branding_resource, layout::TopBar, toast::ToastHost,
+        auth::RequireUser,
+        branding::branding_resource,
+        layout::{NavClicks, TopBar},
+        toast::ToastHost,
     },
     domain::Role,
 };
@@ -27,6 +30,7 @@ pub fn AdminHome() -> impl IntoView {
 pub fn AdminFrame(children: ChildrenFn) -> impl IntoView {
     let children = StoredValue::new(children);
     let branding = branding_resource();
+    provide_context(NavClicks(RwSignal::new(0)));
     view! {
         <RequireUser role=Some(Role::Admin) render=move |user| {
             view! {

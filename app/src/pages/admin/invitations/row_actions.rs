@@ -47,12 +47,38 @@ fn IconButton(
     }
 }
 
+/// A dialog opened from a row. It belongs to the list, not to the row: reading the list again
+/// draws its rows anew, and a dialog owned by a row would close with it.
+#[derive(Debug, Clone)]
+pub enum RowDialog {
+    Review(InvitationRow),
+    Delete(InvitationRow),
+}
+
+/// The open row dialog, if any.
 #[component]
-pub fn RowActions(row: InvitationRow, refresh: Callback<()>) -> impl IntoView {
+pub fn RowDialogs(dialog: RwSignal<Option<RowDialog>>, refresh: Callback<()>) -> impl IntoView {
+    let on_close = Callback::new(move |_| dialog.set(None));
+    move || {
+        dialog.get().map(|open| match open {
+            RowDialog::Review(row) => {
+                view! { <ReviewModal row=StoredValue::new(row) on_close refresh /> }.into_any()
+            }
+            RowDialog::Delete(row) => {
+                view! { <DeleteModal row=StoredValue::new(row) on_close refresh /> }.into_any()
+            }
+        })
+    }
+}
+
+#[component]
+pub fn RowActions(
+    row: InvitationRow,
+    refresh: Callback<()>,
+    dialog: RwSignal<Option<RowDialog>>,
+) -> impl IntoView {
     let toasts = use_toasts();
     let row = StoredValue::new(row);
-    let reviewing = RwSignal::new(false);
-    let deleting = RwSignal::new(false);
     let busy = RwSignal::new(false);
 
     let resend = Callback::new(move |_| {
@@ -71,17 +97,11 @@ pub fn RowActions(row: InvitationRow, refresh: Callback<()>) -> impl IntoView {
     view! {
         <div class="row-actions" aria-busy=move || busy.get().to_string()>
             <IconButton label="Review registration" icon=CLOCK action=InvitationAction::Accept row
-                on_click=Callback::new(move |_| reviewing.set(true)) />
+                on_click=Callback::new(move |_| dialog.set(Some(RowDialog::Review(row.get_value())))) />
             <IconButton label="Delete invitation" icon=TRASH action=InvitationAction::Delete row
-                on_click=Callback::new(move |_| deleting.set(true)) />
+                on_click=Callback::new(move |_| dialog.set(Some(RowDialog::Delete(row.get_value())))) />
             <IconButton label="Resend invitation" icon=ENVELOPE action=InvitationAction::Resend row on_click=resend />
         </div>
-        <Show when=move || reviewing.get()>
-            <ReviewModal row on_close=Callback::new(move |_| reviewing.set(false)) refresh />
-        </Show>
-        <Show when=move || deleting.get()>
-            <DeleteModal row on_close=Callback::new(move |_| deleting.set(false)) refresh />
-        </Show>
     }
 }
 
