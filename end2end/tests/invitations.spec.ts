@@ -123,3 +123,29 @@ test('each row shows whether its email was sent, with the details on hover', asy
   await expect(delivery).toContainText('Email sent');
   await expect(delivery).toHaveAttribute('title', /Delivered to the mail server at/);
 });
+
+test('Escape pressed right after SUBMIT leaves the dialog open until each outcome is shown, and the list has the new rows', async ({ page }) => {
+  await logInAsAdmin(page);
+  // Hold the answer back a moment, so the Escape surely comes while the submission is pending.
+  await page.route('**/api/invite', async (route) => {
+    await new Promise((r) => setTimeout(r, 800));
+    await route.continue();
+  });
+  await page.getByRole('button', { name: '+ INVITE' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Invite developers' });
+  await dialog.getByLabel('Email addresses').fill('esc-ok@example.com;esc-bad@');
+  await dialog.getByRole('button', { name: 'SUBMIT' }).click();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeVisible();
+  const outcomes = dialog.getByTestId('invite-outcome');
+  await expect(outcomes).toHaveCount(2);
+  await expect(outcomes.nth(0)).toContainText('Invited');
+  await expect(outcomes.nth(1)).toContainText('esc-bad@');
+  await expect(dialog.getByText('1 of 2 invited.')).toBeVisible();
+  await page.unroute('**/api/invite');
+  // Once the outcome is shown, Escape closes the dialog as before.
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  // Refreshed when the invitation completed (well before the list's own timer would).
+  await expect(row(page, 'esc-ok@example.com')).toContainText('Pending', { timeout: 3_000 });
+});

@@ -238,6 +238,7 @@ async fn main() {
                 mails_per_recipient: limit(),
                 trusted_proxies: vec![],
             },
+            portal_name: "Portico".into(),
         }),
     };
     let run = rand::random::<u32>();

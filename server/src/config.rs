@@ -217,8 +217,8 @@ pub struct MailConfig {
     )]
     pub mail_from: String,
 
-    /// The portal's name, shown in emails.
-    #[arg(long, env = "PORTICO_PORTAL_NAME", default_value = "Portico")]
+    /// The portal's name, shown on the login cards, in the top bar, page titles and emails.
+    #[arg(long, env = "PORTICO_PORTAL_NAME", default_value = "Portico", value_parser = portal_name)]
     pub portal_name: String,
 
     /// The invitation email's subject; {portal} stands for the portal's name.
@@ -273,6 +273,25 @@ pub struct MailConfig {
     pub mail_review_digest_seconds: u64,
 }
 
+/// A portal name: trimmed, not empty, one line, at most 100 characters (it heads every card
+/// and email subject).
+fn portal_name(value: &str) -> Result<String, String> {
+    let name = value.trim();
+    if name.is_empty() {
+        return Err(
+            "give the portal a name (it heads the login card and every email), e.g. \"Acme APIs\""
+                .into(),
+        );
+    }
+    if name.chars().any(char::is_control) {
+        return Err("the portal name must be one line, without control characters".into());
+    }
+    if name.chars().count() > 100 {
+        return Err("the portal name can be at most 100 characters long".into());
+    }
+    Ok(name.to_owned())
+}
+
 impl Config {
     pub fn server_settings(&self) -> app::ssr::ServerSettings {
         app::ssr::ServerSettings {
@@ -280,6 +299,7 @@ impl Config {
             session_idle_timeout: Duration::from_secs(self.session_idle_minutes * 60),
             session_absolute_timeout: Duration::from_secs(self.session_max_hours * 3600),
             rate_limits: self.limits.rate_limits(),
+            portal_name: self.mail.portal_name.clone(),
         }
     }
 
@@ -361,6 +381,18 @@ mod tests {
         );
         assert_eq!(settings.public_url, "https://portal.example.com");
         assert_eq!(settings.poll_interval, Duration::from_millis(250));
+    }
+
+    #[test]
+    fn an_empty_or_multi_line_portal_name_is_refused_with_a_reason() {
+        for bad in ["", "   ", "Acme\nAPIs"] {
+            let error = Cli::try_parse_from(["server", "--portal-name", bad]).unwrap_err();
+            assert!(error.to_string().contains("portal"), "{error}");
+        }
+        assert_eq!(
+            parse(&["--portal-name", " Acme APIs "]).mail.portal_name,
+            "Acme APIs"
+        );
     }
 
     #[test]

@@ -5,7 +5,8 @@ mod common;
 use common::{call_with, TestApp};
 
 /// Server functions anyone may call: signing in and out, the session's own identity, the
-/// invitation link's page, self sign-up, the login screen's color and the password policy.
+/// invitation link's page, self sign-up, the login screen's color, the portal's name and color
+/// (every page's frame shows them) and the password policy.
 const PUBLIC: &[&str] = &[
     "/api/login",
     "/api/logout",
@@ -13,6 +14,7 @@ const PUBLIC: &[&str] = &[
     "/api/invitation_by_token",
     "/api/complete_registration",
     "/api/login_appearance",
+    "/api/portal_branding",
     "/api/password_policy",
     "/api/sign_up",
     "/api/sign_up_open",

@@ -42,6 +42,7 @@ const NOTHING_REQUIRED: &[&str] = &[
     "login_appearance",
     "logout",
     "password_policy",
+    "portal_branding",
     "portal_home",
     "sign_up_open",
 ];

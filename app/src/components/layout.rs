@@ -1,21 +1,45 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::{components::A, hooks::use_location};
 
 use crate::{
     api::auth::{Logout, SessionUser},
+    components::branding::{BrandTitle, BrandingResource},
     domain::Role,
 };
 
-/// The header of every signed-in page: the product, the navigation for the role, the signed-in
-/// person and Sign out.
+/// Counts clicks on a navigation link to the page already shown. Such a click changes no URL,
+/// so the router does nothing; a list page reads itself again when this changes (a click on
+/// "Consumers › Invitations" while it is open brings it up to date). Provided by the admin frame.
+#[derive(Clone, Copy)]
+pub struct NavClicks(pub RwSignal<u32>);
+
+/// The header of every signed-in page: the portal's name, the navigation for the role, the
+/// signed-in person and Sign out.
 #[component]
-pub fn TopBar(user: SessionUser) -> impl IntoView {
+pub fn TopBar(user: SessionUser, branding: BrandingResource) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let is_admin = user.role == Role::Admin;
+    let clicks = use_context::<NavClicks>();
+    let pathname = use_location().pathname;
+    let on_nav_click = move |event: leptos::ev::MouseEvent| {
+        let Some(NavClicks(clicks)) = clicks else {
+            return;
+        };
+        if link_path(&event).is_some_and(|path| path == pathname.get_untracked()) {
+            clicks.update(|n| *n = n.wrapping_add(1));
+        }
+    };
     view! {
         <header class="topbar">
-            <a class="brand" href=user.home()>"Portico"</a>
-            <nav aria-label="Main">
+            <a class="brand" href=user.home()>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let name = branding.await.unwrap_or_default().portal_name;
+                        view! { <BrandTitle name=name.clone() />{name} }
+                    })}
+                </Suspense>
+            </a>
+            <nav aria-label="Main" on:click=on_nav_click>
                 {is_admin.then(|| view! {
                     <A href="/admin/invitations">"Consumers › Invitations"</A>
                     <A href="/admin/developers">"Consumers › Developers"</A>
@@ -33,4 +57,11 @@ pub fn TopBar(user: SessionUser) -> impl IntoView {
             </div>
         </header>
     }
+}
+
+/// The `href` of the link a click landed on (or inside), if any.
+fn link_path(event: &leptos::ev::MouseEvent) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let target = event.target()?.dyn_into::<web_sys::Element>().ok()?;
+    target.closest("a[href]").ok()??.get_attribute("href")
 }

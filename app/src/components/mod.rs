@@ -1,6 +1,7 @@
 //! Reusable pieces of UI.
 
 pub mod auth;
+pub mod branding;
 pub mod hydration;
 pub mod layout;
 pub mod login_form;

@@ -3,7 +3,8 @@ use wasm_bindgen::JsCast;
 
 const FOCUSABLE: &str = "button:not([disabled]), [href], input:not([disabled]):not([type=hidden]), select, textarea, [tabindex]:not([tabindex='-1'])";
 
-/// A modal dialog: focus moves into it when it opens, Tab cycles inside it, Escape closes it.
+/// A modal dialog: focus moves into it when it opens, Tab cycles inside it, Escape closes it
+/// (unless it is `locked`).
 #[component]
 pub fn Modal(
     /// The dialog's title, also its accessible name.
@@ -11,8 +12,17 @@ pub fn Modal(
     title: String,
     /// Called when the dialog asks to close (Escape, the backdrop, a Cancel button).
     on_close: Callback<()>,
+    /// While true, Escape and the backdrop do not close the dialog: it waits for an answer
+    /// (a submission in flight) that would otherwise be lost with it.
+    #[prop(optional, into)]
+    locked: MaybeProp<bool>,
     children: Children,
 ) -> impl IntoView {
+    let dismiss = move || {
+        if !locked.get_untracked().unwrap_or(false) {
+            on_close.run(());
+        }
+    };
     let dialog = NodeRef::<Div>::new();
     let title_id = format!(
         "modal-{}",
@@ -36,7 +46,7 @@ pub fn Modal(
     let escape = window_event_listener(leptos::ev::keydown, move |event: KeyboardEvent| {
         if event.key() == "Escape" {
             event.prevent_default();
-            on_close.run(());
+            dismiss();
         }
     });
     on_cleanup(move || escape.remove());
@@ -48,7 +58,7 @@ pub fn Modal(
 
     let labelled_by = title_id.clone();
     view! {
-        <div class="modal-backdrop" on:click=move |_| on_close.run(())></div>
+        <div class="modal-backdrop" on:click=move |_| dismiss()></div>
         <div
             class="modal"
             role="dialog"

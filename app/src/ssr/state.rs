@@ -20,6 +20,9 @@ pub struct ServerSettings {
     /// A session ends this long after login, whatever its activity.
     pub session_absolute_timeout: Duration,
     pub rate_limits: crate::ssr::rate_limit::RateLimits,
+    /// The portal's name (`PORTICO_PORTAL_NAME`): shown on the login cards, in the top bar and
+    /// the page title, and used in emails.
+    pub portal_name: String,
 }
 
 impl ServerSettings {

@@ -10,7 +10,12 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
 use crate::{
-    components::{auth::RequireUser, layout::TopBar, toast::ToastHost},
+    components::{
+        auth::RequireUser,
+        branding::branding_resource,
+        layout::{NavClicks, TopBar},
+        toast::ToastHost,
+    },
     domain::Role,
 };
 
@@ -24,11 +29,13 @@ pub fn AdminHome() -> impl IntoView {
 #[component]
 pub fn AdminFrame(children: ChildrenFn) -> impl IntoView {
     let children = StoredValue::new(children);
+    let branding = branding_resource();
+    provide_context(NavClicks(RwSignal::new(0)));
     view! {
         <RequireUser role=Some(Role::Admin) render=move |user| {
             view! {
                 <ToastHost>
-                    <TopBar user=user />
+                    <TopBar user=user branding />
                     <main class="page" id="main">{children.with_value(|c| c())}</main>
                 </ToastHost>
             }

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 use crate::{
     api::invitations::{complete_registration, invitation_by_token, CompletionOutcome},
     components::{
+        branding::CardBrand,
         login_form::LoginForm,
         password_fields::{
             password_policy_resource, passwords_ready, PasswordFields, PolicyResource,
@@ -60,7 +61,7 @@ pub fn InvitationPage() -> impl IntoView {
 fn DeadEnd(state: LinkState) -> impl IntoView {
     view! {
         <section class="card login-card" data-testid="link-state" data-state=format!("{state:?}")>
-            <p class="brand">"Portico"</p>
+            <CardBrand />
             <h1>{state.title()}</h1>
             <p>{state.message()}</p>
             {state.offers_login().then(|| view! { <a class="button primary" href="/login?next=/portal">"Log in"</a> })}
@@ -98,7 +99,7 @@ fn Usable(link: Link, policy: PolicyResource) -> impl IntoView {
     };
     view! {
         <section class="card login-card">
-            <p class="brand">"Portico"</p>
+            <CardBrand />
             <div class="tabs" role="tablist" aria-label="Account">
                 {tab_button(Tab::CreateAccount, "CREATE AN ACCOUNT", "tab-create")}
                 {tab_button(Tab::Login, "LOGIN", "tab-login")}

@@ -3,8 +3,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::{invitations::sign_up_open, settings::login_appearance},
-    components::login_form::LoginForm,
+    api::invitations::sign_up_open,
+    components::{
+        branding::{branding_resource, BrandTitle, CardBrand, PortalName},
+        login_form::LoginForm,
+    },
     domain::HexColor,
 };
 
@@ -18,7 +21,7 @@ pub fn LoginPage() -> impl IntoView {
         <Title text="Log in" />
         <LoginBackdrop>
             <section class="card login-card" aria-labelledby="login-title">
-                <p class="brand">"Portico"</p>
+                <CardBrand />
                 <h1 id="login-title">"Log in"</h1>
                 <LoginForm next />
                 <Suspense fallback=|| ()>
@@ -33,16 +36,28 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
-/// The login screen's background, in the color the admin chose (the portal body color).
+/// The login screen's background, in the color the admin chose (the portal body color); the
+/// cards inside show the portal's name ([`CardBrand`]).
 #[component]
 pub fn LoginBackdrop(children: ChildrenFn) -> impl IntoView {
-    let appearance = Resource::new(|| (), |_| login_appearance());
+    let appearance = branding_resource();
+    // The cards render only once the branding is read (inside the Suspend below), so they never
+    // show a placeholder name.
+    provide_context(PortalName(Signal::derive(move || {
+        appearance
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .portal_name
+    })));
     let children = StoredValue::new(children);
     view! {
         <Suspense fallback=|| view! { <main class="login-screen"></main> }>
             {move || Suspend::new(async move {
-                let color = appearance.await.unwrap_or_default();
+                let branding = appearance.await.unwrap_or_default();
+                let color = branding.background;
                 view! {
+                    <BrandTitle name=branding.portal_name />
                     <main class="login-screen" data-testid="login-screen" style=login_style(&color)>
                         {children.with_value(|children| children())}
                     </main>

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use super::PortalScreen;
 use crate::{
     api::{
         auth::SessionUser,
@@ -10,7 +11,6 @@ use crate::{
     },
     components::{
         auth::RequireUser,
-        layout::TopBar,
         password_fields::{
             password_policy_resource, passwords_ready, PasswordFields, WithPasswordPolicy,
         },
@@ -27,12 +27,13 @@ pub fn ProfilePage() -> impl IntoView {
         <RequireUser role=None render=move |user| {
             view! {
                 <ToastHost>
-                    <TopBar user=user.clone() />
-                    <main class="page narrow" id="main">
-                        <h1>"Your profile"</h1>
-                        <NameForm user=user.clone() />
-                        <WithPasswordPolicy policy render=|policy| view! { <PasswordForm policy /> }.into_any() />
-                    </main>
+                    <PortalScreen user=user.clone()>
+                        <main class="page narrow" id="main">
+                            <h1>"Your profile"</h1>
+                            <NameForm user=user.clone() />
+                            <WithPasswordPolicy policy render=|policy| view! { <PasswordForm policy /> }.into_any() />
+                        </main>
+                    </PortalScreen>
                 </ToastHost>
             }
             .into_any()

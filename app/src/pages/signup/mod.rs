@@ -8,6 +8,7 @@ use leptos_meta::Title;
 
 use crate::{
     api::invitations::{sign_up, sign_up_open},
+    components::branding::CardBrand,
     domain::{Email, FullName},
     pages::login::LoginBackdrop,
 };
@@ -19,7 +20,7 @@ pub fn SignUpPage() -> impl IntoView {
         <Title text="Create an account" />
         <LoginBackdrop>
             <section class="card login-card" aria-labelledby="signup-title">
-                <p class="brand">"Portico"</p>
+                <CardBrand />
                 <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         match open.await {

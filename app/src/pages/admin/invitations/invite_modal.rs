@@ -36,19 +36,25 @@ pub fn InviteModal(on_close: Callback<()>, on_changed: Callback<()>) -> impl Int
     };
     let submit = Action::new(move |_: &()| {
         let (text, pre) = (emails.get_untracked(), pre_approved.get_untracked());
-        async move { invite(text, Some(pre)).await }
-    });
-    Effect::new(move |_| match submit.value().get() {
-        Some(Ok(result)) => {
-            report.set(Some(result));
+        async move {
+            let result = invite(text, Some(pre)).await;
+            // Here rather than in the effect below, so the list is read again even if this
+            // dialog is gone by the time the answer comes (say, after navigating away).
             on_changed.run(());
+            result
         }
+    });
+    let pending = submit.pending();
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(result)) => report.set(Some(result)),
         Some(Err(e)) => error.set(Some(e.to_string())),
         None => {}
     });
 
     view! {
-        <Modal title="Invite developers" on_close>
+        // Locked while the submission is pending: closing it then would lose the per-address
+        // outcome (which addresses were refused, and why).
+        <Modal title="Invite developers" on_close locked=pending>
             <Show
                 when=move || report.get().is_none()
                 fallback=move || view! {
@@ -91,10 +97,11 @@ pub fn InviteModal(on_close: Callback<()>, on_changed: Callback<()>) -> impl Int
                     </label>
                     {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
                     <div class="modal-actions">
-                        <button type="button" class="button secondary" on:click=move |_| on_close.run(())>"CANCEL"</button>
+                        <button type="button" class="button secondary" disabled=move || pending.get()
+                            on:click=move |_| on_close.run(())>"CANCEL"</button>
                         <button type="submit" class="button primary"
-                            disabled=move || submit.pending().get() || emails.get().trim().is_empty()>
-                            {move || if submit.pending().get() { "Sending…" } else { "SUBMIT" }}
+                            disabled=move || pending.get() || emails.get().trim().is_empty()>
+                            {move || if pending.get() { "Sending…" } else { "SUBMIT" }}
                         </button>
                     </div>
                 </form>
@@ -136,10 +143,12 @@ fn Outcomes(report: InviteReport, on_changed: Callback<()>) -> impl IntoView {
                                                 Ok(_) => {
                                                     resent.set(true);
                                                     toasts.success(format!("A new invitation was sent to {email}."));
-                                                    on_changed.run(());
                                                 }
                                                 Err(e) => toasts.error(e.to_string()),
                                             }
+                                            // A refusal (say, the invitation changed meanwhile) means
+                                            // the list is stale too.
+                                            on_changed.run(());
                                         });
                                     }>
                                     {move || if resent.get() { "Resent" } else { "Resend" }}

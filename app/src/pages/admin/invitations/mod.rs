@@ -1,6 +1,8 @@
 //! Consumers > Invitations: search, filter, sort and page the invitations; invite, review,
-//! delete and resend.
+//! delete and resend. The list stays current while it is open: it is read again after every
+//! action, when its navigation link is clicked, and on a timer while the tab is visible.
 
+mod auto_refresh;
 mod invite_modal;
 mod params;
 mod row_actions;
@@ -10,11 +12,16 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use self::{invite_modal::InviteModal, params::ListParams, row_actions::RowActions};
+use self::{
+    auto_refresh::{read_page, refresh_while_visible},
+    invite_modal::InviteModal,
+    params::ListParams,
+    row_actions::{RowActions, RowDialog, RowDialogs},
+};
 use super::AdminFrame;
 use crate::{
-    api::invitations::{list_invitations, InvitationPage, InvitationRow, Origin, PAGE_SIZES},
-    components::time::LocalTime,
+    api::invitations::{InvitationPage, InvitationRow, Origin, PAGE_SIZES},
+    components::{layout::NavClicks, time::LocalTime},
     domain::InvitationStatus,
 };
 
@@ -34,22 +41,16 @@ fn Invitations() -> impl IntoView {
     let params = Memo::new(move |_| query.with(ListParams::from_query));
     // Bumped after every change so the list is read again.
     let version = RwSignal::new(0u32);
+    // A click on this page's own navigation link changes no URL; it reads the list again.
+    let nav_clicks = use_context::<NavClicks>().map(|NavClicks(clicks)| clicks);
     let list = Resource::new(
-        move || (params.get(), version.get()),
-        |(p, _)| {
-            list_invitations(
-                Some(p.search),
-                Some(p.status),
-                Some(p.page),
-                Some(p.page_size),
-                Some(p.sort),
-                Some(p.descending),
-                Some(p.cursor),
-            )
-        },
+        move || (params.get(), version.get(), nav_clicks.map(|c| c.get())),
+        |(p, _, _)| read_page(p),
     );
+    refresh_while_visible(params, list);
     let inviting = RwSignal::new(false);
-    let refresh = Callback::new(move |_: ()| version.update(|v| *v += 1));
+    let dialog = RwSignal::new(None::<RowDialog>);
+    let refresh = Callback::new(move |_: ()| version.update(|v| *v = v.wrapping_add(1)));
 
     view! {
         <div class="page-header">
@@ -63,11 +64,12 @@ fn Invitations() -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading">"Loading invitations…"</p> }>
             {move || Suspend::new(async move {
                 match list.await {
-                    Ok(page) => view! { <Table page params refresh /> }.into_any(),
+                    Ok(page) => view! { <Table page params refresh dialog /> }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
         </Transition>
+        <RowDialogs dialog refresh />
         <Show when=move || inviting.get()>
             <InviteModal on_close=Callback::new(move |_| inviting.set(false)) on_changed=refresh />
         </Show>
@@ -119,7 +121,12 @@ fn SearchBar(params: Memo<ListParams>) -> impl IntoView {
 }
 
 #[component]
-fn Table(page: InvitationPage, params: Memo<ListParams>, refresh: Callback<()>) -> impl IntoView {
+fn Table(
+    page: InvitationPage,
+    params: Memo<ListParams>,
+    refresh: Callback<()>,
+    dialog: RwSignal<Option<RowDialog>>,
+) -> impl IntoView {
     let now = Utc::now();
     let p = params.get_untracked();
     let total = page.total;
@@ -173,7 +180,7 @@ fn Table(page: InvitationPage, params: Memo<ListParams>, refresh: Callback<()>) 
                     </tr>
                 </thead>
                 <tbody>
-                    {rows.into_iter().map(|row| view! { <Row row now refresh /> }).collect_view()}
+                    {rows.into_iter().map(|row| view! { <Row row now refresh dialog /> }).collect_view()}
                 </tbody>
             </table>
             {empty.then(|| view! {
@@ -191,7 +198,12 @@ fn Table(page: InvitationPage, params: Memo<ListParams>, refresh: Callback<()>) 
 }
 
 #[component]
-fn Row(row: InvitationRow, now: chrono::DateTime<Utc>, refresh: Callback<()>) -> impl IntoView {
+fn Row(
+    row: InvitationRow,
+    now: chrono::DateTime<Utc>,
+    refresh: Callback<()>,
+    dialog: RwSignal<Option<RowDialog>>,
+) -> impl IntoView {
     let status = row.status;
     let self_registered = row.origin == Origin::SelfRegistration;
     let (email, invited_at, valid_until) = (row.email.clone(), row.invited_at, row.valid_until);
@@ -220,7 +232,7 @@ fn Row(row: InvitationRow, now: chrono::DateTime<Utc>, refresh: Callback<()>) ->
                     {status.label()}
                 </span>
             </td>
-            <td><RowActions row refresh /></td>
+            <td><RowActions row refresh dialog /></td>
         </tr>
     }
 }

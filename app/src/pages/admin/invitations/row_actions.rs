@@ -1,5 +1,6 @@
 //! The actions column: review (clock), delete (trash), resend (envelope). Whether each is
-//! enabled, and the tooltip saying why not, come from the domain's rules.
+//! enabled, and the tooltip saying why not, come from the domain's rules. The list is read
+//! again when each action completes, however its dialog was left.
 
 use leptos::prelude::*;
 
@@ -46,12 +47,38 @@ fn IconButton(
     }
 }
 
+/// A dialog opened from a row. It belongs to the list, not to the row: reading the list again
+/// draws its rows anew, and a dialog owned by a row would close with it.
+#[derive(Debug, Clone)]
+pub enum RowDialog {
+    Review(InvitationRow),
+    Delete(InvitationRow),
+}
+
+/// The open row dialog, if any.
 #[component]
-pub fn RowActions(row: InvitationRow, refresh: Callback<()>) -> impl IntoView {
+pub fn RowDialogs(dialog: RwSignal<Option<RowDialog>>, refresh: Callback<()>) -> impl IntoView {
+    let on_close = Callback::new(move |_| dialog.set(None));
+    move || {
+        dialog.get().map(|open| match open {
+            RowDialog::Review(row) => {
+                view! { <ReviewModal row=StoredValue::new(row) on_close refresh /> }.into_any()
+            }
+            RowDialog::Delete(row) => {
+                view! { <DeleteModal row=StoredValue::new(row) on_close refresh /> }.into_any()
+            }
+        })
+    }
+}
+
+#[component]
+pub fn RowActions(
+    row: InvitationRow,
+    refresh: Callback<()>,
+    dialog: RwSignal<Option<RowDialog>>,
+) -> impl IntoView {
     let toasts = use_toasts();
     let row = StoredValue::new(row);
-    let reviewing = RwSignal::new(false);
-    let deleting = RwSignal::new(false);
     let busy = RwSignal::new(false);
 
     let resend = Callback::new(move |_| {
@@ -70,17 +97,11 @@ pub fn RowActions(row: InvitationRow, refresh: Callback<()>) -> impl IntoView {
     view! {
         <div class="row-actions" aria-busy=move || busy.get().to_string()>
             <IconButton label="Review registration" icon=CLOCK action=InvitationAction::Accept row
-                on_click=Callback::new(move |_| reviewing.set(true)) />
+                on_click=Callback::new(move |_| dialog.set(Some(RowDialog::Review(row.get_value())))) />
             <IconButton label="Delete invitation" icon=TRASH action=InvitationAction::Delete row
-                on_click=Callback::new(move |_| deleting.set(true)) />
+                on_click=Callback::new(move |_| dialog.set(Some(RowDialog::Delete(row.get_value())))) />
             <IconButton label="Resend invitation" icon=ENVELOPE action=InvitationAction::Resend row on_click=resend />
         </div>
-        <Show when=move || reviewing.get()>
-            <ReviewModal row on_close=Callback::new(move |_| reviewing.set(false)) refresh />
-        </Show>
-        <Show when=move || deleting.get()>
-            <DeleteModal row on_close=Callback::new(move |_| deleting.set(false)) refresh />
-        </Show>
     }
 }
 
@@ -93,7 +114,11 @@ fn ReviewModal(
     let toasts = use_toasts();
     let decide = Action::new(move |decision: &ReviewDecision| {
         let (decision, id) = (*decision, row.with_value(|r| r.id));
-        async move { (decision, review_invitation(id, decision).await) }
+        async move {
+            let result = review_invitation(id, decision).await;
+            refresh.run(());
+            (decision, result)
+        }
     });
     Effect::new(move |_| {
         if let Some((decision, result)) = decide.value().get() {
@@ -108,13 +133,12 @@ fn ReviewModal(
                 (_, Err(e)) => toasts.error(e.to_string()),
             }
             on_close.run(());
-            refresh.run(());
         }
     });
     let r = row.get_value();
     let now = chrono::Utc::now();
     view! {
-        <Modal title="Review registration" on_close>
+        <Modal title="Review registration" on_close locked=decide.pending()>
             <dl class="details">
                 <dt>"Email"</dt>
                 <dd>{r.email.clone()}</dd>
@@ -143,7 +167,11 @@ fn DeleteModal(
     let toasts = use_toasts();
     let delete = Action::new(move |_: &()| {
         let id = row.with_value(|r| r.id);
-        async move { delete_invitation(id).await }
+        async move {
+            let result = delete_invitation(id).await;
+            refresh.run(());
+            result
+        }
     });
     Effect::new(move |_| {
         if let Some(result) = delete.value().get() {
@@ -155,11 +183,10 @@ fn DeleteModal(
                 Err(e) => toasts.error(e.to_string()),
             }
             on_close.run(());
-            refresh.run(());
         }
     });
     view! {
-        <Modal title="Delete invitation" on_close>
+        <Modal title="Delete invitation" on_close locked=delete.pending()>
             <p>
                 "Delete the invitation to " <strong>{row.with_value(|r| r.email.clone())}</strong>
                 "? Its link will stop working."

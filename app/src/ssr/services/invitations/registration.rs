@@ -315,6 +315,7 @@ mod tests {
                 mails_per_recipient: limit,
                 trusted_proxies: vec![],
             },
+            portal_name: "Portico".into(),
         }
     }
 
