@@ -180,7 +180,13 @@ fn Table(
                     </tr>
                 </thead>
                 <tbody>
-                    {rows.into_iter().map(|row| view! { <Row row now refresh dialog /> }).collect_view()}
+                    // Keyed by the whole row: a row whose data changed (a new status after a
+                    // refresh, a row shifted by a resend) is drawn anew instead of being patched
+                    // in place over another row's elements, so its attributes (`data-email`, a
+                    // button's `disabled`) always belong to the data it shows.
+                    <For each=move || rows.clone() key=|row| format!("{row:?}") let:row>
+                        <Row row now refresh dialog />
+                    </For>
                 </tbody>
             </table>
             {empty.then(|| view! {
