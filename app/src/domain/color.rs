@@ -1,4 +1,4 @@
-//! `HexColor`: the portal body / login background color the admin picks (lifecycle.md,
+//! `HexColor`: the portal body / login background color the admin picks (docs/lifecycle.md,
 //! Settings). Only the `#rrggbb` form gets through, so the value is safe to put in a style.
 
 use serde::{Deserialize, Serialize};

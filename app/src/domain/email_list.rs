@@ -1,4 +1,4 @@
-//! The admin's invite box: one or many addresses separated by `;` (lifecycle.md, "invite").
+//! The admin's invite box: one or many addresses separated by `;` (docs/lifecycle.md, "invite").
 //! Pasted lists are common, so commas and line breaks separate entries too, and spaces, empty
 //! entries and a trailing `;` are tolerated. Valid addresses are never blocked by invalid ones:
 //! the result keeps both, each problem tied to the entry that caused it.

@@ -1,4 +1,4 @@
-//! The password policy (lifecycle.md: the seed's policy is the default preset; NIST SP 800-63B
+//! The password policy (docs/lifecycle.md: the seed's policy is the default preset; NIST SP 800-63B
 //! is the other). The same rules tick live in the browser and are enforced again on the
 //! server, which also refuses the common passwords of [`super::common_passwords`].
 

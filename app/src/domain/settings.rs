@@ -1,4 +1,4 @@
-//! The portal's settings (lifecycle.md, "Settings"), as both sides see them.
+//! The portal's settings (docs/lifecycle.md, "Settings"), as both sides see them.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! The invitation lifecycle, as lifecycle.md sets it out: the statuses, which action
+//! The invitation lifecycle, as docs/lifecycle.md sets it out: the statuses, which action
 //! each one allows and what the action leads to, how long an invitation stays valid, and what
 //! the landing page tells a developer who opens its link.
 //!

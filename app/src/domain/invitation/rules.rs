@@ -59,7 +59,7 @@ impl InvitationAction {
         self != InvitationAction::Complete
     }
 
-    /// The statuses the action is allowed from: the "allowed from" column of lifecycle.md.
+    /// The statuses the action is allowed from: the "allowed from" column of docs/lifecycle.md.
     pub fn allowed_from(self) -> &'static [InvitationStatus] {
         use InvitationStatus::*;
         match self {

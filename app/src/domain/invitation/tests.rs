@@ -4,7 +4,7 @@ use proptest::prelude::*;
 use InvitationAction::*;
 use InvitationStatus::*;
 
-/// The expected outcome of one (status, action) pair, written out from lifecycle.md.
+/// The expected outcome of one (status, action) pair, written out from docs/lifecycle.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Expect {
     Refused,
