@@ -43,6 +43,16 @@ pub fn BrandTitle(name: String) -> impl IntoView {
     }
 }
 
+/// The inline style that paints a surface (`login` or `portal`) in the portal's color, with
+/// text in the color that stays readable on it: `--<surface>-background` and `--<surface>-ink`.
+pub fn surface_style(surface: &str, color: &crate::domain::HexColor) -> String {
+    format!(
+        "--{surface}-background: {}; --{surface}-ink: {}",
+        color.as_str(),
+        color.readable_text_color()
+    )
+}
+
 /// `text` as HTML text content.
 fn escape_text(text: &str) -> String {
     text.replace('&', "&amp;")

@@ -5,10 +5,9 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     api::invitations::sign_up_open,
     components::{
-        branding::{branding_resource, BrandTitle, CardBrand, PortalName},
+        branding::{branding_resource, surface_style, BrandTitle, CardBrand, PortalName},
         login_form::LoginForm,
     },
-    domain::HexColor,
 };
 
 /// `/login`: the LOGIN screen.
@@ -58,19 +57,11 @@ pub fn LoginBackdrop(children: ChildrenFn) -> impl IntoView {
                 let color = branding.background;
                 view! {
                     <BrandTitle name=branding.portal_name />
-                    <main class="login-screen" data-testid="login-screen" style=login_style(&color)>
+                    <main class="login-screen" data-testid="login-screen" style=surface_style("login", &color)>
                         {children.with_value(|children| children())}
                     </main>
                 }
             })}
         </Suspense>
     }
-}
-
-fn login_style(color: &HexColor) -> String {
-    format!(
-        "--login-background: {}; --login-ink: {}",
-        color.as_str(),
-        color.readable_text_color()
-    )
 }

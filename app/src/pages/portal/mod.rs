@@ -9,8 +9,11 @@ use leptos::prelude::*;
 
 use crate::{
     api::auth::SessionUser,
-    components::{branding::branding_resource, layout::TopBar},
-    domain::{color::LIGHT_TEXT, HexColor},
+    components::{
+        branding::{branding_resource, surface_style},
+        layout::TopBar,
+    },
+    domain::color::LIGHT_TEXT,
 };
 
 /// The frame of every portal page: the top bar, and the page body painted in the color the
@@ -31,7 +34,7 @@ pub fn PortalScreen(user: SessionUser, children: ChildrenFn) -> impl IntoView {
                             class="portal-screen"
                             class:on-dark=color.readable_text_color() == LIGHT_TEXT
                             data-testid="portal-screen"
-                            style=portal_style(&color)
+                            style=surface_style("portal", &color)
                         >
                             <TopBar user branding />
                             {children.with_value(|children| children())}
@@ -41,12 +44,4 @@ pub fn PortalScreen(user: SessionUser, children: ChildrenFn) -> impl IntoView {
             }}
         </Suspense>
     }
-}
-
-fn portal_style(color: &HexColor) -> String {
-    format!(
-        "--portal-background: {}; --portal-ink: {}",
-        color.as_str(),
-        color.readable_text_color()
-    )
 }
