@@ -62,16 +62,24 @@ pub(crate) async fn require_denied_account(
     email_normalized: &str,
 ) -> Result<(), InvitationError> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let Some(existing) = crate::ssr::entities::account::Entity::find()
+    match crate::ssr::entities::account::Entity::find()
         .filter(crate::ssr::entities::account::Column::EmailNormalized.eq(email_normalized))
         .one(txn)
         .await?
-    else {
-        return Ok(());
-    };
+    {
+        Some(existing) => require_denied(txn, &existing).await,
+        None => Ok(()),
+    }
+}
+
+/// Refuses unless `account` is a denied registration (see [`require_denied_account`]).
+pub(crate) async fn require_denied(
+    txn: &impl ConnectionTrait,
+    account: &crate::ssr::entities::account::Model,
+) -> Result<(), InvitationError> {
     let standings =
-        crate::ssr::services::accounts::standings(txn, std::slice::from_ref(&existing)).await?;
-    match standings[&existing.id] {
+        crate::ssr::services::accounts::standings(txn, std::slice::from_ref(account)).await?;
+    match standings[&account.id] {
         crate::domain::Standing::Rejected => Ok(()),
         other => Err(InvitationError::NotDenied(other)),
     }

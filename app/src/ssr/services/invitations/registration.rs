@@ -200,7 +200,7 @@ async fn finish(
         Some(existing) => {
             // Only a denied registration is taken over by a new one; never a deactivated
             // account (that is the admins' to reactivate).
-            super::require_denied_account(&txn, &existing.email_normalized).await?;
+            super::require_denied(&txn, &existing).await?;
             let mut update: account::ActiveModel = existing.into();
             update.full_name = Set(full_name.to_owned());
             update.password_hash = Set(password_hash);
