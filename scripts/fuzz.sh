@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The long fuzz run of issue #7, item 9: every `fuzz_*` target (one per parser) in release mode
+# The long fuzz run: every `fuzz_*` target (one per parser) in release mode
 # over PROPTEST_CASES generated cases each (default 1,000,000; `scripts/fuzz.sh 10000` for a
 # quick one). The normal test suite runs the same targets with proptest's default 256 cases.
 # Writes the results table to target/fuzz/results.md and prints it; exits non-zero when any

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# First-load benchmark of issue 8 (budget 4), measured, never asserted: builds the release site
+# First-load benchmark (performance budget 4), measured, never asserted: builds the release site
 # as `make run` does, starts it on a fresh SQLite database, and runs Lighthouse's performance
 # audit (mobile, simulated throttling) on the login page with Debian's Chromium, three times.
 # Lighthouse is installed from npm into target/lighthouse (not a project dependency: only this

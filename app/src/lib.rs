@@ -8,6 +8,7 @@ pub mod components;
 pub mod domain;
 #[cfg(test)]
 mod fuzz_support;
+pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -64,7 +65,7 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("login") view=pages::login::LoginPage ssr=SsrMode::Async />
                 <Route
                     path=(StaticSegment("invitation"), ParamSegment("token"))
-                    view=pages::invitation::InvitationPage
+                    view=pages::invitation::AcceptInvitationPage
                     ssr=SsrMode::Async
                 />
                 <Route path=StaticSegment("admin") view=pages::admin::AdminHome ssr=SsrMode::Async />

@@ -32,7 +32,7 @@ test('an invited developer opens the emailed link, creates the account, lands in
   await developer.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await expect(developer.locator('li.met[data-testid="password-rule"]')).toHaveCount(5);
   await developer.getByLabel('Confirm password').fill('Dev-Pass-124');
-  await expect(developer.getByText('The passwords are different.')).toBeVisible();
+  await expect(developer.getByText('The password and its confirmation are different.')).toBeVisible();
   await expect(submit).toBeDisabled();
   await developer.getByLabel('Confirm password').fill(PASSWORD);
   await expect(submit).toBeEnabled();

@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use app::{
-    api::auth::SessionUser,
+    model::account::SessionUser,
     domain::{Email, FullName, Password, Role},
     ssr::{
         db,

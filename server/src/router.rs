@@ -165,9 +165,10 @@ fn json_error(status: StatusCode, error: &app::api::ApiError) -> Response {
     response
 }
 
-/// Errors raised by Leptos itself before a server function runs (fields that do not decode,
-/// an unknown function) arrive as 500; give them the status their `ApiError` stands for, so
-/// bad input is a 4xx, never a 500.
+/// A server function's error, and the errors Leptos raises before one runs (fields that do not
+/// decode, an unknown function), arrive as 500: give each the status its `ApiError` stands for
+/// (`ApiError::status`, the one place that decides it) and, for a rate limit, `Retry-After`. So
+/// server functions just return their error with `?`, and bad input is a 4xx, never a 500.
 ///
 /// A form posted by the browser itself (before the app has hydrated, or without JavaScript)
 /// is sent back to its page with the error in the URL, where the form shows it; that needs a
@@ -181,33 +182,48 @@ async fn server_fn_error_status(
     let is_api = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
     let back_to_own_page = |location: &str| {
-        location.contains("__err=")
-            && location
-                .to_ascii_lowercase()
-                .strip_prefix(&*own.0)
-                .is_some_and(|path| path.starts_with('/'))
+        location
+            .to_ascii_lowercase()
+            .strip_prefix(&*own.0)
+            .is_some_and(|path| path.starts_with('/'))
     };
-    if is_api
-        && (response.status().is_client_error() || response.status().is_server_error())
-        && response
-            .headers()
-            .get(http::header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(back_to_own_page)
-    {
-        let (mut parts, body) = response.into_parts();
-        parts.status = StatusCode::SEE_OTHER;
-        return Response::from_parts(parts, body);
-    }
-    if !is_api || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+    if !is_api {
         return response;
     }
+    // An error answered to a form the browser posted itself: Leptos redirects back to the page
+    // with the error in the URL (`__err=`), where the form shows it.
+    let form_error_redirect = response
+        .headers()
+        .get(http::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(|location| (location.contains("__err="), back_to_own_page(location)));
+    match form_error_redirect {
+        Some((true, true)) => {
+            let (mut parts, body) = response.into_parts();
+            parts.status = StatusCode::SEE_OTHER;
+            return Response::from_parts(parts, body);
+        }
+        // Never a redirect to another site: the error is answered here, with its status.
+        Some((true, false)) => {}
+        _ if response.status() != StatusCode::INTERNAL_SERVER_ERROR => return response,
+        _ => {}
+    }
     let (mut parts, body) = response.into_parts();
+    parts.headers.remove(http::header::LOCATION);
     let bytes = axum::body::to_bytes(body, 64 * 1024)
         .await
         .unwrap_or_default();
-    if let Ok(error) = serde_json::from_slice::<app::api::ApiError>(&bytes) {
-        parts.status = error.status();
+    match serde_json::from_slice::<app::api::ApiError>(&bytes) {
+        Ok(error) => {
+            parts.status = error.status();
+            if let app::api::ApiError::RateLimited(seconds) = error {
+                parts
+                    .headers
+                    .insert(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
+            }
+        }
+        Err(_) if parts.status.is_redirection() => parts.status = StatusCode::BAD_REQUEST,
+        Err(_) => {}
     }
     Response::from_parts(parts, Body::from(bytes))
 }

@@ -85,7 +85,7 @@ async fn admin_actions_and_lifecycle_events_are_recorded_newest_first() {
     let account = developers["rows"][0]["id"].to_string();
     let deactivated = app
         .call(
-            "set_account_activity",
+            "set_account_state",
             &[("id", &account), ("action", "deactivate")],
         )
         .await;
@@ -102,6 +102,8 @@ async fn admin_actions_and_lifecycle_events_are_recorded_newest_first() {
             format!("settings_changed {admin} - ok"),
             format!("deactivated {admin} keep@x.io ok"),
             "password_changed keep@x.io keep@x.io ok".to_owned(),
+            // Completing a pre-approved registration signs the developer in, like a login.
+            "login_succeeded keep@x.io keep@x.io ok".to_owned(),
             "completed keep@x.io keep@x.io ok".to_owned(),
             format!("resent {admin} again@x.io ok"),
             format!("deleted {admin} gone@x.io ok"),

@@ -52,7 +52,7 @@ const NOTHING_REQUIRED: &[&str] = &[
 fn wrong_fields(name: &str) -> Vec<&'static str> {
     match name {
         "login" => vec!["email=admin%40portico.test", "password=x", "next=%2F"],
-        "set_account_activity" => vec![
+        "set_account_state" => vec![
             "id=abc&action=deactivate",
             "id=1&action=explode",
             "id=99999999999&action=deactivate",
@@ -289,7 +289,7 @@ async fn a_missing_field_or_wrong_type_is_named_in_the_message() {
     app.login_as_admin().await;
     for (name, body, field) in [
         ("login", "email=a%40b.io", "password"),
-        ("set_account_activity", "id=abc&action=deactivate", "id"),
+        ("set_account_state", "id=abc&action=deactivate", "id"),
         (
             "review_invitation",
             "id=1&decision=maybe",

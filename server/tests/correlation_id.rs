@@ -91,7 +91,10 @@ async fn an_internal_failure_shows_a_reference_that_finds_the_detail_in_the_log(
         .iter()
         .any(|phrase| message.contains(phrase));
     assert!(
-        message.starts_with("invitations: ") && message.contains("invitations") && says_missing,
+        // Where it failed (the server function's line) and what the database said.
+        message.starts_with("app/src/api/invitations.rs:")
+            && message.contains("invitations")
+            && says_missing,
         "the log line has the detail: {message}"
     );
 

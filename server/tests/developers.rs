@@ -49,9 +49,9 @@ fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn set_activity(app: &TestApp, email: &str, action: &str) -> reqwest::Response {
+async fn set_state(app: &TestApp, email: &str, action: &str) -> reqwest::Response {
     let id = account_id(app, email).await;
-    app.call("set_account_activity", &[("id", &id), ("action", action)])
+    app.call("set_account_state", &[("id", &id), ("action", action)])
         .await
 }
 
@@ -96,15 +96,15 @@ async fn every_account_is_listed_with_its_standing_and_can_be_searched_and_filte
         pairs(&[("bob@x.io", "awaiting_review")])
     );
     assert_eq!(
-        developers(&app, &[("activity", "inactive")]).await,
+        developers(&app, &[("state", "inactive")]).await,
         pairs(&[("cy@x.io", "rejected"), ("bob@x.io", "awaiting_review")])
     );
     assert_eq!(
-        developers(&app, &[("activity", "active")]).await.len(),
+        developers(&app, &[("state", "active")]).await.len(),
         2,
         "Ada and the admin"
     );
-    let bad = app.call("list_developers", &[("activity", "asleep")]).await;
+    let bad = app.call("list_developers", &[("state", "asleep")]).await;
     assert_eq!(bad.status(), 422);
     assert!(json(bad).await["InvalidInput"]
         .as_str()
@@ -119,7 +119,7 @@ async fn deactivation_signs_the_developer_out_at_once_and_reactivation_lets_them
     let browser = register(&app, "ada@x.io", "Ada Lovelace", true).await;
     assert_eq!(signed_in(&browser, &app).await["email"], "ada@x.io");
 
-    let deactivated = set_activity(&app, "ada@x.io", "deactivate").await;
+    let deactivated = set_state(&app, "ada@x.io", "deactivate").await;
     assert_eq!(deactivated.status(), 200);
     assert_eq!(json(deactivated).await["standing"], "deactivated");
     // The session already open in the developer's browser is gone, not just refused later.
@@ -130,7 +130,7 @@ async fn deactivation_signs_the_developer_out_at_once_and_reactivation_lets_them
     assert_eq!(login.status(), 401);
     assert_eq!(json(login).await, "InvalidCredentials");
 
-    let again = set_activity(&app, "ada@x.io", "deactivate").await;
+    let again = set_state(&app, "ada@x.io", "deactivate").await;
     assert_eq!(again.status(), 409);
     assert!(json(again).await["Conflict"]
         .as_str()
@@ -138,7 +138,7 @@ async fn deactivation_signs_the_developer_out_at_once_and_reactivation_lets_them
         .contains("already deactivated"));
 
     app.login_as_admin().await;
-    let reactivated = set_activity(&app, "ada@x.io", "reactivate").await;
+    let reactivated = set_state(&app, "ada@x.io", "reactivate").await;
     assert_eq!(reactivated.status(), 200);
     assert_eq!(json(reactivated).await["standing"], "active");
     let fresh = app.new_browser();
@@ -160,13 +160,13 @@ async fn registrations_under_review_and_the_admins_own_account_cannot_be_switche
     app.login_as_admin().await;
     register(&app, "bob@x.io", "Bob Waits", false).await;
 
-    let reactivate = set_activity(&app, "bob@x.io", "reactivate").await;
+    let reactivate = set_state(&app, "bob@x.io", "reactivate").await;
     assert_eq!(reactivate.status(), 409);
     assert!(json(reactivate).await["Conflict"]
         .as_str()
         .unwrap()
         .contains("accept or deny it in Invitations"));
-    let own = set_activity(&app, ADMIN_EMAIL, "deactivate").await;
+    let own = set_state(&app, ADMIN_EMAIL, "deactivate").await;
     assert_eq!(own.status(), 409);
     assert!(json(own).await["Conflict"]
         .as_str()
@@ -179,7 +179,7 @@ async fn registrations_under_review_and_the_admins_own_account_cannot_be_switche
     );
     let unknown = app
         .call(
-            "set_account_activity",
+            "set_account_state",
             &[("id", "999999"), ("action", "deactivate")],
         )
         .await;
@@ -193,7 +193,7 @@ async fn two_admins_deactivating_at_once_change_the_account_once() {
     register(&app, "ada@x.io", "Ada Lovelace", true).await;
     let id = account_id(&app, "ada@x.io").await;
     let form = [("id", id.as_str()), ("action", "deactivate")];
-    let calls = (0..8).map(|_| app.call("set_account_activity", &form));
+    let calls = (0..8).map(|_| app.call("set_account_state", &form));
     let statuses: Vec<u16> = futures::future::join_all(calls)
         .await
         .iter()
@@ -236,17 +236,17 @@ async fn the_last_active_admin_cannot_be_deactivated_by_another() {
     let first_id = account_id(&app, ADMIN_EMAIL).await;
     let second_id = account_id(&app, "second@portico.test").await;
     let form = [("id", second_id.as_str()), ("action", "deactivate")];
-    assert_eq!(app.call("set_account_activity", &form).await.status(), 200);
+    assert_eq!(app.call("set_account_state", &form).await.status(), 200);
     // The second admin is out; now only the first is left, and nobody can remove them. (The
     // first cannot act on themselves; a stale session of the second is gone.)
     let form = [("id", first_id.as_str()), ("action", "deactivate")];
-    let refused = call_with(&other, &app.address, "set_account_activity", &form).await;
+    let refused = call_with(&other, &app.address, "set_account_state", &form).await;
     assert_eq!(
         refused.status(),
         401,
         "the deactivated admin's session ended"
     );
-    let own = app.call("set_account_activity", &form).await;
+    let own = app.call("set_account_state", &form).await;
     assert_eq!(own.status(), 409);
 }
 
@@ -262,8 +262,8 @@ async fn two_admins_deactivating_each_other_at_the_same_moment_leave_one_active(
         let remove_other = [("id", other_id.as_str()), ("action", "deactivate")];
         let remove_first = [("id", first_id.as_str()), ("action", "deactivate")];
         let (a, b) = tokio::join!(
-            app.call("set_account_activity", &remove_other),
-            call_with(&other, &app.address, "set_account_activity", &remove_first),
+            app.call("set_account_state", &remove_other),
+            call_with(&other, &app.address, "set_account_state", &remove_first),
         );
         let statuses = [a.status().as_u16(), b.status().as_u16()];
         // The loser is refused as the last admin (409), or, when the winner's change ended
@@ -288,11 +288,11 @@ async fn two_admins_deactivating_each_other_at_the_same_moment_leave_one_active(
         // Whoever lost, put the first admin back in charge for the next round.
         if statuses[1] == 200 {
             let form = [("id", first_id.as_str()), ("action", "reactivate")];
-            let back = call_with(&other, &app.address, "set_account_activity", &form).await;
+            let back = call_with(&other, &app.address, "set_account_state", &form).await;
             assert_eq!(back.status(), 200);
             app.login_as_admin().await;
             let form = [("id", other_id.as_str()), ("action", "deactivate")];
-            assert_eq!(app.call("set_account_activity", &form).await.status(), 200);
+            assert_eq!(app.call("set_account_state", &form).await.status(), 200);
         }
     }
 }
@@ -316,7 +316,7 @@ async fn a_deactivated_account_with_a_denied_registration_in_its_past_is_not_bro
     // ...then invited again and approved, then deactivated.
     register(&app, "ada@x.io", "Ada Lovelace", true).await;
     assert_eq!(
-        set_activity(&app, "ada@x.io", "deactivate").await.status(),
+        set_state(&app, "ada@x.io", "deactivate").await.status(),
         200
     );
     assert_eq!(
@@ -340,7 +340,7 @@ async fn a_deactivated_account_with_a_denied_registration_in_its_past_is_not_bro
     );
     // Reactivation is.
     assert_eq!(
-        set_activity(&app, "ada@x.io", "reactivate").await.status(),
+        set_state(&app, "ada@x.io", "reactivate").await.status(),
         200
     );
     assert_eq!(

@@ -1,4 +1,4 @@
-//! The password policy over HTTP (issue 7, item 1): the default preset and the NIST SP 800-63B
+//! The password policy over HTTP: the default preset and the NIST SP 800-63B
 //! preset chosen in Settings, and the common-password list, for every way a password is set.
 mod common;
 

@@ -51,7 +51,7 @@ async fn sign_up_is_closed_until_an_admin_opens_it() {
     assert_eq!(open, false);
     let refused = sign_up(&app, "new@x.io", "New Dev").await;
     assert_eq!(refused.status(), 403);
-    assert!(json(refused).await["Unavailable"]
+    assert!(json(refused).await["Disabled"]
         .as_str()
         .unwrap()
         .contains("ask its administrators for an invitation"));

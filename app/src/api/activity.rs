@@ -1,111 +1,9 @@
 //! Settings > Activity: the audit log of admin actions and developer lifecycle events.
 
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::ApiError;
-
-/// What happened. Stored by name; the names never change meaning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AuditAction {
-    Invited,
-    Resent,
-    Deleted,
-    Accepted,
-    Denied,
-    Completed,
-    SignedUp,
-    Deactivated,
-    Reactivated,
-    SettingsChanged,
-    LoginSucceeded,
-    LoginFailed,
-    PasswordChanged,
-}
-
-impl AuditAction {
-    pub const ALL: [AuditAction; 13] = [
-        AuditAction::Invited,
-        AuditAction::Resent,
-        AuditAction::Deleted,
-        AuditAction::Accepted,
-        AuditAction::Denied,
-        AuditAction::Completed,
-        AuditAction::SignedUp,
-        AuditAction::Deactivated,
-        AuditAction::Reactivated,
-        AuditAction::SettingsChanged,
-        AuditAction::LoginSucceeded,
-        AuditAction::LoginFailed,
-        AuditAction::PasswordChanged,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AuditAction::Invited => "invited",
-            AuditAction::Resent => "resent",
-            AuditAction::Deleted => "deleted",
-            AuditAction::Accepted => "accepted",
-            AuditAction::Denied => "denied",
-            AuditAction::Completed => "completed",
-            AuditAction::SignedUp => "signed_up",
-            AuditAction::Deactivated => "deactivated",
-            AuditAction::Reactivated => "reactivated",
-            AuditAction::SettingsChanged => "settings_changed",
-            AuditAction::LoginSucceeded => "login_succeeded",
-            AuditAction::LoginFailed => "login_failed",
-            AuditAction::PasswordChanged => "password_changed",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            AuditAction::Invited => "Invitation sent",
-            AuditAction::Resent => "Invitation resent",
-            AuditAction::Deleted => "Invitation deleted",
-            AuditAction::Accepted => "Registration accepted",
-            AuditAction::Denied => "Registration denied",
-            AuditAction::Completed => "Registration completed",
-            AuditAction::SignedUp => "Signed up",
-            AuditAction::Deactivated => "Account deactivated",
-            AuditAction::Reactivated => "Account reactivated",
-            AuditAction::SettingsChanged => "Settings changed",
-            AuditAction::LoginSucceeded => "Logged in",
-            AuditAction::LoginFailed => "Login failed",
-            AuditAction::PasswordChanged => "Password changed",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == value)
-    }
-}
-
-/// One entry of the audit log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    pub id: i32,
-    pub at: DateTime<Utc>,
-    /// Who acted (none for an anonymous visitor, e.g. a failed login).
-    pub actor: Option<String>,
-    pub action: AuditAction,
-    /// Whom or what it was about, e.g. an email address.
-    pub target: Option<String>,
-    pub succeeded: bool,
-    pub detail: Option<String>,
-}
-
-pub const ACTIVITY_PAGE_SIZE: u64 = 50;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ActivityPage {
-    pub entries: Vec<AuditEntry>,
-    pub total: u64,
-    pub page: u64,
-    pub page_size: u64,
-}
+use crate::model::audit::AuditLog;
 
 /// The audit log, newest first, filtered by action and by part of the actor's or target's
 /// email.
@@ -114,13 +12,11 @@ pub async fn list_activity(
     action: Option<String>,
     search: Option<String>,
     page: Option<u64>,
-) -> Result<ActivityPage, ApiError> {
-    use crate::ssr::{auth::require_admin, services::audit, AppState};
+) -> Result<AuditLog, ApiError> {
+    use crate::ssr::{services::audit, AppState};
     let state = AppState::from_context();
-    require_admin().await.map_err(super::error::respond)?;
-    let query = audit::ActivityQuery::parse(action, search, page)
-        .map_err(|m| super::error::respond(ApiError::InvalidInput(m)))?;
-    audit::list(&state.db, &query)
-        .await
-        .map_err(|e| super::error::respond(super::error::internal("reading the activity", e)))
+    super::guard::require_admin().await?;
+    let query =
+        audit::ActivityQuery::parse(action, search, page).map_err(ApiError::InvalidInput)?;
+    Ok(audit::list(&state.db, &query).await?)
 }

@@ -1,29 +1,9 @@
 //! Signing in and out, and who is signed in.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::ApiError;
-use crate::domain::Role;
-
-/// The signed-in account as the pages see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionUser {
-    pub id: i32,
-    pub email: String,
-    pub full_name: String,
-    pub role: Role,
-}
-
-impl SessionUser {
-    /// Where this account lands after signing in when it was not going anywhere in particular.
-    pub fn home(&self) -> &'static str {
-        match self.role {
-            Role::Admin => "/admin",
-            Role::Developer => "/portal",
-        }
-    }
-}
+use crate::model::account::SessionUser;
 
 /// Signs in with email and password. Unknown, inactive, waiting, rejected and wrong-password
 /// accounts all get the same answer. A new session id is issued on every login.
@@ -33,12 +13,18 @@ pub async fn login(
     password: String,
     next: Option<String>,
 ) -> Result<SessionUser, ApiError> {
-    use crate::api::error::{internal, respond};
-    use crate::ssr::{auth::session, services::accounts, AppState};
+    use super::error::internal;
+    use crate::{
+        domain::Role,
+        model::audit::AuditAction,
+        ssr::{
+            rate_limit,
+            services::{accounts, audit, sign_in::sign_in},
+            AppState,
+        },
+    };
     let state = AppState::from_context();
 
-    use crate::api::activity::AuditAction;
-    use crate::ssr::{rate_limit, services::audit};
     // Failed logins are limited per account (any typed email, known or not, so the limit
     // reveals nothing; every spelling of one address shares a bucket) and per client address.
     // The attempt is reserved in both buckets *before* the password is checked, by one
@@ -52,11 +38,9 @@ pub async fn login(
     if let Err(refused) = rate_limit::count(&state, &ip_bucket, limits.login_failures_per_ip).await
     {
         rate_limit::release(&state, &account_bucket).await?;
-        return Err(refused);
+        return Err(refused.into());
     }
-    let found = accounts::authenticate(&state.db, &email, &password)
-        .await
-        .map_err(|e| respond(internal("signing in", e)))?;
+    let found = accounts::authenticate(&state.db, &email, &password).await?;
     let now = chrono::Utc::now();
     let Some(account) = found else {
         audit::record(
@@ -68,37 +52,18 @@ pub async fn login(
             None,
             now,
         )
-        .await
-        .map_err(|e| respond(internal("signing in", e)))?;
-        return Err(respond(ApiError::InvalidCredentials));
+        .await?;
+        return Err(ApiError::InvalidCredentials);
     };
     rate_limit::release(&state, &account_bucket).await?;
     rate_limit::release(&state, &ip_bucket).await?;
     let user = SessionUser {
         id: account.id,
-        role: Role::parse(&account.role)
-            .ok_or_else(|| respond(internal("signing in", "unknown role")))?,
+        role: Role::parse(&account.role).ok_or_else(|| internal("signing in", "unknown role"))?,
         email: account.email,
         full_name: account.full_name,
     };
-    // A login always starts a fresh session, ending the one this browser had before.
-    session::start(&state, user.id, now)
-        .await
-        .map_err(|e| respond(internal("starting a session", e)))?;
-    accounts::record_login(&state.db, user.id, now)
-        .await
-        .map_err(|e| respond(internal("signing in", e)))?;
-    audit::record(
-        &state.db,
-        audit::Actor::account(&user),
-        AuditAction::LoginSucceeded,
-        Some(&user.email),
-        true,
-        None,
-        now,
-    )
-    .await
-    .map_err(|e| respond(internal("signing in", e)))?;
+    sign_in(&state, user.id, &user.email, now).await?;
     let target = crate::domain::redirect::safe_next(next.as_deref(), &state.settings.public_url)
         .unwrap_or_else(|| user.home().to_owned());
     leptos_axum::redirect(&target);
@@ -108,17 +73,11 @@ pub async fn login(
 /// Signs out: the session ends on the server and the cookie is cleared.
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), ApiError> {
-    use crate::api::error::{internal, respond};
-    use crate::ssr::{
-        auth::{guard, session},
-        AppState,
-    };
+    use crate::ssr::{auth::session, AppState};
     let state = AppState::from_context();
 
-    if let Some(token) = guard::request_token(&state) {
-        session::end(&state.db, &token)
-            .await
-            .map_err(|e| respond(internal("signing out", e)))?;
+    if let Some(token) = session::request_token(&state) {
+        session::end(&state.db, &token).await?;
     }
     session::clear_from_response(&state.settings);
     leptos_axum::redirect("/login");
@@ -128,7 +87,5 @@ pub async fn logout() -> Result<(), ApiError> {
 /// The signed-in account, or `None` for an anonymous visitor.
 #[server(endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<SessionUser>, ApiError> {
-    crate::ssr::auth::current_account()
-        .await
-        .map_err(crate::api::error::respond)
+    super::guard::current_account().await
 }

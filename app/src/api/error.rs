@@ -1,112 +1,127 @@
-//! The one error type every server function returns. Its messages are written for the person
-//! using the app; internal details stay in the server log, referenced by a correlation id.
+//! How the server's failures become the one [`ApiError`] the client sees. Each layer below
+//! keeps its own error type; the `From` conversions here let a server function pass any of them
+//! on with a plain `?`. The HTTP status of an error is decided in one place,
+//! [`ApiError::status`], which the router applies to every server function's error answer.
 
-use leptos::server_fn::{
-    codec::JsonEncoding,
-    error::{FromServerFnError, ServerFnErrorErr},
-};
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-pub enum ApiError {
-    #[error("Please sign in to continue.")]
-    Unauthenticated,
-    #[error("You do not have permission to do that.")]
-    Forbidden,
-    #[error("The email or password is incorrect, or the account is not active.")]
-    InvalidCredentials,
-    /// Bad input; the message says what to fix.
-    #[error("{0}")]
-    InvalidInput(String),
-    #[error("{0}")]
-    NotFound(String),
-    /// The feature is turned off here; the message says what to do instead.
-    #[error("{0}")]
-    Unavailable(String),
-    /// The record changed meanwhile (a lost race); the message says to refresh.
-    #[error("{0}")]
-    Conflict(String),
-    #[error("Too many attempts. Please wait {0} seconds and try again.")]
-    RateLimited(u64),
-    /// Something failed on the server; the id finds the details in the server log.
-    #[error("Something went wrong on our side. Please try again; if it keeps happening, quote reference {0}.")]
-    Internal(String),
-    /// The database cannot take the request for now (unreachable, read-only or full); the
-    /// message says which and carries the correlation id of the log line with the details.
-    #[error("{0}")]
-    ServiceUnavailable(String),
-    /// The request did not reach the server function or its answer could not be read.
-    #[error("Could not reach Portico: {0}")]
-    Transport(String),
-}
-
-impl ApiError {
-    /// The HTTP status this error is answered with.
-    pub fn status(&self) -> http::StatusCode {
-        use http::StatusCode as S;
-        match self {
-            ApiError::Unauthenticated | ApiError::InvalidCredentials => S::UNAUTHORIZED,
-            ApiError::Forbidden => S::FORBIDDEN,
-            ApiError::InvalidInput(_) => S::UNPROCESSABLE_ENTITY,
-            ApiError::NotFound(_) => S::NOT_FOUND,
-            ApiError::Unavailable(_) => S::FORBIDDEN,
-            ApiError::Conflict(_) => S::CONFLICT,
-            ApiError::RateLimited(_) => S::TOO_MANY_REQUESTS,
-            ApiError::Internal(_) => S::INTERNAL_SERVER_ERROR,
-            ApiError::ServiceUnavailable(_) => S::SERVICE_UNAVAILABLE,
-            ApiError::Transport(_) => S::BAD_REQUEST,
-        }
-    }
-}
-
-impl FromServerFnError for ApiError {
-    type Encoder = JsonEncoding;
-
-    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        match value {
-            // Arguments that do not decode are the caller's mistake: say which.
-            ServerFnErrorErr::Args(message) => ApiError::InvalidInput(format!(
-                "The request is missing or has malformed fields: {message}"
-            )),
-            // On the server, only a request's body is deserialized (the client deserializes
-            // answers): a body that cannot be read at all, such as one that is not UTF-8.
-            #[cfg(feature = "ssr")]
-            ServerFnErrorErr::Deserialization(message) => ApiError::InvalidInput(format!(
-                "The request could not be read ({message}): send the fields form-encoded, as UTF-8."
-            )),
-            other => ApiError::Transport(other.to_string()),
-        }
-    }
-}
-
-/// Sets the response status for `error` and passes it on, so that a refused call answers
-/// 401/403/409/422 instead of a generic 500.
 #[cfg(feature = "ssr")]
-pub fn respond(error: ApiError) -> ApiError {
-    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(error.status());
-        if let ApiError::RateLimited(seconds) = &error {
-            if let Ok(value) = http::HeaderValue::from_str(&seconds.to_string()) {
-                response.insert_header(http::header::RETRY_AFTER, value);
+mod conversions {
+    use std::panic::Location;
+
+    use crate::model::ApiError;
+    use crate::ssr::{
+        rate_limit::LimitError,
+        services::{
+            developers::DeveloperError, invitations::InvitationError, profile::ProfileError,
+        },
+    };
+
+    impl From<sea_orm::DbErr> for ApiError {
+        /// A database failure: logged where the `?` stands, answered with a reference.
+        #[track_caller]
+        fn from(error: sea_orm::DbErr) -> Self {
+            internal(&Location::caller().to_string(), error)
+        }
+    }
+
+    impl From<LimitError> for ApiError {
+        #[track_caller]
+        fn from(error: LimitError) -> Self {
+            match error {
+                LimitError::Full { retry_after } => ApiError::RateLimited(retry_after),
+                LimitError::Database(e) => e.into(),
             }
         }
     }
-    error
-}
 
-/// Logs an internal failure with a fresh correlation id and returns the generic error that
-/// carries only that id to the client. A database error that means the database cannot serve
-/// for now (unreachable, read-only, disk full) becomes a 503 that says so, with the same id:
-/// the person can try again later, and nothing about it is a bug in the request.
-#[cfg(feature = "ssr")]
-pub fn internal(context: &str, detail: impl std::fmt::Display + 'static) -> ApiError {
-    let id = crate::ssr::random::correlation_id();
-    tracing::error!(correlation_id = %id, "{context}: {detail}");
-    let outage = (&detail as &dyn std::any::Any)
-        .downcast_ref::<sea_orm::DbErr>()
-        .and_then(crate::ssr::db::outage);
-    match outage {
-        Some(outage) => ApiError::ServiceUnavailable(outage.message(&id)),
-        None => ApiError::Internal(id),
+    impl From<InvitationError> for ApiError {
+        #[track_caller]
+        fn from(error: InvitationError) -> Self {
+            use crate::domain::Standing;
+            use InvitationError as E;
+            match error {
+                E::NotFound => {
+                    ApiError::NotFound("This invitation no longer exists; refresh the list.".into())
+                }
+                E::Refused(refusal) => ApiError::Conflict(refusal.reason().to_owned()),
+                E::ChangedMeanwhile => {
+                    ApiError::Conflict(crate::domain::invitation::CHANGED_MEANWHILE.into())
+                }
+                E::InvalidInput(message) => ApiError::InvalidInput(message),
+                E::SignUpClosed => ApiError::Disabled(
+                    "Sign-up is closed on this portal: ask its administrators for an invitation."
+                        .into(),
+                ),
+                E::NotDenied(Standing::Deactivated) => ApiError::Conflict(
+                    "The account of this address was deactivated by an administrator: an \
+                     invitation cannot reactivate it. Reactivate it in Consumers › Developers \
+                     instead."
+                        .into(),
+                ),
+                E::NotDenied(standing) => ApiError::Conflict(format!(
+                    "The account of this address is no longer a denied registration (it is now \
+                     {}): refresh the list.",
+                    standing.label().to_lowercase()
+                )),
+                E::Link(state) => {
+                    ApiError::Conflict(format!("{} {}", state.title(), state.message()))
+                }
+                E::Database(e) => e.into(),
+                E::Internal(e) => internal(&Location::caller().to_string(), e),
+            }
+        }
+    }
+
+    impl From<DeveloperError> for ApiError {
+        #[track_caller]
+        fn from(error: DeveloperError) -> Self {
+            use DeveloperError as E;
+            match error {
+                E::NotFound => {
+                    ApiError::NotFound("This account no longer exists; refresh the list.".into())
+                }
+                E::Refused(refusal) => ApiError::Conflict(refusal.to_string()),
+                E::ChangedMeanwhile => ApiError::Conflict(
+                    "This account changed meanwhile; the list shows it as it is now.".into(),
+                ),
+                E::InvalidInput(message) => ApiError::InvalidInput(message),
+                E::Database(e) => e.into(),
+                E::Internal(e) => internal(&Location::caller().to_string(), e),
+            }
+        }
+    }
+
+    impl From<ProfileError> for ApiError {
+        #[track_caller]
+        fn from(error: ProfileError) -> Self {
+            use ProfileError as E;
+            match error {
+                E::InvalidInput(message) => ApiError::InvalidInput(message),
+                E::WrongPassword => ApiError::InvalidInput(
+                    "The current password is not right: type the password you log in with now."
+                        .into(),
+                ),
+                E::Database(e) => e.into(),
+                E::Internal(e) => internal(&Location::caller().to_string(), e),
+            }
+        }
+    }
+
+    /// Logs an internal failure with a fresh correlation id and returns the generic error that
+    /// carries only that id to the client. A database error that means the database cannot
+    /// serve for now (unreachable, read-only, disk full) becomes a 503 that says so, with the
+    /// same id: the person can try again later, and nothing about it is a bug in the request.
+    pub fn internal(context: &str, detail: impl std::fmt::Display + 'static) -> ApiError {
+        let id = crate::ssr::random::correlation_id();
+        tracing::error!(correlation_id = %id, "{context}: {detail}");
+        let outage = (&detail as &dyn std::any::Any)
+            .downcast_ref::<sea_orm::DbErr>()
+            .and_then(crate::ssr::db::outage);
+        match outage {
+            Some(outage) => ApiError::ServiceUnavailable(outage.message(&id)),
+            None => ApiError::Internal(id),
+        }
     }
 }
+
+#[cfg(feature = "ssr")]
+pub use conversions::internal;

@@ -1,13 +1,16 @@
-//! Server functions, one module per area. Each is thin: authenticate, parse the input, call one
-//! service function, map the error. They are public HTTP endpoints under `/api/`.
+//! Server functions, one module per area. Each is thin: authenticate (`guard`), parse the input,
+//! call one service function, and pass any failure on with `?` (`error` turns every layer's
+//! error into the one `ApiError`). They are public HTTP endpoints under `/api/`.
 
 pub mod activity;
 pub mod auth;
 pub mod developers;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod guard;
 pub mod invitations;
 pub mod portal;
 pub mod profile;
 pub mod settings;
 
-pub use error::ApiError;
+pub use crate::model::ApiError;

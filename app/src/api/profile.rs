@@ -4,29 +4,13 @@ use leptos::prelude::*;
 
 use super::ApiError;
 
-#[cfg(feature = "ssr")]
-fn map_error(error: crate::ssr::services::profile::ProfileError) -> ApiError {
-    use crate::ssr::services::profile::ProfileError as E;
-    let api = match error {
-        E::InvalidInput(message) => ApiError::InvalidInput(message),
-        E::WrongPassword => ApiError::InvalidInput(
-            "The current password is not right: type the password you log in with now.".into(),
-        ),
-        E::Database(e) => super::error::internal("profile", e),
-        E::Internal(e) => super::error::internal("profile", e),
-    };
-    super::error::respond(api)
-}
-
 /// Changes the signed-in account's full name; returns the name as saved.
 #[server(endpoint = "update_profile")]
 pub async fn update_profile(full_name: String) -> Result<String, ApiError> {
-    use crate::ssr::{auth::require_account, services::profile, AppState};
+    use crate::ssr::{services::profile, AppState};
     let state = AppState::from_context();
-    let user = require_account().await.map_err(super::error::respond)?;
-    profile::rename(&state.db, user.id, &full_name)
-        .await
-        .map_err(map_error)
+    let user = super::guard::require_account().await?;
+    Ok(profile::rename(&state.db, user.id, &full_name).await?)
 }
 
 /// Changes the password (the current one is required); returns how many other sessions were
@@ -39,16 +23,18 @@ pub async fn change_password(
     password: String,
     confirmation: String,
 ) -> Result<u64, ApiError> {
-    use super::error::{internal, respond};
-    use crate::ssr::{
-        auth::{guard::request_token, require_account, session},
-        rate_limit,
-        services::{audit, profile, profile::ProfileError},
-        AppState,
+    use crate::{
+        model::audit::AuditAction,
+        ssr::{
+            auth::session,
+            rate_limit,
+            services::{audit, profile, profile::ProfileError},
+            AppState,
+        },
     };
     let state = AppState::from_context();
-    let user = require_account().await.map_err(respond)?;
-    let token = request_token(&state).unwrap_or_default();
+    let user = super::guard::require_account().await?;
+    let token = session::request_token(&state).unwrap_or_default();
     // Reserved before the current password is checked, given back unless it was wrong.
     let bucket = format!("password-change-account:{}", user.id);
     let limit = state.settings.rate_limits.login_failures_per_account;
@@ -64,7 +50,7 @@ pub async fn change_password(
     .await;
     let now = chrono::Utc::now();
     let actor = audit::Actor::account(&user);
-    let action = crate::api::activity::AuditAction::PasswordChanged;
+    let action = AuditAction::PasswordChanged;
     let ended = match changed {
         Ok(ended) => ended,
         Err(ProfileError::WrongPassword) => {
@@ -78,19 +64,16 @@ pub async fn change_password(
                 Some(detail),
                 now,
             )
-            .await
-            .map_err(|e| respond(internal("changing the password", e)))?;
-            return Err(map_error(ProfileError::WrongPassword));
+            .await?;
+            return Err(ProfileError::WrongPassword.into());
         }
         Err(other) => {
             rate_limit::release(&state, &bucket).await?;
-            return Err(map_error(other));
+            return Err(other.into());
         }
     };
     rate_limit::release(&state, &bucket).await?;
-    session::start(&state, user.id, now)
-        .await
-        .map_err(|e| respond(internal("starting a new session", e)))?;
+    session::start(&state, user.id, now).await?;
     let detail = format!("{ended} other session(s) ended; this browser has a new session");
     audit::record(
         &state.db,
@@ -101,7 +84,6 @@ pub async fn change_password(
         Some(&detail),
         now,
     )
-    .await
-    .map_err(|e| respond(internal("changing the password", e)))?;
+    .await?;
     Ok(ended)
 }

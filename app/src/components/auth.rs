@@ -1,10 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::{components::Redirect, hooks::use_location};
 
-use crate::{
-    api::auth::{current_user, SessionUser},
-    domain::Role,
-};
+use crate::{api::auth::current_user, domain::Role, model::account::SessionUser};
 
 /// Renders `render(user)` for a signed-in account with the required role. Anonymous visitors
 /// are sent to the login page (and come back here afterwards); a signed-in account without the

@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::{
-    settings::{portal_branding, Branding},
-    ApiError,
+use crate::{
+    api::settings::portal_branding,
+    model::{branding::Branding, ApiError},
 };
 
 /// The branding as a frame reads it; its pieces await the same resource.

@@ -2,9 +2,10 @@ use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_location};
 
 use crate::{
-    api::auth::{Logout, SessionUser},
+    api::auth::Logout,
     components::branding::{BrandTitle, BrandingResource},
     domain::Role,
+    model::account::SessionUser,
 };
 
 /// Counts clicks on a navigation link to the page already shown. Such a click changes no URL,

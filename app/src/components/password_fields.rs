@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::domain::PasswordPolicy;
+use crate::domain::{password::CONFIRMATION_DIFFERS, NewPassword, PasswordPolicy};
 
 /// New password + confirmation, with the policy's rules listed and ticked live, and a
 /// show/hide toggle. The server checks everything again, and also refuses common passwords.
@@ -12,7 +12,7 @@ pub fn PasswordFields(
 ) -> impl IntoView {
     let visible = RwSignal::new(false);
     let input_type = move || if visible.get() { "text" } else { "password" };
-    let mismatch = move || !confirmation.get().is_empty() && confirmation.get() != password.get();
+    let mismatch = move || NewPassword::confirmation_differs(&password.get(), &confirmation.get());
     view! {
         <label for="new-password">"Password"</label>
         <div class="password-row">
@@ -66,17 +66,12 @@ pub fn PasswordFields(
             prop:value=move || confirmation.get()
             on:input=move |ev| confirmation.set(event_target_value(&ev))
         />
-        {move || mismatch().then(|| view! { <p class="field-error">"The passwords are different."</p> })}
+        {move || mismatch().then(|| view! { <p class="field-error">{CONFIRMATION_DIFFERS}</p> })}
     }
 }
 
-/// Whether a password and its confirmation are ready to submit.
-pub fn passwords_ready(policy: PasswordPolicy, password: &str, confirmation: &str) -> bool {
-    policy.unmet(password).is_empty() && password == confirmation
-}
-
 /// The portal's password policy, loading.
-pub type PolicyResource = Resource<Result<PasswordPolicy, crate::api::ApiError>>;
+pub type PolicyResource = Resource<Result<PasswordPolicy, crate::model::ApiError>>;
 
 /// Starts loading the password policy. Call it at the top of the page component, not inside a
 /// `Suspense`: a resource created while another one is awaited would not hydrate.

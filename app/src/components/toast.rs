@@ -34,11 +34,16 @@ impl Toasts {
                 items.remove(0);
             }
         });
-        let items = self.items;
-        set_timeout(
-            move || items.update(|list| list.retain(|t| t.id != id)),
-            std::time::Duration::from_secs(if error { 10 } else { 5 }),
-        );
+        // Toasts are only pushed in the browser (after an action); the server renders none.
+        #[cfg(feature = "hydrate")]
+        {
+            let items = self.items;
+            let millis = if error { 10_000 } else { 5_000 };
+            gloo_timers::callback::Timeout::new(millis, move || {
+                items.update(|list| list.retain(|t| t.id != id))
+            })
+            .forget();
+        }
     }
 }
 

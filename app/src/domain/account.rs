@@ -154,7 +154,7 @@ mod tests {
             .prop_map(|(before, name, after)| format!("{before}{name}{after}"))
     }
 
-    /// Issue #7, item 9: no panic, and exactly the documented rule: 1 to 100 characters after
+    /// Property test: no panic, and exactly the documented rule: 1 to 100 characters after
     /// trimming, no control characters; an accepted name is the trimmed input.
     #[test]
     fn fuzz_full_name() {

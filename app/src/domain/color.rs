@@ -226,7 +226,7 @@ mod tests {
         }
     }
 
-    /// Issue #7, item 9: no panic, exactly the `#rrggbb` rule (and the reason given for each
+    /// Property test: no panic, exactly the `#rrggbb` rule (and the reason given for each
     /// refusal), and an accepted color is lower case and round-trips through its channels.
     #[test]
     fn fuzz_hex_color() {

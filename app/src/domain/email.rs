@@ -349,7 +349,7 @@ mod tests {
         Ok(())
     }
 
-    /// Issue #7, item 9: no panic over adversarial addresses, and whatever is accepted is a
+    /// Property test: no panic over adversarial addresses, and whatever is accepted is a
     /// well-formed, bounded, stable address. `scripts/fuzz.sh` runs it a million times.
     #[test]
     fn fuzz_email() {

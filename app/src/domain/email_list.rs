@@ -307,7 +307,7 @@ mod tests {
         Ok(list)
     }
 
-    /// Issue #7, item 9: no panic over adversarial lists, every entry accounted for as the
+    /// Property test: no panic over adversarial lists, every entry accounted for as the
     /// documented reading says, and no address accepted that `Email::parse` would refuse.
     #[test]
     fn fuzz_email_list() {

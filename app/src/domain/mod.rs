@@ -24,6 +24,8 @@ pub use invitation::{
     allowed_actions, decide, effective_status, valid_until, InvitationAction, InvitationStatus,
     LinkState, Refusal, StoredStatus, Transition, Validity,
 };
-pub use password::{Password, PasswordError, PasswordPolicy, PasswordRule};
+pub use password::{
+    NewPassword, NewPasswordError, Password, PasswordError, PasswordPolicy, PasswordRule,
+};
 pub use settings::{PortalSettings, SelfRegistration, SettingsForm};
 pub use standing::{decide_account, keep_an_admin, AccountAction, AccountRefusal, Standing};

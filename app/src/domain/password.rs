@@ -188,6 +188,80 @@ impl fmt::Debug for Password {
     }
 }
 
+/// A new password and its confirmation, checked together: the one rule every form that sets a
+/// password follows (the invitation link's page, the profile), on the server and, for the part
+/// that needs no list, live in the browser.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewPassword(Password);
+
+/// Why a new password was refused: the password itself, its confirmation, or both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPasswordError {
+    pub refused: Option<PasswordError>,
+    pub mismatch: bool,
+}
+
+/// What the forms say when the confirmation differs (live, and from the server).
+pub const CONFIRMATION_DIFFERS: &str = "The password and its confirmation are different.";
+
+impl NewPassword {
+    /// The password, checked against `policy` and the common passwords, and its confirmation.
+    /// Every problem is reported, not only the first.
+    pub fn parse(
+        candidate: &str,
+        confirmation: &str,
+        policy: PasswordPolicy,
+    ) -> Result<Self, NewPasswordError> {
+        let parsed = Password::parse(candidate, policy);
+        let mismatch = candidate != confirmation;
+        match parsed {
+            Ok(password) if !mismatch => Ok(Self(password)),
+            parsed => Err(NewPasswordError {
+                refused: parsed.err(),
+                mismatch,
+            }),
+        }
+    }
+
+    /// What the browser checks before it lets the form be sent: the policy's rules and the
+    /// confirmation (the common-password list is only on the server, which checks it all again).
+    pub fn ready(policy: PasswordPolicy, candidate: &str, confirmation: &str) -> bool {
+        policy.unmet(candidate).is_empty() && candidate == confirmation
+    }
+
+    /// Whether to show [`CONFIRMATION_DIFFERS`] under a confirmation being typed.
+    pub fn confirmation_differs(candidate: &str, confirmation: &str) -> bool {
+        !confirmation.is_empty() && candidate != confirmation
+    }
+
+    pub fn into_password(self) -> Password {
+        self.0
+    }
+}
+
+impl NewPasswordError {
+    /// The problems as sentences, naming the field as the form labels it (`"password"`, or
+    /// `"new password"` where a current password is asked too).
+    pub fn sentences(&self, field: &str) -> Vec<String> {
+        let mut problems = Vec::new();
+        if let Some(refused) = &self.refused {
+            let reason = refused.to_string();
+            let reason = reason.trim_start_matches("the password ");
+            problems.push(format!("The {field} {reason}."));
+        }
+        if self.mismatch {
+            problems.push(CONFIRMATION_DIFFERS.replace("password", field));
+        }
+        problems
+    }
+}
+
+impl fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NewPassword(********)")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,6 +269,41 @@ mod tests {
 
     const PORTICO: PasswordPolicy = PasswordPolicy::Portico;
     const NIST: PasswordPolicy = PasswordPolicy::Nist;
+
+    #[test]
+    fn a_new_password_reports_its_problems_and_a_differing_confirmation_together() {
+        let error = NewPassword::parse("short", "shorter", PORTICO).unwrap_err();
+        assert!(matches!(error.refused, Some(PasswordError::Unmet(..))));
+        assert!(error.mismatch);
+        let sentences = error.sentences("new password");
+        assert!(
+            sentences[0].starts_with("The new password needs 10 to 16 characters"),
+            "{sentences:?}"
+        );
+        assert_eq!(
+            sentences[1],
+            "The new password and its confirmation are different."
+        );
+        assert_eq!(
+            NewPassword::parse("Aa1!aaaaaaZ", "Aa1!aaaaaaZ", PORTICO)
+                .map(|p| p.into_password().expose().to_owned()),
+            Ok("Aa1!aaaaaaZ".to_owned())
+        );
+        let common = NewPassword::parse("Password123!", "Password123!", PORTICO).unwrap_err();
+        assert_eq!(
+            (common.refused, common.mismatch),
+            (Some(PasswordError::Common), false)
+        );
+    }
+
+    #[test]
+    fn the_browser_is_ready_to_send_only_a_password_meeting_the_rules_and_confirmed() {
+        assert!(NewPassword::ready(PORTICO, "Aa1!aaaaaaZ", "Aa1!aaaaaaZ"));
+        assert!(!NewPassword::ready(PORTICO, "Aa1!aaaaaaZ", "Aa1!aaaaaaY"));
+        assert!(!NewPassword::ready(PORTICO, "short", "short"));
+        assert!(!NewPassword::confirmation_differs("Aa1!aaaaaaZ", ""));
+        assert!(NewPassword::confirmation_differs("Aa1!aaaaaaZ", "Aa1"));
+    }
 
     #[test]
     fn accepts_a_password_meeting_every_rule() {
@@ -307,7 +416,7 @@ mod tests {
         prop_oneof![400 => assembled(piece, 10), 1 => long]
     }
 
-    /// Issue #7, item 9. Under each preset: no panic; an accepted password is kept exactly as
+    /// Property test. Under each preset: no panic; an accepted password is kept exactly as
     /// typed (never trimmed, truncated or normalized), meets every rule, is not common and is
     /// never shown by `Debug`; a refusal names the unmet rules, each once, or says the
     /// password is common.

@@ -231,7 +231,7 @@ mod tests {
             )
     }
 
-    /// Issue #7, item 9: no panic, one problem per invalid field (in form order), and a form
+    /// Property test: no panic, one problem per invalid field (in form order), and a form
     /// with none becomes exactly the settings its fields parse to.
     #[test]
     fn fuzz_settings_form() {

@@ -343,7 +343,7 @@ mod tests {
         }
     }
 
-    /// Issue #7, item 9: no panic over adversarial Markdown (HTML, script links in every
+    /// Property test: no panic over adversarial Markdown (HTML, script links in every
     /// disguise, deep nesting, long inputs), and the output holds only the elements and
     /// attributes the renderer writes, no event handler and no script-capable link.
     #[test]

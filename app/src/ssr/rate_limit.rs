@@ -268,43 +268,42 @@ pub fn account_bucket(kind: &str, typed_email: &str) -> String {
     bucket(kind, &key)
 }
 
-/// Refuses (429 with Retry-After) when the bucket is full; counts nothing.
+/// Why an event was not counted: the bucket is full (the caller answers 429 with
+/// `Retry-After`), or the database failed.
+#[derive(Debug, thiserror::Error)]
+pub enum LimitError {
+    #[error("the limit is reached; retry after {retry_after} s")]
+    Full { retry_after: u64 },
+    #[error(transparent)]
+    Database(#[from] sea_orm::DbErr),
+}
+
+/// Refuses when the bucket is full; counts nothing.
 pub async fn refuse_if_full(
     state: &crate::ssr::AppState,
     bucket: &str,
     limit: Limit,
-) -> Result<(), crate::api::ApiError> {
-    use crate::api::error::{internal, respond};
-    match retry_after(&state.db, bucket, limit, Utc::now()).await {
-        Ok(None) => Ok(()),
-        Ok(Some(seconds)) => Err(respond(crate::api::ApiError::RateLimited(seconds))),
-        Err(e) => Err(respond(internal("reading a rate limit", e))),
+) -> Result<(), LimitError> {
+    match retry_after(&state.db, bucket, limit, Utc::now()).await? {
+        None => Ok(()),
+        Some(retry_after) => Err(LimitError::Full { retry_after }),
     }
 }
 
-/// Counts one event, refusing it (429 with Retry-After) when the bucket is full.
+/// Counts one event, refusing it when the bucket is full.
 pub async fn count(
     state: &crate::ssr::AppState,
     bucket: &str,
     limit: Limit,
-) -> Result<(), crate::api::ApiError> {
-    use crate::api::error::{internal, respond};
-    match hit(&state.db, bucket, limit, Utc::now()).await {
-        Ok(Ok(())) => Ok(()),
-        Ok(Err(seconds)) => Err(respond(crate::api::ApiError::RateLimited(seconds))),
-        Err(e) => Err(respond(internal("counting a rate limit", e))),
-    }
+) -> Result<(), LimitError> {
+    hit(&state.db, bucket, limit, Utc::now())
+        .await?
+        .map_err(|retry_after| LimitError::Full { retry_after })
 }
 
 /// Gives back one event counted by [`count`] (see [`release_in`]).
-pub async fn release(
-    state: &crate::ssr::AppState,
-    bucket: &str,
-) -> Result<(), crate::api::ApiError> {
-    use crate::api::error::{internal, respond};
-    release_in(&state.db, bucket)
-        .await
-        .map_err(|e| respond(internal("releasing a rate limit", e)))
+pub async fn release(state: &crate::ssr::AppState, bucket: &str) -> Result<(), LimitError> {
+    Ok(release_in(&state.db, bucket).await?)
 }
 
 #[cfg(test)]

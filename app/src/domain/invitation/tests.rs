@@ -337,7 +337,7 @@ fn expected_validity(input: &str) -> Result<u32, ValidityError> {
     }
 }
 
-/// Issue #7, item 9: no panic, exactly the documented rule (and reason) for what an admin
+/// Property test: no panic, exactly the documented rule (and reason) for what an admin
 /// types, and an accepted validity round-trips through its hours.
 #[test]
 fn fuzz_validity() {

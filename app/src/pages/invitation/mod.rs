@@ -6,16 +6,16 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
-    api::invitations::{complete_registration, invitation_by_token, CompletionOutcome},
+    api::invitations::{complete_registration, invitation_by_token},
     components::{
         branding::CardBrand,
         login_form::LoginForm,
         password_fields::{
-            password_policy_resource, passwords_ready, PasswordFields, PolicyResource,
-            WithPasswordPolicy,
+            password_policy_resource, PasswordFields, PolicyResource, WithPasswordPolicy,
         },
     },
     domain::{FullName, LinkState, PasswordPolicy},
+    model::invitation::CompletionOutcome,
     pages::login::LoginBackdrop,
 };
 
@@ -26,7 +26,7 @@ enum Tab {
 }
 
 #[component]
-pub fn InvitationPage() -> impl IntoView {
+pub fn AcceptInvitationPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.with(|p| p.get("token").unwrap_or_default());
     let landing = Resource::new(token, invitation_by_token);
@@ -137,7 +137,7 @@ fn CreateAccount(link: Link, policy: PasswordPolicy) -> impl IntoView {
     let waiting = RwSignal::new(false);
     let ready = move || {
         FullName::parse(&full_name.get()).is_ok()
-            && passwords_ready(policy, &password.get(), &confirmation.get())
+            && crate::domain::NewPassword::ready(policy, &password.get(), &confirmation.get())
     };
     let submit = Action::new(move |_: &()| {
         let (token, name, password, confirmation) = (
@@ -183,7 +183,7 @@ fn CreateAccount(link: Link, policy: PasswordPolicy) -> impl IntoView {
                     name="full_name"
                     autocomplete="name"
                     required
-                    maxlength="100"
+                    maxlength=crate::domain::account::MAX_FULL_NAME_CHARS.to_string()
                     prop:value=move || full_name.get()
                     on:input=move |ev| full_name.set(event_target_value(&ev))
                 />

@@ -8,12 +8,12 @@ pub use home::PortalHome;
 use leptos::prelude::*;
 
 use crate::{
-    api::auth::SessionUser,
     components::{
         branding::{branding_resource, surface_style},
         layout::TopBar,
     },
     domain::color::LIGHT_TEXT,
+    model::account::SessionUser,
 };
 
 /// The frame of every portal page: the top bar, and the page body painted in the color the

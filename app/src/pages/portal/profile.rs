@@ -5,18 +5,14 @@ use leptos_meta::Title;
 
 use super::PortalScreen;
 use crate::{
-    api::{
-        auth::SessionUser,
-        profile::{change_password, update_profile},
-    },
+    api::profile::{change_password, update_profile},
     components::{
         auth::RequireUser,
-        password_fields::{
-            password_policy_resource, passwords_ready, PasswordFields, WithPasswordPolicy,
-        },
+        password_fields::{password_policy_resource, PasswordFields, WithPasswordPolicy},
         toast::{use_toasts, ToastHost},
     },
     domain::{FullName, PasswordPolicy},
+    model::account::SessionUser,
 };
 
 #[component]
@@ -76,7 +72,7 @@ fn NameForm(user: SessionUser) -> impl IntoView {
                     id="profile-name"
                     autocomplete="name"
                     required
-                    maxlength="100"
+                    maxlength=crate::domain::account::MAX_FULL_NAME_CHARS.to_string()
                     prop:value=move || full_name.get()
                     on:input=move |ev| full_name.set(event_target_value(&ev))
                 />
@@ -97,7 +93,8 @@ fn PasswordForm(policy: PasswordPolicy) -> impl IntoView {
     let confirmation = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let ready = move || {
-        !current.get().is_empty() && passwords_ready(policy, &password.get(), &confirmation.get())
+        !current.get().is_empty()
+            && crate::domain::NewPassword::ready(policy, &password.get(), &confirmation.get())
     };
     let change = Action::new(move |_: &()| {
         let (current, password, confirmation) = (

@@ -97,7 +97,7 @@ fn SignUpForm() -> impl IntoView {
                     type="email"
                     autocomplete="email"
                     required
-                    maxlength="254"
+                    maxlength=crate::domain::email::MAX_EMAIL_LEN.to_string()
                     aria-invalid=move || email_problem().is_some().to_string()
                     prop:value=move || email.get()
                     on:change=move |ev| email.set(event_target_value(&ev))
@@ -109,7 +109,7 @@ fn SignUpForm() -> impl IntoView {
                     id="full-name"
                     autocomplete="name"
                     required
-                    maxlength="100"
+                    maxlength=crate::domain::account::MAX_FULL_NAME_CHARS.to_string()
                     prop:value=move || full_name.get()
                     on:input=move |ev| full_name.set(event_target_value(&ev))
                 />

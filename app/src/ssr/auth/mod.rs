@@ -1,8 +1,5 @@
-//! Who is calling: password hashing, server-side sessions and the guards every server
-//! function uses.
+//! Who is calling: password hashing and server-side sessions. The guards every server function
+//! starts with are in the API layer (`guard.rs` there): this layer never imports it.
 
-pub mod guard;
 pub mod password;
 pub mod session;
-
-pub use guard::{current_account, require_account, require_admin};

@@ -111,7 +111,7 @@ pub async fn start(
     account_id: i32,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    if let Some(old) = super::guard::request_token(state) {
+    if let Some(old) = request_token(state) {
         end(&state.db, &old).await?;
     }
     let token = create(&state.db, &state.settings, account_id, now).await?;
@@ -181,4 +181,15 @@ pub async fn end_all_for_account_in(
         .exec(db)
         .await?;
     Ok(result.rows_affected)
+}
+
+/// The session token sent with the current request, if any.
+pub fn request_token(state: &crate::ssr::AppState) -> Option<String> {
+    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(|header| token_from_cookies(&state.settings, header))
 }

@@ -21,7 +21,7 @@ use super::{
     MailError, MailSettings,
 };
 use crate::{
-    domain::StoredStatus,
+    domain::{effective_status, InvitationStatus, StoredStatus},
     ssr::{
         entities::{invitation, outbox},
         services::outbox::{Message, SignUpNoticeReason, ADMIN_REVIEW_NEEDED_KIND},
@@ -317,7 +317,12 @@ impl Worker {
         Ok(invitation::Entity::find_by_id(id)
             .one(&self.db)
             .await?
-            .is_some_and(|i| i.status == StoredStatus::Pending.as_str() && i.valid_until > now))
+            .is_some_and(|i| {
+                // The status rules decide (an invitation past its valid-until is Expired).
+                StoredStatus::parse(&i.status)
+                    .map(|stored| effective_status(stored, i.valid_until, now))
+                    == Some(InvitationStatus::Pending)
+            }))
     }
 
     /// One email to one admin listing every registration in `entries`, unless the last one went

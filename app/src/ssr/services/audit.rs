@@ -8,9 +8,9 @@ use sea_orm::{
 };
 
 use crate::{
-    api::{
-        activity::{ActivityPage, AuditAction, AuditEntry, ACTIVITY_PAGE_SIZE},
-        auth::SessionUser,
+    model::{
+        account::SessionUser,
+        audit::{AuditAction, AuditEntry, AuditLog, AUDIT_LOG_PAGE_SIZE},
     },
     ssr::{db::like_pattern, entities::audit_event, mail::templates::single_line},
 };
@@ -108,7 +108,7 @@ impl ActivityQuery {
     }
 }
 
-pub async fn list(db: &impl ConnectionTrait, query: &ActivityQuery) -> Result<ActivityPage, DbErr> {
+pub async fn list(db: &impl ConnectionTrait, query: &ActivityQuery) -> Result<AuditLog, DbErr> {
     let mut select = audit_event::Entity::find();
     if let Some(action) = query.action {
         select = select.filter(audit_event::Column::Action.eq(action.as_str()));
@@ -124,11 +124,11 @@ pub async fn list(db: &impl ConnectionTrait, query: &ActivityQuery) -> Result<Ac
     let total = select.clone().count(db).await?;
     let rows = select
         .order_by(audit_event::Column::Id, Order::Desc)
-        .offset((query.page - 1) * ACTIVITY_PAGE_SIZE)
-        .limit(ACTIVITY_PAGE_SIZE)
+        .offset((query.page - 1) * AUDIT_LOG_PAGE_SIZE)
+        .limit(AUDIT_LOG_PAGE_SIZE)
         .all(db)
         .await?;
-    Ok(ActivityPage {
+    Ok(AuditLog {
         entries: rows
             .into_iter()
             .filter_map(|row| {
@@ -145,6 +145,6 @@ pub async fn list(db: &impl ConnectionTrait, query: &ActivityQuery) -> Result<Ac
             .collect(),
         total,
         page: query.page,
-        page_size: ACTIVITY_PAGE_SIZE,
+        page_size: AUDIT_LOG_PAGE_SIZE,
     })
 }

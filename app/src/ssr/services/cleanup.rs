@@ -9,8 +9,8 @@ use sea_orm::{
 };
 
 use crate::{
-    api::invitations::Origin,
     domain::StoredStatus,
+    model::invitation::Origin,
     ssr::{
         db::begin_write,
         entities::{invitation, rate_limit, session},

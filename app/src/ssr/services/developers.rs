@@ -11,12 +11,13 @@ use sea_orm::{
 };
 
 use crate::{
-    api::{
-        activity::AuditAction,
-        auth::SessionUser,
-        developers::{ActivityFilter, DeveloperPage, DeveloperRow, DEVELOPERS_PAGE_SIZE},
-    },
     domain::{decide_account, keep_an_admin, AccountAction, AccountRefusal, Role, Standing},
+    model::{
+        account::{
+            AccountStateFilter, DeveloperList, DeveloperRow, SessionUser, DEVELOPERS_PAGE_SIZE,
+        },
+        audit::AuditAction,
+    },
     ssr::{
         auth::session,
         db::{begin_write, like_pattern},
@@ -46,7 +47,7 @@ pub enum DeveloperError {
 pub struct DeveloperQuery {
     /// Lower-cased part of a name or email, or none.
     pub search: Option<String>,
-    pub activity: ActivityFilter,
+    pub state: AccountStateFilter,
     /// 1-based.
     pub page: u64,
 }
@@ -54,7 +55,7 @@ pub struct DeveloperQuery {
 impl DeveloperQuery {
     pub fn parse(
         search: Option<String>,
-        activity: Option<String>,
+        state: Option<String>,
         page: Option<u64>,
     ) -> Result<Self, DeveloperError> {
         let search = search
@@ -65,9 +66,9 @@ impl DeveloperQuery {
                 "Search for at most 254 characters of a name or email address.".into(),
             ));
         }
-        let activity = match activity.as_deref().map(str::trim) {
-            None | Some("") => ActivityFilter::All,
-            Some(value) => ActivityFilter::parse(value).ok_or_else(|| {
+        let state = match state.as_deref().map(str::trim) {
+            None | Some("") => AccountStateFilter::All,
+            Some(value) => AccountStateFilter::parse(value).ok_or_else(|| {
                 DeveloperError::InvalidInput(format!(
                     "Unknown filter {value:?}: choose all, active or inactive."
                 ))
@@ -81,7 +82,7 @@ impl DeveloperQuery {
         }
         Ok(Self {
             search,
-            activity,
+            state,
             page,
         })
     }
@@ -91,7 +92,7 @@ pub async fn list(
     db: &DatabaseConnection,
     admin: &SessionUser,
     query: &DeveloperQuery,
-) -> Result<DeveloperPage, DeveloperError> {
+) -> Result<DeveloperList, DeveloperError> {
     let mut select = account::Entity::find();
     if let Some(term) = &query.search {
         let pattern = || LikeExpr::new(like_pattern(term)).escape('\\');
@@ -107,10 +108,10 @@ pub async fn list(
                 ),
         );
     }
-    match query.activity {
-        ActivityFilter::All => {}
-        ActivityFilter::Active => select = select.filter(account::Column::Active.eq(true)),
-        ActivityFilter::Inactive => select = select.filter(account::Column::Active.eq(false)),
+    match query.state {
+        AccountStateFilter::All => {}
+        AccountStateFilter::Active => select = select.filter(account::Column::Active.eq(true)),
+        AccountStateFilter::Inactive => select = select.filter(account::Column::Active.eq(false)),
     }
     let total = select.clone().count(db).await?;
     let models = select
@@ -121,7 +122,7 @@ pub async fn list(
         .all(db)
         .await?;
     let rows = rows_for(db, admin, &models).await?;
-    Ok(DeveloperPage {
+    Ok(DeveloperList {
         rows,
         total,
         page: query.page,
@@ -130,7 +131,7 @@ pub async fn list(
 }
 
 /// Deactivates or reactivates an account; deactivation ends its sessions at once.
-pub async fn set_activity(
+pub async fn set_account_state(
     db: &DatabaseConnection,
     admin: &SessionUser,
     id: i32,

@@ -11,8 +11,8 @@ use sea_orm::{
 };
 
 use crate::{
-    api::invitations::Origin,
     domain::StoredStatus,
+    model::invitation::Origin,
     ssr::{entities::invitation, random::token_hash, services::search_index},
 };
 

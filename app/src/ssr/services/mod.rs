@@ -10,3 +10,4 @@ pub mod outbox;
 pub mod profile;
 pub mod search_index;
 pub mod settings;
+pub mod sign_in;

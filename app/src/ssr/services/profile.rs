@@ -3,7 +3,7 @@
 use sea_orm::{prelude::Expr, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 
 use crate::{
-    domain::{FullName, Password},
+    domain::{FullName, NewPassword},
     ssr::{
         auth::password,
         db::begin_write,
@@ -52,21 +52,13 @@ pub async fn change_password(
     candidate: &str,
     confirmation: &str,
 ) -> Result<u64, ProfileError> {
-    let mut problems = Vec::new();
     let policy = settings::load(db).await?.password_policy;
-    let new = match Password::parse(candidate, policy) {
-        Ok(password) => Some(password),
-        Err(e) => {
-            problems.push(format!(
-                "The new {}.",
-                e.to_string().trim_start_matches("the ")
-            ));
-            None
-        }
+    let parsed = NewPassword::parse(candidate, confirmation, policy);
+    let mut problems = match &parsed {
+        Ok(_) => Vec::new(),
+        Err(e) => e.sentences("new password"),
     };
-    if candidate != confirmation {
-        problems.push("The new password and its confirmation are different.".into());
-    }
+    let new = parsed.ok().map(NewPassword::into_password);
     if !candidate.is_empty() && candidate == current {
         problems.push("The new password must differ from the current one.".into());
     }

@@ -5,8 +5,8 @@ use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
 
 use super::audit;
 use crate::{
-    api::activity::AuditAction,
     domain::{HexColor, PasswordPolicy, PortalSettings, SelfRegistration, Validity},
+    model::audit::AuditAction,
     ssr::{db::begin_write, entities::settings},
 };
 

@@ -10,8 +10,9 @@ use leptos_router::{
 
 use super::{list_url, AdminFrame};
 use crate::{
-    api::activity::{list_activity, ActivityPage, AuditAction},
+    api::activity::list_activity,
     components::{auth::encode_query_value, pager::PageLinks, time::LocalTime},
+    model::audit::{AuditAction, AuditLog},
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,7 +130,7 @@ fn Filters(params: Memo<ActivityParams>) -> impl IntoView {
 }
 
 #[component]
-fn Entries(page: ActivityPage, params: Memo<ActivityParams>) -> impl IntoView {
+fn Entries(page: AuditLog, params: Memo<ActivityParams>) -> impl IntoView {
     let now = Utc::now();
     let p = params.get_untracked();
     let pages = page.total.div_ceil(page.page_size).max(1);

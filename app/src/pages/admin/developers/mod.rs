@@ -9,18 +9,17 @@ use leptos_router::params::ParamsMap;
 
 use super::{list_url, AdminFrame};
 use crate::{
-    api::developers::{
-        list_developers, set_account_activity, ActivityFilter, DeveloperPage, DeveloperRow,
-    },
+    api::developers::{list_developers, set_account_state},
     components::{modal::Modal, pager::PageLinks, time::LocalTime, toast::use_toasts},
     domain::{decide_account, AccountAction, Role},
+    model::account::{AccountStateFilter, DeveloperList, DeveloperRow},
 };
 
 /// The page's state, kept in the URL so a view can be bookmarked and Back works.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct DeveloperParams {
     search: String,
-    activity: ActivityFilter,
+    state: AccountStateFilter,
     page: u64,
 }
 
@@ -28,10 +27,10 @@ impl DeveloperParams {
     fn from_query(query: &ParamsMap) -> Self {
         Self {
             search: query.get("q").unwrap_or_default(),
-            activity: query
+            state: query
                 .get("show")
-                .and_then(|v| ActivityFilter::parse(&v))
-                .unwrap_or(ActivityFilter::All),
+                .and_then(|v| AccountStateFilter::parse(&v))
+                .unwrap_or(AccountStateFilter::All),
             page: list_url::page_from(query),
         }
     }
@@ -44,8 +43,8 @@ impl DeveloperParams {
                 crate::components::auth::encode_query_value(&self.search)
             ));
         }
-        if self.activity != ActivityFilter::All {
-            parts.push(format!("show={}", self.activity.as_str()));
+        if self.state != AccountStateFilter::All {
+            parts.push(format!("show={}", self.state.as_str()));
         }
         if self.page > 1 {
             parts.push(format!("page={}", self.page));
@@ -74,7 +73,7 @@ fn Developers() -> impl IntoView {
         |(p, _)| {
             list_developers(
                 Some(p.search),
-                Some(p.activity.as_str().to_owned()),
+                Some(p.state.as_str().to_owned()),
                 Some(p.page),
             )
         },
@@ -103,17 +102,17 @@ fn Developers() -> impl IntoView {
 fn SearchBar(params: Memo<DeveloperParams>) -> impl IntoView {
     let navigate = use_navigate();
     let search = RwSignal::new(params.get_untracked().search);
-    let activity = RwSignal::new(params.get_untracked().activity);
+    let state = RwSignal::new(params.get_untracked().state);
     Effect::new(move |_| {
         let p = params.get();
         search.set(p.search);
-        activity.set(p.activity);
+        state.set(p.state);
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let next = DeveloperParams {
             search: search.get_untracked().trim().to_owned(),
-            activity: activity.get_untracked(),
+            state: state.get_untracked(),
             page: 1,
         };
         navigate(&next.href(), Default::default());
@@ -128,15 +127,15 @@ fn SearchBar(params: Memo<DeveloperParams>) -> impl IntoView {
                 prop:value=move || search.get()
                 on:input=move |ev| search.set(event_target_value(&ev))
             />
-            <label class="visually-hidden" for="search-activity">"Show"</label>
+            <label class="visually-hidden" for="search-state">"Show"</label>
             <select
-                id="search-activity"
-                prop:value=move || activity.get().as_str()
+                id="search-state"
+                prop:value=move || state.get().as_str()
                 on:change=move |ev| {
-                    activity.set(ActivityFilter::parse(&event_target_value(&ev)).unwrap_or(ActivityFilter::All))
+                    state.set(AccountStateFilter::parse(&event_target_value(&ev)).unwrap_or(AccountStateFilter::All))
                 }
             >
-                {ActivityFilter::ALL
+                {AccountStateFilter::ALL
                     .into_iter()
                     .map(|f| view! { <option value=f.as_str()>{f.label()}</option> })
                     .collect_view()}
@@ -148,7 +147,7 @@ fn SearchBar(params: Memo<DeveloperParams>) -> impl IntoView {
 
 #[component]
 fn Table(
-    page: DeveloperPage,
+    page: DeveloperList,
     params: Memo<DeveloperParams>,
     refresh: Callback<()>,
 ) -> impl IntoView {
@@ -185,7 +184,7 @@ fn Table(
             </table>
             {empty.then(|| view! {
                 <p class="empty-state">
-                    {if p.search.is_empty() && p.activity == ActivityFilter::All {
+                    {if p.search.is_empty() && p.state == AccountStateFilter::All {
                         "No accounts yet. Developers appear here once they complete an invitation."
                     } else {
                         "No account matches this search."
@@ -283,7 +282,7 @@ fn ConfirmModal(
     let toasts = use_toasts();
     let change = Action::new(move |_: &()| {
         let id = row.with_value(|r| r.id);
-        async move { set_account_activity(id, action).await }
+        async move { set_account_state(id, action).await }
     });
     Effect::new(move |_| {
         if let Some(result) = change.value().get() {
@@ -334,7 +333,7 @@ mod tests {
     fn the_url_keeps_search_filter_and_page() {
         let params = DeveloperParams {
             search: "ada lovelace&co".into(),
-            activity: ActivityFilter::Inactive,
+            state: AccountStateFilter::Inactive,
             page: 3,
         };
         assert_eq!(

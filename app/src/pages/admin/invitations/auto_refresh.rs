@@ -7,9 +7,9 @@ use leptos::prelude::*;
 use std::time::Duration;
 
 use super::params::ListParams;
-use crate::api::{
-    invitations::{list_invitations, InvitationPage},
-    ApiError,
+use crate::{
+    api::invitations::list_invitations,
+    model::{invitation::InvitationList, ApiError},
 };
 
 /// How often an open, visible list reads itself again. Short enough that a registration shows
@@ -17,16 +17,16 @@ use crate::api::{
 /// one page read per admin every few seconds.
 pub const REFRESH_INTERVAL: Duration = Duration::from_secs(10);
 
-pub type ListResource = Resource<Result<InvitationPage, ApiError>>;
+pub type ListResource = Resource<Result<InvitationList, ApiError>>;
 
 /// Reads the page that `p` describes.
-pub async fn read_page(p: ListParams) -> Result<InvitationPage, ApiError> {
+pub async fn read_page(p: ListParams) -> Result<InvitationList, ApiError> {
     list_invitations(
         Some(p.search),
         Some(p.status),
         Some(p.page),
         Some(p.page_size),
-        Some(p.sort),
+        Some(p.sort.as_str().to_owned()),
         Some(p.descending),
         Some(p.cursor),
     )

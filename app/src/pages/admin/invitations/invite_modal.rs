@@ -5,11 +5,12 @@ use leptos::prelude::*;
 
 use crate::{
     api::{
-        invitations::{invite, resend_invitation, InviteOutcome, InviteReport},
+        invitations::{invite, resend_invitation},
         settings::get_settings,
     },
     components::{modal::Modal, toast::use_toasts},
     domain::EmailList,
+    model::invitation::{InviteOutcome, InviteReport},
 };
 
 #[component]

@@ -20,9 +20,9 @@ use self::{
 };
 use super::AdminFrame;
 use crate::{
-    api::invitations::{InvitationPage, InvitationRow, Origin, PAGE_SIZES},
     components::{layout::NavClicks, time::LocalTime},
     domain::InvitationStatus,
+    model::invitation::{InvitationList, InvitationRow, Origin, SortKey, PAGE_SIZES},
 };
 
 #[component]
@@ -122,7 +122,7 @@ fn SearchBar(params: Memo<ListParams>) -> impl IntoView {
 
 #[component]
 fn Table(
-    page: InvitationPage,
+    page: InvitationList,
     params: Memo<ListParams>,
     refresh: Callback<()>,
     dialog: RwSignal<Option<RowDialog>>,
@@ -142,7 +142,7 @@ fn Table(
     };
     let sort_header = {
         let p = p.clone();
-        move |key: &'static str, label: &'static str| {
+        move |key: SortKey, label: &'static str| {
             let sorted = p.sort == key;
             let aria = if !sorted {
                 "none"
@@ -172,9 +172,9 @@ fn Table(
             <table class="data-table" data-testid="invitations-table">
                 <thead>
                     <tr>
-                        {sort_header("email", "Email")}
-                        {sort_header("invited_at", "Invited at")}
-                        {sort_header("valid_until", "Valid until")}
+                        {sort_header(SortKey::Email, "Email")}
+                        {sort_header(SortKey::InvitedAt, "Invited at")}
+                        {sort_header(SortKey::ValidUntil, "Valid until")}
                         <th scope="col">"Status"</th>
                         <th scope="col">"Actions"</th>
                     </tr>

@@ -3,7 +3,7 @@
 
 use leptos_router::params::ParamsMap;
 
-use crate::api::invitations::PAGE_SIZES;
+use crate::model::invitation::{SortKey, PAGE_SIZES};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListParams {
@@ -14,8 +14,7 @@ pub struct ListParams {
     /// Where the page continues from (a Previous/Next link's key), empty for "skip to `page`".
     pub cursor: String,
     pub page_size: u64,
-    /// `invited_at`, `valid_until` or `email`.
-    pub sort: String,
+    pub sort: SortKey,
     pub descending: bool,
 }
 
@@ -27,7 +26,7 @@ impl Default for ListParams {
             page: 1,
             cursor: String::new(),
             page_size: PAGE_SIZES[0],
-            sort: "invited_at".into(),
+            sort: SortKey::default(),
             descending: true,
         }
     }
@@ -48,9 +47,7 @@ impl ListParams {
                 .ok()
                 .filter(|s| PAGE_SIZES.contains(s))
                 .unwrap_or(defaults.page_size),
-            sort: Some(text("sort"))
-                .filter(|s| ["invited_at", "valid_until", "email"].contains(&s.as_str()))
-                .unwrap_or(defaults.sort),
+            sort: SortKey::parse(&text("sort")).unwrap_or(defaults.sort),
             descending: text("dir") != "asc",
         }
     }
@@ -79,8 +76,8 @@ impl ListParams {
         if self.page_size != PAGE_SIZES[0] {
             parts.push(format!("size={}", self.page_size));
         }
-        if self.sort != "invited_at" {
-            parts.push(format!("sort={}", self.sort));
+        if self.sort != SortKey::default() {
+            parts.push(format!("sort={}", self.sort.as_str()));
         }
         if !self.descending {
             parts.push("dir=asc".into());
@@ -89,14 +86,14 @@ impl ListParams {
     }
 
     /// The same view sorted by `key`: a second click on the sorted column flips the order.
-    pub fn sorted_by(&self, key: &str) -> Self {
+    pub fn sorted_by(&self, key: SortKey) -> Self {
         let descending = if self.sort == key {
             !self.descending
         } else {
-            key != "email"
+            key.descending_first()
         };
         Self {
-            sort: key.into(),
+            sort: key,
             descending,
             ..self.first_page()
         }
@@ -137,7 +134,7 @@ mod tests {
             page: 3,
             cursor: "a12.1764000000000000000".into(),
             page_size: 50,
-            sort: "email".into(),
+            sort: SortKey::Email,
             descending: false,
         };
         let href = params.href();
@@ -158,17 +155,12 @@ mod tests {
             cursor: "a1.2".into(),
             ..Default::default()
         };
-        let once = params.sorted_by("valid_until");
+        let once = params.sorted_by(SortKey::ValidUntil);
         assert_eq!(
-            (
-                once.sort.as_str(),
-                once.descending,
-                once.page,
-                once.cursor.as_str()
-            ),
-            ("valid_until", true, 1, "")
+            (once.sort, once.descending, once.page, once.cursor.as_str()),
+            (SortKey::ValidUntil, true, 1, "")
         );
-        assert!(!once.sorted_by("valid_until").descending);
+        assert!(!once.sorted_by(SortKey::ValidUntil).descending);
     }
 
     #[test]

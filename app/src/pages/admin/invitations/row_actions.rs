@@ -5,11 +5,10 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::invitations::{
-        delete_invitation, resend_invitation, review_invitation, InvitationRow, ReviewDecision,
-    },
+    api::invitations::{delete_invitation, resend_invitation, review_invitation},
     components::{modal::Modal, time::LocalTime, toast::use_toasts},
     domain::{invitation::check, InvitationAction},
+    model::invitation::{InvitationRow, ReviewDecision},
 };
 
 const CLOCK: &str = "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 2a8 8 0 1 1 0 16 8 8 0 0 1 0-16zm-1 3v6l5 3 1-1.7-4-2.3V7z";

@@ -7,15 +7,15 @@ use sea_orm::{
 
 use super::{condition_filter, effective, insert_pending, row_for, InvitationError, NewInvitation};
 use crate::{
-    api::{
-        activity::AuditAction,
-        auth::SessionUser,
-        invitations::{InvitationRow, Origin, ReviewDecision},
-    },
     domain::{
         decide,
         invitation::{stored_condition_for_action, RowChange},
         InvitationAction, InvitationStatus, StoredStatus,
+    },
+    model::{
+        account::SessionUser,
+        audit::AuditAction,
+        invitation::{InvitationRow, Origin, ReviewDecision},
     },
     ssr::{
         auth::session,

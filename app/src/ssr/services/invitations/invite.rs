@@ -6,13 +6,13 @@ use std::collections::HashMap;
 
 use super::{effective, insert_pending_unindexed, InvitationError, NewInvitation};
 use crate::{
-    api::{
-        activity::AuditAction,
-        auth::SessionUser,
-        invitations::{InviteEntry, InviteOutcome, InviteReport, Origin},
-    },
     domain::{
         EmailList, EntryProblemReason, InvitationStatus, ParsedEmailList, Standing, StoredStatus,
+    },
+    model::{
+        account::SessionUser,
+        audit::AuditAction,
+        invitation::{InviteEntry, InviteOutcome, InviteReport, Origin},
     },
     ssr::{
         db::{begin_write, is_unique_violation},

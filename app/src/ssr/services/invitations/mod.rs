@@ -20,8 +20,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 
 use crate::{
-    api::invitations::{DeliveryState, EmailDelivery, InvitationRow, Origin},
     domain::{effective_status, InvitationStatus, LinkState, Refusal, StoredStatus, Validity},
+    model::invitation::{DeliveryState, EmailDelivery, InvitationRow, Origin},
     ssr::{
         entities::invitation,
         random::{secret_token, token_hash},

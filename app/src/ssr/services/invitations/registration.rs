@@ -8,15 +8,15 @@ use sea_orm::{
 
 use super::{condition_filter, effective, InvitationError};
 use crate::{
-    api::{
-        activity::AuditAction,
-        invitations::{CompletionOutcome, InvitationLanding},
-    },
     domain::{
         decide,
         invitation::{stored_condition_for_action, AccountChange},
-        FullName, InvitationAction, InvitationStatus, LinkState, Password, PasswordPolicy, Role,
-        StoredStatus,
+        FullName, InvitationAction, InvitationStatus, LinkState, NewPassword, Password,
+        PasswordPolicy, Role, StoredStatus,
+    },
+    model::{
+        audit::AuditAction,
+        invitation::{CompletionOutcome, InvitationLanding},
     },
     ssr::{
         auth::password,
@@ -69,10 +69,12 @@ pub async fn landing(
     })
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Completed {
     pub outcome: CompletionOutcome,
     pub account_id: i32,
+    /// The address the account was registered with (the invitation's).
+    pub email: String,
 }
 
 /// Checks the form against the portal's password policy: every problem is reported, not
@@ -83,19 +85,20 @@ pub(crate) fn check_form(
     confirmation: &str,
     policy: PasswordPolicy,
 ) -> Result<(FullName, Password), InvitationError> {
-    let mut problems = Vec::new();
-    let name = FullName::parse(full_name)
-        .map_err(|e| problems.push(super::invite::sentence(&e.to_string())))
-        .ok();
-    let password = Password::parse(candidate, policy)
-        .map_err(|e| problems.push(super::invite::sentence(&e.to_string())))
-        .ok();
-    if candidate != confirmation {
-        problems.push("The password and its confirmation are different.".into());
-    }
+    let name = FullName::parse(full_name);
+    let password = NewPassword::parse(candidate, confirmation, policy);
     match (name, password) {
-        (Some(name), Some(password)) if problems.is_empty() => Ok((name, password)),
-        _ => Err(InvitationError::InvalidInput(problems.join(" "))),
+        (Ok(name), Ok(password)) => Ok((name, password.into_password())),
+        (name, password) => {
+            let mut problems = Vec::new();
+            if let Err(e) = name {
+                problems.push(super::invite::sentence(&e.to_string()));
+            }
+            if let Err(e) = password {
+                problems.extend(e.sentences("password"));
+            }
+            Err(InvitationError::InvalidInput(problems.join(" ")))
+        }
     }
 }
 
@@ -122,7 +125,7 @@ pub async fn complete(
 /// Whether an invitation row is a self sign-up (made by the developer at `/signup`, or an
 /// admin's resend of one) rather than an admin's invitation.
 pub(crate) fn is_sign_up(model: &invitation::Model) -> bool {
-    model.origin == crate::api::invitations::Origin::SelfRegistration.as_str()
+    model.origin == crate::model::invitation::Origin::SelfRegistration.as_str()
 }
 
 /// The invitation behind a link that can still be used, or why it cannot.
@@ -254,6 +257,7 @@ async fn finish(
     Ok(Completed {
         outcome,
         account_id,
+        email: model.email.clone(),
     })
 }
 
@@ -361,7 +365,7 @@ mod tests {
         )
     }
 
-    /// Issue #7, item 9: the two places a secret token comes in from outside (the session
+    /// Property test: the two places a secret token comes in from outside (the session
     /// cookie and the invitation link) never panic, accept only 64 hex characters, read exactly
     /// the cookie with Portico's name, and look links up case-insensitively.
     #[test]

@@ -15,8 +15,8 @@ use super::{
     InvitationError, NewInvitation,
 };
 use crate::{
-    api::{activity::AuditAction, invitations::Origin},
     domain::{Email, FullName, InvitationStatus, SelfRegistration},
+    model::{audit::AuditAction, invitation::Origin},
     ssr::{
         db::{begin_write, is_unique_violation},
         entities::{account, invitation},

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::api::invitations::SortKey;
+use crate::model::invitation::SortKey;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Direction {

@@ -14,8 +14,8 @@ use sea_orm::{
 
 use super::{condition_filter, rows_for, InvitationError};
 use crate::{
-    api::invitations::{InvitationPage, SortKey, PAGE_SIZES},
     domain::{search::TermGrams, InvitationStatus},
+    model::invitation::{InvitationList, SortKey, PAGE_SIZES},
     ssr::{
         db::like_pattern,
         entities::{invitation, invitation_gram},
@@ -118,7 +118,7 @@ pub async fn list(
     db: &DatabaseConnection,
     query: &ListQuery,
     now: DateTime<Utc>,
-) -> Result<InvitationPage, InvitationError> {
+) -> Result<InvitationList, InvitationError> {
     let term = query.search.as_deref();
     let grams = term.and_then(TermGrams::of);
     let plan = plan::choose(db, grams.as_ref(), query.sort).await?;
@@ -171,7 +171,7 @@ pub async fn list(
         _ => count(db, &select, &plan).await?,
     };
     let (rows, previous, next, page) = fetch_page(db, select, &plan, query).await?;
-    Ok(InvitationPage {
+    Ok(InvitationList {
         rows: rows_for(db, &rows, now).await?,
         total,
         total_is_lower_bound,
@@ -182,8 +182,8 @@ pub async fn list(
     })
 }
 
-fn empty_page(query: &ListQuery) -> InvitationPage {
-    InvitationPage {
+fn empty_page(query: &ListQuery) -> InvitationList {
+    InvitationList {
         rows: Vec::new(),
         total: 0,
         total_is_lower_bound: false,

@@ -17,8 +17,8 @@ use sea_orm::{
 };
 
 use crate::{
-    api::invitations::SortKey,
     domain::search::TermGrams,
+    model::invitation::SortKey,
     ssr::entities::invitation_gram::{Column as Gram, Entity as Grams},
 };
 

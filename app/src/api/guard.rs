@@ -3,33 +3,20 @@
 
 use chrono::Utc;
 
-use super::session;
+use super::ApiError;
 use crate::{
-    api::{auth::SessionUser, error::internal, ApiError},
     domain::Role,
-    ssr::AppState,
+    model::account::SessionUser,
+    ssr::{auth::session, AppState},
 };
-
-/// The session token sent with the current request, if any.
-pub fn request_token(state: &AppState) -> Option<String> {
-    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
-    parts
-        .headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find_map(|header| session::token_from_cookies(&state.settings, header))
-}
 
 /// The signed-in, active account of the current request, if any.
 pub async fn current_account() -> Result<Option<SessionUser>, ApiError> {
     let state = AppState::from_context();
-    let Some(token) = request_token(&state) else {
+    let Some(token) = session::request_token(&state) else {
         return Ok(None);
     };
-    let found = session::resolve(&state.db, &state.settings, &token, Utc::now())
-        .await
-        .map_err(|e| internal("reading the session", e))?;
+    let found = session::resolve(&state.db, &state.settings, &token, Utc::now()).await?;
     Ok(found.filter(|a| a.active).and_then(|a| {
         Some(SessionUser {
             id: a.id,

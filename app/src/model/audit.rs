@@ -1,0 +1,107 @@
+//! The audit log as the Activity page reads it (Settings > Activity): what admins did and what
+//! happened to developers' registrations and sign-ins.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What happened. Stored by name; the names never change meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    Invited,
+    Resent,
+    Deleted,
+    Accepted,
+    Denied,
+    Completed,
+    SignedUp,
+    Deactivated,
+    Reactivated,
+    SettingsChanged,
+    LoginSucceeded,
+    LoginFailed,
+    PasswordChanged,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 13] = [
+        AuditAction::Invited,
+        AuditAction::Resent,
+        AuditAction::Deleted,
+        AuditAction::Accepted,
+        AuditAction::Denied,
+        AuditAction::Completed,
+        AuditAction::SignedUp,
+        AuditAction::Deactivated,
+        AuditAction::Reactivated,
+        AuditAction::SettingsChanged,
+        AuditAction::LoginSucceeded,
+        AuditAction::LoginFailed,
+        AuditAction::PasswordChanged,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::Invited => "invited",
+            AuditAction::Resent => "resent",
+            AuditAction::Deleted => "deleted",
+            AuditAction::Accepted => "accepted",
+            AuditAction::Denied => "denied",
+            AuditAction::Completed => "completed",
+            AuditAction::SignedUp => "signed_up",
+            AuditAction::Deactivated => "deactivated",
+            AuditAction::Reactivated => "reactivated",
+            AuditAction::SettingsChanged => "settings_changed",
+            AuditAction::LoginSucceeded => "login_succeeded",
+            AuditAction::LoginFailed => "login_failed",
+            AuditAction::PasswordChanged => "password_changed",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AuditAction::Invited => "Invitation sent",
+            AuditAction::Resent => "Invitation resent",
+            AuditAction::Deleted => "Invitation deleted",
+            AuditAction::Accepted => "Registration accepted",
+            AuditAction::Denied => "Registration denied",
+            AuditAction::Completed => "Registration completed",
+            AuditAction::SignedUp => "Signed up",
+            AuditAction::Deactivated => "Account deactivated",
+            AuditAction::Reactivated => "Account reactivated",
+            AuditAction::SettingsChanged => "Settings changed",
+            AuditAction::LoginSucceeded => "Logged in",
+            AuditAction::LoginFailed => "Login failed",
+            AuditAction::PasswordChanged => "Password changed",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == value)
+    }
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i32,
+    pub at: DateTime<Utc>,
+    /// Who acted (none for an anonymous visitor, e.g. a failed login).
+    pub actor: Option<String>,
+    pub action: AuditAction,
+    /// Whom or what it was about, e.g. an email address.
+    pub target: Option<String>,
+    pub succeeded: bool,
+    pub detail: Option<String>,
+}
+
+pub const AUDIT_LOG_PAGE_SIZE: u64 = 50;
+
+/// One page of the audit log and the number of entries matching its filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditLog {
+    pub entries: Vec<AuditEntry>,
+    pub total: u64,
+    pub page: u64,
+    pub page_size: u64,
+}
