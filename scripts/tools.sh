@@ -57,6 +57,14 @@ ensure_npm_packages() {
   fi
 }
 
+# apt_install PACKAGE...: installs Debian packages, through sudo unless already root.
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@"
+}
+
 # Debian packages the browser tests use: chromium, and sqlite3 (a journey moves an
 # invitation's validity into the past in the test database, as time would).
 ensure_chromium() {
@@ -67,10 +75,7 @@ ensure_chromium() {
     note "chromium, sqlite3: present"
   else
     step "Installing Debian packages for the browser tests: ${missing[*]}"
-    local sudo=""
-    [ "$(id -u)" = 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+    apt_install "${missing[@]}"
   fi
 }
 
@@ -85,10 +90,7 @@ ensure_wrk() {
     note "wrk, taskset, curl: present"
   else
     step "Installing Debian packages for the load benchmark: ${missing[*]}"
-    local sudo=""
-    [ "$(id -u)" = 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+    apt_install "${missing[@]}"
   fi
 }
 

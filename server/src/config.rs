@@ -58,6 +58,10 @@ pub enum Command {
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
         verifications: u32,
     },
+    /// Benchmark helper (scripts/load.sh): turn the raw files of a load run (wrk's output, the
+    /// probe's latencies, RSS samples, the hash rate) into the results table and its verdicts.
+    #[command(hide = true)]
+    BenchLoadReport(crate::load_report::ReportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

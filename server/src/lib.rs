@@ -4,6 +4,7 @@
 pub mod bench_helpers;
 pub mod bootstrap;
 pub mod config;
+pub mod load_report;
 pub mod metrics;
 pub mod router;
 pub mod security;

@@ -26,6 +26,7 @@ async fn main() -> ExitCode {
         Command::BenchHashRate { verifications } => {
             server::bench_helpers::hash_rate(verifications).await
         }
+        Command::BenchLoadReport(args) => server::load_report::write(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
