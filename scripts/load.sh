@@ -93,7 +93,8 @@ probe() {
   local end=$(( $(date +%s) + $1 ))
   while [ "$(date +%s)" -lt "$end" ]; do
     client curl -s -o /dev/null -w '%{http_code} %{time_total}\n' \
-      -H "Cookie: $COOKIE" --data '' "$BASE/api/list_invitations" >> "$2" || echo "000 0" >> "$2"
+      -H "Cookie: $COOKIE" --data '' "$BASE/api/list_invitations" >> "$2" || true
+    # (curl writes its "000 <time>" line itself when a request fails: one line per request)
     sleep 0.1
   done
 }
