@@ -7,8 +7,8 @@
 use std::time::{Duration, Instant};
 
 use app::{
-    model::account::SessionUser,
     domain::{Email, FullName, Password, Role},
+    model::account::SessionUser,
     ssr::{
         db,
         services::{accounts, invitations},
