@@ -1,9 +1,11 @@
 (function (js, wasm) {
-  // Until the app runs, a form it submits itself (one without an `action`) is held, not sent
-  // by the browser itself.
+  // Until the app runs, a form is held, not sent by the browser itself, and submitted once the
+  // app runs: the app shows its answer (a toast, the next step) or, for a search, moves to its
+  // URL itself. A form marked `data-native-post` (the login form, whose answer is a redirect)
+  // is sent by the browser at once.
   const held = new Set();
   const hold = (event) => {
-    if (!event.target.hasAttribute('action')) {
+    if (!event.target.hasAttribute('data-native-post')) {
       event.preventDefault();
       held.add(event.target);
     }

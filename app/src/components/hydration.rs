@@ -8,9 +8,13 @@ use leptos::{nonce::use_nonce, prelude::*};
 /// link the page's first paint competed with 0.5 MB of code it does not need to be seen
 /// (Lighthouse put the login page's largest paint at 3.6 s behind the WASM, 10 s before it
 /// was compressed). Here nothing is requested before the page is on screen, and what a person
-/// does meanwhile is kept (`hydration.js`): the login form posts to its server function, other
-/// forms are held and submitted once the app runs, typed text survives hydration. Portico
-/// uses neither hashed file names nor islands, so Leptos's start-up call is otherwise the same.
+/// does meanwhile is kept (`hydration.js`): the login form (marked `data-native-post`) posts to
+/// its server function, other forms are held and submitted once the app runs (their answer is
+/// shown by the app: a toast, the next step, a search's new URL), typed text survives
+/// hydration. Every server-function form is an `ActionForm`, so should the app fail to start
+/// the held forms are released and post to their server functions, whose errors come back in
+/// the URL. Portico uses neither hashed file names nor islands, so Leptos's start-up call is
+/// otherwise the same.
 #[component]
 pub fn HydrationAfterPaint(options: LeptosOptions) -> impl IntoView {
     let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod branding;
+pub mod form;
 pub mod hydration;
 pub mod layout;
 pub mod login_form;

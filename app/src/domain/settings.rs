@@ -76,6 +76,8 @@ impl Default for PortalSettings {
 /// per invalid field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct SettingsForm {
+    /// A checkbox: posted (as `true`) only when checked, so a missing one is false.
+    #[serde(default)]
     pub auto_approve: bool,
     pub validity_hours: String,
     pub self_registration: String,

@@ -6,9 +6,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
-    api::invitations::{complete_registration, invitation_by_token},
+    api::invitations::{invitation_by_token, CompleteRegistration},
     components::{
         branding::CardBrand,
+        form::{FormError, FullNameField, SubmitButton},
         login_form::LoginForm,
         password_fields::{
             password_policy_resource, PasswordFields, PolicyResource, WithPasswordPolicy,
@@ -133,29 +134,21 @@ fn CreateAccount(link: Link, policy: PasswordPolicy) -> impl IntoView {
     let full_name = RwSignal::new(suggested_name);
     let password = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let waiting = RwSignal::new(false);
-    let ready = move || {
+    let ready = Signal::derive(move || {
         FullName::parse(&full_name.get()).is_ok()
             && crate::domain::NewPassword::ready(policy, &password.get(), &confirmation.get())
-    };
-    let submit = Action::new(move |_: &()| {
-        let (token, name, password, confirmation) = (
-            token.clone(),
-            full_name.get_untracked(),
-            password.get_untracked(),
-            confirmation.get_untracked(),
-        );
-        async move { complete_registration(token, name, password, confirmation).await }
     });
-    Effect::new(move |_| match submit.value().get() {
-        Some(Ok(CompletionOutcome::Approved)) => {
-            // The session cookie is set: load the portal as a fresh page.
-            let _ = window().location().assign("/portal");
+    // Read, not moved, by the form: `Show` may draw it more than once.
+    let (token, email) = (StoredValue::new(token), StoredValue::new(email));
+    let submit = ServerAction::<CompleteRegistration>::new();
+    let waiting = RwSignal::new(false);
+    Effect::new(move |_| {
+        let outcome = submit
+            .value()
+            .with(|answer| answer.as_ref().and_then(|r| r.as_ref().ok().copied()));
+        if let Some(outcome) = outcome {
+            on_completion(outcome, waiting);
         }
-        Some(Ok(CompletionOutcome::Waiting)) => waiting.set(true),
-        Some(Err(e)) => error.set(Some(e.to_string())),
-        None => {}
     });
 
     view! {
@@ -164,36 +157,29 @@ fn CreateAccount(link: Link, policy: PasswordPolicy) -> impl IntoView {
             {self_sign_up.then(|| view! {
                 <p data-testid="finish-sign-up">"This link shows that the address is yours. Choose the password you will log in with to finish signing up."</p>
             })}
-            <form
-                class="stacked-form"
-                method="post"
-                on:submit=move |ev| {
-                    ev.prevent_default();
-                    error.set(None);
-                    if ready() {
-                        submit.dispatch(());
-                    }
-                }
-            >
+            <ActionForm action=submit attr:class="stacked-form">
+                <input type="hidden" name="token" value=token.get_value() />
                 <label for="invited-email">"Email"</label>
-                <input id="invited-email" type="email" value=email.clone() readonly aria-readonly="true" />
-                <label for="full-name">"Full name"</label>
-                <input
-                    id="full-name"
-                    name="full_name"
-                    autocomplete="name"
-                    required
-                    maxlength=crate::domain::account::MAX_FULL_NAME_CHARS.to_string()
-                    prop:value=move || full_name.get()
-                    on:input=move |ev| full_name.set(event_target_value(&ev))
-                />
+                <input id="invited-email" type="email" value=email.get_value() readonly aria-readonly="true" />
+                <FullNameField id="full-name" value=full_name />
                 <PasswordFields password confirmation policy />
-                {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-                <button type="submit" class="button primary" disabled=move || !ready() || submit.pending().get()>
-                    {move || if submit.pending().get() { "Creating your account…" } else { "Create account" }}
-                </button>
-            </form>
+                <FormError action=submit />
+                <SubmitButton label="Create account" pending_label="Creating your account…" pending=submit.pending() ready />
+            </ActionForm>
         </Show>
+    }
+}
+
+/// What the page does once the registration is complete: the one place that reads a
+/// [`CompletionOutcome`]. Approved: the developer is signed in (the session cookie came with
+/// the answer), so the portal is loaded as a fresh page. Waiting: the form gives way to
+/// [`WaitingForApproval`].
+fn on_completion(outcome: CompletionOutcome, waiting: RwSignal<bool>) {
+    match outcome {
+        CompletionOutcome::Approved => {
+            let _ = window().location().assign("/portal");
+        }
+        CompletionOutcome::Waiting => waiting.set(true),
     }
 }
 

@@ -5,9 +5,10 @@ use leptos_meta::Title;
 
 use super::PortalScreen;
 use crate::{
-    api::profile::{change_password, update_profile},
+    api::profile::{ChangePassword, UpdateProfile},
     components::{
         auth::RequireUser,
+        form::{FormError, FullNameField, SubmitButton},
         password_fields::{password_policy_resource, PasswordFields, WithPasswordPolicy},
         toast::{use_toasts, ToastHost},
     },
@@ -41,46 +42,24 @@ pub fn ProfilePage() -> impl IntoView {
 fn NameForm(user: SessionUser) -> impl IntoView {
     let toasts = use_toasts();
     let full_name = RwSignal::new(user.full_name.clone());
-    let error = RwSignal::new(None::<String>);
-    let save = Action::new(move |_: &()| {
-        let name = full_name.get_untracked();
-        async move { update_profile(name).await }
-    });
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(saved)) => {
+    let save = ServerAction::<UpdateProfile>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(saved)) = save.value().get() {
             full_name.set(saved);
-            error.set(None);
             toasts.success("Your name is saved.");
         }
-        Some(Err(e)) => error.set(Some(e.to_string())),
-        None => {}
     });
-    let valid = move || FullName::parse(&full_name.get()).is_ok();
+    let valid = Signal::derive(move || FullName::parse(&full_name.get()).is_ok());
     view! {
         <section class="card form-card" aria-labelledby="profile-details">
             <h2 id="profile-details">"Details"</h2>
-            <form class="stacked-form" on:submit=move |ev| {
-                ev.prevent_default();
-                if valid() {
-                    save.dispatch(());
-                }
-            }>
+            <ActionForm action=save attr:class="stacked-form">
                 <label for="profile-email">"Email"</label>
                 <input id="profile-email" type="email" value=user.email.clone() readonly aria-readonly="true" />
-                <label for="profile-name">"Full name"</label>
-                <input
-                    id="profile-name"
-                    autocomplete="name"
-                    required
-                    maxlength=crate::domain::account::MAX_FULL_NAME_CHARS.to_string()
-                    prop:value=move || full_name.get()
-                    on:input=move |ev| full_name.set(event_target_value(&ev))
-                />
-                {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-                <button type="submit" class="button primary" disabled=move || !valid() || save.pending().get()>
-                    "Save name"
-                </button>
-            </form>
+                <FullNameField id="profile-name" value=full_name />
+                <FormError action=save />
+                <SubmitButton label="Save name" pending=save.pending() ready=valid />
+            </ActionForm>
         </section>
     }
 }
@@ -91,25 +70,16 @@ fn PasswordForm(policy: PasswordPolicy) -> impl IntoView {
     let current = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let ready = move || {
+    let ready = Signal::derive(move || {
         !current.get().is_empty()
             && crate::domain::NewPassword::ready(policy, &password.get(), &confirmation.get())
-    };
-    let change = Action::new(move |_: &()| {
-        let (current, password, confirmation) = (
-            current.get_untracked(),
-            password.get_untracked(),
-            confirmation.get_untracked(),
-        );
-        async move { change_password(current, password, confirmation).await }
     });
-    Effect::new(move |_| match change.value().get() {
-        Some(Ok(ended)) => {
+    let change = ServerAction::<ChangePassword>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(ended)) = change.value().get() {
             for field in [current, password, confirmation] {
                 field.set(String::new());
             }
-            error.set(None);
             toasts.success(match ended {
                 0 => "Your password is changed.".to_owned(),
                 1 => "Your password is changed, and your other session was signed out.".to_owned(),
@@ -118,23 +88,17 @@ fn PasswordForm(policy: PasswordPolicy) -> impl IntoView {
                 ),
             });
         }
-        Some(Err(e)) => error.set(Some(e.to_string())),
-        None => {}
     });
     view! {
         <section class="card form-card" aria-labelledby="profile-password">
             <h2 id="profile-password">"Change password"</h2>
-            // POST, so that without the app the browser never puts the passwords in a URL.
-            <form class="stacked-form" method="post" on:submit=move |ev| {
-                ev.prevent_default();
-                error.set(None);
-                if ready() {
-                    change.dispatch(());
-                }
-            }>
+            // An ActionForm posts, so that without the app the browser never puts the passwords
+            // in a URL.
+            <ActionForm action=change attr:class="stacked-form">
                 <label for="current-password">"Current password"</label>
                 <input
                     id="current-password"
+                    name="current_password"
                     type="password"
                     autocomplete="current-password"
                     required
@@ -142,12 +106,10 @@ fn PasswordForm(policy: PasswordPolicy) -> impl IntoView {
                     on:input=move |ev| current.set(event_target_value(&ev))
                 />
                 <PasswordFields password confirmation policy />
-                {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-                <button type="submit" class="button primary" disabled=move || !ready() || change.pending().get()>
-                    {move || if change.pending().get() { "Changing…" } else { "Change password" }}
-                </button>
+                <FormError action=change />
+                <SubmitButton label="Change password" pending_label="Changing…" pending=change.pending() ready />
                 <p class="muted">"Changing it signs you out on every other device."</p>
-            </form>
+            </ActionForm>
         </section>
     }
 }

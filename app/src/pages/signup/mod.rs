@@ -7,8 +7,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::{
-    api::invitations::{sign_up, sign_up_open},
-    components::branding::CardBrand,
+    api::invitations::{sign_up_open, SignUp},
+    components::{
+        branding::CardBrand,
+        form::{FormError, FullNameField, SubmitButton},
+    },
     domain::{Email, FullName},
     pages::login::LoginBackdrop,
 };
@@ -45,19 +48,22 @@ pub fn SignUpPage() -> impl IntoView {
 fn SignUpForm() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let full_name = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let sent_to = RwSignal::new(None::<String>);
-    let ready =
-        move || Email::parse(&email.get()).is_ok() && FullName::parse(&full_name.get()).is_ok();
-    let submit = Action::new(move |_: &()| {
-        let (address, name) = (email.get_untracked(), full_name.get_untracked());
-        async move { sign_up(address.clone(), name).await.map(|()| address) }
+    let ready = Signal::derive(move || {
+        Email::parse(&email.get()).is_ok() && FullName::parse(&full_name.get()).is_ok()
     });
-    Effect::new(move |_| match submit.value().get() {
-        Some(Ok(address)) => sent_to.set(Some(address)),
-        Some(Err(e)) => error.set(Some(e.to_string())),
-        None => {}
+    let submit = ServerAction::<SignUp>::new();
+    // The address as submitted (the action forgets its input once answered), and whether the
+    // server has taken it.
+    let submitted = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Some(input) = submit.input().get() {
+            submitted.set(input.email);
+        }
     });
+    let sent_to = move || {
+        let sent = submit.value().with(|answer| matches!(answer, Some(Ok(()))));
+        sent.then(|| submitted.get())
+    };
     let email_problem = move || {
         let value = email.get();
         (!value.trim().is_empty())
@@ -67,12 +73,12 @@ fn SignUpForm() -> impl IntoView {
     };
     view! {
         <Show
-            when=move || sent_to.get().is_none()
+            when=move || sent_to().is_none()
             fallback=move || view! {
                 <div data-testid="check-inbox">
                     <h1 id="signup-title">"Check your inbox"</h1>
                     <p>
-                        "We sent an email to " <strong>{sent_to.get().unwrap_or_default()}</strong>
+                        "We sent an email to " <strong>{sent_to().unwrap_or_default()}</strong>
                         ". Open the link in it to confirm your address and choose your password."
                     </p>
                     <p class="muted">"Nothing arrived after a few minutes? Check your spam folder, or sign up again to get a new link."</p>
@@ -80,20 +86,11 @@ fn SignUpForm() -> impl IntoView {
             }
         >
             <h1 id="signup-title">"Create an account"</h1>
-            <form
-                class="stacked-form"
-                method="post"
-                on:submit=move |ev| {
-                    ev.prevent_default();
-                    error.set(None);
-                    if ready() {
-                        submit.dispatch(());
-                    }
-                }
-            >
+            <ActionForm action=submit attr:class="stacked-form">
                 <label for="signup-email">"Email"</label>
                 <input
                     id="signup-email"
+                    name="email"
                     type="email"
                     autocomplete="email"
                     required
@@ -104,21 +101,11 @@ fn SignUpForm() -> impl IntoView {
                     on:input=move |ev| email.set(event_target_value(&ev))
                 />
                 {move || email_problem().map(|p| view! { <p class="field-error">{p}</p> })}
-                <label for="full-name">"Full name"</label>
-                <input
-                    id="full-name"
-                    autocomplete="name"
-                    required
-                    maxlength=crate::domain::account::MAX_FULL_NAME_CHARS.to_string()
-                    prop:value=move || full_name.get()
-                    on:input=move |ev| full_name.set(event_target_value(&ev))
-                />
+                <FullNameField id="full-name" value=full_name />
                 <p class="muted">"You choose your password on the page the emailed link opens."</p>
-                {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-                <button type="submit" class="button primary" disabled=move || !ready() || submit.pending().get()>
-                    {move || if submit.pending().get() { "Signing up…" } else { "Sign up" }}
-                </button>
-            </form>
+                <FormError action=submit />
+                <SubmitButton label="Sign up" pending_label="Signing up…" pending=submit.pending() ready />
+            </ActionForm>
             <p class="muted">"Already have an account? " <a href="/login">"Log in"</a></p>
         </Show>
     }

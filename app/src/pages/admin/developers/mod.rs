@@ -9,8 +9,10 @@ use leptos_router::params::ParamsMap;
 
 use super::{list_url, AdminFrame};
 use crate::{
-    api::developers::{list_developers, set_account_state},
-    components::{modal::Modal, pager::PageLinks, time::LocalTime, toast::use_toasts},
+    api::developers::{list_developers, SetAccountState},
+    components::{
+        form::SubmitButton, modal::Modal, pager::PageLinks, time::LocalTime, toast::use_toasts,
+    },
     domain::{decide_account, AccountAction, Role},
     model::account::{AccountStateFilter, DeveloperList, DeveloperRow},
 };
@@ -265,6 +267,7 @@ fn ActivityButton(row: DeveloperRow, refresh: Callback<()>) -> impl IntoView {
     }
 }
 
+/// The action as its server function reads it (and as the tests find its button).
 fn action_name(action: AccountAction) -> &'static str {
     match action {
         AccountAction::Deactivate => "deactivate",
@@ -280,10 +283,7 @@ fn ConfirmModal(
     refresh: Callback<()>,
 ) -> impl IntoView {
     let toasts = use_toasts();
-    let change = Action::new(move |_: &()| {
-        let id = row.with_value(|r| r.id);
-        async move { set_account_state(id, action).await }
-    });
+    let change = ServerAction::<SetAccountState>::new();
     Effect::new(move |_| {
         if let Some(result) = change.value().get() {
             let name = row.with_value(|r| r.full_name.clone());
@@ -316,11 +316,14 @@ fn ConfirmModal(
     view! {
         <Modal title=title on_close>
             <p><strong>{name}</strong> " (" {email} ")" {text}</p>
-            <div class="modal-actions">
-                <button class="button secondary" on:click=move |_| on_close.run(())>"CANCEL"</button>
-                <button class=class disabled=move || change.pending().get()
-                    on:click=move |_| { change.dispatch(()); }>{button}</button>
-            </div>
+            <ActionForm action=change>
+                <input type="hidden" name="id" value=row.with_value(|r| r.id.to_string()) />
+                <input type="hidden" name="action" value=action_name(action) />
+                <div class="modal-actions">
+                    <button type="button" class="button secondary" on:click=move |_| on_close.run(())>"CANCEL"</button>
+                    <SubmitButton label=button class pending=change.pending() />
+                </div>
+            </ActionForm>
         </Modal>
     }
 }

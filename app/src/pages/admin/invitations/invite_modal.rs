@@ -5,10 +5,14 @@ use leptos::prelude::*;
 
 use crate::{
     api::{
-        invitations::{invite, resend_invitation},
+        invitations::{resend_invitation, Invite},
         settings::get_settings,
     },
-    components::{modal::Modal, toast::use_toasts},
+    components::{
+        form::{FormError, SubmitButton},
+        modal::Modal,
+        toast::use_toasts,
+    },
     domain::EmailList,
     model::invitation::{InviteOutcome, InviteReport},
 };
@@ -17,8 +21,6 @@ use crate::{
 pub fn InviteModal(on_close: Callback<()>, on_changed: Callback<()>) -> impl IntoView {
     let emails = RwSignal::new(String::new());
     let pre_approved = RwSignal::new(true);
-    let report = RwSignal::new(None::<InviteReport>);
-    let error = RwSignal::new(None::<String>);
     // The toggle starts from the auto-approval setting.
     let settings = Resource::new(|| (), |_| get_settings());
     Effect::new(move |_| {
@@ -35,47 +37,40 @@ pub fn InviteModal(on_close: Callback<()>, on_changed: Callback<()>) -> impl Int
             .collect::<Vec<_>>(),
         Err(_) => Vec::new(),
     };
-    let submit = Action::new(move |_: &()| {
-        let (text, pre) = (emails.get_untracked(), pre_approved.get_untracked());
-        async move {
-            let result = invite(text, Some(pre)).await;
-            // Here rather than in the effect below, so the list is read again even if this
-            // dialog is gone by the time the answer comes (say, after navigating away).
+    let submit = ServerAction::<Invite>::new();
+    let pending = submit.pending();
+    let report = move || {
+        submit
+            .value()
+            .with(|answer| answer.as_ref().and_then(|r| r.as_ref().ok().cloned()))
+    };
+    // Any answer, a refusal included, may have changed the list. The dialog cannot be closed
+    // while the answer is pending, so it is still here to pass it on.
+    Effect::new(move |_| {
+        if submit.version().get() > 0 {
             on_changed.run(());
-            result
         }
     });
-    let pending = submit.pending();
-    Effect::new(move |_| match submit.value().get() {
-        Some(Ok(result)) => report.set(Some(result)),
-        Some(Err(e)) => error.set(Some(e.to_string())),
-        None => {}
-    });
+    let ready = Signal::derive(move || !emails.get().trim().is_empty());
 
     view! {
         // Locked while the submission is pending: closing it then would lose the per-address
         // outcome (which addresses were refused, and why).
         <Modal title="Invite developers" on_close locked=pending>
             <Show
-                when=move || report.get().is_none()
+                when=move || report().is_none()
                 fallback=move || view! {
-                    <Outcomes report=report.get().unwrap_or(InviteReport { entries: vec![] }) on_changed />
+                    <Outcomes report=report().unwrap_or(InviteReport { entries: vec![] }) on_changed />
                     <div class="modal-actions">
                         <button type="button" class="button primary" autofocus on:click=move |_| on_close.run(())>"DONE"</button>
                     </div>
                 }
             >
-                <form
-                    class="stacked-form"
-                    on:submit=move |ev| {
-                        ev.prevent_default();
-                        error.set(None);
-                        submit.dispatch(());
-                    }
-                >
+                <ActionForm action=submit attr:class="stacked-form">
                     <label for="invite-emails">"Email addresses"</label>
                     <textarea
                         id="invite-emails"
+                        name="emails"
                         rows="4"
                         placeholder="ana@example.com;bo@example.com"
                         aria-describedby="invite-help"
@@ -91,21 +86,21 @@ pub fn InviteModal(on_close: Callback<()>, on_changed: Callback<()>) -> impl Int
                             </ul>
                         })
                     }}
+                    // Posted either way: an unchecked box would post nothing, which the server
+                    // reads as "use the auto-approval setting".
+                    <input type="hidden" name="pre_approved" value=move || pre_approved.get().to_string() />
                     <label class="checkbox">
                         <input type="checkbox" prop:checked=move || pre_approved.get()
                             on:change=move |ev| pre_approved.set(event_target_checked(&ev)) />
                         "Pre-approved (the account is active as soon as the developer completes it)"
                     </label>
-                    {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                    <FormError action=submit />
                     <div class="modal-actions">
                         <button type="button" class="button secondary" disabled=move || pending.get()
                             on:click=move |_| on_close.run(())>"CANCEL"</button>
-                        <button type="submit" class="button primary"
-                            disabled=move || pending.get() || emails.get().trim().is_empty()>
-                            {move || if pending.get() { "Sending…" } else { "SUBMIT" }}
-                        </button>
+                        <SubmitButton label="SUBMIT" pending_label="Sending…" pending ready />
                     </div>
-                </form>
+                </ActionForm>
             </Show>
         </Modal>
     }

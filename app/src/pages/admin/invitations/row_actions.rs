@@ -5,10 +5,10 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::invitations::{delete_invitation, resend_invitation, review_invitation},
-    components::{modal::Modal, time::LocalTime, toast::use_toasts},
-    domain::{invitation::check, InvitationAction},
-    model::invitation::{InvitationRow, ReviewDecision},
+    api::invitations::{resend_invitation, DeleteInvitation, ReviewInvitation},
+    components::{form::SubmitButton, modal::Modal, time::LocalTime, toast::use_toasts},
+    domain::{invitation::check, InvitationAction, InvitationStatus},
+    model::invitation::InvitationRow,
 };
 
 const CLOCK: &str = "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 2a8 8 0 1 1 0 16 8 8 0 0 1 0-16zm-1 3v6l5 3 1-1.7-4-2.3V7z";
@@ -111,28 +111,23 @@ fn ReviewModal(
     refresh: Callback<()>,
 ) -> impl IntoView {
     let toasts = use_toasts();
-    let decide = Action::new(move |decision: &ReviewDecision| {
-        let (decision, id) = (*decision, row.with_value(|r| r.id));
-        async move {
-            let result = review_invitation(id, decision).await;
-            refresh.run(());
-            (decision, result)
-        }
-    });
+    let decide = ServerAction::<ReviewInvitation>::new();
+    // The dialog is locked while pending, so it is here when the answer comes.
     Effect::new(move |_| {
-        if let Some((decision, result)) = decide.value().get() {
-            let email = row.with_value(|r| r.email.clone());
-            match (decision, result) {
-                (ReviewDecision::Accept, Ok(_)) => {
-                    toasts.success(format!("{email} is approved and can now log in."))
-                }
-                (ReviewDecision::Deny, Ok(_)) => {
-                    toasts.success(format!("The registration of {email} was denied."))
-                }
-                (_, Err(e)) => toasts.error(e.to_string()),
+        let Some(result) = decide.value().get() else {
+            return;
+        };
+        let email = row.with_value(|r| r.email.clone());
+        // The row as the decision left it says which one it was.
+        match result {
+            Ok(decided) if decided.status == InvitationStatus::Rejected => {
+                toasts.success(format!("The registration of {email} was denied."))
             }
-            on_close.run(());
+            Ok(_) => toasts.success(format!("{email} is approved and can now log in.")),
+            Err(e) => toasts.error(e.to_string()),
         }
+        refresh.run(());
+        on_close.run(());
     });
     let r = row.get_value();
     let now = chrono::Utc::now();
@@ -146,13 +141,15 @@ fn ReviewModal(
                 <dt>"Registered at"</dt>
                 <dd>{r.completed_at.map(|at| view! { <LocalTime at now /> })}</dd>
             </dl>
-            <div class="modal-actions">
-                <button class="button secondary" on:click=move |_| on_close.run(())>"CANCEL"</button>
-                <button class="button danger" disabled=move || decide.pending().get()
-                    on:click=move |_| { decide.dispatch(ReviewDecision::Deny); }>"DENY"</button>
-                <button class="button primary" disabled=move || decide.pending().get()
-                    on:click=move |_| { decide.dispatch(ReviewDecision::Accept); }>"ACCEPT"</button>
-            </div>
+            // The pressed button posts the decision.
+            <ActionForm action=decide>
+                <input type="hidden" name="id" value=r.id.to_string() />
+                <div class="modal-actions">
+                    <button type="button" class="button secondary" on:click=move |_| on_close.run(())>"CANCEL"</button>
+                    <SubmitButton label="DENY" class="button danger" name="decision" value="deny" pending=decide.pending() />
+                    <SubmitButton label="ACCEPT" name="decision" value="accept" pending=decide.pending() />
+                </div>
+            </ActionForm>
         </Modal>
     }
 }
@@ -164,25 +161,21 @@ fn DeleteModal(
     refresh: Callback<()>,
 ) -> impl IntoView {
     let toasts = use_toasts();
-    let delete = Action::new(move |_: &()| {
-        let id = row.with_value(|r| r.id);
-        async move {
-            let result = delete_invitation(id).await;
-            refresh.run(());
-            result
-        }
-    });
+    let delete = ServerAction::<DeleteInvitation>::new();
+    // The dialog is locked while pending, so it is here when the answer comes.
     Effect::new(move |_| {
-        if let Some(result) = delete.value().get() {
-            match result {
-                Ok(()) => toasts.success(format!(
-                    "The invitation to {} was deleted.",
-                    row.with_value(|r| r.email.clone())
-                )),
-                Err(e) => toasts.error(e.to_string()),
-            }
-            on_close.run(());
+        let Some(result) = delete.value().get() else {
+            return;
+        };
+        match result {
+            Ok(()) => toasts.success(format!(
+                "The invitation to {} was deleted.",
+                row.with_value(|r| r.email.clone())
+            )),
+            Err(e) => toasts.error(e.to_string()),
         }
+        refresh.run(());
+        on_close.run(());
     });
     view! {
         <Modal title="Delete invitation" on_close locked=delete.pending()>
@@ -190,11 +183,13 @@ fn DeleteModal(
                 "Delete the invitation to " <strong>{row.with_value(|r| r.email.clone())}</strong>
                 "? Its link will stop working."
             </p>
-            <div class="modal-actions">
-                <button class="button secondary" on:click=move |_| on_close.run(())>"CANCEL"</button>
-                <button class="button danger" disabled=move || delete.pending().get()
-                    on:click=move |_| { delete.dispatch(()); }>"DELETE"</button>
-            </div>
+            <ActionForm action=delete>
+                <input type="hidden" name="id" value=row.with_value(|r| r.id.to_string()) />
+                <div class="modal-actions">
+                    <button type="button" class="button secondary" on:click=move |_| on_close.run(())>"CANCEL"</button>
+                    <SubmitButton label="DELETE" class="button danger" pending=delete.pending() />
+                </div>
+            </ActionForm>
         </Modal>
     }
 }

@@ -6,9 +6,12 @@ use leptos_meta::Title;
 
 use super::AdminFrame;
 use crate::{
-    api::settings::{get_settings, save_settings},
-    components::toast::use_toasts,
-    domain::{HexColor, PasswordPolicy, PortalSettings, SelfRegistration, SettingsForm},
+    api::settings::{get_settings, SaveSettings},
+    components::{
+        form::{FormError, SubmitButton},
+        toast::use_toasts,
+    },
+    domain::{HexColor, PasswordPolicy, PortalSettings, SelfRegistration},
 };
 
 #[component]
@@ -37,54 +40,42 @@ fn SettingsLoader() -> impl IntoView {
     }
 }
 
+/// Its fields are posted as `form[...]`: `save_settings` takes one `SettingsForm` argument
+/// named `form`.
 #[component]
 fn SettingsForm(current: PortalSettings) -> impl IntoView {
     let toasts = use_toasts();
-    let auto_approve = RwSignal::new(current.auto_approve);
-    let validity = RwSignal::new(current.validity.hours().to_string());
-    let self_registration = RwSignal::new(current.self_registration.as_str().to_owned());
-    let password_policy = RwSignal::new(current.password_policy.as_str().to_owned());
     let color = RwSignal::new(current.login_background.as_str().to_owned());
-    let content = RwSignal::new(current.portal_content.clone());
-    let error = RwSignal::new(None::<String>);
-    let form = move || SettingsForm {
-        auto_approve: auto_approve.get_untracked(),
-        validity_hours: validity.get_untracked(),
-        self_registration: self_registration.get_untracked(),
-        password_policy: password_policy.get_untracked(),
-        login_background: color.get_untracked(),
-        portal_content: content.get_untracked(),
-    };
-    let save = Action::new(move |form: &SettingsForm| save_settings(form.clone()));
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(_)) => {
-            error.set(None);
+    let save = ServerAction::<SaveSettings>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
             toasts.success("Settings saved.");
         }
-        Some(Err(e)) => error.set(Some(e.to_string())),
-        None => {}
     });
     let preview = move || HexColor::parse(&color.get()).ok();
+    let (self_registration, password_policy) = (current.self_registration, current.password_policy);
 
     view! {
-        <form class="stacked-form settings-form" novalidate on:submit=move |ev| { ev.prevent_default(); save.dispatch(form()); }>
+        <ActionForm action=save attr:class="stacked-form settings-form" attr:novalidate="">
             <label class="checkbox">
-                <input type="checkbox" prop:checked=move || auto_approve.get()
-                    on:change=move |ev| auto_approve.set(event_target_checked(&ev)) />
+                // Absent when unchecked, which the form reads as false.
+                <input type="checkbox" name="form[auto_approve]" value="true" checked=current.auto_approve />
                 "Auto-approval: new invitations are pre-approved"
             </label>
             <label for="validity">"Invitation validity (hours)"</label>
-            <input id="validity" type="number" min="1" max="8760" prop:value=move || validity.get()
-                on:input=move |ev| validity.set(event_target_value(&ev)) />
+            <input id="validity" name="form[validity_hours]" type="number" min="1" max="8760"
+                value=current.validity.hours().to_string() />
             <label for="self-registration">"Self-registration"</label>
-            <select id="self-registration" prop:value=move || self_registration.get()
-                on:change=move |ev| self_registration.set(event_target_value(&ev))>
-                {SelfRegistration::ALL.into_iter().map(|m| view! { <option value=m.as_str()>{m.label()}</option> }).collect_view()}
+            <select id="self-registration" name="form[self_registration]">
+                {SelfRegistration::ALL.into_iter().map(|m| view! {
+                    <option value=m.as_str() selected={m == self_registration}>{m.label()}</option>
+                }).collect_view()}
             </select>
             <label for="password-policy">"Password policy"</label>
-            <select id="password-policy" aria-describedby="password-policy-note" prop:value=move || password_policy.get()
-                on:change=move |ev| password_policy.set(event_target_value(&ev))>
-                {PasswordPolicy::ALL.into_iter().map(|p| view! { <option value=p.as_str()>{p.label()}</option> }).collect_view()}
+            <select id="password-policy" name="form[password_policy]" aria-describedby="password-policy-note">
+                {PasswordPolicy::ALL.into_iter().map(|p| view! {
+                    <option value=p.as_str() selected={p == password_policy}>{p.label()}</option>
+                }).collect_view()}
             </select>
             <p class="muted small" id="password-policy-note">
                 "Applies to new passwords (sign-up, invitations, password changes); existing passwords keep working. Common passwords are refused under either."
@@ -94,7 +85,7 @@ fn SettingsForm(current: PortalSettings) -> impl IntoView {
                 <input id="login-color-picker" type="color" aria-label="Pick a color"
                     prop:value=move || preview().map(|c| c.as_str().to_owned()).unwrap_or_else(|| "#eef1f8".into())
                     on:input=move |ev| color.set(event_target_value(&ev)) />
-                <input id="login-color" type="text" maxlength="7" prop:value=move || color.get()
+                <input id="login-color" name="form[login_background]" type="text" maxlength="7" prop:value=move || color.get()
                     on:input=move |ev| color.set(event_target_value(&ev)) />
             </div>
             <div class="login-preview" data-testid="login-preview"
@@ -102,10 +93,9 @@ fn SettingsForm(current: PortalSettings) -> impl IntoView {
                 <div class="login-preview-card">"Log in"</div>
             </div>
             <label for="portal-content">"Portal home content (Markdown)"</label>
-            <textarea id="portal-content" rows="8" prop:value=move || content.get()
-                on:input=move |ev| content.set(event_target_value(&ev))></textarea>
-            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-            <button type="submit" class="button primary" disabled=move || save.pending().get()>"Save settings"</button>
-        </form>
+            <textarea id="portal-content" name="form[portal_content]" rows="8">{current.portal_content.clone()}</textarea>
+            <FormError action=save />
+            <SubmitButton label="Save settings" pending=save.pending() />
+        </ActionForm>
     }
 }

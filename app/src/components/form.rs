@@ -1,0 +1,75 @@
+//! The pieces every form is made of. Each form is an `ActionForm` on its server function's
+//! `ServerAction`: its fields are named as the function's arguments, so the same markup works
+//! once the app runs (the action sends it and keeps the answer in `action.value()`) and before
+//! or without it (the browser posts it, and an error comes back in the URL, where
+//! `ServerAction::new` finds it).
+
+use leptos::{prelude::*, server_fn::ServerFn};
+
+use crate::{domain::account::MAX_FULL_NAME_CHARS, model::ApiError};
+
+/// "Full name", posted as `full_name`, as long as an account's name may be.
+#[component]
+pub fn FullNameField(
+    /// The input's id (the label points at it).
+    id: &'static str,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <label for=id>"Full name"</label>
+        <input
+            id=id
+            name="full_name"
+            autocomplete="name"
+            required
+            maxlength=MAX_FULL_NAME_CHARS.to_string()
+            prop:value=move || value.get()
+            on:input=move |ev| value.set(event_target_value(&ev))
+        />
+    }
+}
+
+/// The error of an action's last answer, as an alert; hidden while a new submission is pending
+/// (its answer replaces it).
+#[component]
+pub fn FormError<S>(action: ServerAction<S>) -> impl IntoView
+where
+    S: ServerFn<Error = ApiError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    let message = move || {
+        if action.pending().get() {
+            return None;
+        }
+        action.value().with(|answer| {
+            answer
+                .as_ref()
+                .and_then(|r| r.as_ref().err().map(|e| e.to_string()))
+        })
+    };
+    move || message().map(|m| view! { <p class="form-error" role="alert">{m}</p> })
+}
+
+/// The form's submit button: `pending_label` while the submission is in flight, disabled then
+/// and while the form is not `ready` (a domain rule says what it lacks; the server checks
+/// again). With `name` and `value` it also says which of several buttons was pressed.
+#[component]
+pub fn SubmitButton(
+    label: &'static str,
+    /// Shown while pending; the label when omitted.
+    #[prop(optional)]
+    pending_label: Option<&'static str>,
+    #[prop(into)] pending: Signal<bool>,
+    #[prop(optional, into)] ready: Option<Signal<bool>>,
+    #[prop(default = "button primary")] class: &'static str,
+    #[prop(optional)] name: Option<&'static str>,
+    #[prop(optional)] value: Option<&'static str>,
+) -> impl IntoView {
+    let pending_label = pending_label.unwrap_or(label);
+    let ready = move || ready.is_none_or(|r| r.get());
+    view! {
+        <button type="submit" class=class name=name value=value disabled=move || pending.get() || !ready()>
+            {move || if pending.get() { pending_label } else { label }}
+        </button>
+    }
+}
