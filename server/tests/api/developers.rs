@@ -1,8 +1,7 @@
 //! Consumers > Developers over HTTP: every account listed with its standing, search and the
 //! activity filter, deactivation (which ends the account's sessions at once) and reactivation.
-mod common;
 
-use common::{call_with, json, TestApp, ADMIN_EMAIL, DEVELOPER_PASSWORD};
+use crate::support::{call_with, json, TestApp, ADMIN_EMAIL, DEVELOPER_PASSWORD};
 use reqwest::Client;
 use serde_json::Value;
 
@@ -217,12 +216,15 @@ async fn second_admin(app: &TestApp, email: &str) -> Client {
         &app.db().await,
         email,
         "Second Admin",
-        common::ADMIN_PASSWORD,
+        crate::support::ADMIN_PASSWORD,
     )
     .await
     .expect("create a second admin");
     let browser = app.new_browser();
-    let form = [("email", email), ("password", common::ADMIN_PASSWORD)];
+    let form = [
+        ("email", email),
+        ("password", crate::support::ADMIN_PASSWORD),
+    ];
     let login = call_with(&browser, &app.address, "login", &form).await;
     assert_eq!(login.status(), 200);
     browser

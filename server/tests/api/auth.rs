@@ -1,6 +1,4 @@
-mod common;
-
-use common::{call_with, json, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::support::{call_with, json, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 use serde_json::Value;
 
 fn session_cookie(response: &reqwest::Response) -> String {
@@ -148,7 +146,7 @@ async fn a_login_upgrades_a_hash_made_with_weaker_settings() {
         Params::new(4_096, 1, 1, None).unwrap(),
     )
     .hash_password(
-        common::ADMIN_PASSWORD.as_bytes(),
+        crate::support::ADMIN_PASSWORD.as_bytes(),
         &SaltString::generate(&mut rand::thread_rng()),
     )
     .unwrap()
@@ -156,14 +154,14 @@ async fn a_login_upgrades_a_hash_made_with_weaker_settings() {
     let db = app.db().await;
     account::Entity::update_many()
         .col_expr(account::Column::PasswordHash, Expr::value(weak.clone()))
-        .filter(account::Column::EmailNormalized.eq(common::ADMIN_EMAIL))
+        .filter(account::Column::EmailNormalized.eq(crate::support::ADMIN_EMAIL))
         .exec(&db)
         .await
         .unwrap();
 
     app.login_as_admin().await;
     let stored = account::Entity::find()
-        .filter(account::Column::EmailNormalized.eq(common::ADMIN_EMAIL))
+        .filter(account::Column::EmailNormalized.eq(crate::support::ADMIN_EMAIL))
         .one(&db)
         .await
         .unwrap()
@@ -297,8 +295,8 @@ async fn completing_a_pre_approved_link_ends_the_session_this_browser_had_before
     let form = [
         ("token", token.as_str()),
         ("full_name", "Dev Eloper"),
-        ("password", common::DEVELOPER_PASSWORD),
-        ("confirmation", common::DEVELOPER_PASSWORD),
+        ("password", crate::support::DEVELOPER_PASSWORD),
+        ("confirmation", crate::support::DEVELOPER_PASSWORD),
     ];
     let completed = call_with(&shared, &app.address, "complete_registration", &form).await;
     assert_eq!(completed.status(), 200);

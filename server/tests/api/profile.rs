@@ -1,9 +1,8 @@
 //! The developer's profile over HTTP: renaming, and changing the password (the current one is
 //! required, the policy applies, other sessions end, this browser continues in a new session,
 //! wrong current passwords are limited and audited).
-mod common;
 
-use common::{call_with, json, TestApp, DEVELOPER_PASSWORD};
+use crate::support::{call_with, json, TestApp, DEVELOPER_PASSWORD};
 use serde_json::Value;
 
 const NEW_PASSWORD: &str = "Brand-New-77";
@@ -171,8 +170,8 @@ async fn a_password_change_gives_this_browser_a_new_session_id_and_ends_the_old_
         &app.address,
         "login",
         &[
-            ("email", common::ADMIN_EMAIL),
-            ("password", common::ADMIN_PASSWORD),
+            ("email", crate::support::ADMIN_EMAIL),
+            ("password", crate::support::ADMIN_PASSWORD),
         ],
     )
     .await;
@@ -180,7 +179,7 @@ async fn a_password_change_gives_this_browser_a_new_session_id_and_ends_the_old_
     let changed = change(
         &laptop,
         &app,
-        common::ADMIN_PASSWORD,
+        crate::support::ADMIN_PASSWORD,
         NEW_PASSWORD,
         NEW_PASSWORD,
     )
@@ -195,11 +194,11 @@ async fn a_password_change_gives_this_browser_a_new_session_id_and_ends_the_old_
     );
     assert_eq!(
         app.current_user_with_cookie(&after).await["email"],
-        common::ADMIN_EMAIL
+        crate::support::ADMIN_EMAIL
     );
     assert_eq!(
         me(&laptop, &app).await["email"],
-        common::ADMIN_EMAIL,
+        crate::support::ADMIN_EMAIL,
         "still signed in"
     );
 }

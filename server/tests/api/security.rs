@@ -1,7 +1,6 @@
 //! CSRF refusal and security headers, at the HTTP level.
-mod common;
 
-use common::{TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::support::{TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 
 #[tokio::test]
 async fn a_state_change_from_another_site_is_refused_before_it_runs() {

@@ -1,12 +1,11 @@
 //! Email delivery end to end, through a real SMTP capture server (maildev): the outbox, the
 //! worker's claims, retries and drops, the templates and the file transport.
-mod common;
 
-use app::ssr::entities::{account, invitation, outbox};
-use common::{
+use crate::support::{
     maildev::{free_port, invitation_link, recipient, smtp_url, token_of, with_smtp, Maildev},
     outbox_rows, TestApp, ADMIN_EMAIL, DEVELOPER_PASSWORD,
 };
+use app::ssr::entities::{account, invitation, outbox};
 use sea_orm::{sea_query::Expr, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::Value;
 use std::{
@@ -469,7 +468,7 @@ async fn a_self_sign_up_gets_a_confirmation_email_and_a_known_address_a_notice()
     let app = TestApp::spawn_with(with_smtp(maildev.smtp_url())).await;
     app.login_as_admin().await;
     let saved = app
-        .save_settings(common::SettingsFields {
+        .save_settings(crate::support::SettingsFields {
             self_registration: "automatic",
             ..Default::default()
         })
@@ -478,7 +477,8 @@ async fn a_self_sign_up_gets_a_confirmation_email_and_a_known_address_a_notice()
     let form = |email: &'static str| [("email", email), ("full_name", "Self Made")];
     for email in ["self@x.io", ADMIN_EMAIL] {
         let response =
-            common::call_with(&app.new_browser(), &app.address, "sign_up", &form(email)).await;
+            crate::support::call_with(&app.new_browser(), &app.address, "sign_up", &form(email))
+                .await;
         assert_eq!(response.status(), 200);
     }
 

@@ -4,8 +4,8 @@
 //! on every backend the suite runs on; the total is exact up to 1,000 and labelled a lower
 //! bound beyond; the index follows deletes and is filled for invitations stored before it
 //! existed.
-mod common;
 
+use crate::support::{json, TestApp};
 use app::{
     domain::{effective_status, StoredStatus},
     ssr::{
@@ -14,7 +14,6 @@ use app::{
         services::generate,
     },
 };
-use common::{json, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use sea_orm_migration::MigratorTrait;
 use serde_json::Value;
@@ -114,7 +113,7 @@ async fn walk(app: &TestApp, form: &[(&str, &str)]) -> (Vec<String>, bool, (u64,
 
 #[tokio::test]
 async fn every_kind_of_term_lists_exactly_the_rows_a_plain_filter_finds() {
-    println!("backend: {}", common::backend());
+    println!("backend: {}", crate::support::backend());
     let app = TestApp::spawn().await;
     app.login_as_admin().await;
     let db = app.db().await;

@@ -1,8 +1,7 @@
 //! Rate limits over HTTP: counted in the database (shared by replicas), answered with 429, a
 //! Retry-After header and a message in words; X-Forwarded-For believed only from trusted proxies.
-mod common;
 
-use common::{call_with, json, SettingsFields, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::support::{call_with, json, SettingsFields, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 use reqwest::Response;
 
 async fn assert_limited(response: Response) {
@@ -55,7 +54,7 @@ async fn repeated_failed_logins_lock_the_account_name_for_a_while_whatever_its_e
     }
     // Another account from the same address is not affected by these two.
     assert_eq!(
-        login_from(&app, "dev@x.io", common::DEVELOPER_PASSWORD, None)
+        login_from(&app, "dev@x.io", crate::support::DEVELOPER_PASSWORD, None)
             .await
             .status(),
         200
@@ -127,8 +126,8 @@ async fn guessing_invitation_links_is_limited_per_address() {
     let form = [
         ("token", real.as_str()),
         ("full_name", "Guess Er"),
-        ("password", common::DEVELOPER_PASSWORD),
-        ("confirmation", common::DEVELOPER_PASSWORD),
+        ("password", crate::support::DEVELOPER_PASSWORD),
+        ("confirmation", crate::support::DEVELOPER_PASSWORD),
     ];
     assert_limited(call_with(&guesser, &app.address, "complete_registration", &form).await).await;
 }

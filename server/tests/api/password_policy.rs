@@ -1,9 +1,8 @@
 //! The password policy over HTTP: the default preset and the NIST SP 800-63B
 //! preset chosen in Settings, and the common-password list, for every way a password is set.
-mod common;
 
+use crate::support::{call_with, json, SettingsFields, TestApp, DEVELOPER_PASSWORD};
 use app::ssr::entities::{account, audit_event};
-use common::{call_with, json, SettingsFields, TestApp, DEVELOPER_PASSWORD};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::Value;
 

@@ -1,8 +1,7 @@
 //! Races: every action is conditional on the status it starts from, so concurrent requests get
 //! exactly one effect and a clear conflict for the others, never a 500.
-mod common;
 
-use common::{call_with, json, SettingsFields, TestApp, DEVELOPER_PASSWORD};
+use crate::support::{call_with, json, SettingsFields, TestApp, DEVELOPER_PASSWORD};
 use futures::future::join_all;
 use reqwest::StatusCode;
 

@@ -1,10 +1,9 @@
 //! Self sign-up over HTTP: closed by default; open with automatic approval or with review;
 //! the answer never tells whether an address is known; the password is chosen on the emailed
 //! link's page, so whoever typed the address at sign-up never chooses it.
-mod common;
 
+use crate::support::{call_with, json, TestApp, ADMIN_EMAIL, DEVELOPER_PASSWORD};
 use app::ssr::entities::{invitation, outbox};
-use common::{call_with, json, TestApp, ADMIN_EMAIL, DEVELOPER_PASSWORD};
 use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::Value;
 

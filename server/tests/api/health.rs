@@ -1,6 +1,4 @@
-mod common;
-
-use common::TestApp;
+use crate::support::TestApp;
 
 #[tokio::test]
 async fn healthz_answers_while_the_process_is_up() {

@@ -1,7 +1,6 @@
 //! The invitation lifecycle end to end through the server functions' HTTP endpoints.
-mod common;
 
-use common::{json, SettingsFields, TestApp, DEVELOPER_PASSWORD};
+use crate::support::{json, SettingsFields, TestApp, DEVELOPER_PASSWORD};
 use serde_json::{json, Value};
 
 fn outcomes(report: &Value) -> Vec<(String, Value)> {
@@ -247,7 +246,8 @@ async fn a_preapproved_invitation_completes_into_an_active_signed_in_account() {
     let (browser, response) = app.complete(&token, "Dev Eloper", DEVELOPER_PASSWORD).await;
     assert_eq!(response.status(), 200);
     assert_eq!(json(response).await, json!("Approved"));
-    let me = json(common::call_with(&browser, &app.address, "current_user", &[]).await).await;
+    let me =
+        json(crate::support::call_with(&browser, &app.address, "current_user", &[]).await).await;
     assert_eq!(me["email"], "dev@x.io");
     assert_eq!(me["role"], "Developer");
     assert_eq!(
@@ -272,7 +272,7 @@ async fn the_registration_form_reports_every_problem_at_once_and_keeps_the_link_
     app.login_as_admin().await;
     app.invite("dev@x.io").await;
     let token = app.token_for("dev@x.io").await;
-    let response = common::call_with(
+    let response = crate::support::call_with(
         &app.new_browser(),
         &app.address,
         "complete_registration",
@@ -326,7 +326,7 @@ async fn without_auto_approval_a_registration_waits_and_accepting_activates_it()
     let (browser, response) = app.complete(&token, "Dev Eloper", DEVELOPER_PASSWORD).await;
     assert_eq!(json(response).await, json!("Waiting"));
     assert_eq!(
-        json(common::call_with(&browser, &app.address, "current_user", &[]).await).await,
+        json(crate::support::call_with(&browser, &app.address, "current_user", &[]).await).await,
         Value::Null
     );
     assert_eq!(
@@ -346,7 +346,7 @@ async fn without_auto_approval_a_registration_waits_and_accepting_activates_it()
     assert!(app.invite("dev@x.io").await["entries"][0]["outcome"]["AlreadyInvited"].is_object());
 
     // Developers cannot sign in while waiting.
-    let login = common::call_with(
+    let login = crate::support::call_with(
         &browser,
         &app.address,
         "login",
@@ -360,7 +360,7 @@ async fn without_auto_approval_a_registration_waits_and_accepting_activates_it()
         .await;
     assert_eq!(accepted.status(), 200);
     assert_eq!(json(accepted).await["status"], "approved");
-    let login = common::call_with(
+    let login = crate::support::call_with(
         &browser,
         &app.address,
         "login",
@@ -388,7 +388,7 @@ async fn a_denied_developer_cannot_sign_in_until_invited_again() {
         .call("review_invitation", &[("id", &id), ("decision", "deny")])
         .await;
     assert_eq!(json(denied).await["status"], "rejected");
-    let login = common::call_with(
+    let login = crate::support::call_with(
         &browser,
         &app.address,
         "login",
@@ -423,7 +423,7 @@ async fn a_denied_developer_cannot_sign_in_until_invited_again() {
     let id = waiting["rows"][0]["id"].to_string();
     app.call("review_invitation", &[("id", &id), ("decision", "accept")])
         .await;
-    let login = common::call_with(
+    let login = crate::support::call_with(
         &browser,
         &app.address,
         "login",

@@ -1,6 +1,4 @@
-mod common;
-
-use common::{call_with, json, SettingsFields, TestApp};
+use crate::support::{call_with, json, SettingsFields, TestApp};
 
 #[tokio::test]
 async fn the_portal_content_is_for_signed_in_accounts_and_rendered_without_scripts() {

@@ -1,8 +1,7 @@
 //! The audit log over HTTP: admin actions and developer lifecycle events are recorded with
 //! actor, target, time and outcome, and the Activity list filters them.
-mod common;
 
-use common::{call_with, json, SettingsFields, TestApp, ADMIN_EMAIL, DEVELOPER_PASSWORD};
+use crate::support::{call_with, json, SettingsFields, TestApp, ADMIN_EMAIL, DEVELOPER_PASSWORD};
 use serde_json::Value;
 
 async fn activity(app: &TestApp, form: &[(&str, &str)]) -> Vec<Value> {

@@ -3,7 +3,6 @@
 //! The backend comes from `PORTICO_TEST_BACKEND`: `sqlite` (default; a new file per test),
 //! `postgres` or `mysql` (a new database per test on the server named by
 //! `PORTICO_TEST_POSTGRES_URL` / `PORTICO_TEST_MYSQL_URL`).
-#![allow(dead_code)]
 
 pub mod maildev;
 pub mod process;

@@ -1,12 +1,11 @@
 //! Housekeeping: a periodic sweep (safe on every replica) removes expired sessions, closed
 //! rate-limit windows and unconfirmed sign-ups long past their link; requests time out.
-mod common;
 
 use std::time::{Duration, Instant};
 
+use crate::support::{call_with, TestApp};
 use app::ssr::entities::{invitation, rate_limit, session};
 use chrono::Utc;
-use common::{call_with, TestApp};
 use sea_orm::{
     prelude::Expr, ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
 };
@@ -94,7 +93,7 @@ async fn the_sweep_removes_stale_sessions_windows_and_sign_ups_and_nothing_in_us
     );
     assert_eq!(
         app.current_user().await["email"],
-        common::ADMIN_EMAIL,
+        crate::support::ADMIN_EMAIL,
         "a live one stays"
     );
     let windows = rate_limit::Entity::find().all(&db).await.unwrap();

@@ -3,14 +3,13 @@
 //! backend the suite runs on. A session made on one works on the other, 500 invitations
 //! submitted half to each are stored once, and their 500 emails arrive exactly once although
 //! both run a mail worker.
-mod common;
 
 use std::{
     collections::BTreeSet,
     time::{Duration, Instant},
 };
 
-use common::{
+use crate::support::{
     fresh_database, json,
     maildev::{recipient, Maildev},
     process::ServerProcess,
@@ -32,7 +31,7 @@ fn instance(database_url: &str, smtp_url: &str) -> ServerProcess {
 
 #[tokio::test]
 async fn two_server_processes_share_sessions_invitations_and_the_mail_queue() {
-    println!("backend: {}", common::backend());
+    println!("backend: {}", crate::support::backend());
     let maildev = Maildev::start().await;
     let database_url = fresh_database().await;
     // One after the other: the first migrates the empty database and creates the admin.

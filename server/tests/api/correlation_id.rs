@@ -1,8 +1,7 @@
 //! An internal failure reaches the client as a generic message carrying a correlation id, and
 //! the server's own log (the real binary's output, JSON lines) holds the detail under that id.
-mod common;
 
-use common::{fresh_database, process::ServerProcess, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::support::{fresh_database, process::ServerProcess, ADMIN_EMAIL, ADMIN_PASSWORD};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::Value;
 
