@@ -13,8 +13,7 @@ use support::TestApp;
 
 /// The series of the request histogram on `page` (their label sets) that requests to unknown
 /// paths can land in: the catch-all classes, and any series named after one of `names`.
-/// (Series of the app's own routes are left out: other tests of this process add them
-/// meanwhile.)
+/// (Series of the app's own routes are left out: reading `/metrics` adds its own.)
 fn request_series(page: &str, names: &[String]) -> std::collections::BTreeSet<String> {
     page.lines()
         .filter_map(|line| line.strip_prefix("portico_http_request_duration_seconds_count{"))
