@@ -1,11 +1,10 @@
 //! The site build's files under /pkg: the precompressed copy a browser accepts, never a stale
-//! one, and pages never compressed.
 
-mod common;
+//! one, and pages never compressed.
 
 use std::{path::PathBuf, time::SystemTime};
 
-use common::TestApp;
+use crate::support::TestApp;
 
 /// A site root whose pkg/ holds a WASM file with Brotli and gzip copies. The copies hold
 /// marker text instead of real compressed data, so a response shows which file was sent.

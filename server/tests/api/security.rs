@@ -1,7 +1,6 @@
 //! CSRF refusal and security headers, at the HTTP level.
-mod common;
 
-use common::{TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::support::{TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 
 #[tokio::test]
 async fn a_state_change_from_another_site_is_refused_before_it_runs() {
@@ -21,7 +20,7 @@ async fn a_state_change_from_another_site_is_refused_before_it_runs() {
             .unwrap();
         assert_eq!(response.status(), 403, "{header}: {value}");
     }
-    assert_eq!(app.list(&[]).await["total"], 0, "nothing was invited");
+    assert_eq!(app.list(&[]).await.total, 0, "nothing was invited");
 }
 
 #[tokio::test]
@@ -128,7 +127,7 @@ async fn a_get_request_cannot_call_a_server_function() {
         .await
         .unwrap();
     assert!(response.status().is_client_error(), "{}", response.status());
-    assert_eq!(app.list(&[]).await["total"], 0);
+    assert_eq!(app.list(&[]).await.total, 0);
 }
 
 /// A page hydrates from the files cargo-leptos writes (`pkg/portico.wasm`, `pkg/portico.js`),

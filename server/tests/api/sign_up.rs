@@ -1,12 +1,19 @@
 //! Self sign-up over HTTP: closed by default; open with automatic approval or with review;
 //! the answer never tells whether an address is known; the password is chosen on the emailed
 //! link's page, so whoever typed the address at sign-up never chooses it.
-mod common;
 
-use app::ssr::entities::{invitation, outbox};
-use common::{call_with, json, TestApp, ADMIN_EMAIL, DEVELOPER_PASSWORD};
+use crate::support::{
+    call_with, error, invalid_input, ok, TestApp, ADMIN_EMAIL, DEVELOPER_PASSWORD,
+};
+use app::{
+    domain::InvitationStatus,
+    model::{
+        invitation::{CompletionOutcome, Origin},
+        ApiError,
+    },
+    ssr::entities::{invitation, outbox},
+};
 use sea_orm::{EntityTrait, QueryOrder};
-use serde_json::Value;
 
 const CHOSEN_PASSWORD: &str = "Self-Made-42";
 
@@ -22,15 +29,34 @@ async fn sign_up(app: &TestApp, email: &str, name: &str) -> reqwest::Response {
 
 /// Finishes the sign-up behind `token` in a new browser, as its page does (the name it
 /// suggests, the password chosen there); returns the outcome and that browser.
-async fn confirm(app: &TestApp, token: &str) -> (reqwest::StatusCode, Value, reqwest::Client) {
-    let landing = json(app.call("invitation_by_token", &[("token", token)]).await).await;
-    let name = landing["suggested_name"]
-        .as_str()
-        .unwrap_or("Some Name")
-        .to_owned();
+async fn confirm(
+    app: &TestApp,
+    token: &str,
+) -> (
+    reqwest::StatusCode,
+    Result<CompletionOutcome, ApiError>,
+    reqwest::Client,
+) {
+    let landing = app.landing(token).await;
+    let name = landing
+        .suggested_name
+        .unwrap_or_else(|| "Some Name".to_owned());
     let (browser, response) = app.complete(token, &name, CHOSEN_PASSWORD).await;
     let status = response.status();
-    (status, json(response).await, browser)
+    let outcome = if status.is_success() {
+        Ok(ok(response).await)
+    } else {
+        Err(error(response).await)
+    };
+    (status, outcome, browser)
+}
+
+/// The message of a refused confirmation, which must be a `Conflict`.
+fn conflict(outcome: Result<CompletionOutcome, ApiError>) -> String {
+    match outcome {
+        Err(ApiError::Conflict(message)) => message,
+        other => panic!("not a Conflict: {other:?}"),
+    }
 }
 
 async fn outbox_kinds(app: &TestApp) -> Vec<(String, String)> {
@@ -47,14 +73,14 @@ async fn outbox_kinds(app: &TestApp) -> Vec<(String, String)> {
 #[tokio::test]
 async fn sign_up_is_closed_until_an_admin_opens_it() {
     let app = TestApp::spawn().await;
-    let open = json(app.call("sign_up_open", &[]).await).await;
-    assert_eq!(open, false);
+    let open: bool = ok(app.call("sign_up_open", &[]).await).await;
+    assert!(!open);
     let refused = sign_up(&app, "new@x.io", "New Dev").await;
     assert_eq!(refused.status(), 403);
-    assert!(json(refused).await["Disabled"]
-        .as_str()
-        .unwrap()
-        .contains("ask its administrators for an invitation"));
+    let ApiError::Disabled(message) = error(refused).await else {
+        panic!("not Disabled");
+    };
+    assert!(message.contains("ask its administrators for an invitation"));
     assert!(invitation::Entity::find()
         .all(&app.db().await)
         .await
@@ -66,29 +92,29 @@ async fn sign_up_is_closed_until_an_admin_opens_it() {
 async fn with_automatic_approval_the_developer_chooses_the_password_on_the_link_and_is_signed_in() {
     let app = TestApp::spawn().await;
     app.open_sign_up("automatic").await;
-    assert_eq!(json(app.call("sign_up_open", &[]).await).await, true);
+    assert!(ok::<bool>(app.call("sign_up_open", &[]).await).await);
     let response = sign_up(&app, "New@X.io", "New Dev").await;
     assert_eq!(response.status(), 200);
 
     let token = app.token_for("New@X.io").await;
-    let landing = json(app.call("invitation_by_token", &[("token", &token)]).await).await;
-    assert_eq!(landing["self_sign_up"], true);
-    assert_eq!(landing["email"], "New@X.io");
-    assert_eq!(landing["suggested_name"], "New Dev");
+    let landing = app.landing(&token).await;
+    assert!(landing.self_sign_up);
+    assert_eq!(landing.email.as_deref(), Some("New@X.io"));
+    assert_eq!(landing.suggested_name.as_deref(), Some("New Dev"));
     // Opening the page changed nothing; the form's POST with the password finishes.
     let (status, outcome, browser) = confirm(&app, &token).await;
     assert_eq!(status, 200);
-    assert_eq!(outcome, "Approved");
-    let me = json(call_with(&browser, &app.address, "current_user", &[]).await).await;
+    assert_eq!(outcome, Ok(CompletionOutcome::Approved));
+    let me = app.current_user_in(&browser).await.expect("signed in");
     assert_eq!(
-        (me["email"].as_str(), me["full_name"].as_str()),
-        (Some("New@X.io"), Some("New Dev"))
+        (me.email.as_str(), me.full_name.as_str()),
+        ("New@X.io", "New Dev")
     );
 
-    let row = &app.list(&[("search", "new@")]).await["rows"][0];
+    let row = &app.list(&[("search", "new@")]).await.rows[0];
     assert_eq!(
-        (row["origin"].as_str(), row["status"].as_str()),
-        (Some("self_registration"), Some("approved"))
+        (row.origin, row.status),
+        (Origin::SelfRegistration, InvitationStatus::Approved)
     );
     // No password was ever stored with the sign-up; the suggested name is gone too.
     let stored = invitation::Entity::find()
@@ -101,7 +127,7 @@ async fn with_automatic_approval_the_developer_chooses_the_password_on_the_link_
 
     let (again, answer, _) = confirm(&app, &token).await;
     assert_eq!(again, 409, "single use");
-    assert!(answer["Conflict"].as_str().unwrap().contains("already"));
+    assert!(conflict(answer).contains("already"));
 }
 
 #[tokio::test]
@@ -110,21 +136,21 @@ async fn with_approval_the_confirmed_registration_waits_for_an_admin() {
     app.open_sign_up("with_approval").await;
     assert_eq!(sign_up(&app, "wait@x.io", "Wait Ing").await.status(), 200);
     let (status, outcome, browser) = confirm(&app, &app.token_for("wait@x.io").await).await;
-    assert_eq!((status.as_u16(), outcome), (200, Value::from("Waiting")));
     assert_eq!(
-        json(call_with(&browser, &app.address, "current_user", &[]).await).await,
-        Value::Null
+        (status.as_u16(), outcome),
+        (200, Ok(CompletionOutcome::Waiting))
     );
+    assert_eq!(app.current_user_in(&browser).await, None);
     assert!(outbox_kinds(&app)
         .await
         .contains(&("admin_review_needed".into(), ADMIN_EMAIL.into())));
-    let row = app.list(&[("search", "wait@")]).await["rows"][0].clone();
-    assert_eq!(row["status"], "waiting");
-    assert_eq!(row["full_name"], "Wait Ing");
+    let row = app.list(&[("search", "wait@")]).await.rows[0].clone();
+    assert_eq!(row.status, InvitationStatus::Waiting);
+    assert_eq!(row.full_name.as_deref(), Some("Wait Ing"));
     let accepted = app
         .call(
             "review_invitation",
-            &[("id", &row["id"].to_string()), ("decision", "accept")],
+            &[("id", &row.id.to_string()), ("decision", "accept")],
         )
         .await;
     assert_eq!(accepted.status(), 200);
@@ -137,7 +163,7 @@ async fn a_known_address_gets_the_same_answer_and_its_owner_an_email_instead() {
     app.developer("dev@x.io").await;
     app.open_sign_up("automatic").await;
     app.invite("invited@x.io").await;
-    let before = app.list(&[]).await["total"].clone();
+    let before = app.list(&[]).await.total;
 
     let fresh = sign_up(&app, "fresh@x.io", "Fresh Dev").await;
     let (fresh_status, fresh_body) = (fresh.status(), fresh.text().await.unwrap());
@@ -147,7 +173,7 @@ async fn a_known_address_gets_the_same_answer_and_its_owner_an_email_instead() {
         assert_eq!(response.text().await.unwrap(), fresh_body, "{known}");
     }
     // Only the fresh address got an invitation; the known ones got notices.
-    assert_eq!(app.list(&[]).await["total"], before.as_u64().unwrap() + 1);
+    assert_eq!(app.list(&[]).await.total, before + 1);
     let notices: Vec<String> = outbox_kinds(&app)
         .await
         .into_iter()
@@ -174,17 +200,12 @@ async fn signing_up_again_before_confirming_replaces_the_first_link() {
 
     let (status, answer, _) = confirm(&app, &first).await;
     assert_eq!(status, 409);
-    assert!(
-        answer["Conflict"]
-            .as_str()
-            .unwrap()
-            .contains("newer invitation"),
-        "{answer}"
-    );
+    let message = conflict(answer);
+    assert!(message.contains("newer invitation"), "{message}");
     let (status, _, browser) = confirm(&app, &second).await;
     assert_eq!(status, 200);
-    let me = json(call_with(&browser, &app.address, "current_user", &[]).await).await;
-    assert_eq!(me["full_name"], "Second Try");
+    let me = app.current_user_in(&browser).await.expect("signed in");
+    assert_eq!(me.full_name, "Second Try");
 }
 
 #[tokio::test]
@@ -199,17 +220,14 @@ async fn a_bad_sign_up_names_every_problem_and_stores_nothing() {
     )
     .await;
     assert_eq!(response.status(), 422);
-    let message = json(response).await["InvalidInput"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let message = invalid_input(response).await;
     for expected in ["email address", "full name"] {
         assert!(
             message.contains(expected),
             "{expected:?} missing from {message:?}"
         );
     }
-    assert_eq!(app.list(&[]).await["total"], 0);
+    assert_eq!(app.list(&[]).await.total, 0);
 }
 
 #[tokio::test]
@@ -246,13 +264,12 @@ async fn a_stranger_who_signs_up_with_someone_elses_address_never_holds_its_pass
         401
     );
     // The owner opens the emailed link, and the page asks them for the password.
-    let landing = json(app.call("invitation_by_token", &[("token", &token)]).await).await;
-    assert_eq!(landing["self_sign_up"], true);
+    assert!(app.landing(&token).await.self_sign_up);
     let (owner, finished) = app.complete(&token, "The Owner", "Owners-Own-77").await;
     assert_eq!(finished.status(), 200);
-    let me = json(call_with(&owner, &app.address, "current_user", &[]).await).await;
+    let me = app.current_user_in(&owner).await.expect("signed in");
     assert_eq!(
-        me["full_name"], "The Owner",
+        me.full_name, "The Owner",
         "the owner's name, not the stranger's"
     );
     assert_eq!(

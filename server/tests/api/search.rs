@@ -4,20 +4,19 @@
 //! on every backend the suite runs on; the total is exact up to 1,000 and labelled a lower
 //! bound beyond; the index follows deletes and is filled for invitations stored before it
 //! existed.
-mod common;
 
+use crate::support::{invalid_input, TestApp};
 use app::{
     domain::{effective_status, StoredStatus},
+    model::invitation::InvitationList,
     ssr::{
         entities::{invitation, invitation_gram},
         migrations::Migrator,
         services::generate,
     },
 };
-use common::{json, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use sea_orm_migration::MigratorTrait;
-use serde_json::Value;
 
 /// Addresses sharing "common", more than the planner's candidate limit (1,000), so common
 /// terms take the other plans.
@@ -25,13 +24,8 @@ const COMMON: usize = 1_100;
 /// Totals beyond this are shown as "1,000+".
 const COUNT_LIMIT: usize = 1_000;
 
-fn emails(page: &Value) -> Vec<String> {
-    page["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["email"].as_str().unwrap().to_owned())
-        .collect()
+fn emails(page: &InvitationList) -> Vec<String> {
+    page.rows.iter().map(|r| r.email.clone()).collect()
 }
 
 /// What a plain filter over every row says the list must show, in order.
@@ -73,7 +67,7 @@ fn expected(
 async fn walk(app: &TestApp, form: &[(&str, &str)]) -> (Vec<String>, bool, (u64, bool)) {
     const MAX_PAGES: usize = 4;
     let mut pages = vec![app.list(form).await];
-    while let Some(next) = pages.last().unwrap()["next"].as_str().map(str::to_owned) {
+    while let Some(next) = pages.last().unwrap().next.clone() {
         if pages.len() == MAX_PAGES {
             break;
         }
@@ -87,7 +81,7 @@ async fn walk(app: &TestApp, form: &[(&str, &str)]) -> (Vec<String>, bool, (u64,
     // Back from the last page to the first.
     let mut backward: Vec<Vec<String>> = vec![emails(pages.last().unwrap())];
     let mut current = pages.last().unwrap().clone();
-    while let Some(previous) = current["previous"].as_str().map(str::to_owned) {
+    while let Some(previous) = current.previous.clone() {
         let mut at = form.to_vec();
         at.push(("cursor", previous.as_str()));
         current = app.list(&at).await;
@@ -103,18 +97,15 @@ async fn walk(app: &TestApp, form: &[(&str, &str)]) -> (Vec<String>, bool, (u64,
         forward,
         "walking back differs for {form:?}"
     );
-    assert_eq!(current["page"], 1, "the walk back ends on page 1");
-    let more = !pages.last().unwrap()["next"].is_null();
-    let total = (
-        pages[0]["total"].as_u64().unwrap(),
-        pages[0]["total_is_lower_bound"].as_bool().unwrap(),
-    );
+    assert_eq!(current.page, 1, "the walk back ends on page 1");
+    let more = pages.last().unwrap().next.is_some();
+    let total = (pages[0].total, pages[0].total_is_lower_bound);
     (forward, more, total)
 }
 
 #[tokio::test]
 async fn every_kind_of_term_lists_exactly_the_rows_a_plain_filter_finds() {
-    println!("backend: {}", common::backend());
+    println!("backend: {}", crate::support::backend());
     let app = TestApp::spawn().await;
     app.login_as_admin().await;
     let db = app.db().await;
@@ -200,8 +191,8 @@ async fn totals_beyond_a_thousand_are_labelled_and_paging_stays_exact() {
 
     for form in [vec![], vec![("search", ".")], vec![("search", "@")]] {
         let page = app.list(&form).await;
-        assert_eq!(page["total"], COUNT_LIMIT, "{form:?}");
-        assert_eq!(page["total_is_lower_bound"], true, "{form:?}");
+        assert_eq!(page.total, COUNT_LIMIT as u64, "{form:?}");
+        assert!(page.total_is_lower_bound, "{form:?}");
     }
     // A rarer term is counted exactly.
     let all = invitation::Entity::find().all(&db).await.unwrap();
@@ -210,22 +201,22 @@ async fn totals_beyond_a_thousand_are_labelled_and_paging_stays_exact() {
         .filter(|r| r.email_normalized.contains("ada."))
         .count();
     let page = app.list(&[("search", "ada.")]).await;
-    assert_eq!(page["total"], ada as u64);
-    assert_eq!(page["total_is_lower_bound"], false);
+    assert_eq!(page.total, ada as u64);
+    assert!(!page.total_is_lower_bound);
 
     // A deep page by number and the same page reached by links agree.
     let by_number = app.list(&[("page", "3"), ("page_size", "100")]).await;
     assert_eq!(emails(&by_number).len(), 100);
     let mut page = app.list(&[("page_size", "100")]).await;
     for n in 2..=3 {
-        let next = page["next"].as_str().unwrap().to_owned();
+        let next = page.next.clone().unwrap();
         let n = n.to_string();
         page = app
             .list(&[("page_size", "100"), ("cursor", &next), ("page", &n)])
             .await;
     }
     assert_eq!(emails(&page), emails(&by_number));
-    assert_eq!(page["page"], 3);
+    assert_eq!(page.page, 3);
 }
 
 #[tokio::test]
@@ -234,11 +225,11 @@ async fn deleting_an_invitation_removes_it_from_the_search_index() {
     app.login_as_admin().await;
     app.invite("zed@gone.io;zed@stays.io").await;
     let page = app.list(&[("search", "zed@gone")]).await;
-    let id = page["rows"][0]["id"].as_i64().unwrap().to_string();
+    let id = page.rows[0].id.to_string();
     let response = app.call("delete_invitation", &[("id", &id)]).await;
     assert_eq!(response.status(), 200);
 
-    assert_eq!(app.list(&[("search", "zed@")]).await["total"], 1);
+    assert_eq!(app.list(&[("search", "zed@")]).await.total, 1);
     let left = invitation_gram::Entity::find()
         .filter(invitation_gram::Column::InvitationId.eq(id.parse::<i32>().unwrap()))
         .count(&app.db().await)
@@ -266,5 +257,5 @@ async fn invitations_stored_before_the_index_existed_are_found() {
         .call("list_invitations", &[("cursor", "not-a-cursor")])
         .await;
     assert_eq!(stale.status(), 422);
-    assert!(json(stale).await.to_string().contains("first page"));
+    assert!(invalid_input(stale).await.contains("first page"));
 }

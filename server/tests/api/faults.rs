@@ -2,9 +2,9 @@
 //! again), a read-only SQLite database and a full disk under SQLite. Requests fail cleanly and
 //! quickly with a 503 that says why, reads keep working where they can, nothing stored is
 //! damaged, and the server recovers without a restart.
-mod common;
 
-use common::{backend, TestApp};
+use crate::support::{backend, error, ok, TestApp};
+use app::model::{invitation::InvitationList, ApiError};
 use reqwest::Response;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use std::{
@@ -186,10 +186,8 @@ async fn timed(app: &TestApp, name: &str, form: &[(&str, &str)]) -> (Response, D
 /// The message of a 503, checked to say `what`.
 async fn unavailable(response: Response, what: &str) -> String {
     assert_eq!(response.status(), 503);
-    let body = response.text().await.unwrap();
-    let error: app::api::ApiError = serde_json::from_str(&body).expect("an ApiError");
-    let app::api::ApiError::ServiceUnavailable(message) = error else {
-        panic!("not ServiceUnavailable: {body}");
+    let ApiError::ServiceUnavailable(message) = error(response).await else {
+        panic!("not ServiceUnavailable");
     };
     assert!(message.contains(what), "{message}");
     assert!(message.contains("quote reference "), "{message}");
@@ -200,11 +198,11 @@ async fn unavailable(response: Response, what: &str) -> String {
 async fn a_postgres_outage_fails_requests_within_seconds_and_the_server_recovers_without_a_restart()
 {
     if backend() != "postgres" {
-        common::skip("the PostgreSQL outage needs PORTICO_TEST_BACKEND=postgres");
+        crate::support::skip("the PostgreSQL outage needs PORTICO_TEST_BACKEND=postgres");
         return;
     }
     let Some(bin) = PrivateCluster::binaries() else {
-        common::skip("no PostgreSQL programs under /usr/lib/postgresql/*/bin");
+        crate::support::skip("no PostgreSQL programs under /usr/lib/postgresql/*/bin");
         return;
     };
     let cluster = PrivateCluster::create(bin);
@@ -226,7 +224,7 @@ async fn a_postgres_outage_fails_requests_within_seconds_and_the_server_recovers
         ("current_user", vec![]),
         (
             "login",
-            vec![("email", common::ADMIN_EMAIL), ("password", "x")],
+            vec![("email", crate::support::ADMIN_EMAIL), ("password", "x")],
         ),
     ] {
         let (response, took) = timed(&app, name, &form).await;
@@ -247,18 +245,15 @@ async fn a_postgres_outage_fails_requests_within_seconds_and_the_server_recovers
     let list = loop {
         let (response, _) = timed(&app, "list_invitations", &[]).await;
         if response.status() == 200 {
-            break common::json(response).await;
+            break ok::<InvitationList>(response).await;
         }
         assert!(restarted.elapsed() < Duration::from_secs(30), "no recovery");
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     let recovered = restarted.elapsed();
-    assert_eq!(
-        list["total"], 1,
-        "the row from before the outage, and only it"
-    );
+    assert_eq!(list.total, 1, "the row from before the outage, and only it");
     app.invite("after@x.io").await;
-    assert_eq!(app.list(&[]).await["total"], 2);
+    assert_eq!(app.list(&[]).await.total, 2);
     eprintln!(
         "PostgreSQL outage: 4 requests answered 503, the slowest in {} ms; served again {} ms after the restart",
         slowest.as_millis(),
@@ -320,7 +315,7 @@ async fn age_sessions(db: &DatabaseConnection) {
 #[tokio::test]
 async fn a_read_only_sqlite_database_refuses_writes_with_503_and_still_serves_reads() {
     if backend() != "sqlite" {
-        common::skip("the read-only database test is for SQLite");
+        crate::support::skip("the read-only database test is for SQLite");
         return;
     }
     let writer = TestApp::spawn().await;
@@ -344,8 +339,15 @@ async fn a_read_only_sqlite_database_refuses_writes_with_503_and_still_serves_re
         200,
         "reads keep working (the session is not refreshed)"
     );
-    assert_eq!(common::json(listed).await["total"], 2);
-    assert_eq!(reader.current_user().await["email"], common::ADMIN_EMAIL);
+    assert_eq!(ok::<InvitationList>(listed).await.total, 2);
+    assert_eq!(
+        reader
+            .current_user()
+            .await
+            .map(|user| user.email)
+            .as_deref(),
+        Some(crate::support::ADMIN_EMAIL)
+    );
 
     let mut answered = Vec::new();
     for (name, form) in [
@@ -362,8 +364,8 @@ async fn a_read_only_sqlite_database_refuses_writes_with_503_and_still_serves_re
         &reader,
         "login",
         &[
-            ("email", common::ADMIN_EMAIL),
-            ("password", common::ADMIN_PASSWORD),
+            ("email", crate::support::ADMIN_EMAIL),
+            ("password", crate::support::ADMIN_PASSWORD),
         ],
     )
     .await;
@@ -374,7 +376,7 @@ async fn a_read_only_sqlite_database_refuses_writes_with_503_and_still_serves_re
     assert_eq!(invited(&db).await, before, "nothing changed, nothing lost");
     writer.invite("three@x.io").await;
     assert_eq!(
-        writer.list(&[]).await["total"],
+        writer.list(&[]).await.total,
         3,
         "the writable instance still writes"
     );
@@ -435,13 +437,13 @@ impl Drop for SmallDisk {
 #[tokio::test]
 async fn a_full_disk_refuses_writes_with_503_keeps_reads_and_loses_nothing() {
     if backend() != "sqlite" {
-        common::skip("the full-disk test is for SQLite");
+        crate::support::skip("the full-disk test is for SQLite");
         return;
     }
     let disk = match SmallDisk::mount(16) {
         Ok(disk) => disk,
         Err(reason) => {
-            common::skip(&format!("cannot mount a small tmpfs to fill ({reason})"));
+            crate::support::skip(&format!("cannot mount a small tmpfs to fill ({reason})"));
             return;
         }
     };
@@ -462,7 +464,7 @@ async fn a_full_disk_refuses_writes_with_503_keeps_reads_and_loses_nothing() {
     let message = unavailable(response, "disk is full").await;
     let (listed, _) = timed(&app, "list_invitations", &[]).await;
     assert_eq!(listed.status(), 200, "reads keep working on a full disk");
-    assert_eq!(common::json(listed).await["total"], 2);
+    assert_eq!(ok::<InvitationList>(listed).await.total, 2);
     assert_eq!(
         invited(&db).await,
         before,
@@ -472,11 +474,7 @@ async fn a_full_disk_refuses_writes_with_503_keeps_reads_and_loses_nothing() {
     // Room again: the same server writes again, without a restart.
     std::fs::remove_file(&filler).unwrap();
     let report = app.invite(&many.join(";")).await;
-    assert_eq!(
-        report["entries"].as_array().map(Vec::len),
-        Some(1000),
-        "{report}"
-    );
+    assert_eq!(report.entries.len(), 1000, "{report:?}");
     assert_eq!(integrity(&db).await, "ok");
     let after = invited(&db).await;
     assert_eq!(&after[..2], &before[..], "earlier rows intact");

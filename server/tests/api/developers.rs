@@ -1,10 +1,15 @@
 //! Consumers > Developers over HTTP: every account listed with its standing, search and the
 //! activity filter, deactivation (which ends the account's sessions at once) and reactivation.
-mod common;
 
-use common::{call_with, json, TestApp, ADMIN_EMAIL, DEVELOPER_PASSWORD};
+use crate::support::{
+    call_with, conflict, error, invalid_input, ok, TestApp, ADMIN_EMAIL, DEVELOPER_PASSWORD,
+};
+use app::model::{
+    account::{DeveloperRow, SessionUser},
+    invitation::InviteOutcome,
+    ApiError,
+};
 use reqwest::Client;
-use serde_json::Value;
 
 /// Invites `email` with the given approval and completes the registration as `name`.
 async fn register(app: &TestApp, email: &str, name: &str, pre_approved: bool) -> Client {
@@ -26,19 +31,11 @@ async fn register(app: &TestApp, email: &str, name: &str, pre_approved: bool) ->
 }
 
 async fn developers(app: &TestApp, form: &[(&str, &str)]) -> Vec<(String, String)> {
-    let response = app.call("list_developers", form).await;
-    assert_eq!(response.status(), 200);
-    let page = json(response).await;
-    page["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|row| {
-            (
-                row["email"].as_str().unwrap().to_owned(),
-                row["standing"].as_str().unwrap().to_owned(),
-            )
-        })
+    app.developers(form)
+        .await
+        .rows
+        .into_iter()
+        .map(|row| (row.email, row.standing.as_str().to_owned()))
         .collect()
 }
 
@@ -56,12 +53,13 @@ async fn set_state(app: &TestApp, email: &str, action: &str) -> reqwest::Respons
 }
 
 async fn account_id(app: &TestApp, email: &str) -> String {
-    let page = json(app.call("list_developers", &[("search", email)]).await).await;
-    page["rows"][0]["id"].to_string()
+    app.developers(&[("search", email)]).await.rows[0]
+        .id
+        .to_string()
 }
 
-async fn signed_in(browser: &Client, app: &TestApp) -> Value {
-    json(call_with(browser, &app.address, "current_user", &[]).await).await
+async fn signed_in(browser: &Client, app: &TestApp) -> Option<SessionUser> {
+    app.current_user_in(browser).await
 }
 
 #[tokio::test]
@@ -71,7 +69,7 @@ async fn every_account_is_listed_with_its_standing_and_can_be_searched_and_filte
     register(&app, "ada@x.io", "Ada Lovelace", true).await;
     register(&app, "bob@x.io", "Bob Waits", false).await;
     register(&app, "cy@x.io", "Cy Denied", false).await;
-    let cy = app.list(&[("search", "cy@")]).await["rows"][0]["id"].to_string();
+    let cy = app.list(&[("search", "cy@")]).await.rows[0].id.to_string();
     let denied = app
         .call("review_invitation", &[("id", &cy), ("decision", "deny")])
         .await;
@@ -106,9 +104,8 @@ async fn every_account_is_listed_with_its_standing_and_can_be_searched_and_filte
     );
     let bad = app.call("list_developers", &[("state", "asleep")]).await;
     assert_eq!(bad.status(), 422);
-    assert!(json(bad).await["InvalidInput"]
-        .as_str()
-        .unwrap()
+    assert!(invalid_input(bad)
+        .await
         .contains("choose all, active or inactive"));
 }
 
@@ -117,30 +114,29 @@ async fn deactivation_signs_the_developer_out_at_once_and_reactivation_lets_them
     let app = TestApp::spawn().await;
     app.login_as_admin().await;
     let browser = register(&app, "ada@x.io", "Ada Lovelace", true).await;
-    assert_eq!(signed_in(&browser, &app).await["email"], "ada@x.io");
+    assert_eq!(signed_in(&browser, &app).await.unwrap().email, "ada@x.io");
 
     let deactivated = set_state(&app, "ada@x.io", "deactivate").await;
     assert_eq!(deactivated.status(), 200);
-    assert_eq!(json(deactivated).await["standing"], "deactivated");
+    let row: DeveloperRow = ok(deactivated).await;
+    assert_eq!(row.standing.as_str(), "deactivated");
     // The session already open in the developer's browser is gone, not just refused later.
-    assert_eq!(signed_in(&browser, &app).await, Value::Null);
+    assert_eq!(signed_in(&browser, &app).await, None);
     let portal = call_with(&browser, &app.address, "portal_home", &[]).await;
     assert_eq!(portal.status(), 401);
     let login = app.login("ada@x.io", DEVELOPER_PASSWORD).await;
     assert_eq!(login.status(), 401);
-    assert_eq!(json(login).await, "InvalidCredentials");
+    assert_eq!(error(login).await, ApiError::InvalidCredentials);
 
     let again = set_state(&app, "ada@x.io", "deactivate").await;
     assert_eq!(again.status(), 409);
-    assert!(json(again).await["Conflict"]
-        .as_str()
-        .unwrap()
-        .contains("already deactivated"));
+    assert!(conflict(again).await.contains("already deactivated"));
 
     app.login_as_admin().await;
     let reactivated = set_state(&app, "ada@x.io", "reactivate").await;
     assert_eq!(reactivated.status(), 200);
-    assert_eq!(json(reactivated).await["standing"], "active");
+    let row: DeveloperRow = ok(reactivated).await;
+    assert_eq!(row.standing.as_str(), "active");
     let fresh = app.new_browser();
     let login = call_with(
         &fresh,
@@ -150,8 +146,8 @@ async fn deactivation_signs_the_developer_out_at_once_and_reactivation_lets_them
     )
     .await;
     assert_eq!(login.status(), 200);
-    let page = json(app.call("list_developers", &[("search", "ada@")]).await).await;
-    assert!(page["rows"][0]["last_login_at"].is_string());
+    let page = app.developers(&[("search", "ada@")]).await;
+    assert!(page.rows[0].last_login_at.is_some());
 }
 
 #[tokio::test]
@@ -162,16 +158,12 @@ async fn registrations_under_review_and_the_admins_own_account_cannot_be_switche
 
     let reactivate = set_state(&app, "bob@x.io", "reactivate").await;
     assert_eq!(reactivate.status(), 409);
-    assert!(json(reactivate).await["Conflict"]
-        .as_str()
-        .unwrap()
+    assert!(conflict(reactivate)
+        .await
         .contains("accept or deny it in Invitations"));
     let own = set_state(&app, ADMIN_EMAIL, "deactivate").await;
     assert_eq!(own.status(), 409);
-    assert!(json(own).await["Conflict"]
-        .as_str()
-        .unwrap()
-        .contains("your own account"));
+    assert!(conflict(own).await.contains("your own account"));
     assert_eq!(
         developers(&app, &[]).await,
         pairs(&[("bob@x.io", "awaiting_review"), (ADMIN_EMAIL, "active")]),
@@ -217,12 +209,15 @@ async fn second_admin(app: &TestApp, email: &str) -> Client {
         &app.db().await,
         email,
         "Second Admin",
-        common::ADMIN_PASSWORD,
+        crate::support::ADMIN_PASSWORD,
     )
     .await
     .expect("create a second admin");
     let browser = app.new_browser();
-    let form = [("email", email), ("password", common::ADMIN_PASSWORD)];
+    let form = [
+        ("email", email),
+        ("password", crate::support::ADMIN_PASSWORD),
+    ];
     let login = call_with(&browser, &app.address, "login", &form).await;
     assert_eq!(login.status(), 200);
     browser
@@ -299,8 +294,7 @@ async fn two_admins_deactivating_each_other_at_the_same_moment_leave_one_active(
 
 /// The id of the newest invitation row of `email`, from the invitations list.
 async fn newest_invitation_id(app: &TestApp, email: &str) -> String {
-    let page = json(app.call("list_invitations", &[("search", email)]).await).await;
-    page["rows"][0]["id"].to_string()
+    app.list(&[("search", email)]).await.rows[0].id.to_string()
 }
 
 #[tokio::test]
@@ -327,13 +321,14 @@ async fn a_deactivated_account_with_a_denied_registration_in_its_past_is_not_bro
     // An invitation is not the way back: the address already has an account.
     let report = app.invite("ada@x.io").await;
     assert_eq!(
-        report["entries"][0]["outcome"], "AlreadyDeveloper",
-        "{report}"
+        report.entries[0].outcome,
+        InviteOutcome::AlreadyDeveloper,
+        "{report:?}"
     );
     // Nor is resending the old denied registration.
     let resent = app.call("resend_invitation", &[("id", &denied_id)]).await;
     assert_eq!(resent.status(), 409);
-    let message = json(resent).await["Conflict"].as_str().unwrap().to_owned();
+    let message = conflict(resent).await;
     assert!(
         message.contains("Reactivate it in Consumers › Developers"),
         "{message}"

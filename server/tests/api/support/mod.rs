@@ -3,14 +3,23 @@
 //! The backend comes from `PORTICO_TEST_BACKEND`: `sqlite` (default; a new file per test),
 //! `postgres` or `mysql` (a new database per test on the server named by
 //! `PORTICO_TEST_POSTGRES_URL` / `PORTICO_TEST_MYSQL_URL`).
-#![allow(dead_code)]
 
 pub mod maildev;
 pub mod process;
 
+use app::{
+    domain::PortalSettings,
+    model::{
+        account::{DeveloperList, SessionUser},
+        audit::AuditLog,
+        invitation::{InvitationLanding, InvitationList, InviteOutcome, InviteReport},
+        ApiError,
+    },
+};
 use rand::Rng;
 use reqwest::{Client, Response};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use server::{Application, Config};
 use tokio::net::TcpListener;
@@ -120,19 +129,25 @@ impl TestApp {
         response.text().await.unwrap()
     }
 
-    pub async fn current_user(&self) -> Value {
-        json(self.call("current_user", &[]).await).await
+    /// Who this browser is signed in as.
+    pub async fn current_user(&self) -> Option<SessionUser> {
+        self.current_user_in(&self.client).await
+    }
+
+    /// Who `browser` (another browser of this server) is signed in as.
+    pub async fn current_user_in(&self, browser: &Client) -> Option<SessionUser> {
+        ok(call_with(browser, &self.address, "current_user", &[]).await).await
     }
 
     /// `current_user` as a browser that sends exactly `cookie` (`name=value`) would see it.
-    pub async fn current_user_with_cookie(&self, cookie: &str) -> Value {
+    pub async fn current_user_with_cookie(&self, cookie: &str) -> Option<SessionUser> {
         let response = Client::new()
             .post(self.url("/api/current_user"))
             .header("cookie", cookie)
             .send()
             .await
             .unwrap();
-        json(response).await
+        ok(response).await
     }
 
     /// Signs the admin in and opens self sign-up in `mode` (`with_approval` or `automatic`).
@@ -155,10 +170,8 @@ impl TestApp {
     }
 
     /// Invites `emails` as the (already signed-in) admin and returns the report.
-    pub async fn invite(&self, emails: &str) -> Value {
-        let response = self.call("invite", &[("emails", emails)]).await;
-        assert_eq!(response.status(), 200, "invite failed");
-        json(response).await
+    pub async fn invite(&self, emails: &str) -> InviteReport {
+        ok(self.call("invite", &[("emails", emails)]).await).await
     }
 
     /// The token of the newest invitation email queued for `email`, read from the outbox
@@ -259,11 +272,29 @@ impl TestApp {
             .expect("update the search index");
     }
 
-    /// The first row of the invitations list for `search`.
-    pub async fn list(&self, form: &[(&str, &str)]) -> Value {
-        let response = self.call("list_invitations", form).await;
-        assert_eq!(response.status(), 200, "list failed");
-        json(response).await
+    /// The invitations list (as the signed-in admin) for the filters and page in `form`.
+    pub async fn list(&self, form: &[(&str, &str)]) -> InvitationList {
+        ok(self.call("list_invitations", form).await).await
+    }
+
+    /// Consumers > Developers (as the signed-in admin) for the filters and page in `form`.
+    pub async fn developers(&self, form: &[(&str, &str)]) -> DeveloperList {
+        ok(self.call("list_developers", form).await).await
+    }
+
+    /// The audit log (as the signed-in admin) for the filters and page in `form`.
+    pub async fn activity(&self, form: &[(&str, &str)]) -> AuditLog {
+        ok(self.call("list_activity", form).await).await
+    }
+
+    /// The settings (as the signed-in admin).
+    pub async fn settings(&self) -> PortalSettings {
+        ok(self.call("get_settings", &[]).await).await
+    }
+
+    /// What the page of the invitation link with `token` shows.
+    pub async fn landing(&self, token: &str) -> InvitationLanding {
+        ok(self.call("invitation_by_token", &[("token", token)]).await).await
     }
 }
 
@@ -342,6 +373,51 @@ pub async fn call_with(
         .expect("the server answers")
 }
 
+/// A server function's successful answer, as the app's own type `T`.
+pub async fn ok<T: DeserializeOwned>(response: Response) -> T {
+    let status = response.status();
+    let text = response.text().await.expect("a body");
+    assert_eq!(status, 200, "not a success: {text}");
+    serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("not a {}: {e}: {text}", std::any::type_name::<T>()))
+}
+
+/// A server function's error answer, as the app's [`ApiError`]; its status is the one the
+/// error maps to.
+pub async fn error(response: Response) -> ApiError {
+    let status = response.status();
+    let text = response.text().await.expect("a body");
+    let error: ApiError = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("not an ApiError (status {status}): {e}: {text}"));
+    assert_eq!(status, error.status(), "the status of {error:?}");
+    error
+}
+
+/// The id of the invitation an invite report's entry made; panics on another outcome.
+pub fn invited_id(outcome: &InviteOutcome) -> i32 {
+    match outcome {
+        InviteOutcome::Invited { invitation_id } => *invitation_id,
+        other => panic!("not invited: {other:?}"),
+    }
+}
+
+/// The message of a `Conflict` answer (409).
+pub async fn conflict(response: Response) -> String {
+    match error(response).await {
+        ApiError::Conflict(message) => message,
+        other => panic!("not a Conflict: {other:?}"),
+    }
+}
+
+/// The message of an `InvalidInput` answer (422).
+pub async fn invalid_input(response: Response) -> String {
+    match error(response).await {
+        ApiError::InvalidInput(message) => message,
+        other => panic!("not InvalidInput: {other:?}"),
+    }
+}
+
+/// An answer's body as untyped JSON, for answers the app has no type for.
 pub async fn json(response: Response) -> Value {
     let status = response.status();
     let text = response.text().await.expect("a body");

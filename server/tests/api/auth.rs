@@ -1,7 +1,8 @@
-mod common;
-
-use common::{call_with, json, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
-use serde_json::Value;
+use crate::support::{call_with, error, ok, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use app::{
+    domain::Role,
+    model::{account::SessionUser, ApiError},
+};
 
 fn session_cookie(response: &reqwest::Response) -> String {
     response
@@ -27,20 +28,20 @@ async fn an_anonymous_visitor_of_the_admin_page_is_sent_to_login_and_back() {
 #[tokio::test]
 async fn the_bootstrap_admin_logs_in_and_the_session_knows_who_they_are() {
     let app = TestApp::spawn().await;
-    assert_eq!(app.current_user().await, Value::Null);
+    assert_eq!(app.current_user().await, None);
 
     let response = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     assert_eq!(response.status(), 200);
     let cookie = session_cookie(&response);
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
-    let user = json(response).await;
-    assert_eq!(user["email"], ADMIN_EMAIL);
-    assert_eq!(user["role"], "Admin");
+    let user: SessionUser = ok(response).await;
+    assert_eq!(user.email, ADMIN_EMAIL);
+    assert_eq!(user.role, Role::Admin);
 
-    let me = app.current_user().await;
-    assert_eq!(me["email"], ADMIN_EMAIL);
-    assert_eq!(me["full_name"], "Administrator");
+    let me = app.current_user().await.expect("signed in");
+    assert_eq!(me.email, ADMIN_EMAIL);
+    assert_eq!(me.full_name, "Administrator");
 }
 
 #[tokio::test]
@@ -67,9 +68,8 @@ async fn a_wrong_password_is_refused_with_a_message_and_no_session() {
     let response = app.login(ADMIN_EMAIL, "Wrong-Pass-1").await;
     assert_eq!(response.status(), 401);
     assert!(response.headers().get("set-cookie").is_none());
-    let body = json(response).await;
-    assert_eq!(body, serde_json::json!("InvalidCredentials"));
-    assert_eq!(app.current_user().await, Value::Null);
+    assert_eq!(error(response).await, ApiError::InvalidCredentials);
+    assert_eq!(app.current_user().await, None);
 }
 
 #[tokio::test]
@@ -115,7 +115,7 @@ async fn logging_out_ends_the_session_on_the_server() {
         .send()
         .await
         .unwrap();
-    assert_eq!(json(replay).await, Value::Null);
+    assert_eq!(ok::<Option<SessionUser>>(replay).await, None);
 }
 
 #[tokio::test]
@@ -129,11 +129,10 @@ async fn a_missing_field_is_a_client_error_that_names_the_problem() {
     )
     .await;
     assert_eq!(response.status(), 422);
-    let body = json(response).await;
-    assert!(
-        body["InvalidInput"].as_str().unwrap().contains("password"),
-        "{body}"
-    );
+    match error(response).await {
+        ApiError::InvalidInput(message) => assert!(message.contains("password"), "{message}"),
+        other => panic!("not InvalidInput: {other:?}"),
+    }
 }
 
 #[tokio::test]
@@ -148,7 +147,7 @@ async fn a_login_upgrades_a_hash_made_with_weaker_settings() {
         Params::new(4_096, 1, 1, None).unwrap(),
     )
     .hash_password(
-        common::ADMIN_PASSWORD.as_bytes(),
+        crate::support::ADMIN_PASSWORD.as_bytes(),
         &SaltString::generate(&mut rand::thread_rng()),
     )
     .unwrap()
@@ -156,14 +155,14 @@ async fn a_login_upgrades_a_hash_made_with_weaker_settings() {
     let db = app.db().await;
     account::Entity::update_many()
         .col_expr(account::Column::PasswordHash, Expr::value(weak.clone()))
-        .filter(account::Column::EmailNormalized.eq(common::ADMIN_EMAIL))
+        .filter(account::Column::EmailNormalized.eq(crate::support::ADMIN_EMAIL))
         .exec(&db)
         .await
         .unwrap();
 
     app.login_as_admin().await;
     let stored = account::Entity::find()
-        .filter(account::Column::EmailNormalized.eq(common::ADMIN_EMAIL))
+        .filter(account::Column::EmailNormalized.eq(crate::support::ADMIN_EMAIL))
         .one(&db)
         .await
         .unwrap()
@@ -225,7 +224,7 @@ async fn a_login_form_posted_without_the_app_returns_to_the_page_with_the_messag
     let accepted = post_login_form(&app, ADMIN_PASSWORD, &app.url("/login?next=/portal")).await;
     assert!(accepted.status().is_redirection(), "{}", accepted.status());
     assert_eq!(accepted.headers()["location"], "/portal");
-    assert_eq!(app.current_user().await["email"], ADMIN_EMAIL);
+    assert_eq!(app.current_user().await.unwrap().email, ADMIN_EMAIL);
 }
 
 #[tokio::test]
@@ -297,16 +296,16 @@ async fn completing_a_pre_approved_link_ends_the_session_this_browser_had_before
     let form = [
         ("token", token.as_str()),
         ("full_name", "Dev Eloper"),
-        ("password", common::DEVELOPER_PASSWORD),
-        ("confirmation", common::DEVELOPER_PASSWORD),
+        ("password", crate::support::DEVELOPER_PASSWORD),
+        ("confirmation", crate::support::DEVELOPER_PASSWORD),
     ];
     let completed = call_with(&shared, &app.address, "complete_registration", &form).await;
     assert_eq!(completed.status(), 200);
-    let me = json(call_with(&shared, &app.address, "current_user", &[]).await).await;
-    assert_eq!(me["email"], "dev@x.io");
+    let me = app.current_user_in(&shared).await.expect("signed in");
+    assert_eq!(me.email, "dev@x.io");
     assert_eq!(
         app.current_user_with_cookie(&before).await,
-        Value::Null,
+        None,
         "the previous session ended"
     );
 }

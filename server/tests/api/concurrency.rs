@@ -1,14 +1,16 @@
 //! Races: every action is conditional on the status it starts from, so concurrent requests get
 //! exactly one effect and a clear conflict for the others, never a 500.
-mod common;
 
-use common::{call_with, json, SettingsFields, TestApp, DEVELOPER_PASSWORD};
+use crate::support::{
+    call_with, conflict, invited_id, SettingsFields, TestApp, DEVELOPER_PASSWORD,
+};
+use app::{domain::InvitationStatus, model::invitation::InviteOutcome};
 use futures::future::join_all;
 use reqwest::StatusCode;
 
 async fn invited(app: &TestApp, email: &str) -> (String, String) {
     let report = app.invite(email).await;
-    let id = report["entries"][0]["outcome"]["Invited"]["invitation_id"].to_string();
+    let id = invited_id(&report.entries[0].outcome).to_string();
     (id, app.token_for(email).await)
 }
 
@@ -72,11 +74,11 @@ async fn resend_racing_completion_ends_in_exactly_one_of_the_two() {
     assert_eq!(count(&statuses, 409), 1, "{statuses:?}");
     let page = app.list(&[]).await;
     if resend.status() == 200 {
-        assert_eq!(page["total"], 2);
+        assert_eq!(page.total, 2);
         assert_eq!(account_count(&app, "dev@x.io").await, 0);
     } else {
-        assert_eq!(page["total"], 1);
-        assert_eq!(page["rows"][0]["status"], "approved");
+        assert_eq!(page.total, 1);
+        assert_eq!(page.rows[0].status, InvitationStatus::Approved);
         assert_eq!(account_count(&app, "dev@x.io").await, 1);
     }
 }
@@ -107,23 +109,17 @@ async fn accept_racing_deny_applies_exactly_one_decision() {
     let statuses = [accept.status(), deny.status()];
     assert_eq!(count(&statuses, 200), 1, "{statuses:?}");
     assert_eq!(count(&statuses, 409), 1, "{statuses:?}");
-    let final_status = app.list(&[]).await["rows"][0]["status"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let final_status = app.list(&[]).await.rows[0].status;
     let expected = if accept.status() == 200 {
-        "approved"
+        InvitationStatus::Approved
     } else {
-        "rejected"
+        InvitationStatus::Rejected
     };
     assert_eq!(final_status, expected);
-    let conflict = if accept.status() == 200 { deny } else { accept };
+    let refused = if accept.status() == 200 { deny } else { accept };
     // The loser is told either that the registration is no longer Waiting (it read the new
     // status) or that it changed meanwhile (it read the old one, then lost the update).
-    let message = json(conflict).await["Conflict"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let message = conflict(refused).await;
     assert!(
         message.contains("Waiting") || message.contains("changed"),
         "{message}"
@@ -142,7 +138,7 @@ async fn delete_racing_completion_ends_in_exactly_one_of_the_two() {
     );
     let statuses = [delete.status(), complete.status()];
     assert_eq!(count(&statuses, 200), 1, "{statuses:?}");
-    let total = app.list(&[]).await["total"].as_u64().unwrap();
+    let total = app.list(&[]).await.total;
     if delete.status() == 200 {
         assert_eq!(total, 0);
         assert_eq!(account_count(&app, "dev@x.io").await, 0);
@@ -158,23 +154,26 @@ async fn concurrent_invites_of_one_address_in_two_cases_leave_one_live_invitatio
     app.login_as_admin().await;
     let (upper, lower) = tokio::join!(app.invite("A@x.io"), app.invite("a@x.io"));
     let outcomes = [
-        upper["entries"][0]["outcome"].clone(),
-        lower["entries"][0]["outcome"].clone(),
+        upper.entries[0].outcome.clone(),
+        lower.entries[0].outcome.clone(),
     ];
     assert_eq!(
-        outcomes.iter().filter(|o| o["Invited"].is_object()).count(),
+        outcomes
+            .iter()
+            .filter(|o| matches!(o, InviteOutcome::Invited { .. }))
+            .count(),
         1,
         "{outcomes:?}"
     );
     assert_eq!(
         outcomes
             .iter()
-            .filter(|o| o["AlreadyInvited"].is_object())
+            .filter(|o| matches!(o, InviteOutcome::AlreadyInvited { .. }))
             .count(),
         1,
         "{outcomes:?}"
     );
-    assert_eq!(app.list(&[]).await["total"], 1);
+    assert_eq!(app.list(&[]).await.total, 1);
 }
 
 /// Starting a server builds its routes, and Leptos suspends every resource's loading process

@@ -1,8 +1,13 @@
 //! Rate limits over HTTP: counted in the database (shared by replicas), answered with 429, a
 //! Retry-After header and a message in words; X-Forwarded-For believed only from trusted proxies.
-mod common;
 
-use common::{call_with, json, SettingsFields, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::support::{
+    call_with, error, invited_id, ok, SettingsFields, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD,
+};
+use app::{
+    domain::LinkState,
+    model::{invitation::InvitationLanding, ApiError},
+};
 use reqwest::Response;
 
 async fn assert_limited(response: Response) {
@@ -13,8 +18,7 @@ async fn assert_limited(response: Response) {
         .parse()
         .unwrap();
     assert!((1..=3600).contains(&retry_after), "{retry_after}");
-    let body = json(response).await;
-    assert_eq!(body["RateLimited"], retry_after);
+    assert_eq!(error(response).await, ApiError::RateLimited(retry_after));
 }
 
 /// The test client reaches the server through a trusted proxy on 127.0.0.1, which forwards
@@ -55,7 +59,7 @@ async fn repeated_failed_logins_lock_the_account_name_for_a_while_whatever_its_e
     }
     // Another account from the same address is not affected by these two.
     assert_eq!(
-        login_from(&app, "dev@x.io", common::DEVELOPER_PASSWORD, None)
+        login_from(&app, "dev@x.io", crate::support::DEVELOPER_PASSWORD, None)
             .await
             .status(),
         200
@@ -112,7 +116,10 @@ async fn guessing_invitation_links_is_limited_per_address() {
             &[("token", &guess)],
         )
         .await;
-        assert_eq!(json(landing).await["state"], "unknown");
+        assert_eq!(
+            ok::<InvitationLanding>(landing).await.state,
+            LinkState::Unknown
+        );
     }
     assert_limited(
         call_with(
@@ -127,8 +134,8 @@ async fn guessing_invitation_links_is_limited_per_address() {
     let form = [
         ("token", real.as_str()),
         ("full_name", "Guess Er"),
-        ("password", common::DEVELOPER_PASSWORD),
-        ("confirmation", common::DEVELOPER_PASSWORD),
+        ("password", crate::support::DEVELOPER_PASSWORD),
+        ("confirmation", crate::support::DEVELOPER_PASSWORD),
     ];
     assert_limited(call_with(&guesser, &app.address, "complete_registration", &form).await).await;
 }
@@ -138,14 +145,14 @@ async fn invites_and_resends_are_limited_per_admin_and_a_refused_one_stores_noth
     let app = TestApp::spawn_with(|config| config.limits.invites_per_hour = 2).await;
     app.login_as_admin().await;
     let report = app.invite("one@x.io").await;
-    let id = report["entries"][0]["outcome"]["Invited"]["invitation_id"].to_string();
+    let id = invited_id(&report.entries[0].outcome).to_string();
     assert_eq!(
         app.call("resend_invitation", &[("id", &id)]).await.status(),
         200
     );
     assert_limited(app.call("invite", &[("emails", "two@x.io")]).await).await;
     let listed = app.list(&[("search", "two@")]).await;
-    assert_eq!(listed["total"], 0);
+    assert_eq!(listed.total, 0);
 }
 
 #[tokio::test]

@@ -3,18 +3,22 @@
 //! backend the suite runs on. A session made on one works on the other, 500 invitations
 //! submitted half to each are stored once, and their 500 emails arrive exactly once although
 //! both run a mail worker.
-mod common;
 
 use std::{
     collections::BTreeSet,
     time::{Duration, Instant},
 };
 
-use common::{
-    fresh_database, json,
+use crate::support::{
+    fresh_database,
     maildev::{recipient, Maildev},
+    ok,
     process::ServerProcess,
     ADMIN_EMAIL, ADMIN_PASSWORD,
+};
+use app::model::{
+    account::SessionUser,
+    invitation::{InvitationList, InviteReport},
 };
 
 /// An instance with the mail worker on, sending to `smtp_url`, polling and retrying quickly.
@@ -32,7 +36,7 @@ fn instance(database_url: &str, smtp_url: &str) -> ServerProcess {
 
 #[tokio::test]
 async fn two_server_processes_share_sessions_invitations_and_the_mail_queue() {
-    println!("backend: {}", common::backend());
+    println!("backend: {}", crate::support::backend());
     let maildev = Maildev::start().await;
     let database_url = fresh_database().await;
     // One after the other: the first migrates the empty database and creates the admin.
@@ -59,7 +63,8 @@ async fn two_server_processes_share_sessions_invitations_and_the_mail_queue() {
         .send()
         .await
         .unwrap();
-    assert_eq!(json(on_two).await["email"], ADMIN_EMAIL);
+    let on_two: Option<SessionUser> = ok(on_two).await;
+    assert_eq!(on_two.map(|user| user.email).as_deref(), Some(ADMIN_EMAIL));
 
     // 500 invitations, in 10 batches of 50, alternately through each instance, all at once.
     let batches: Vec<String> = (0..10)
@@ -80,14 +85,8 @@ async fn two_server_processes_share_sessions_invitations_and_the_mail_queue() {
     });
     for response in futures::future::join_all(calls).await {
         assert_eq!(response.status(), 200);
-        let report = json(response).await;
-        let invited = report["entries"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|e| e["outcome"]["Invited"].is_object())
-            .count();
-        assert_eq!(invited, 50);
+        let report: InviteReport = ok(response).await;
+        assert_eq!(report.invited_count(), 50);
     }
     // Stored once: both instances count 500, with the session made on the first.
     for (instance, form) in [(&one, vec![]), (&two, vec![("search", "@x.io")])] {
@@ -99,7 +98,12 @@ async fn two_server_processes_share_sessions_invitations_and_the_mail_queue() {
             .await
             .unwrap();
         assert_eq!(listed.status(), 200);
-        assert_eq!(json(listed).await["total"], 500, "at {}", instance.address);
+        assert_eq!(
+            ok::<InvitationList>(listed).await.total,
+            500,
+            "at {}",
+            instance.address
+        );
     }
 
     let emails = maildev.settled(500).await;

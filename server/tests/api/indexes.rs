@@ -1,9 +1,8 @@
 //! Lookups by a secret's hash (a session on every request, an invitation link) are answered
 //! from an index, not by reading the whole table. On PostgreSQL a CHAR(64) column compared with
 //! the driver's text parameter cannot use its index (migration m0008 made them VARCHAR).
-mod common;
 
-use common::TestApp;
+use crate::support::TestApp;
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, TransactionTrait};
 
 #[tokio::test]
@@ -11,7 +10,7 @@ async fn hash_lookups_use_an_index_on_postgresql() {
     let app = TestApp::spawn().await;
     let db = app.db().await;
     if db.get_database_backend() != DatabaseBackend::Postgres {
-        common::skip("the CHAR/text index problem exists on PostgreSQL only");
+        crate::support::skip("the CHAR/text index problem exists on PostgreSQL only");
         return;
     }
     let txn = db.begin().await.unwrap();

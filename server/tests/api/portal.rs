@@ -1,6 +1,4 @@
-mod common;
-
-use common::{call_with, json, SettingsFields, TestApp};
+use crate::support::{call_with, ok, SettingsFields, TestApp};
 
 #[tokio::test]
 async fn the_portal_content_is_for_signed_in_accounts_and_rendered_without_scripts() {
@@ -14,8 +12,7 @@ async fn the_portal_content_is_for_signed_in_accounts_and_rendered_without_scrip
         ..Default::default()
     })
     .await;
-    let html = json(call_with(&developer, &app.address, "portal_home", &[]).await).await;
-    let html = html.as_str().unwrap();
+    let html: String = ok(call_with(&developer, &app.address, "portal_home", &[]).await).await;
     assert!(html.contains("<h1>API docs</h1>"), "{html}");
     assert!(!html.contains("<script>"), "{html}");
     assert!(

@@ -1,11 +1,14 @@
 //! Email delivery end to end, through a real SMTP capture server (maildev): the outbox, the
 //! worker's claims, retries and drops, the templates and the file transport.
-mod common;
 
-use app::ssr::entities::{account, invitation, outbox};
-use common::{
+use crate::support::{
+    invited_id,
     maildev::{free_port, invitation_link, recipient, smtp_url, token_of, with_smtp, Maildev},
     outbox_rows, TestApp, ADMIN_EMAIL, DEVELOPER_PASSWORD,
+};
+use app::{
+    model::invitation::{DeliveryState, InviteReport},
+    ssr::entities::{account, invitation, outbox},
 };
 use sea_orm::{sea_query::Expr, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::Value;
@@ -42,23 +45,19 @@ fn none_queued(rows: &[outbox::Model]) -> bool {
     !rows.is_empty() && rows.iter().all(|r| r.status != "queued")
 }
 
-fn invitation_id(report: &Value, index: usize) -> String {
-    report["entries"][index]["outcome"]["Invited"]["invitation_id"]
-        .as_i64()
-        .expect("an invited entry")
-        .to_string()
+fn invitation_id(report: &InviteReport, index: usize) -> String {
+    invited_id(&report.entries[index].outcome).to_string()
 }
 
 /// "email: delivery state" of each row of the invitations list, newest first.
 async fn deliveries(app: &TestApp) -> Vec<String> {
     let listed = app.list(&[]).await;
-    listed["rows"]
-        .as_array()
-        .unwrap()
+    listed
+        .rows
         .iter()
         .map(|row| {
-            let state = row["delivery"]["state"].as_str().unwrap_or("none");
-            format!("{}: {state}", row["email"].as_str().unwrap())
+            let state = row.delivery.as_ref().map_or("none", |d| d.state.as_str());
+            format!("{}: {state}", row.email)
         })
         .collect::<Vec<_>>()
 }
@@ -117,7 +116,7 @@ async fn emails_queued_while_the_smtp_server_is_down_arrive_exactly_once_after_i
     .await;
     app.login_as_admin().await;
     app.invite("a@x.io;b@x.io;c@x.io").await;
-    assert_eq!(app.list(&[]).await["total"], 3);
+    assert_eq!(app.list(&[]).await.total, 3);
 
     let db = app.db().await;
     let tried = wait_for_outbox(&db, "every email tried at least once", |rows| {
@@ -432,10 +431,10 @@ async fn an_email_that_keeps_failing_is_marked_failed_with_the_last_error() {
 
     // The admin sees it in the list, with the error to act on.
     let listed = app.list(&[]).await;
-    let delivery = &listed["rows"][0]["delivery"];
-    assert_eq!(delivery["state"], "failed");
-    assert_eq!(delivery["attempts"], 2);
-    assert_eq!(delivery["last_error"].as_str(), row.last_error.as_deref());
+    let delivery = listed.rows[0].delivery.as_ref().expect("a delivery");
+    assert_eq!(delivery.state, DeliveryState::Failed);
+    assert_eq!(delivery.attempts, 2);
+    assert_eq!(delivery.last_error, row.last_error);
 }
 
 #[tokio::test]
@@ -469,7 +468,7 @@ async fn a_self_sign_up_gets_a_confirmation_email_and_a_known_address_a_notice()
     let app = TestApp::spawn_with(with_smtp(maildev.smtp_url())).await;
     app.login_as_admin().await;
     let saved = app
-        .save_settings(common::SettingsFields {
+        .save_settings(crate::support::SettingsFields {
             self_registration: "automatic",
             ..Default::default()
         })
@@ -478,7 +477,8 @@ async fn a_self_sign_up_gets_a_confirmation_email_and_a_known_address_a_notice()
     let form = |email: &'static str| [("email", email), ("full_name", "Self Made")];
     for email in ["self@x.io", ADMIN_EMAIL] {
         let response =
-            common::call_with(&app.new_browser(), &app.address, "sign_up", &form(email)).await;
+            crate::support::call_with(&app.new_browser(), &app.address, "sign_up", &form(email))
+                .await;
         assert_eq!(response.status(), 200);
     }
 

@@ -1,39 +1,43 @@
 //! The invitation lifecycle end to end through the server functions' HTTP endpoints.
-mod common;
 
-use common::{json, SettingsFields, TestApp, DEVELOPER_PASSWORD};
-use serde_json::{json, Value};
+use crate::support::{
+    call_with, conflict, invalid_input, invited_id, ok, SettingsFields, TestApp, DEVELOPER_PASSWORD,
+};
+use app::{
+    domain::{HexColor, InvitationStatus, LinkState, PasswordPolicy, SelfRegistration, Validity},
+    model::invitation::{
+        CompletionOutcome, InvitationLanding, InvitationList, InvitationRow, InviteOutcome,
+        InviteReport,
+    },
+};
 
-fn outcomes(report: &Value) -> Vec<(String, Value)> {
-    report["entries"]
-        .as_array()
-        .unwrap()
+fn outcomes(report: &InviteReport) -> Vec<(String, InviteOutcome)> {
+    report
+        .entries
         .iter()
-        .map(|e| {
-            (
-                e["email"].as_str().unwrap().to_owned(),
-                e["outcome"].clone(),
-            )
-        })
+        .map(|e| (e.email.clone(), e.outcome.clone()))
         .collect()
 }
 
-fn statuses(page: &Value) -> Vec<(String, String)> {
-    page["rows"]
-        .as_array()
-        .unwrap()
+fn statuses(page: &InvitationList) -> Vec<(String, String)> {
+    page.rows
         .iter()
-        .map(|r| {
-            (
-                r["email"].as_str().unwrap().to_owned(),
-                r["status"].as_str().unwrap().to_owned(),
-            )
-        })
+        .map(|r| (r.email.clone(), r.status.as_str().to_owned()))
         .collect()
 }
 
-async fn landing_state(app: &TestApp, token: &str) -> Value {
-    json(app.call("invitation_by_token", &[("token", token)]).await).await
+async fn landing_state(app: &TestApp, token: &str) -> LinkState {
+    app.landing(token).await.state
+}
+
+/// What the page of a link that shows no details says.
+fn landing(state: LinkState) -> InvitationLanding {
+    InvitationLanding {
+        state,
+        email: None,
+        self_sign_up: false,
+        suggested_name: None,
+    }
 }
 
 #[tokio::test]
@@ -45,17 +49,20 @@ async fn inviting_several_addresses_reports_each_outcome_and_invites_the_valid_o
         .await;
     let entries = outcomes(&report);
     assert_eq!(entries.len(), 5);
-    assert!(entries[0].1["Invited"].is_object(), "{entries:?}");
-    assert!(entries[1].1["Invalid"]["reason"]
-        .as_str()
-        .unwrap()
-        .contains("@"));
-    assert_eq!(entries[2].1, json!({"Repeated": {"first_position": 1}}));
-    assert!(entries[3].1["Invited"].is_object());
-    assert_eq!(entries[4].1, json!("AlreadyDeveloper"));
+    assert!(
+        matches!(entries[0].1, InviteOutcome::Invited { .. }),
+        "{entries:?}"
+    );
+    assert!(
+        matches!(&entries[1].1, InviteOutcome::Invalid { reason } if reason.contains('@')),
+        "{entries:?}"
+    );
+    assert_eq!(entries[2].1, InviteOutcome::Repeated { first_position: 1 });
+    assert!(matches!(entries[3].1, InviteOutcome::Invited { .. }));
+    assert_eq!(entries[4].1, InviteOutcome::AlreadyDeveloper);
 
     let page = app.list(&[]).await;
-    assert_eq!(page["total"], 2);
+    assert_eq!(page.total, 2);
     let mut rows = statuses(&page);
     rows.sort();
     assert_eq!(
@@ -72,11 +79,14 @@ async fn an_address_with_a_live_invitation_is_not_invited_twice_and_resend_is_su
     let app = TestApp::spawn().await;
     app.login_as_admin().await;
     let first = app.invite("dev@x.io").await;
-    let id = first["entries"][0]["outcome"]["Invited"]["invitation_id"].clone();
+    let invitation_id = invited_id(&first.entries[0].outcome);
     let again = app.invite("DEV@x.io").await;
     assert_eq!(
-        again["entries"][0]["outcome"],
-        json!({"AlreadyInvited": {"invitation_id": id, "status": "pending"}})
+        again.entries[0].outcome,
+        InviteOutcome::AlreadyInvited {
+            invitation_id,
+            status: InvitationStatus::Pending
+        }
     );
 }
 
@@ -86,14 +96,11 @@ async fn an_empty_or_oversized_submission_is_refused_with_a_reason_and_stores_no
     app.login_as_admin().await;
     let empty = app.call("invite", &[("emails", " ; ;")]).await;
     assert_eq!(empty.status(), 422);
-    assert!(json(empty).await["InvalidInput"]
-        .as_str()
-        .unwrap()
-        .contains("at least one"));
+    assert!(invalid_input(empty).await.contains("at least one"));
     let many: Vec<String> = (0..1001).map(|i| format!("d{i}@x.io")).collect();
     let too_many = app.call("invite", &[("emails", &many.join(";"))]).await;
     assert_eq!(too_many.status(), 422);
-    assert_eq!(app.list(&[]).await["total"], 0);
+    assert_eq!(app.list(&[]).await.total, 0);
 }
 
 #[tokio::test]
@@ -105,11 +112,11 @@ async fn a_thousand_addresses_are_invited_in_one_submission() {
     assert_eq!(
         outcomes(&report)
             .iter()
-            .filter(|(_, o)| o["Invited"].is_object())
+            .filter(|(_, o)| matches!(o, InviteOutcome::Invited { .. }))
             .count(),
         1000
     );
-    assert_eq!(app.list(&[]).await["total"], 1000);
+    assert_eq!(app.list(&[]).await.total, 1000);
 }
 
 #[tokio::test]
@@ -121,7 +128,7 @@ async fn the_list_searches_part_of_the_email_and_filters_by_the_status_it_shows(
     app.expire_invitations_of("bob@acme.io").await;
 
     let acme = app.list(&[("search", "ACME")]).await;
-    assert_eq!(acme["total"], 3);
+    assert_eq!(acme.total, 3);
     // `_` is not a wildcard: only the address that contains it matches.
     assert_eq!(
         statuses(&app.list(&[("search", "n_x")]).await),
@@ -134,7 +141,7 @@ async fn the_list_searches_part_of_the_email_and_filters_by_the_status_it_shows(
         vec![("bob@acme.io".into(), "expired".into())]
     );
     let pending = app.list(&[("status", "pending"), ("search", "acme")]).await;
-    assert_eq!(pending["total"], 2);
+    assert_eq!(pending.total, 2);
     assert!(statuses(&pending).iter().all(|(_, s)| s == "pending"));
 
     let bad = app.call("list_invitations", &[("status", "lost")]).await;
@@ -154,14 +161,14 @@ async fn the_list_pages_and_sorts() {
             ("descending", "false"),
         ])
         .await;
-    assert_eq!(first["total"], 25);
-    assert_eq!(first["rows"].as_array().unwrap().len(), 20);
-    assert_eq!(first["rows"][0]["email"], "p00@x.io");
+    assert_eq!(first.total, 25);
+    assert_eq!(first.rows.len(), 20);
+    assert_eq!(first.rows[0].email, "p00@x.io");
     let second = app
         .list(&[("page", "2"), ("sort", "email"), ("descending", "false")])
         .await;
-    assert_eq!(second["rows"].as_array().unwrap().len(), 5);
-    assert_eq!(second["rows"][4]["email"], "p24@x.io");
+    assert_eq!(second.rows.len(), 5);
+    assert_eq!(second.rows[4].email, "p24@x.io");
 }
 
 #[tokio::test]
@@ -169,23 +176,21 @@ async fn resend_inactivates_the_old_invitation_and_sends_a_new_link() {
     let app = TestApp::spawn().await;
     app.login_as_admin().await;
     let report = app.invite("dev@x.io").await;
-    let old_id = report["entries"][0]["outcome"]["Invited"]["invitation_id"]
-        .as_i64()
-        .unwrap();
+    let old_id = invited_id(&report.entries[0].outcome);
     let old_token = app.token_for("dev@x.io").await;
 
     let response = app
         .call("resend_invitation", &[("id", &old_id.to_string())])
         .await;
     assert_eq!(response.status(), 200);
-    let new_row = json(response).await;
-    assert_eq!(new_row["status"], "pending");
-    assert_ne!(new_row["id"].as_i64().unwrap(), old_id);
+    let new_row: InvitationRow = ok(response).await;
+    assert_eq!(new_row.status, InvitationStatus::Pending);
+    assert_ne!(new_row.id, old_id);
 
     let new_token = app.token_for("dev@x.io").await;
     assert_ne!(new_token, old_token);
-    assert_eq!(landing_state(&app, &old_token).await["state"], "superseded");
-    assert_eq!(landing_state(&app, &new_token).await["state"], "usable");
+    assert_eq!(landing_state(&app, &old_token).await, LinkState::Superseded);
+    assert_eq!(landing_state(&app, &new_token).await, LinkState::Usable);
     let mut rows = statuses(&app.list(&[]).await);
     rows.sort_by(|a, b| a.1.cmp(&b.1));
     assert_eq!(
@@ -210,7 +215,7 @@ async fn pending_and_expired_invitations_can_be_deleted_and_their_links_die() {
     let report = app.invite("p@x.io;e@x.io").await;
     let ids: Vec<String> = outcomes(&report)
         .iter()
-        .map(|(_, o)| o["Invited"]["invitation_id"].to_string())
+        .map(|(_, o)| invited_id(o).to_string())
         .collect();
     let token = app.token_for("p@x.io").await;
     app.expire_invitations_of("e@x.io").await;
@@ -220,8 +225,8 @@ async fn pending_and_expired_invitations_can_be_deleted_and_their_links_die() {
             200
         );
     }
-    assert_eq!(app.list(&[]).await["total"], 0);
-    assert_eq!(landing_state(&app, &token).await["state"], "unknown");
+    assert_eq!(app.list(&[]).await.total, 0);
+    assert_eq!(landing_state(&app, &token).await, LinkState::Unknown);
     assert_eq!(
         app.call("delete_invitation", &[("id", &ids[0])])
             .await
@@ -240,20 +245,23 @@ async fn a_preapproved_invitation_completes_into_an_active_signed_in_account() {
     // Looking at the link twice never uses it up.
     for _ in 0..2 {
         assert_eq!(
-            landing_state(&app, &token).await,
-            json!({"state": "usable", "email": "dev@x.io", "self_sign_up": false, "suggested_name": null})
+            app.landing(&token).await,
+            InvitationLanding {
+                email: Some("dev@x.io".into()),
+                ..landing(LinkState::Usable)
+            }
         );
     }
     let (browser, response) = app.complete(&token, "Dev Eloper", DEVELOPER_PASSWORD).await;
     assert_eq!(response.status(), 200);
-    assert_eq!(json(response).await, json!("Approved"));
-    let me = json(common::call_with(&browser, &app.address, "current_user", &[]).await).await;
-    assert_eq!(me["email"], "dev@x.io");
-    assert_eq!(me["role"], "Developer");
     assert_eq!(
-        landing_state(&app, &token).await,
-        json!({"state": "already_used", "email": null, "self_sign_up": false, "suggested_name": null})
+        ok::<CompletionOutcome>(response).await,
+        CompletionOutcome::Approved
     );
+    let me = app.current_user_in(&browser).await.expect("signed in");
+    assert_eq!(me.email, "dev@x.io");
+    assert_eq!(me.role, app::domain::Role::Developer);
+    assert_eq!(app.landing(&token).await, landing(LinkState::AlreadyUsed));
     assert_eq!(
         statuses(&app.list(&[]).await),
         vec![("dev@x.io".into(), "approved".into())]
@@ -272,7 +280,7 @@ async fn the_registration_form_reports_every_problem_at_once_and_keeps_the_link_
     app.login_as_admin().await;
     app.invite("dev@x.io").await;
     let token = app.token_for("dev@x.io").await;
-    let response = common::call_with(
+    let response = call_with(
         &app.new_browser(),
         &app.address,
         "complete_registration",
@@ -285,10 +293,7 @@ async fn the_registration_form_reports_every_problem_at_once_and_keeps_the_link_
     )
     .await;
     assert_eq!(response.status(), 422);
-    let message = json(response).await["InvalidInput"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let message = invalid_input(response).await;
     for part in [
         "full name",
         "10 to 16 characters",
@@ -299,7 +304,7 @@ async fn the_registration_form_reports_every_problem_at_once_and_keeps_the_link_
     ] {
         assert!(message.contains(part), "{part:?} missing from {message:?}");
     }
-    assert_eq!(landing_state(&app, &token).await["state"], "usable");
+    assert_eq!(landing_state(&app, &token).await, LinkState::Usable);
 }
 
 async fn disable_auto_approval(app: &TestApp) {
@@ -324,29 +329,32 @@ async fn without_auto_approval_a_registration_waits_and_accepting_activates_it()
     app.invite("dev@x.io").await;
     let token = app.token_for("dev@x.io").await;
     let (browser, response) = app.complete(&token, "Dev Eloper", DEVELOPER_PASSWORD).await;
-    assert_eq!(json(response).await, json!("Waiting"));
     assert_eq!(
-        json(common::call_with(&browser, &app.address, "current_user", &[]).await).await,
-        Value::Null
+        ok::<CompletionOutcome>(response).await,
+        CompletionOutcome::Waiting
     );
+    assert_eq!(app.current_user_in(&browser).await, None);
     assert_eq!(
-        landing_state(&app, &token).await["state"],
-        "waiting_for_approval"
+        landing_state(&app, &token).await,
+        LinkState::WaitingForApproval
     );
 
     // A Waiting registration cannot be deleted, and its address cannot be invited again.
-    let row = &app.list(&[]).await["rows"][0];
-    assert_eq!(row["status"], "waiting");
-    assert_eq!(row["full_name"], "Dev Eloper");
-    let id = row["id"].to_string();
+    let row = &app.list(&[]).await.rows[0];
+    assert_eq!(row.status, InvitationStatus::Waiting);
+    assert_eq!(row.full_name.as_deref(), Some("Dev Eloper"));
+    let id = row.id.to_string();
     assert_eq!(
         app.call("delete_invitation", &[("id", &id)]).await.status(),
         409
     );
-    assert!(app.invite("dev@x.io").await["entries"][0]["outcome"]["AlreadyInvited"].is_object());
+    assert!(matches!(
+        app.invite("dev@x.io").await.entries[0].outcome,
+        InviteOutcome::AlreadyInvited { .. }
+    ));
 
     // Developers cannot sign in while waiting.
-    let login = common::call_with(
+    let login = call_with(
         &browser,
         &app.address,
         "login",
@@ -359,8 +367,11 @@ async fn without_auto_approval_a_registration_waits_and_accepting_activates_it()
         .call("review_invitation", &[("id", &id), ("decision", "accept")])
         .await;
     assert_eq!(accepted.status(), 200);
-    assert_eq!(json(accepted).await["status"], "approved");
-    let login = common::call_with(
+    assert_eq!(
+        ok::<InvitationRow>(accepted).await.status,
+        InvitationStatus::Approved
+    );
+    let login = call_with(
         &browser,
         &app.address,
         "login",
@@ -383,12 +394,15 @@ async fn a_denied_developer_cannot_sign_in_until_invited_again() {
             DEVELOPER_PASSWORD,
         )
         .await;
-    let id = app.list(&[]).await["rows"][0]["id"].to_string();
+    let id = app.list(&[]).await.rows[0].id.to_string();
     let denied = app
         .call("review_invitation", &[("id", &id), ("decision", "deny")])
         .await;
-    assert_eq!(json(denied).await["status"], "rejected");
-    let login = common::call_with(
+    assert_eq!(
+        ok::<InvitationRow>(denied).await.status,
+        InvitationStatus::Rejected
+    );
+    let login = call_with(
         &browser,
         &app.address,
         "login",
@@ -417,13 +431,16 @@ async fn a_denied_developer_cannot_sign_in_until_invited_again() {
             "New-Pass-456",
         )
         .await;
-    assert_eq!(json(response).await, json!("Waiting"));
+    assert_eq!(
+        ok::<CompletionOutcome>(response).await,
+        CompletionOutcome::Waiting
+    );
     let waiting = app.list(&[("status", "waiting")]).await;
-    assert_eq!(waiting["rows"][0]["full_name"], "Dev Again");
-    let id = waiting["rows"][0]["id"].to_string();
+    assert_eq!(waiting.rows[0].full_name.as_deref(), Some("Dev Again"));
+    let id = waiting.rows[0].id.to_string();
     app.call("review_invitation", &[("id", &id), ("decision", "accept")])
         .await;
-    let login = common::call_with(
+    let login = call_with(
         &browser,
         &app.address,
         "login",
@@ -440,24 +457,17 @@ async fn an_expired_link_cannot_be_completed_and_says_so() {
     app.invite("dev@x.io").await;
     let token = app.token_for("dev@x.io").await;
     app.expire_invitations_of("dev@x.io").await;
-    assert_eq!(landing_state(&app, &token).await["state"], "expired");
+    assert_eq!(landing_state(&app, &token).await, LinkState::Expired);
     let (_, response) = app.complete(&token, "Dev Eloper", DEVELOPER_PASSWORD).await;
     assert_eq!(response.status(), 409);
-    assert!(json(response).await["Conflict"]
-        .as_str()
-        .unwrap()
-        .to_lowercase()
-        .contains("expired"));
+    assert!(conflict(response).await.to_lowercase().contains("expired"));
 }
 
 #[tokio::test]
 async fn malformed_and_unknown_tokens_are_unknown_links() {
     let app = TestApp::spawn().await;
     for token in ["", "abc", &"0".repeat(64), "<script>"] {
-        assert_eq!(
-            landing_state(&app, token).await,
-            json!({"state": "unknown", "email": null, "self_sign_up": false, "suggested_name": null})
-        );
+        assert_eq!(app.landing(token).await, landing(LinkState::Unknown));
     }
 }
 
@@ -465,9 +475,9 @@ async fn malformed_and_unknown_tokens_are_unknown_links() {
 async fn settings_are_validated_on_the_server_and_round_trip() {
     let app = TestApp::spawn().await;
     app.login_as_admin().await;
-    let defaults = json(app.call("get_settings", &[]).await).await;
-    assert_eq!(defaults["auto_approve"], true);
-    assert_eq!(defaults["validity"], 72);
+    let defaults = app.settings().await;
+    assert!(defaults.auto_approve);
+    assert_eq!(defaults.validity, Validity::from_hours(72).unwrap());
     let bad = app
         .save_settings(SettingsFields {
             auto_approve: "true",
@@ -479,7 +489,7 @@ async fn settings_are_validated_on_the_server_and_round_trip() {
         })
         .await;
     assert_eq!(bad.status(), 422);
-    let message = json(bad).await["InvalidInput"].as_str().unwrap().to_owned();
+    let message = invalid_input(bad).await;
     assert!(
         message.contains("Invitation validity") && message.contains("Background color"),
         "{message}"
@@ -496,27 +506,25 @@ async fn settings_are_validated_on_the_server_and_round_trip() {
         })
         .await;
     assert_eq!(saved.status(), 200);
-    let now = json(app.call("get_settings", &[]).await).await;
-    assert_eq!(now["validity"], 24);
-    assert_eq!(now["login_background"], "#123abc");
-    assert_eq!(now["self_registration"], "with_approval");
-    assert_eq!(now["password_policy"], "nist");
-    let appearance = json(
-        app.new_browser()
-            .post(app.url("/api/login_appearance"))
-            .send()
-            .await
-            .unwrap(),
-    )
+    let now = app.settings().await;
+    assert_eq!(now.validity, Validity::from_hours(24).unwrap());
+    assert_eq!(now.login_background.as_str(), "#123abc");
+    assert_eq!(now.self_registration, SelfRegistration::WithApproval);
+    assert_eq!(now.password_policy, PasswordPolicy::Nist);
+    let appearance: HexColor = ok(app
+        .new_browser()
+        .post(app.url("/api/login_appearance"))
+        .send()
+        .await
+        .unwrap())
     .await;
-    assert_eq!(appearance, "#123abc");
+    assert_eq!(appearance.as_str(), "#123abc");
 
     // New invitations follow the new validity.
     app.invite("dev@x.io").await;
-    let row = &app.list(&[]).await["rows"][0];
-    let invited: chrono::DateTime<chrono::Utc> =
-        row["invited_at"].as_str().unwrap().parse().unwrap();
-    let until: chrono::DateTime<chrono::Utc> =
-        row["valid_until"].as_str().unwrap().parse().unwrap();
-    assert_eq!(until - invited, chrono::Duration::hours(24));
+    let row = &app.list(&[]).await.rows[0];
+    assert_eq!(
+        row.valid_until - row.invited_at,
+        chrono::Duration::hours(24)
+    );
 }

@@ -1,11 +1,12 @@
 //! The password policy over HTTP: the default preset and the NIST SP 800-63B
 //! preset chosen in Settings, and the common-password list, for every way a password is set.
-mod common;
 
-use app::ssr::entities::{account, audit_event};
-use common::{call_with, json, SettingsFields, TestApp, DEVELOPER_PASSWORD};
+use crate::support::{call_with, invalid_input, ok, SettingsFields, TestApp, DEVELOPER_PASSWORD};
+use app::{
+    domain::PasswordPolicy,
+    ssr::entities::{account, audit_event},
+};
 use sea_orm::{EntityTrait, PaginatorTrait};
-use serde_json::Value;
 
 /// A passphrase of lowercase words: refused by the default preset, fine under NIST.
 const PASSPHRASE: &str = "tangerine orbit lamp";
@@ -18,8 +19,9 @@ async fn choose_policy(app: &TestApp, policy: &str) -> reqwest::Response {
     .await
 }
 
-fn refusal(body: &Value) -> String {
-    body["InvalidInput"].as_str().unwrap_or_default().to_owned()
+/// The policy new passwords must meet, as the forms read it.
+async fn policy(app: &TestApp) -> PasswordPolicy {
+    ok(app.call("password_policy", &[]).await).await
 }
 
 async fn accounts(app: &TestApp) -> u64 {
@@ -32,25 +34,22 @@ async fn accounts(app: &TestApp) -> u64 {
 #[tokio::test]
 async fn the_default_preset_applies_until_an_admin_chooses_nist() {
     let app = TestApp::spawn().await;
-    assert_eq!(
-        json(app.call("password_policy", &[]).await).await,
-        "portico"
-    );
+    assert_eq!(policy(&app).await, PasswordPolicy::Portico);
     app.login_as_admin().await;
     app.invite("dev@example.com").await;
     let token = app.token_for("dev@example.com").await;
 
     let (_, refused) = app.complete(&token, "Dev Eloper", PASSPHRASE).await;
     assert_eq!(refused.status(), 422);
-    let message = refusal(&json(refused).await);
+    let message = invalid_input(refused).await;
     assert!(message.contains("an uppercase letter"), "{message}");
     assert_eq!(accounts(&app).await, 1, "only the admin");
 
     assert_eq!(choose_policy(&app, "nist").await.status(), 200);
-    assert_eq!(json(app.call("password_policy", &[]).await).await, "nist");
+    assert_eq!(policy(&app).await, PasswordPolicy::Nist);
     let (_, too_short) = app.complete(&token, "Dev Eloper", "Abcdef12#x").await;
     assert_eq!(too_short.status(), 422);
-    let message = refusal(&json(too_short).await);
+    let message = invalid_input(too_short).await;
     assert!(
         message.contains("at least 15 characters (up to 128)"),
         "{message}"
@@ -58,8 +57,8 @@ async fn the_default_preset_applies_until_an_admin_chooses_nist() {
 
     let (browser, accepted) = app.complete(&token, "Dev Eloper", PASSPHRASE).await;
     assert_eq!(accepted.status(), 200);
-    let me = json(call_with(&browser, &app.address, "current_user", &[]).await).await;
-    assert_eq!(me["email"], "dev@example.com");
+    let me = app.current_user_in(&browser).await.expect("signed in");
+    assert_eq!(me.email, "dev@example.com");
     assert_eq!(app.login("dev@example.com", PASSPHRASE).await.status(), 200);
 }
 
@@ -87,7 +86,7 @@ async fn common_passwords_are_refused_with_the_reason_wherever_a_password_is_set
     let token = app.token_for("dev@example.com").await;
     let (_, refused) = app.complete(&token, "Dev Eloper", "Password123!").await;
     assert_eq!(refused.status(), 422);
-    let message = refusal(&json(refused).await);
+    let message = invalid_input(refused).await;
     assert!(
         message.contains("10,000 most common passwords"),
         "{message}"
@@ -117,7 +116,9 @@ async fn common_passwords_are_refused_with_the_reason_wherever_a_password_is_set
         422,
         "the password is chosen, and checked, on the link"
     );
-    assert!(refusal(&json(finished).await).contains("most common passwords"));
+    assert!(invalid_input(finished)
+        .await
+        .contains("most common passwords"));
 
     // Password change under NIST: a listed 16-character password.
     let developer = app.developer("other@example.com").await;
@@ -134,7 +135,7 @@ async fn common_passwords_are_refused_with_the_reason_wherever_a_password_is_set
     )
     .await;
     assert_eq!(changed.status(), 422);
-    let message = refusal(&json(changed).await);
+    let message = invalid_input(changed).await;
     assert!(
         message.starts_with("The new password is one of the 10,000 most common"),
         "{message}"
@@ -154,12 +155,9 @@ async fn an_unknown_preset_is_refused_and_the_change_is_audited_with_the_preset(
     app.login_as_admin().await;
     let refused = choose_policy(&app, "lenient").await;
     assert_eq!(refused.status(), 422);
-    let message = refusal(&json(refused).await);
+    let message = invalid_input(refused).await;
     assert!(message.contains("Password policy: choose"), "{message}");
-    assert_eq!(
-        json(app.call("password_policy", &[]).await).await,
-        "portico"
-    );
+    assert_eq!(policy(&app).await, PasswordPolicy::Portico);
 
     assert_eq!(choose_policy(&app, "nist").await.status(), 200);
     let events = audit_event::Entity::find()

@@ -1,8 +1,7 @@
 //! Every admin server function refuses anonymous callers (401) and developers (403). The list
 //! is read from the server's own registry of server functions, so a new one cannot be missed.
-mod common;
 
-use common::{call_with, TestApp};
+use crate::support::{call_with, TestApp};
 
 /// Server functions anyone may call: signing in and out, the session's own identity, the
 /// invitation link's page, self sign-up, the login screen's color, the portal's name and color

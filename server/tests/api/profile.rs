@@ -1,10 +1,9 @@
 //! The developer's profile over HTTP: renaming, and changing the password (the current one is
 //! required, the policy applies, other sessions end, this browser continues in a new session,
 //! wrong current passwords are limited and audited).
-mod common;
 
-use common::{call_with, json, TestApp, DEVELOPER_PASSWORD};
-use serde_json::Value;
+use crate::support::{call_with, invalid_input, ok, TestApp, DEVELOPER_PASSWORD};
+use app::model::account::SessionUser;
 
 const NEW_PASSWORD: &str = "Brand-New-77";
 
@@ -28,8 +27,9 @@ async fn change(
     .await
 }
 
-async fn me(browser: &reqwest::Client, app: &TestApp) -> Value {
-    json(call_with(browser, &app.address, "current_user", &[]).await).await
+/// Who `browser` is signed in as; panics when it is signed out.
+async fn me(browser: &reqwest::Client, app: &TestApp) -> SessionUser {
+    app.current_user_in(browser).await.expect("signed in")
 }
 
 #[tokio::test]
@@ -48,16 +48,12 @@ async fn changing_the_password_needs_the_current_one_and_signs_out_other_session
 
     let wrong = change(&laptop, &app, "Not-The-One-1", NEW_PASSWORD, NEW_PASSWORD).await;
     assert_eq!(wrong.status(), 422);
-    assert!(json(wrong).await["InvalidInput"]
-        .as_str()
-        .unwrap()
+    assert!(invalid_input(wrong)
+        .await
         .contains("current password is not right"));
     let weak = change(&laptop, &app, DEVELOPER_PASSWORD, "weakpass", "weakpass2").await;
     assert_eq!(weak.status(), 422);
-    let message = json(weak).await["InvalidInput"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let message = invalid_input(weak).await;
     assert!(message.contains("The new password needs"), "{message}");
     assert!(message.contains("confirmation are different"), "{message}");
     let same = change(
@@ -70,7 +66,7 @@ async fn changing_the_password_needs_the_current_one_and_signs_out_other_session
     .await;
     assert_eq!(same.status(), 422);
     assert_eq!(
-        me(&phone, &app).await["email"],
+        me(&phone, &app).await.email,
         "dev@x.io",
         "refused changes end nothing"
     );
@@ -84,13 +80,17 @@ async fn changing_the_password_needs_the_current_one_and_signs_out_other_session
     )
     .await;
     assert_eq!(changed.status(), 200);
-    assert_eq!(json(changed).await, 1, "one other session ended");
+    assert_eq!(ok::<u64>(changed).await, 1, "one other session ended");
     assert_eq!(
-        me(&laptop, &app).await["email"],
+        me(&laptop, &app).await.email,
         "dev@x.io",
         "this session stays"
     );
-    assert_eq!(me(&phone, &app).await, Value::Null, "the other one is gone");
+    assert_eq!(
+        app.current_user_in(&phone).await,
+        None,
+        "the other one is gone"
+    );
     assert_eq!(
         app.login("dev@x.io", DEVELOPER_PASSWORD).await.status(),
         401
@@ -110,8 +110,8 @@ async fn the_name_can_be_changed_and_is_checked() {
     )
     .await;
     assert_eq!(renamed.status(), 200);
-    assert_eq!(json(renamed).await, "Ada Byron");
-    assert_eq!(me(&browser, &app).await["full_name"], "Ada Byron");
+    assert_eq!(ok::<String>(renamed).await, "Ada Byron");
+    assert_eq!(me(&browser, &app).await.full_name, "Ada Byron");
     // A line break, and a right-to-left override (it would make the name display as another
     // in admin lists): refused with a message saying which, the stored name unchanged.
     for (bad_name, message) in [
@@ -126,10 +126,10 @@ async fn the_name_can_be_changed_and_is_checked() {
         )
         .await;
         assert_eq!(bad.status(), 422, "{bad_name:?}");
-        let error = json(bad).await["InvalidInput"].as_str().unwrap().to_owned();
+        let error = invalid_input(bad).await;
         assert!(error.contains(message), "{bad_name:?}: {error}");
     }
-    assert_eq!(me(&browser, &app).await["full_name"], "Ada Byron");
+    assert_eq!(me(&browser, &app).await.full_name, "Ada Byron");
 }
 
 #[tokio::test]
@@ -171,8 +171,8 @@ async fn a_password_change_gives_this_browser_a_new_session_id_and_ends_the_old_
         &app.address,
         "login",
         &[
-            ("email", common::ADMIN_EMAIL),
-            ("password", common::ADMIN_PASSWORD),
+            ("email", crate::support::ADMIN_EMAIL),
+            ("password", crate::support::ADMIN_PASSWORD),
         ],
     )
     .await;
@@ -180,7 +180,7 @@ async fn a_password_change_gives_this_browser_a_new_session_id_and_ends_the_old_
     let changed = change(
         &laptop,
         &app,
-        common::ADMIN_PASSWORD,
+        crate::support::ADMIN_PASSWORD,
         NEW_PASSWORD,
         NEW_PASSWORD,
     )
@@ -190,16 +190,19 @@ async fn a_password_change_gives_this_browser_a_new_session_id_and_ends_the_old_
     assert_ne!(before, after);
     assert_eq!(
         app.current_user_with_cookie(&before).await,
-        Value::Null,
+        None,
         "the old id is dead"
     );
     assert_eq!(
-        app.current_user_with_cookie(&after).await["email"],
-        common::ADMIN_EMAIL
+        app.current_user_with_cookie(&after)
+            .await
+            .map(|user| user.email)
+            .as_deref(),
+        Some(crate::support::ADMIN_EMAIL)
     );
     assert_eq!(
-        me(&laptop, &app).await["email"],
-        common::ADMIN_EMAIL,
+        me(&laptop, &app).await.email,
+        crate::support::ADMIN_EMAIL,
         "still signed in"
     );
 }
@@ -229,16 +232,11 @@ async fn wrong_current_passwords_are_limited_and_audited() {
     assert!(limited.headers().contains_key("retry-after"));
 
     app.login_as_admin().await;
-    let activity = json(
-        app.call("list_activity", &[("action", "password_changed")])
-            .await,
-    )
-    .await;
-    let failures = activity["entries"]
-        .as_array()
-        .expect("entries")
+    let activity = app.activity(&[("action", "password_changed")]).await;
+    let failures = activity
+        .entries
         .iter()
-        .filter(|e| e["succeeded"] == false && e["target"] == "dev@x.io")
+        .filter(|e| !e.succeeded && e.target.as_deref() == Some("dev@x.io"))
         .count();
-    assert_eq!(failures, 3, "{activity}");
+    assert_eq!(failures, 3, "{activity:?}");
 }

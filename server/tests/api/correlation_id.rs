@@ -1,8 +1,8 @@
 //! An internal failure reaches the client as a generic message carrying a correlation id, and
 //! the server's own log (the real binary's output, JSON lines) holds the detail under that id.
-mod common;
 
-use common::{fresh_database, process::ServerProcess, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::support::{fresh_database, process::ServerProcess, ADMIN_EMAIL, ADMIN_PASSWORD};
+use app::model::ApiError;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::Value;
 
@@ -51,15 +51,15 @@ async fn an_internal_failure_shows_a_reference_that_finds_the_detail_in_the_log(
 
     assert_eq!(response.status(), 500);
     let body = response.text().await.unwrap();
-    let error: Value = serde_json::from_str(&body).expect("a JSON ApiError");
-    let id = error["Internal"]
-        .as_str()
-        .expect("an Internal error")
-        .to_owned();
+    let error: ApiError = serde_json::from_str(&body).expect("a JSON ApiError");
+    let ApiError::Internal(id) = error else {
+        panic!("not an Internal error: {error:?}");
+    };
     assert_eq!(id.len(), 12, "{id}");
     assert!(id.chars().all(|c| c.is_ascii_hexdigit()), "{id}");
+    let raw: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(
-        error,
+        raw,
         serde_json::json!({ "Internal": id }),
         "the body holds the reference and nothing else"
     );
