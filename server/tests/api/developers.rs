@@ -1,5 +1,5 @@
 //! Consumers > Developers over HTTP: every account listed with its standing, search and the
-//! activity filter, deactivation (which ends the account's sessions at once) and reactivation.
+//! state filter, deactivation (which ends the account's sessions at once) and reactivation.
 
 use crate::support::{
     call_with, conflict, error, invalid_input, ok, TestApp, ADMIN_EMAIL, DEVELOPER_PASSWORD,

@@ -1,5 +1,5 @@
 //! Consumers > Developers: every account, active or inactive; search by name or email, filter
-//! by activity, deactivate (signing the account out everywhere at once) and reactivate.
+//! by state, deactivate (signing the account out everywhere at once) and reactivate.
 
 use chrono::Utc;
 use leptos::prelude::*;
@@ -225,7 +225,7 @@ fn Row(row: DeveloperRow, now: chrono::DateTime<Utc>, refresh: Callback<()>) -> 
                     None => view! { <span class="muted">"Never"</span> }.into_any(),
                 }}
             </td>
-            <td><ActivityButton row refresh /></td>
+            <td><AccountStateButton row refresh /></td>
         </tr>
     }
 }
@@ -233,7 +233,7 @@ fn Row(row: DeveloperRow, now: chrono::DateTime<Utc>, refresh: Callback<()>) -> 
 /// Deactivate for an active account, Reactivate for a deactivated one; for the others the
 /// button is disabled and its tooltip says why (the rule comes from the domain).
 #[component]
-fn ActivityButton(row: DeveloperRow, refresh: Callback<()>) -> impl IntoView {
+fn AccountStateButton(row: DeveloperRow, refresh: Callback<()>) -> impl IntoView {
     let action = if row.standing.is_active() {
         AccountAction::Deactivate
     } else {
