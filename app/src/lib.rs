@@ -96,6 +96,16 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route path=StaticSegment("signup") view=pages::signup::SignUpPage ssr=SsrMode::Async />
+                <Route
+                    path=StaticSegment("forgot-password")
+                    view=pages::password_reset::ForgotPasswordPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=(StaticSegment("password-reset"), ParamSegment("token"))
+                    view=pages::password_reset::ResetPasswordPage
+                    ssr=SsrMode::Async
+                />
             </Routes>
         </Router>
     }

@@ -171,10 +171,15 @@ pub struct RateLimitConfig {
     #[arg(long, env = "PORTICO_RATE_INVITES_PER_HOUR", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
     pub invites_per_hour: u32,
 
-    /// Sign-up emails (confirmation links, "you already have an account" notices) per
-    /// recipient address per hour, whoever asks for them.
+    /// Emails that anyone can cause to be sent to one address (sign-up confirmation links,
+    /// "you already have an account" notices, password-reset links) per recipient address
+    /// per hour, whoever asks for them.
     #[arg(long, env = "PORTICO_RATE_MAILS_PER_RECIPIENT", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
     pub mails_per_recipient: u32,
+
+    /// Password-reset requests per client address per hour.
+    #[arg(long, env = "PORTICO_RATE_PASSWORD_RESETS_PER_IP", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    pub password_resets_per_ip: u32,
 
     /// Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed (the
     /// client is the nearest address in it that is not one of them). Empty: the peer address.
@@ -195,6 +200,7 @@ impl RateLimitConfig {
             sign_ups_per_ip: limit(self.sign_ups_per_ip, hour),
             invites_per_admin: limit(self.invites_per_hour, hour),
             mails_per_recipient: limit(self.mails_per_recipient, hour),
+            password_resets_per_ip: limit(self.password_resets_per_ip, hour),
             trusted_proxies: self.trusted_proxies.clone(),
         }
     }

@@ -11,7 +11,8 @@ mod conversions {
     use crate::ssr::{
         rate_limit::LimitError,
         services::{
-            developers::DeveloperError, invitations::InvitationError, profile::ProfileError,
+            developers::DeveloperError, invitations::InvitationError,
+            password_reset::PasswordResetError, profile::ProfileError,
         },
     };
 
@@ -98,6 +99,26 @@ mod conversions {
                 E::InvalidInput(message) => ApiError::InvalidInput(message),
                 E::WrongPassword => ApiError::InvalidInput(
                     "The current password is not right: type the password you log in with now."
+                        .into(),
+                ),
+                E::Database(e) => e.into(),
+                E::Internal(e) => internal(&Location::caller().to_string(), e),
+            }
+        }
+    }
+
+    impl From<PasswordResetError> for ApiError {
+        #[track_caller]
+        fn from(error: PasswordResetError) -> Self {
+            use PasswordResetError as E;
+            match error {
+                E::InvalidInput(message) => ApiError::InvalidInput(message),
+                E::Link(state) => {
+                    ApiError::Conflict(format!("{}. {}", state.title(), state.message()))
+                }
+                E::CannotSignIn => ApiError::Conflict(
+                    "This account can no longer log in (an administrator deactivated it), so \
+                     its password cannot be reset. Contact the portal's administrators."
                         .into(),
                 ),
                 E::Database(e) => e.into(),

@@ -78,10 +78,10 @@ pub async fn invitation_by_token(token: String) -> Result<InvitationLanding, Api
         ssr::{services::invitations, AppState},
     };
     let state = AppState::from_context();
-    limits::refuse_after_bad_links(&state).await?;
+    crate::ssr::rate_limit::refuse_after_bad_links(&state).await?;
     let landing = invitations::landing(&state.db, &token, chrono::Utc::now()).await?;
     if landing.state == LinkState::Unknown {
-        limits::count_bad_link(&state).await?;
+        crate::ssr::rate_limit::count_bad_link(&state).await?;
     }
     Ok(landing)
 }
@@ -105,7 +105,7 @@ pub async fn complete_registration(
         },
     };
     let state = AppState::from_context();
-    limits::refuse_after_bad_links(&state).await?;
+    crate::ssr::rate_limit::refuse_after_bad_links(&state).await?;
     let now = chrono::Utc::now();
     let completed =
         match invitations::complete(&state.db, &token, &full_name, &password, &confirmation, now)
@@ -115,7 +115,7 @@ pub async fn complete_registration(
             Err(error) => {
                 // An unknown link counts against the client, like one opened.
                 if matches!(error, InvitationError::Link(LinkState::Unknown)) {
-                    limits::count_bad_link(&state).await?;
+                    crate::ssr::rate_limit::count_bad_link(&state).await?;
                 }
                 return Err(error.into());
             }
@@ -172,19 +172,5 @@ mod limits {
     ) -> Result<(), LimitError> {
         let limit = state.settings.rate_limits.invites_per_admin;
         rate_limit::count(state, &format!("invites-admin:{}", admin.id), limit).await
-    }
-
-    /// Refuses a client that tried too many unknown or malformed invitation links.
-    pub async fn refuse_after_bad_links(state: &AppState) -> Result<(), LimitError> {
-        let bucket = rate_limit::ip_bucket(state, "bad-links-ip");
-        let limit = state.settings.rate_limits.bad_links_per_ip;
-        rate_limit::refuse_if_full(state, &bucket, limit).await
-    }
-
-    /// Counts an unknown or malformed invitation link tried by this client.
-    pub async fn count_bad_link(state: &AppState) -> Result<(), LimitError> {
-        let bucket = rate_limit::ip_bucket(state, "bad-links-ip");
-        let limit = state.settings.rate_limits.bad_links_per_ip;
-        rate_limit::count(state, &bucket, limit).await
     }
 }

@@ -9,6 +9,7 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod guard;
 pub mod invitations;
+pub mod password_reset;
 pub mod portal;
 pub mod profile;
 pub mod settings;

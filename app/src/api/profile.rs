@@ -39,6 +39,7 @@ pub async fn change_password(
     let bucket = format!("password-change-account:{}", user.id);
     let limit = state.settings.rate_limits.login_failures_per_account;
     rate_limit::count(&state, &bucket, limit).await?;
+    let now = chrono::Utc::now();
     let changed = profile::change_password(
         &state.db,
         user.id,
@@ -46,9 +47,9 @@ pub async fn change_password(
         &current_password,
         &password,
         &confirmation,
+        now,
     )
     .await;
-    let now = chrono::Utc::now();
     let actor = audit::Actor::account(&user);
     let action = AuditAction::PasswordChanged;
     let ended = match changed {

@@ -8,6 +8,7 @@ pub mod email;
 pub mod email_list;
 pub mod invitation;
 pub mod password;
+pub mod password_reset;
 pub mod redirect;
 pub mod search;
 pub mod settings;

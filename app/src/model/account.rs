@@ -86,3 +86,11 @@ pub struct DeveloperList {
     pub page: u64,
     pub page_size: u64,
 }
+
+/// What a password-reset link's page shows: its state, and for a usable link the account's
+/// address (the link's holder reads that mailbox: the address tells them nothing new).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetLanding {
+    pub state: crate::domain::password_reset::ResetLinkState,
+    pub email: Option<String>,
+}

@@ -21,10 +21,12 @@ pub enum AuditAction {
     LoginSucceeded,
     LoginFailed,
     PasswordChanged,
+    PasswordResetRequested,
+    PasswordReset,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 13] = [
+    pub const ALL: [AuditAction; 15] = [
         AuditAction::Invited,
         AuditAction::Resent,
         AuditAction::Deleted,
@@ -38,6 +40,8 @@ impl AuditAction {
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::PasswordChanged,
+        AuditAction::PasswordResetRequested,
+        AuditAction::PasswordReset,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -55,6 +59,8 @@ impl AuditAction {
             AuditAction::LoginSucceeded => "login_succeeded",
             AuditAction::LoginFailed => "login_failed",
             AuditAction::PasswordChanged => "password_changed",
+            AuditAction::PasswordResetRequested => "password_reset_requested",
+            AuditAction::PasswordReset => "password_reset",
         }
     }
 
@@ -73,6 +79,8 @@ impl AuditAction {
             AuditAction::LoginSucceeded => "Logged in",
             AuditAction::LoginFailed => "Login failed",
             AuditAction::PasswordChanged => "Password changed",
+            AuditAction::PasswordResetRequested => "Password reset requested",
+            AuditAction::PasswordReset => "Password reset",
         }
     }
 

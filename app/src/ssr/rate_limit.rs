@@ -35,6 +35,8 @@ pub struct RateLimits {
     /// notices that answer a sign-up for a known address), so a stranger cannot flood a mailbox
     /// from many client addresses.
     pub mails_per_recipient: Limit,
+    /// Password-reset requests per client address (each may send an email to any address).
+    pub password_resets_per_ip: Limit,
     /// Proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpAddr>,
 }
@@ -50,6 +52,7 @@ impl RateLimits {
             self.sign_ups_per_ip,
             self.invites_per_admin,
             self.mails_per_recipient,
+            self.password_resets_per_ip,
         ]
         .iter()
         .map(|limit| limit.window)
@@ -304,6 +307,19 @@ pub async fn count(
 /// Gives back one event counted by [`count`] (see [`release_in`]).
 pub async fn release(state: &crate::ssr::AppState, bucket: &str) -> Result<(), LimitError> {
     Ok(release_in(&state.db, bucket).await?)
+}
+
+/// Refuses a client that tried too many unknown or malformed links (invitation and
+/// password-reset links share one bucket: a guesser is a guesser).
+pub async fn refuse_after_bad_links(state: &crate::ssr::AppState) -> Result<(), LimitError> {
+    let bucket = ip_bucket(state, "bad-links-ip");
+    refuse_if_full(state, &bucket, state.settings.rate_limits.bad_links_per_ip).await
+}
+
+/// Counts an unknown or malformed link tried by this client.
+pub async fn count_bad_link(state: &crate::ssr::AppState) -> Result<(), LimitError> {
+    let bucket = ip_bucket(state, "bad-links-ip");
+    count(state, &bucket, state.settings.rate_limits.bad_links_per_ip).await
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ mod indexes;
 mod invitations;
 mod mail;
 mod password_policy;
+mod password_reset;
 mod portal;
 mod profile;
 mod rate_limits;

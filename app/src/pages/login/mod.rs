@@ -15,6 +15,9 @@ use crate::{
 pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = Signal::derive(move || query.with(|q| q.get("next").unwrap_or_default()));
+    let email = Signal::derive(move || query.with(|q| q.get("email").unwrap_or_default()));
+    // Back from a password reset: the new password is set, every session ended.
+    let after_reset = move || query.with(|q| q.get("reset").is_some());
     let open = Resource::new(|| (), |_| sign_up_open());
     view! {
         <Title text="Log in" />
@@ -22,7 +25,12 @@ pub fn LoginPage() -> impl IntoView {
             <section class="card login-card" aria-labelledby="login-title">
                 <CardBrand />
                 <h1 id="login-title">"Log in"</h1>
-                <LoginForm next />
+                <Show when=after_reset>
+                    <p class="form-notice" role="status" data-testid="password-reset-done">
+                        "Your new password is set and every session of the account was signed out. Log in with the new password."
+                    </p>
+                </Show>
+                <LoginForm next email />
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         open.await.unwrap_or(false).then(|| view! {

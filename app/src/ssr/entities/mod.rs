@@ -5,6 +5,7 @@ pub mod audit_event;
 pub mod invitation;
 pub mod invitation_gram;
 pub mod outbox;
+pub mod password_reset;
 pub mod rate_limit;
 pub mod session;
 pub mod settings;

@@ -246,5 +246,7 @@ pub fn relative_words(now: DateTime<Utc>, until: DateTime<Utc>) -> String {
     format!("in {count} {unit}{plural}")
 }
 
+pub mod recovery;
+
 #[cfg(test)]
 mod tests;

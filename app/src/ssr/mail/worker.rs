@@ -28,6 +28,8 @@ use crate::{
     },
 };
 
+mod recovery;
+
 /// Rows claimed at once: several per pooled SMTP connection, so that the connections stay busy
 /// for most of a batch (the last sends of a batch leave some idle).
 const BATCH_SIZE: u64 = 64;
@@ -226,6 +228,10 @@ impl Worker {
                 .render();
                 let kept = row.payload.clone();
                 self.deliver_rendered(&row, rendered, kept, None).await
+            }
+            Message::PasswordReset => self.deliver_password_reset(&row).await,
+            Message::SecurityNotice { event, at } => {
+                self.deliver_security_notice(&row, event, at).await
             }
             // run_once batches these by recipient; one reaching here is a digest of one.
             Message::AdminReviewNeeded { .. } => {

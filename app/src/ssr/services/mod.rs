@@ -7,6 +7,7 @@ pub mod developers;
 pub mod generate;
 pub mod invitations;
 pub mod outbox;
+pub mod password_reset;
 pub mod profile;
 pub mod search_index;
 pub mod settings;

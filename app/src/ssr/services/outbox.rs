@@ -35,6 +35,28 @@ pub enum Message {
         developer_email: String,
         developer_name: String,
     },
+    /// Someone asked for a password reset for the recipient address (typed, known or not: the
+    /// request is answered the same in every case). The worker decides when it sends: a
+    /// fresh single-use link for an account that can sign in, a note saying why not for one
+    /// that cannot, nothing for an address without an account. The link's token is made
+    /// then, so no raw token is ever stored.
+    PasswordReset,
+    /// Something changed about the account's security: its owner is told, in case it was
+    /// not them.
+    SecurityNotice {
+        event: SecurityEvent,
+        at: DateTime<Utc>,
+    },
+}
+
+/// What a security notice tells an account's owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecurityEvent {
+    /// Changed on the profile page, with the current password.
+    PasswordChanged,
+    /// Reset with an emailed link.
+    PasswordReset,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,6 +72,8 @@ pub enum SignUpNoticeReason {
 pub const INVITATION_KIND: &str = "invitation";
 pub const SIGN_UP_NOTICE_KIND: &str = "sign_up_notice";
 pub const ADMIN_REVIEW_NEEDED_KIND: &str = "admin_review_needed";
+pub const PASSWORD_RESET_KIND: &str = "password_reset";
+pub const SECURITY_NOTICE_KIND: &str = "security_notice";
 
 impl Message {
     pub fn kind(&self) -> &'static str {
@@ -57,6 +81,8 @@ impl Message {
             Message::Invitation { .. } => INVITATION_KIND,
             Message::SignUpNotice { .. } => SIGN_UP_NOTICE_KIND,
             Message::AdminReviewNeeded { .. } => ADMIN_REVIEW_NEEDED_KIND,
+            Message::PasswordReset => PASSWORD_RESET_KIND,
+            Message::SecurityNotice { .. } => SECURITY_NOTICE_KIND,
         }
     }
 

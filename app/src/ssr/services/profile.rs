@@ -9,7 +9,10 @@ use crate::{
         db::begin_write,
         entities::{account, session},
         random::token_hash,
-        services::settings,
+        services::{
+            outbox::{self, Message, SecurityEvent},
+            password_reset, settings,
+        },
     },
 };
 
@@ -43,7 +46,8 @@ pub async fn rename(
 
 /// Changes the password after checking the current one. Every session of the account ends, the
 /// current one included (a stolen session does not survive a password change, and the caller
-/// gives this browser a new session id); returns how many *other* sessions ended.
+/// gives this browser a new session id), reset links asked for before stop working, and the
+/// owner is emailed a security notice; returns how many *other* sessions ended.
 pub async fn change_password(
     db: &DatabaseConnection,
     account_id: i32,
@@ -51,6 +55,7 @@ pub async fn change_password(
     current: &str,
     candidate: &str,
     confirmation: &str,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<u64, ProfileError> {
     let policy = settings::load(db).await?.password_policy;
     let parsed = NewPassword::parse(candidate, confirmation, policy);
@@ -65,10 +70,9 @@ pub async fn change_password(
     let Some(new) = new.filter(|_| problems.is_empty()) else {
         return Err(ProfileError::InvalidInput(problems.join(" ")));
     };
-    let stored = account::Entity::find_by_id(account_id)
-        .one(db)
-        .await?
-        .map(|a| a.password_hash);
+    let found = account::Entity::find_by_id(account_id).one(db).await?;
+    let email = found.as_ref().map(|a| a.email.clone()).unwrap_or_default();
+    let stored = found.map(|a| a.password_hash);
     if !password::verify(current.to_owned(), stored.clone()).await {
         return Err(ProfileError::WrongPassword);
     }
@@ -94,6 +98,13 @@ pub async fn change_password(
     session::Entity::delete_by_id(token_hash(current_session_token))
         .exec(&txn)
         .await?;
+    // A reset link asked for before the change would undo it: they stop working.
+    password_reset::revoke_all(&txn, account_id).await?;
+    let notice = Message::SecurityNotice {
+        event: SecurityEvent::PasswordChanged,
+        at: now,
+    };
+    outbox::enqueue(&txn, &email, None, &notice, now).await?;
     txn.commit().await?;
     Ok(others.rows_affected)
 }

@@ -30,6 +30,7 @@ fn settings(secure: bool) -> ServerSettings {
             sign_ups_per_ip: limit,
             invites_per_admin: limit,
             mails_per_recipient: limit,
+            password_resets_per_ip: limit,
             trusted_proxies: vec![],
         },
         portal_name: "Portico".into(),
