@@ -12,7 +12,7 @@ mod conversions {
         rate_limit::LimitError,
         services::{
             developers::DeveloperError, invitations::InvitationError,
-            password_reset::PasswordResetError, profile::ProfileError,
+            password_reset::PasswordResetError, profile::ProfileError, sessions::SessionsError,
         },
     };
 
@@ -123,6 +123,26 @@ mod conversions {
                 ),
                 E::Database(e) => e.into(),
                 E::Internal(e) => internal(&Location::caller().to_string(), e),
+            }
+        }
+    }
+
+    impl From<SessionsError> for ApiError {
+        #[track_caller]
+        fn from(error: SessionsError) -> Self {
+            use SessionsError as E;
+            match error {
+                E::NotFound => ApiError::NotFound(
+                    "This session has already ended; the list shows the sessions as they are now."
+                        .into(),
+                ),
+                E::Current => ApiError::InvalidInput(
+                    "This is the session you are using: sign out instead.".into(),
+                ),
+                E::NoAccount => {
+                    ApiError::NotFound("This account no longer exists; refresh the list.".into())
+                }
+                E::Database(e) => e.into(),
             }
         }
     }

@@ -12,6 +12,7 @@ pub mod invitations;
 pub mod password_reset;
 pub mod portal;
 pub mod profile;
+pub mod sessions;
 pub mod settings;
 
 pub use crate::model::ApiError;

@@ -2,6 +2,7 @@
 //! browser (WASM) and the server alike, so both sides ask the same code what is allowed.
 
 pub mod account;
+pub mod browser;
 pub mod color;
 pub mod common_passwords;
 pub mod email;

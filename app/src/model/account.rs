@@ -94,3 +94,17 @@ pub struct ResetLanding {
     pub state: crate::domain::password_reset::ResetLinkState,
     pub email: Option<String>,
 }
+
+/// One of the signed-in account's sessions, as its profile lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActiveSession {
+    /// Names the session for ending it (the hash of its id: knowing it signs nobody in).
+    pub id: String,
+    /// "Firefox on Linux".
+    pub browser: String,
+    pub address: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    /// The session of the browser asking.
+    pub current: bool,
+}

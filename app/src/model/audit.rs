@@ -23,10 +23,11 @@ pub enum AuditAction {
     PasswordChanged,
     PasswordResetRequested,
     PasswordReset,
+    SessionsEnded,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 15] = [
+    pub const ALL: [AuditAction; 16] = [
         AuditAction::Invited,
         AuditAction::Resent,
         AuditAction::Deleted,
@@ -42,6 +43,7 @@ impl AuditAction {
         AuditAction::PasswordChanged,
         AuditAction::PasswordResetRequested,
         AuditAction::PasswordReset,
+        AuditAction::SessionsEnded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,6 +63,7 @@ impl AuditAction {
             AuditAction::PasswordChanged => "password_changed",
             AuditAction::PasswordResetRequested => "password_reset_requested",
             AuditAction::PasswordReset => "password_reset",
+            AuditAction::SessionsEnded => "sessions_ended",
         }
     }
 
@@ -81,6 +84,7 @@ impl AuditAction {
             AuditAction::PasswordChanged => "Password changed",
             AuditAction::PasswordResetRequested => "Password reset requested",
             AuditAction::PasswordReset => "Password reset",
+            AuditAction::SessionsEnded => "Sessions ended",
         }
     }
 

@@ -5,7 +5,7 @@ use crate::support::{call_with, TestApp};
 
 /// Server functions anyone may call: signing in and out, the session's own identity, the
 /// invitation link's page, self sign-up, the login screen's color, the portal's name and color
-/// (every page's frame shows them) and the password policy.
+/// (every page's frame shows them), the password policy and account recovery.
 const PUBLIC: &[&str] = &[
     "/api/login",
     "/api/logout",
@@ -17,10 +17,16 @@ const PUBLIC: &[&str] = &[
     "/api/password_policy",
     "/api/sign_up",
     "/api/sign_up_open",
+    "/api/request_password_reset",
+    "/api/password_reset_landing",
+    "/api/reset_password",
     // Any signed-in account: checked in the portal and profile tests.
     "/api/portal_home",
     "/api/update_profile",
     "/api/change_password",
+    "/api/my_sessions",
+    "/api/end_session",
+    "/api/end_other_sessions",
 ];
 
 fn admin_endpoints() -> Vec<String> {

@@ -34,12 +34,14 @@ fn endpoints() -> Vec<String> {
 /// an error for them, so they only have to stay clear of 5xx.
 const NOTHING_REQUIRED: &[&str] = &[
     "current_user",
+    "end_other_sessions",
     "get_settings",
     "list_activity",
     "list_developers",
     "list_invitations",
     "login_appearance",
     "logout",
+    "my_sessions",
     "password_policy",
     "portal_branding",
     "portal_home",

@@ -49,6 +49,8 @@ async fn the_sweep_removes_stale_sessions_windows_and_sign_ups_and_nothing_in_us
         created_at: Set(long_ago),
         last_seen_at: Set(long_ago),
         expires_at: Set(long_ago + chrono::Duration::days(7)),
+        user_agent: Set(None),
+        client_ip: Set(None),
     }
     .insert(&db)
     .await

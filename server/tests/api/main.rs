@@ -31,5 +31,6 @@ mod rate_limits;
 mod scale_out;
 mod search;
 mod security;
+mod sessions;
 mod sign_up;
 mod static_files;

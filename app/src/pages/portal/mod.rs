@@ -2,6 +2,7 @@
 
 mod home;
 pub mod profile;
+mod sessions;
 
 pub use home::PortalHome;
 

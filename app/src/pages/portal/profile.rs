@@ -1,9 +1,9 @@
-//! `/portal/profile`: the signed-in developer's name, email and password.
+//! `/portal/profile`: the signed-in account's name, email, password and sessions.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::PortalScreen;
+use super::{sessions::SessionsSection, PortalScreen};
 use crate::{
     api::profile::{ChangePassword, UpdateProfile},
     components::{
@@ -29,6 +29,7 @@ pub fn ProfilePage() -> impl IntoView {
                             <h1>"Your profile"</h1>
                             <NameForm user=user.clone() />
                             <WithPasswordPolicy policy render=|policy| view! { <PasswordForm policy /> }.into_any() />
+                            <SessionsSection />
                         </main>
                     </PortalScreen>
                 </ToastHost>

@@ -81,11 +81,41 @@ pub fn token_from_cookies(settings: &ServerSettings, cookie_header: &str) -> Opt
         .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
+/// Where a session was started from, for its owner's list of sessions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub user_agent: Option<String>,
+    pub client_ip: Option<String>,
+}
+
+/// Longest User-Agent kept (its column's length).
+const MAX_USER_AGENT_CHARS: usize = 300;
+
+impl Origin {
+    /// The current request's browser and client address.
+    pub fn of_request(state: &crate::ssr::AppState) -> Self {
+        let user_agent = leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| {
+            parts
+                .headers
+                .get(http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.chars().take(MAX_USER_AGENT_CHARS).collect())
+        });
+        let client_ip = crate::ssr::rate_limit::request_client_ip(state)
+            .map(|ip| ip.to_canonical().to_string());
+        Self {
+            user_agent,
+            client_ip,
+        }
+    }
+}
+
 /// Starts a new session (always a new id: logging in never reuses one) and returns its token.
 pub async fn create(
     db: &DatabaseConnection,
     settings: &ServerSettings,
     account_id: i32,
+    origin: Origin,
     now: DateTime<Utc>,
 ) -> Result<String, DbErr> {
     let token = secret_token();
@@ -97,6 +127,8 @@ pub async fn create(
         created_at: Set(now),
         last_seen_at: Set(now),
         expires_at: Set(now + absolute),
+        user_agent: Set(origin.user_agent),
+        client_ip: Set(origin.client_ip),
     }
     .insert(db)
     .await?;
@@ -114,7 +146,8 @@ pub async fn start(
     if let Some(old) = request_token(state) {
         end(&state.db, &old).await?;
     }
-    let token = create(&state.db, &state.settings, account_id, now).await?;
+    let origin = Origin::of_request(state);
+    let token = create(&state.db, &state.settings, account_id, origin, now).await?;
     attach_to_response(&state.settings, &token);
     Ok(())
 }

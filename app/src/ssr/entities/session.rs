@@ -9,6 +9,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub last_seen_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
+    /// The browser's User-Agent when the session started (cut to 300 characters).
+    pub user_agent: Option<String>,
+    /// The client address when the session started.
+    pub client_ip: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

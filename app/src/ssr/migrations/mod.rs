@@ -13,6 +13,7 @@ mod m0007_invitation_grams;
 mod m0008_hashes_as_varchar;
 mod m0009_sign_up_passwords_forgotten;
 mod m0011_password_resets;
+mod m0012_session_details;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_hashes_as_varchar::Migration),
             Box::new(m0009_sign_up_passwords_forgotten::Migration),
             Box::new(m0011_password_resets::Migration),
+            Box::new(m0012_session_details::Migration),
         ]
     }
 }

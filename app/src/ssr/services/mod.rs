@@ -10,5 +10,6 @@ pub mod outbox;
 pub mod password_reset;
 pub mod profile;
 pub mod search_index;
+pub mod sessions;
 pub mod settings;
 pub mod sign_in;

@@ -82,6 +82,16 @@ impl TestApp {
         new_client()
     }
 
+    /// A browser that says it is `user_agent`.
+    pub fn browser_called(&self, user_agent: &str) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(user_agent)
+            .build()
+            .unwrap()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

@@ -1,5 +1,5 @@
 //! Consumers > Developers: every account, active or inactive; search by name or email, filter
-//! by state, deactivate (signing the account out everywhere at once) and reactivate.
+//! by state, sign an account out everywhere, deactivate (which also signs it out) and reactivate.
 
 use chrono::Utc;
 use leptos::prelude::*;
@@ -8,6 +8,8 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 
 use super::{list_url, AdminFrame};
+
+mod sign_out;
 use crate::{
     api::developers::{list_developers, SetAccountState},
     components::{
@@ -16,6 +18,7 @@ use crate::{
     domain::{decide_account, AccountAction, Role},
     model::account::{AccountStateFilter, DeveloperList, DeveloperRow},
 };
+use sign_out::SignOutButton;
 
 /// The page's state, kept in the URL so a view can be bookmarked and Back works.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -225,7 +228,12 @@ fn Row(row: DeveloperRow, now: chrono::DateTime<Utc>, refresh: Callback<()>) -> 
                     None => view! { <span class="muted">"Never"</span> }.into_any(),
                 }}
             </td>
-            <td><AccountStateButton row refresh /></td>
+            <td>
+                <div class="row-actions">
+                    <SignOutButton row=row.clone() />
+                    <AccountStateButton row refresh />
+                </div>
+            </td>
         </tr>
     }
 }
