@@ -1,4 +1,4 @@
-import { test, expect, logInAsAdmin, logIn, openHydrated, invitationLinkFor, inviteThroughDialog } from '../support/fixtures';
+import { test, expect, logInAsAdmin, logIn, openHydrated, invitationLinkFor, inviteThroughDialog, sqlite } from '../support/fixtures';
 
 const PASSWORD = 'Dev-Pass-123';
 const NEW_PASSWORD = 'Newer-Pass-456';
@@ -35,5 +35,34 @@ test('a developer renames themselves and changes the password on the profile pag
   await expect(developer).toHaveURL(/\/login$/);
   await logIn(developer, 'profile-dev@example.com', NEW_PASSWORD, /\/portal$/);
   await expect(developer.getByRole('heading', { name: 'Welcome, Pro Filed' })).toBeVisible();
+  await developer.close();
+});
+
+test('an account whose password was generated must choose its own before anything else', async ({ page, browser, mailURL }) => {
+  const email = 'generated-pass@example.com';
+  await logInAsAdmin(page);
+  await inviteThroughDialog(page, email);
+  const developer = await browser.newPage();
+  await openHydrated(developer, await invitationLinkFor(mailURL, email));
+  await developer.getByLabel('Full name').fill('Gene Rated');
+  await developer.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await developer.getByLabel('Confirm password').fill(PASSWORD);
+  await developer.getByRole('button', { name: 'Create account' }).click();
+  await expect(developer).toHaveURL(/\/portal$/);
+  await developer.getByRole('button', { name: 'Sign out' }).click();
+  await expect(developer).toHaveURL(/\/login$/);
+  // As the first admin's account is when Portico generated its password.
+  sqlite(`UPDATE accounts SET must_change_password = 1 WHERE email = '${email}'`);
+
+  await logIn(developer, email, PASSWORD, /\/portal\/profile$/);
+  await expect(developer.getByRole('heading', { name: 'Choose your own password' })).toBeVisible();
+  await openHydrated(developer, '/portal');
+  await expect(developer).toHaveURL(/\/portal\/profile$/);
+  await developer.getByLabel('Current password').fill(PASSWORD);
+  await developer.getByLabel('Password', { exact: true }).fill(NEW_PASSWORD);
+  await developer.getByLabel('Confirm password').fill(NEW_PASSWORD);
+  await developer.getByRole('button', { name: 'Change password' }).click();
+  await expect(developer).toHaveURL(/\/portal$/);
+  await expect(developer.getByRole('heading', { name: 'Welcome, Gene Rated' })).toBeVisible();
   await developer.close();
 });

@@ -218,6 +218,7 @@ async fn main() {
     .await
     .expect("an admin");
     let user = SessionUser {
+        must_change_password: false,
         id: admin.id,
         email: admin.email.clone(),
         full_name: admin.full_name.clone(),

@@ -24,10 +24,14 @@ pub async fn ensure_first_admin(
         Some(given) => (given.clone(), false),
         None => (generate_password(), true),
     };
-    create_admin(db, &config.admin_email, "Administrator", &password).await?;
+    let admin = create_admin(db, &config.admin_email, "Administrator", &password).await?;
     if generated {
+        // The password is in the log now: the admin chooses their own at the first login.
+        accounts::require_password_change(db, admin.id)
+            .await
+            .map_err(|e| StartupError::Database(e.to_string()))?;
         println!(
-            "\n  Portico created the first admin account.\n    email:    {}\n    password: {}\n  This password is shown only once: keep it now.\n",
+            "\n  Portico created the first admin account.\n    email:    {}\n    password: {}\n  This password is shown only once: keep it now. You choose your own at the first login.\n",
             config.admin_email, password
         );
     }
@@ -41,7 +45,7 @@ pub async fn create_admin(
     email: &str,
     name: &str,
     password: &str,
-) -> Result<(), StartupError> {
+) -> Result<app::ssr::entities::account::Model, StartupError> {
     let email = Email::parse(email)
         .map_err(|e| StartupError::Admin(format!("PORTICO_ADMIN_EMAIL {email:?}: {e}")))?;
     let name = FullName::parse(name).map_err(|e| StartupError::Admin(e.to_string()))?;
@@ -53,8 +57,7 @@ pub async fn create_admin(
         .map_err(|e| StartupError::Admin(format!("PORTICO_ADMIN_PASSWORD: {e}")))?;
     accounts::create(db, &email, &name, &password, Role::Admin, true)
         .await
-        .map_err(|e| StartupError::Admin(e.to_string()))?;
-    Ok(())
+        .map_err(|e| StartupError::Admin(e.to_string()))
 }
 
 /// A 16-character password meeting the policy: every character class present, the rest random.

@@ -88,11 +88,15 @@ async fn create_admin(
         Some(p) => (p, false),
         None => (bootstrap::generate_password(), true),
     };
-    bootstrap::create_admin(&db, email, name, &password)
+    let admin = bootstrap::create_admin(&db, email, name, &password)
         .await
         .map_err(|e| e.to_string())?;
     if generated {
-        println!("admin {email} created; password (shown once): {password}");
+        // The password is on this terminal: its owner chooses their own at the first login.
+        app::ssr::services::accounts::require_password_change(&db, admin.id)
+            .await
+            .map_err(|e| e.to_string())?;
+        println!("admin {email} created; password (shown once, to be changed at the first login): {password}");
     } else {
         println!("admin {email} created");
     }

@@ -62,6 +62,7 @@ pub async fn login(
         role: Role::parse(&account.role).ok_or_else(|| internal("signing in", "unknown role"))?,
         email: account.email,
         full_name: account.full_name,
+        must_change_password: account.must_change_password,
     };
     sign_in(&state, user.id, &user.email, now).await?;
     let target = crate::domain::redirect::safe_next(next.as_deref(), &state.settings.public_url)

@@ -23,12 +23,24 @@ pub async fn current_account() -> Result<Option<SessionUser>, ApiError> {
             role: Role::parse(&a.role)?,
             email: a.email,
             full_name: a.full_name,
+            must_change_password: a.must_change_password,
         })
     }))
 }
 
-/// Any signed-in, active account, or 401.
+/// Any signed-in, active account, or 401; 403 while the account must first choose its own
+/// password (only changing it, signing out and reading who is signed in work then).
 pub async fn require_account() -> Result<SessionUser, ApiError> {
+    let user = require_signed_in().await?;
+    if user.must_change_password {
+        return Err(ApiError::PasswordChangeRequired);
+    }
+    Ok(user)
+}
+
+/// Any signed-in, active account, or 401, even one that must still choose its own password:
+/// for the functions that let it do so.
+pub async fn require_signed_in() -> Result<SessionUser, ApiError> {
     current_account().await?.ok_or(ApiError::Unauthenticated)
 }
 

@@ -33,7 +33,8 @@ pub async fn change_password(
         },
     };
     let state = AppState::from_context();
-    let user = super::guard::require_account().await?;
+    // The one thing an account that must choose its own password can do.
+    let user = super::guard::require_signed_in().await?;
     let token = session::request_token(&state).unwrap_or_default();
     // Reserved before the current password is checked, given back unless it was wrong.
     let bucket = format!("password-change-account:{}", user.id);

@@ -3,9 +3,13 @@ use leptos_router::{components::Redirect, hooks::use_location};
 
 use crate::{api::auth::current_user, domain::Role, model::account::SessionUser};
 
+/// Where an account that must choose its own password does so.
+pub const OWN_PASSWORD_PAGE: &str = "/portal/profile";
+
 /// Renders `render(user)` for a signed-in account with the required role. Anonymous visitors
 /// are sent to the login page (and come back here afterwards); a signed-in account without the
-/// role is sent to its own home. The server functions check again: this only shapes the UI.
+/// role is sent to its own home; one that must first choose its own password, to the page
+/// that asks for it. The server functions check again: this only shapes the UI.
 #[component]
 pub fn RequireUser<F>(role: Option<Role>, render: F) -> impl IntoView
 where
@@ -20,6 +24,11 @@ where
                 let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
                 Suspend::new(async move {
                     match user.await {
+                        // Nothing else works until the account has its own password: the
+                        // profile page asks for it.
+                        Ok(Some(user)) if user.must_change_password && here.split('?').next() != Some(OWN_PASSWORD_PAGE) => {
+                            view! { <Redirect path=OWN_PASSWORD_PAGE /> }.into_any()
+                        }
                         Ok(Some(user)) if role.is_none_or(|r| r == user.role) => render(user),
                         Ok(Some(user)) => view! { <Redirect path=user.home() /> }.into_any(),
                         Ok(None) => {

@@ -12,6 +12,10 @@ pub struct SessionUser {
     pub email: String,
     pub full_name: String,
     pub role: Role,
+    /// The account must choose its own password before anything else (see
+    /// `api::guard::require_account`).
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 impl SessionUser {

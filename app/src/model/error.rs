@@ -13,6 +13,9 @@ pub enum ApiError {
     Unauthenticated,
     #[error("You do not have permission to do that.")]
     Forbidden,
+    /// The account must choose its own password before anything else (403).
+    #[error("Choose your own password first: the one you signed in with was generated for you, and someone else may know it.")]
+    PasswordChangeRequired,
     #[error("The email or password is incorrect, or the account is not active.")]
     InvalidCredentials,
     /// Bad input; the message says what to fix.
@@ -47,7 +50,7 @@ impl ApiError {
         use http::StatusCode as S;
         match self {
             ApiError::Unauthenticated | ApiError::InvalidCredentials => S::UNAUTHORIZED,
-            ApiError::Forbidden => S::FORBIDDEN,
+            ApiError::Forbidden | ApiError::PasswordChangeRequired => S::FORBIDDEN,
             ApiError::InvalidInput(_) => S::UNPROCESSABLE_ENTITY,
             ApiError::NotFound(_) => S::NOT_FOUND,
             ApiError::Disabled(_) => S::FORBIDDEN,

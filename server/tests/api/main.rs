@@ -23,6 +23,7 @@ mod housekeeping;
 mod indexes;
 mod invitations;
 mod mail;
+mod own_password;
 mod password_policy;
 mod password_reset;
 mod portal;

@@ -26,10 +26,26 @@ pub fn ProfilePage() -> impl IntoView {
                 <ToastHost>
                     <PortalScreen user=user.clone()>
                         <main class="page narrow" id="main">
-                            <h1>"Your profile"</h1>
-                            <NameForm user=user.clone() />
-                            <WithPasswordPolicy policy render=|policy| view! { <PasswordForm policy /> }.into_any() />
-                            <SessionsSection />
+                            {if user.must_change_password {
+                                let home = user.home();
+                                view! {
+                                    <h1>"Choose your own password"</h1>
+                                    <p data-testid="own-password-required">
+                                        "The password you signed in with was generated for you when Portico created this account, "
+                                        "and it was shown where others may have seen it. Choose your own to continue."
+                                    </p>
+                                    <WithPasswordPolicy policy render=move |policy| view! { <PasswordForm policy then_go=home /> }.into_any() />
+                                }
+                                .into_any()
+                            } else {
+                                view! {
+                                    <h1>"Your profile"</h1>
+                                    <NameForm user=user.clone() />
+                                    <WithPasswordPolicy policy render=|policy| view! { <PasswordForm policy /> }.into_any() />
+                                    <SessionsSection />
+                                }
+                                .into_any()
+                            }}
                         </main>
                     </PortalScreen>
                 </ToastHost>
@@ -66,7 +82,13 @@ fn NameForm(user: SessionUser) -> impl IntoView {
 }
 
 #[component]
-fn PasswordForm(policy: PasswordPolicy) -> impl IntoView {
+fn PasswordForm(
+    policy: PasswordPolicy,
+    /// Where to go once the password is changed (a fresh page load: the account may now do
+    /// everything its role allows); stays here when omitted.
+    #[prop(optional)]
+    then_go: Option<&'static str>,
+) -> impl IntoView {
     let toasts = use_toasts();
     let current = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -78,6 +100,10 @@ fn PasswordForm(policy: PasswordPolicy) -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     Effect::new(move |_| {
         if let Some(Ok(ended)) = change.value().get() {
+            if let Some(path) = then_go {
+                let _ = window().location().assign(path);
+                return;
+            }
             for field in [current, password, confirmation] {
                 field.set(String::new());
             }

@@ -16,6 +16,9 @@ pub struct Model {
     /// Set while an admin has deactivated the account (not for a registration under review).
     pub deactivated_at: Option<DateTimeUtc>,
     pub last_login_at: Option<DateTimeUtc>,
+    /// Someone else knows the password (it was generated and printed): the account must
+    /// choose its own before it can do anything else.
+    pub must_change_password: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -46,6 +46,7 @@ pub async fn create(
         role: Set(role.as_str().to_owned()),
         active: Set(active),
         created_at: Set(Utc::now()),
+        must_change_password: Set(false),
         ..Default::default()
     }
     .insert(db)
@@ -123,6 +124,22 @@ pub async fn record_login(
         .col_expr(
             account::Column::LastLoginAt,
             sea_orm::prelude::Expr::value(now),
+        )
+        .filter(account::Column::Id.eq(account_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The account must choose its own password at its next sign-in (someone else knows this one).
+pub async fn require_password_change(
+    db: &DatabaseConnection,
+    account_id: i32,
+) -> Result<(), DbErr> {
+    account::Entity::update_many()
+        .col_expr(
+            account::Column::MustChangePassword,
+            sea_orm::prelude::Expr::value(true),
         )
         .filter(account::Column::Id.eq(account_id))
         .exec(db)

@@ -165,6 +165,7 @@ pub async fn complete(
     // Only an account that can still sign in (not deactivated since the link was sent).
     let changed = account::Entity::update_many()
         .col_expr(account::Column::PasswordHash, Expr::value(hash))
+        .col_expr(account::Column::MustChangePassword, Expr::value(false))
         .filter(account::Column::Id.eq(row.account_id))
         .filter(account::Column::Active.eq(true))
         .exec(&txn)

@@ -83,6 +83,7 @@ pub async fn change_password(
     // Conditional on the hash just verified: two changes at once cannot both win.
     let changed = account::Entity::update_many()
         .col_expr(account::Column::PasswordHash, Expr::value(hash))
+        .col_expr(account::Column::MustChangePassword, Expr::value(false))
         .filter(account::Column::Id.eq(account_id))
         .filter(account::Column::PasswordHash.eq(stored))
         .exec(&txn)

@@ -219,6 +219,7 @@ async fn finish(
                 role: Set(Role::Developer.as_str().to_owned()),
                 active: Set(active),
                 created_at: Set(now),
+                must_change_password: Set(false),
                 ..Default::default()
             }
             .insert(&txn)
