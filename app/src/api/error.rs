@@ -81,6 +81,7 @@ mod conversions {
                     ApiError::NotFound("This account no longer exists; refresh the list.".into())
                 }
                 E::Refused(refusal) => ApiError::Conflict(refusal.to_string()),
+                E::NotDemoted(refusal) => ApiError::Conflict(refusal.to_string()),
                 E::ChangedMeanwhile => ApiError::Conflict(
                     "This account changed meanwhile; the list shows it as it is now.".into(),
                 ),

@@ -3,6 +3,7 @@
 //! error into the one `ApiError`). They are public HTTP endpoints under `/api/`.
 
 pub mod activity;
+pub mod administrators;
 pub mod auth;
 pub mod developers;
 pub mod error;

@@ -11,6 +11,7 @@ pub mod invitation;
 pub mod password;
 pub mod password_reset;
 pub mod redirect;
+pub mod role_change;
 pub mod search;
 pub mod settings;
 pub mod standing;

@@ -24,10 +24,11 @@ pub enum AuditAction {
     PasswordResetRequested,
     PasswordReset,
     SessionsEnded,
+    RoleChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 16] = [
+    pub const ALL: [AuditAction; 17] = [
         AuditAction::Invited,
         AuditAction::Resent,
         AuditAction::Deleted,
@@ -44,6 +45,7 @@ impl AuditAction {
         AuditAction::PasswordResetRequested,
         AuditAction::PasswordReset,
         AuditAction::SessionsEnded,
+        AuditAction::RoleChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -64,6 +66,7 @@ impl AuditAction {
             AuditAction::PasswordResetRequested => "password_reset_requested",
             AuditAction::PasswordReset => "password_reset",
             AuditAction::SessionsEnded => "sessions_ended",
+            AuditAction::RoleChanged => "role_changed",
         }
     }
 
@@ -85,6 +88,7 @@ impl AuditAction {
             AuditAction::PasswordResetRequested => "Password reset requested",
             AuditAction::PasswordReset => "Password reset",
             AuditAction::SessionsEnded => "Sessions ended",
+            AuditAction::RoleChanged => "Role changed",
         }
     }
 

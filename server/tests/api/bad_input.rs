@@ -37,6 +37,7 @@ const NOTHING_REQUIRED: &[&str] = &[
     "end_other_sessions",
     "get_settings",
     "list_activity",
+    "list_administrators",
     "list_developers",
     "list_invitations",
     "login_appearance",

@@ -11,6 +11,7 @@
 mod support;
 
 mod activity;
+mod administrators;
 mod auth;
 mod authorization;
 mod bad_input;

@@ -32,6 +32,8 @@ pub enum DeveloperError {
     NotFound,
     #[error("{0}")]
     Refused(AccountRefusal),
+    #[error("{0}")]
+    NotDemoted(crate::domain::role_change::DemotionRefusal),
     #[error("the account changed meanwhile")]
     ChangedMeanwhile,
     #[error("{0}")]
@@ -198,7 +200,7 @@ pub async fn set_account_state(
     Ok(row)
 }
 
-async fn rows_for(
+pub(super) async fn rows_for(
     db: &impl ConnectionTrait,
     admin: &SessionUser,
     models: &[account::Model],

@@ -1,6 +1,7 @@
 //! Business operations over the database. Server functions call exactly one of these.
 
 pub mod accounts;
+pub mod administrators;
 pub mod audit;
 pub mod cleanup;
 pub mod developers;

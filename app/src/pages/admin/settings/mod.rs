@@ -1,10 +1,12 @@
 //! Settings: auto-approval, invitation validity, self-registration, the login background color
-//! (with a live preview) and the portal home content.
+//! (with a live preview), the portal home content, and the administrators.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::AdminFrame;
+
+mod administrators;
 use crate::{
     api::settings::{get_settings, SaveSettings},
     components::{
@@ -13,6 +15,7 @@ use crate::{
     },
     domain::{HexColor, PasswordPolicy, PortalSettings, SelfRegistration},
 };
+use administrators::AdministratorsSection;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -20,6 +23,7 @@ pub fn SettingsPage() -> impl IntoView {
         <Title text="Settings" />
         <AdminFrame>
             <SettingsLoader />
+            <AdministratorsSection />
         </AdminFrame>
     }
 }
