@@ -255,6 +255,7 @@ async fn main() {
             &user,
             &addresses.join(";"),
             None,
+            Role::Developer,
             chrono::Utc::now(),
         )
         .await

@@ -10,13 +10,30 @@ use crate::model::invitation::{
 
 /// Invites one or more `;`-separated addresses. Each entry gets its own outcome; valid ones are
 /// invited even when others are refused.
+/// `role` is `developer` (the default) or `admin`; an admin's invitation needs no review.
 #[server(endpoint = "invite")]
-pub async fn invite(emails: String, pre_approved: Option<bool>) -> Result<InviteReport, ApiError> {
-    use crate::ssr::{services::invitations, AppState};
+pub async fn invite(
+    emails: String,
+    pre_approved: Option<bool>,
+    role: Option<String>,
+) -> Result<InviteReport, ApiError> {
+    use crate::{
+        domain::Role,
+        ssr::{services::invitations, AppState},
+    };
     let state = AppState::from_context();
     let admin = super::guard::require_admin().await?;
+    let role = match role.as_deref().map(str::trim) {
+        None | Some("") => Role::Developer,
+        Some(value) => Role::parse(value).ok_or_else(|| {
+            ApiError::InvalidInput(format!(
+                "Unknown role {value:?}: invite as developer or admin."
+            ))
+        })?,
+    };
     limits::count_invite_call(&state, &admin).await?;
-    Ok(invitations::invite(&state, &admin, &emails, pre_approved, chrono::Utc::now()).await?)
+    let now = chrono::Utc::now();
+    Ok(invitations::invite(&state, &admin, &emails, pre_approved, role, now).await?)
 }
 
 /// One page of invitations, filtered by part of the email and by status, newest first unless

@@ -38,6 +38,8 @@ pub struct InvitationRow {
     pub status: InvitationStatus,
     pub origin: Origin,
     pub pre_approved: bool,
+    /// The role of the account the invitation creates.
+    pub role: crate::domain::Role,
     /// The developer's name once they registered (for the review dialog).
     pub full_name: Option<String>,
     pub completed_at: Option<DateTime<Utc>>,

@@ -151,3 +151,57 @@ async fn two_admins_demoting_each_other_at_the_same_moment_leave_one_admin() {
         .unwrap();
     assert_eq!(admins.len(), 1);
 }
+
+#[tokio::test]
+async fn an_admin_invites_another_admin_who_then_runs_the_console_without_a_review() {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    // Approval asked for, yet an administrator's invitation is always pre-approved.
+    let invited = app
+        .call(
+            "invite",
+            &[
+                ("emails", "new-admin@x.io"),
+                ("pre_approved", "false"),
+                ("role", "admin"),
+            ],
+        )
+        .await;
+    assert_eq!(invited.status(), 200);
+    let row = app.list(&[]).await.rows.remove(0);
+    assert_eq!((row.role, row.pre_approved), (Role::Admin, true));
+    let outbox = app.outbox().await;
+    assert!(
+        outbox[0].payload.contains("\"as_admin\":true"),
+        "{}",
+        outbox[0].payload
+    );
+
+    let token = app.token_for("new-admin@x.io").await;
+    let (browser, completed) = app.complete(&token, "Nova Admin", "Admin-Pass-2x").await;
+    assert_eq!(completed.status(), 200);
+    assert_eq!(
+        call_with(&browser, &app.address, "list_invitations", &[])
+            .await
+            .status(),
+        200
+    );
+    let emails: Vec<_> = administrators(&app, &app.client)
+        .await
+        .into_iter()
+        .map(|r| r.email)
+        .collect();
+    assert_eq!(emails, [ADMIN_EMAIL, "new-admin@x.io"]);
+    let log = app.activity(&[("action", "invited")]).await;
+    assert_eq!(
+        log.entries[0].detail.as_deref(),
+        Some("as an administrator")
+    );
+
+    let unknown = app
+        .call("invite", &[("emails", "x@x.io"), ("role", "owner")])
+        .await;
+    assert!(crate::support::invalid_input(unknown)
+        .await
+        .contains("Unknown role"));
+}

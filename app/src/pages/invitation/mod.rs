@@ -171,13 +171,14 @@ fn CreateAccount(link: Link, policy: PasswordPolicy) -> impl IntoView {
 }
 
 /// What the page does once the registration is complete: the one place that reads a
-/// [`CompletionOutcome`]. Approved: the developer is signed in (the session cookie came with
-/// the answer), so the portal is loaded as a fresh page. Waiting: the form gives way to
+/// [`CompletionOutcome`]. Approved: the account is signed in (the session cookie came with
+/// the answer), so its home is loaded as a fresh page. Waiting: the form gives way to
 /// [`WaitingForApproval`].
 fn on_completion(outcome: CompletionOutcome, waiting: RwSignal<bool>) {
     match outcome {
+        // Home: the portal for a developer, the console for an invited administrator.
         CompletionOutcome::Approved => {
-            let _ = window().location().assign("/portal");
+            let _ = window().location().assign("/");
         }
         CompletionOutcome::Waiting => waiting.set(true),
     }

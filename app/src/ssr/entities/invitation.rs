@@ -26,6 +26,8 @@ pub struct Model {
     /// No longer written (passwords are chosen on the link's page, never at sign-up) and
     /// erased by migration m0009; kept so older servers still run on this schema.
     pub sign_up_password_hash: Option<String>,
+    /// The role of the account the invitation creates: `developer` or `admin`.
+    pub role: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -25,6 +25,8 @@ pub struct InvitationEmail<'a> {
     /// The developer signed up on their own: the link confirms that the address is theirs, and
     /// its page asks for the password.
     pub self_sign_up: bool,
+    /// The invitation makes its holder an administrator of the portal.
+    pub as_admin: bool,
     /// When the email is rendered, for "in 3 days".
     pub now: DateTime<Utc>,
 }
@@ -74,6 +76,10 @@ impl InvitationEmail<'_> {
                 "You signed up for {portal}. Open the link to confirm that this email address is \
                  yours and choose your password."
             ),
+            Some(name) if self.as_admin => {
+                format!("{name} invited you to {portal} as an administrator.")
+            }
+            None if self.as_admin => format!("You are invited to {portal} as an administrator."),
             Some(name) => format!("{name} invited you to {portal}."),
             None => format!("You are invited to {portal}."),
         };

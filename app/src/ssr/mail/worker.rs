@@ -54,6 +54,7 @@ struct InvitationData<'a> {
     valid_until: DateTime<Utc>,
     invited_by: Option<&'a str>,
     self_sign_up: bool,
+    as_admin: bool,
 }
 
 /// A claimed row and its message (an admin's notice, waiting to be batched).
@@ -207,6 +208,7 @@ impl Worker {
                 valid_until,
                 ref invited_by,
                 self_sign_up,
+                as_admin,
             } => {
                 // What the row keeps once it is no longer queued: no raw token.
                 let kept = message.without_secrets().to_payload()?;
@@ -215,6 +217,7 @@ impl Worker {
                     valid_until,
                     invited_by: invited_by.as_deref(),
                     self_sign_up,
+                    as_admin,
                 };
                 self.deliver_invitation(&row, invitation, kept).await
             }
@@ -272,6 +275,7 @@ impl Worker {
             valid_until: invitation.valid_until,
             invited_by: invitation.invited_by,
             self_sign_up: invitation.self_sign_up,
+            as_admin: invitation.as_admin,
             now,
         }
         .render();

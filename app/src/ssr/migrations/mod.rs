@@ -15,6 +15,7 @@ mod m0009_sign_up_passwords_forgotten;
 mod m0011_password_resets;
 mod m0012_session_details;
 mod m0014_password_change_required;
+mod m0015_invitation_roles;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_password_resets::Migration),
             Box::new(m0012_session_details::Migration),
             Box::new(m0014_password_change_required::Migration),
+            Box::new(m0015_invitation_roles::Migration),
         ]
     }
 }

@@ -27,6 +27,9 @@ pub enum Message {
         /// The developer signed up themselves: the email confirms their address.
         #[serde(default)]
         self_sign_up: bool,
+        /// The invitation makes its holder an administrator.
+        #[serde(default)]
+        as_admin: bool,
     },
     /// Someone tried to sign up with an address that already has an account or invitation:
     /// its owner is told (the sign-up form itself says the same thing in every case).
@@ -94,12 +97,14 @@ impl Message {
                 valid_until,
                 invited_by,
                 self_sign_up,
+                as_admin,
                 ..
             } => Message::Invitation {
                 link: String::new(),
                 valid_until: *valid_until,
                 invited_by: invited_by.clone(),
                 self_sign_up: *self_sign_up,
+                as_admin: *as_admin,
             },
             other => other.clone(),
         }

@@ -21,6 +21,8 @@ use crate::{
 pub fn InviteModal(on_close: Callback<()>, on_changed: Callback<()>) -> impl IntoView {
     let emails = RwSignal::new(String::new());
     let pre_approved = RwSignal::new(true);
+    // An administrator's invitation is always pre-approved (the server decides so too).
+    let as_admin = RwSignal::new(false);
     // The toggle starts from the auto-approval setting.
     let settings = Resource::new(|| (), |_| get_settings());
     Effect::new(move |_| {
@@ -86,13 +88,27 @@ pub fn InviteModal(on_close: Callback<()>, on_changed: Callback<()>) -> impl Int
                             </ul>
                         })
                     }}
+                    <label for="invite-role">"Role"</label>
+                    <select
+                        id="invite-role"
+                        name="role"
+                        on:change=move |ev| as_admin.set(event_target_value(&ev) == "admin")
+                    >
+                        <option value="developer" selected=true>"Developer: sees the portal"</option>
+                        <option value="admin">"Administrator: runs this console"</option>
+                    </select>
                     // Posted either way: an unchecked box would post nothing, which the server
                     // reads as "use the auto-approval setting".
-                    <input type="hidden" name="pre_approved" value=move || pre_approved.get().to_string() />
+                    <input type="hidden" name="pre_approved" value=move || (pre_approved.get() || as_admin.get()).to_string() />
                     <label class="checkbox">
-                        <input type="checkbox" prop:checked=move || pre_approved.get()
+                        <input type="checkbox" prop:checked=move || pre_approved.get() || as_admin.get()
+                            disabled=move || as_admin.get()
                             on:change=move |ev| pre_approved.set(event_target_checked(&ev)) />
-                        "Pre-approved (the account is active as soon as the developer completes it)"
+                        {move || if as_admin.get() {
+                            "Pre-approved (always, for an administrator: the account is active as soon as they complete it)"
+                        } else {
+                            "Pre-approved (the account is active as soon as the developer completes it)"
+                        }}
                     </label>
                     <FormError action=submit />
                     <div class="modal-actions">

@@ -229,6 +229,7 @@ fn Row(
             <td class="email-cell">
                 {email}
                 {self_registered.then(|| view! { <span class="origin-tag">"self-registration"</span> })}
+                {(row.role == crate::domain::Role::Admin).then(|| view! { <span class="origin-tag" data-testid="admin-invitation">"administrator"</span> })}
                 {delivery}
             </td>
             <td><LocalTime at=invited_at now /></td>

@@ -14,6 +14,7 @@ fn invitation(invited_by: Option<&str>) -> Rendered {
         valid_until: now() + Duration::hours(72),
         invited_by,
         self_sign_up: false,
+        as_admin: false,
         now: now(),
     }
     .render()
@@ -55,6 +56,7 @@ fn everything_interpolated_into_html_is_escaped() {
         valid_until: now() + Duration::hours(1),
         invited_by: Some("<script>alert(1)</script>"),
         self_sign_up: false,
+        as_admin: false,
         now: now(),
     }
     .render();
@@ -78,6 +80,7 @@ fn a_subject_never_contains_a_line_break() {
         valid_until: now() + Duration::hours(1),
         invited_by: Some("Eve\r\nX-Evil: 1"),
         self_sign_up: false,
+        as_admin: false,
         now: now(),
     }
     .render();
@@ -148,6 +151,7 @@ fn a_self_sign_up_confirms_the_address_instead_of_naming_an_inviter() {
         valid_until: now() + Duration::hours(72),
         invited_by: None,
         self_sign_up: true,
+        as_admin: false,
         now: now(),
     }
     .render();
@@ -169,4 +173,24 @@ fn a_sign_up_notice_says_what_exists_and_escapes_the_portal_name() {
     assert!(notice.text.contains("already has an account"));
     assert!(notice.html.contains("&lt;b&gt;Acme&lt;/b&gt;"));
     assert!(!notice.html.contains("<b>Acme"));
+}
+
+#[test]
+fn an_administrators_invitation_says_so() {
+    let now = now();
+    let email = InvitationEmail {
+        portal_name: "Acme",
+        subject_template: "You're invited to {portal}",
+        invitee_email: "ada@example.com",
+        link: "https://portal.test/invitation/abc",
+        valid_until: now + Duration::days(3),
+        invited_by: Some("Grace Hopper"),
+        self_sign_up: false,
+        as_admin: true,
+        now,
+    }
+    .render();
+    assert!(email
+        .text
+        .contains("Grace Hopper invited you to Acme as an administrator."));
 }

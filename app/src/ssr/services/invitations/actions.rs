@@ -112,6 +112,7 @@ pub async fn resend(
             },
             invited_by: Some((admin.id, &admin.full_name)),
             pre_approved: old.pre_approved,
+            role: crate::domain::Role::parse(&old.role).unwrap_or(crate::domain::Role::Developer),
             validity,
             supersedes: Some(old.id),
             public_url: &state.settings.public_url,

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use super::{effective, insert_pending_unindexed, InvitationError, NewInvitation};
 use crate::{
     domain::{
-        EmailList, EntryProblemReason, InvitationStatus, ParsedEmailList, Standing, StoredStatus,
+        EmailList, EntryProblemReason, InvitationStatus, ParsedEmailList, Role, Standing,
+        StoredStatus,
     },
     model::{
         account::SessionUser,
@@ -30,6 +31,7 @@ pub async fn invite(
     admin: &SessionUser,
     input: &str,
     pre_approved: Option<bool>,
+    role: Role,
     now: DateTime<Utc>,
 ) -> Result<InviteReport, InvitationError> {
     let parsed = EmailList::parse(input)
@@ -39,7 +41,7 @@ pub async fn invite(
     // sees the invitation the first one committed.
     let mut attempts = 0;
     loop {
-        match try_invite(state, admin, &parsed, pre_approved, now).await {
+        match try_invite(state, admin, &parsed, pre_approved, role, now).await {
             Err(InvitationError::Database(e)) if is_unique_violation(&e) && attempts < 3 => {
                 attempts += 1
             }
@@ -53,11 +55,13 @@ async fn try_invite(
     admin: &SessionUser,
     parsed: &ParsedEmailList,
     pre_approved: Option<bool>,
+    role: Role,
     now: DateTime<Utc>,
 ) -> Result<InviteReport, InvitationError> {
     let txn = begin_write(&state.db).await?;
     let settings = settings::load(&txn).await?;
-    let pre_approved = pre_approved.unwrap_or(settings.auto_approve);
+    // An admin who invites another admin has decided: there is nothing left to review.
+    let pre_approved = role == Role::Admin || pre_approved.unwrap_or(settings.auto_approve);
     let normalized: Vec<String> = parsed.emails.iter().map(|e| e.normalized()).collect();
     let accounts = accounts_by_email(&txn, &normalized).await?;
     let live = live_invitations_by_email(&txn, &normalized).await?;
@@ -96,6 +100,7 @@ async fn try_invite(
                 origin: Origin::Invited,
                 invited_by: Some((admin.id, &admin.full_name)),
                 pre_approved,
+                role,
                 validity: settings.validity,
                 supersedes,
                 public_url: &state.settings.public_url,
@@ -109,10 +114,10 @@ async fn try_invite(
             AuditAction::Invited,
             Some(email.as_str()),
             true,
-            Some(if pre_approved {
-                "pre-approved"
-            } else {
-                "needs approval"
+            Some(match (role, pre_approved) {
+                (Role::Admin, _) => "as an administrator",
+                (_, true) => "pre-approved",
+                (_, false) => "needs approval",
             }),
             now,
         )

@@ -121,6 +121,7 @@ fn to_row(
         status: effective(model, now)?,
         origin: Origin::parse(&model.origin).unwrap_or(Origin::Invited),
         pre_approved: model.pre_approved,
+        role: crate::domain::Role::parse(&model.role).unwrap_or(crate::domain::Role::Developer),
         full_name,
         completed_at: model.completed_at,
         delivery,
@@ -182,6 +183,8 @@ pub(crate) struct NewInvitation<'a> {
     pub origin: Origin,
     pub invited_by: Option<(i32, &'a str)>,
     pub pre_approved: bool,
+    /// The role of the account the invitation creates.
+    pub role: crate::domain::Role,
     pub validity: Validity,
     pub supersedes: Option<i32>,
     pub public_url: &'a str,
@@ -218,6 +221,7 @@ pub(crate) async fn insert_pending_unindexed(
         origin: Set(new.origin.as_str().to_owned()),
         invited_by: Set(new.invited_by.map(|(id, _)| id)),
         pre_approved: Set(new.pre_approved),
+        role: Set(new.role.as_str().to_owned()),
         token_hash: Set(token_hash(&token)),
         invited_at: Set(now),
         valid_until: Set(valid_until),
@@ -235,6 +239,7 @@ pub(crate) async fn insert_pending_unindexed(
         valid_until,
         invited_by: new.invited_by.map(|(_, name)| name.to_owned()),
         self_sign_up: new.origin == Origin::SelfRegistration,
+        as_admin: new.role == crate::domain::Role::Admin,
     };
     outbox::enqueue(txn, new.email, Some(model.id), &message, now).await?;
     Ok(model)

@@ -194,6 +194,8 @@ async fn finish(
         return Err(link_refused(state));
     }
 
+    // The account gets the invitation's role (an admin's invitation makes an admin).
+    let role = Role::parse(&model.role).unwrap_or(Role::Developer);
     let existing = account::Entity::find()
         .filter(account::Column::EmailNormalized.eq(model.email_normalized.clone()))
         .one(&txn)
@@ -208,6 +210,7 @@ async fn finish(
             update.full_name = Set(full_name.to_owned());
             update.password_hash = Set(password_hash);
             update.active = Set(active);
+            update.role = Set(role.as_str().to_owned());
             update.update(&txn).await?.id
         }
         None => {
@@ -216,7 +219,7 @@ async fn finish(
                 email_normalized: Set(model.email_normalized.clone()),
                 full_name: Set(full_name.to_owned()),
                 password_hash: Set(password_hash),
-                role: Set(Role::Developer.as_str().to_owned()),
+                role: Set(role.as_str().to_owned()),
                 active: Set(active),
                 created_at: Set(now),
                 must_change_password: Set(false),

@@ -114,6 +114,7 @@ pub async fn sign_up(
             origin: Origin::SelfRegistration,
             invited_by: None,
             pre_approved: settings.self_registration == SelfRegistration::Automatic,
+            role: crate::domain::Role::Developer,
             validity: settings.validity,
             supersedes,
             public_url: &state.settings.public_url,
