@@ -12,6 +12,7 @@ mod m0006_password_policy;
 mod m0007_invitation_grams;
 mod m0008_hashes_as_varchar;
 mod m0009_sign_up_passwords_forgotten;
+mod m0010_decision_reasons;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_invitation_grams::Migration),
             Box::new(m0008_hashes_as_varchar::Migration),
             Box::new(m0009_sign_up_passwords_forgotten::Migration),
+            Box::new(m0010_decision_reasons::Migration),
         ]
     }
 }
