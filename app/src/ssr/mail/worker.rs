@@ -15,7 +15,8 @@ use super::{
     backoff::random_retry_delay,
     queue::{self, AfterFailure},
     templates::{
-        InvitationEmail, Rendered, ReviewDigestEmail, SignUpNoticeEmail, WaitingRegistration,
+        DecisionEmail, InvitationEmail, Rendered, ReviewDigestEmail, SignUpNoticeEmail,
+        WaitingRegistration,
     },
     transport::{compose, Transport},
     MailError, MailSettings,
@@ -221,6 +222,24 @@ impl Worker {
                 let rendered = SignUpNoticeEmail {
                     portal_name: &self.settings.portal_name,
                     already_registered: reason == SignUpNoticeReason::AlreadyRegistered,
+                    login_link: &login_link,
+                }
+                .render();
+                let kept = row.payload.clone();
+                self.deliver_rendered(&row, rendered, kept, None).await
+            }
+            Message::RegistrationDecision {
+                approved,
+                ref full_name,
+                ref reason,
+            } => {
+                let login_link = format!("{}/login", self.settings.public_url);
+                let rendered = DecisionEmail {
+                    portal_name: &self.settings.portal_name,
+                    recipient: &row.recipient,
+                    full_name,
+                    approved,
+                    reason: reason.as_deref(),
                     login_link: &login_link,
                 }
                 .render();

@@ -35,6 +35,14 @@ pub enum Message {
         developer_email: String,
         developer_name: String,
     },
+    /// An admin accepted (`approved`) or denied a registration that waited for review; the
+    /// developer is told, with the admin's reason for a denial if they gave one.
+    RegistrationDecision {
+        approved: bool,
+        full_name: String,
+        #[serde(default)]
+        reason: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,6 +58,7 @@ pub enum SignUpNoticeReason {
 pub const INVITATION_KIND: &str = "invitation";
 pub const SIGN_UP_NOTICE_KIND: &str = "sign_up_notice";
 pub const ADMIN_REVIEW_NEEDED_KIND: &str = "admin_review_needed";
+pub const REGISTRATION_DECISION_KIND: &str = "registration_decision";
 
 impl Message {
     pub fn kind(&self) -> &'static str {
@@ -57,6 +66,7 @@ impl Message {
             Message::Invitation { .. } => INVITATION_KIND,
             Message::SignUpNotice { .. } => SIGN_UP_NOTICE_KIND,
             Message::AdminReviewNeeded { .. } => ADMIN_REVIEW_NEEDED_KIND,
+            Message::RegistrationDecision { .. } => REGISTRATION_DECISION_KIND,
         }
     }
 
