@@ -16,6 +16,7 @@ mod authorization;
 mod bad_input;
 mod concurrency;
 mod correlation_id;
+mod decisions;
 mod developers;
 mod faults;
 mod health;
