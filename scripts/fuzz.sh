@@ -9,7 +9,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 CASES="${1:-${PROPTEST_CASES:-1000000}}"
-PARSERS=(email email_list password full_name hex_color tokens validity settings_form markdown)
+PARSERS=(email email_list password full_name decision_reason hex_color tokens validity settings_form markdown)
 OUT="$ROOT/target/fuzz"
 COMMAND=(cargo test -p app --features ssr --release --lib)
 

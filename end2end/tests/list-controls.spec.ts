@@ -49,7 +49,9 @@ test('the status filter shows exactly the rows of each of the six statuses', asy
   await expect(page.getByTestId('toast').last()).toContainText('A new invitation was sent');
   const rejected = page.locator(`tr[data-email="rejected@${domain}"]`);
   await rejected.getByRole('button', { name: 'Review registration' }).click();
-  await page.getByRole('dialog', { name: 'Review registration' }).getByRole('button', { name: 'DENY' }).click();
+  const review = page.getByRole('dialog', { name: 'Review registration' });
+  await review.getByRole('button', { name: 'DENY…' }).click();
+  await review.getByRole('button', { name: 'DENY', exact: true }).click();
   await expect(rejected).toContainText('Rejected');
 
   const expected: Record<string, string[]> = {

@@ -80,6 +80,8 @@ test('without auto-approval the developer waits until the admin accepts, and a d
       const dialog = page.getByRole('dialog', { name: 'Review registration' });
       await expect(dialog).toContainText('Waiting Dev');
       await dialog.getByRole('button', { name: decision }).click();
+      // DENY… asks for an optional reason first (decisions.spec.ts types one); none here.
+      if (decision === 'DENY') await dialog.getByRole('button', { name: 'DENY', exact: true }).click();
       await expect(row).toContainText(decision === 'ACCEPT' ? 'Approved' : 'Rejected');
     }
 

@@ -75,16 +75,20 @@ pub async fn delete_invitation(id: i32) -> Result<(), ApiError> {
     Ok(invitations::delete(&state.db, &admin, id, chrono::Utc::now()).await?)
 }
 
-/// Accepts or denies a Waiting registration.
+/// Accepts or denies a Waiting registration; the developer is emailed the decision. A denial
+/// may give a `reason` (at most 500 characters, sent to the developer and kept in the audit
+/// log); an acceptance with a reason is refused.
 #[server(endpoint = "review_invitation")]
 pub async fn review_invitation(
     id: i32,
     decision: ReviewDecision,
+    reason: Option<String>,
 ) -> Result<InvitationRow, ApiError> {
     use crate::ssr::{services::invitations, AppState};
     let state = AppState::from_context();
     let admin = super::guard::require_admin().await?;
-    Ok(invitations::review(&state.db, &admin, id, decision, chrono::Utc::now()).await?)
+    let now = chrono::Utc::now();
+    Ok(invitations::review(&state.db, &admin, id, decision, reason.as_deref(), now).await?)
 }
 
 /// What state an invitation link is in. Reading it never uses the link up.

@@ -5,6 +5,7 @@ pub mod account;
 pub mod browser;
 pub mod color;
 pub mod common_passwords;
+pub mod decision_reason;
 pub mod email;
 pub mod email_list;
 pub mod invitation;
@@ -18,6 +19,7 @@ pub mod standing;
 
 pub use account::{FullName, Role};
 pub use color::{HexColor, HexColorError, DEFAULT_LOGIN_BACKGROUND};
+pub use decision_reason::{DecisionReason, DecisionReasonError, MAX_DECISION_REASON_CHARS};
 pub use email::{Email, EmailError};
 pub use email_list::{
     EmailList, EmailListError, EntryProblem, EntryProblemReason, ParsedEmailList,

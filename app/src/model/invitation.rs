@@ -45,6 +45,31 @@ pub struct InvitationRow {
     pub completed_at: Option<DateTime<Utc>>,
     /// What became of the newest email of this invitation, if it had one.
     pub delivery: Option<EmailDelivery>,
+    /// The admin's decision on the registration, once it was reviewed.
+    pub decision: Option<Decision>,
+}
+
+/// An admin's review of a registration: shown in the invitation's details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    /// Accepted; otherwise denied.
+    pub approved: bool,
+    pub at: DateTime<Utc>,
+    /// The deciding admin's name, while their account exists.
+    pub by: Option<String>,
+    /// The reason the admin gave for a denial (also emailed to the developer), if any.
+    pub reason: Option<String>,
+}
+
+impl Decision {
+    /// "Accepted" or "Denied".
+    pub fn label(&self) -> &'static str {
+        if self.approved {
+            "Accepted"
+        } else {
+            "Denied"
+        }
+    }
 }
 
 /// Where an invitation's email is on its way to the developer.

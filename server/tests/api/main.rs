@@ -17,6 +17,7 @@ mod authorization;
 mod bad_input;
 mod concurrency;
 mod correlation_id;
+mod decisions;
 mod developers;
 mod faults;
 mod health;

@@ -21,6 +21,8 @@ pub struct Model {
     pub completed_at: Option<DateTimeUtc>,
     pub decided_at: Option<DateTimeUtc>,
     pub decided_by: Option<i32>,
+    /// What the admin gave as the reason of a denial, if anything (migration m0010).
+    pub decision_reason: Option<String>,
     /// A self-registration's name as given at sign-up, suggested on its link's page.
     pub sign_up_full_name: Option<String>,
     /// No longer written (passwords are chosen on the link's page, never at sign-up) and

@@ -4,6 +4,9 @@
 
 use chrono::{DateTime, Utc};
 
+mod decision;
+pub use decision::DecisionEmail;
+
 /// One email, ready to be addressed and sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {

@@ -28,6 +28,7 @@ use crate::{
     },
 };
 
+mod decision;
 mod recovery;
 
 /// Rows claimed at once: several per pooled SMTP connection, so that the connections stay busy
@@ -235,6 +236,14 @@ impl Worker {
             Message::PasswordReset => self.deliver_password_reset(&row).await,
             Message::SecurityNotice { event, at } => {
                 self.deliver_security_notice(&row, event, at).await
+            }
+            Message::RegistrationDecision {
+                approved,
+                ref full_name,
+                ref reason,
+            } => {
+                self.deliver_decision(&row, approved, full_name, reason.as_deref())
+                    .await
             }
             // run_once batches these by recipient; one reaching here is a digest of one.
             Message::AdminReviewNeeded { .. } => {

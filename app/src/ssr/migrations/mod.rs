@@ -12,6 +12,7 @@ mod m0006_password_policy;
 mod m0007_invitation_grams;
 mod m0008_hashes_as_varchar;
 mod m0009_sign_up_passwords_forgotten;
+mod m0010_decision_reasons;
 mod m0011_password_resets;
 mod m0012_session_details;
 mod m0014_password_change_required;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_invitation_grams::Migration),
             Box::new(m0008_hashes_as_varchar::Migration),
             Box::new(m0009_sign_up_passwords_forgotten::Migration),
+            Box::new(m0010_decision_reasons::Migration),
             Box::new(m0011_password_resets::Migration),
             Box::new(m0012_session_details::Migration),
             Box::new(m0014_password_change_required::Migration),

@@ -38,6 +38,14 @@ pub enum Message {
         developer_email: String,
         developer_name: String,
     },
+    /// An admin accepted (`approved`) or denied a registration that waited for review; the
+    /// developer is told, with the admin's reason for a denial if they gave one.
+    RegistrationDecision {
+        approved: bool,
+        full_name: String,
+        #[serde(default)]
+        reason: Option<String>,
+    },
     /// Someone asked for a password reset for the recipient address (typed, known or not: the
     /// request is answered the same in every case). The worker decides when it sends: a
     /// fresh single-use link for an account that can sign in, a note saying why not for one
@@ -75,6 +83,7 @@ pub enum SignUpNoticeReason {
 pub const INVITATION_KIND: &str = "invitation";
 pub const SIGN_UP_NOTICE_KIND: &str = "sign_up_notice";
 pub const ADMIN_REVIEW_NEEDED_KIND: &str = "admin_review_needed";
+pub const REGISTRATION_DECISION_KIND: &str = "registration_decision";
 pub const PASSWORD_RESET_KIND: &str = "password_reset";
 pub const SECURITY_NOTICE_KIND: &str = "security_notice";
 
@@ -84,6 +93,7 @@ impl Message {
             Message::Invitation { .. } => INVITATION_KIND,
             Message::SignUpNotice { .. } => SIGN_UP_NOTICE_KIND,
             Message::AdminReviewNeeded { .. } => ADMIN_REVIEW_NEEDED_KIND,
+            Message::RegistrationDecision { .. } => REGISTRATION_DECISION_KIND,
             Message::PasswordReset => PASSWORD_RESET_KIND,
             Message::SecurityNotice { .. } => SECURITY_NOTICE_KIND,
         }

@@ -3,6 +3,7 @@
 //! action, when its navigation link is clicked, and on a timer while the tab is visible.
 
 mod auto_refresh;
+mod decision;
 mod invite_modal;
 mod params;
 mod row_actions;
@@ -14,6 +15,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use self::{
     auto_refresh::{read_page, refresh_while_visible},
+    decision::DecisionDetails,
     invite_modal::InviteModal,
     params::ListParams,
     row_actions::{RowActions, RowDialog, RowDialogs},
@@ -211,6 +213,10 @@ fn Row(
     dialog: RwSignal<Option<RowDialog>>,
 ) -> impl IntoView {
     let status = row.status;
+    let decision = row
+        .decision
+        .clone()
+        .map(|decision| view! { <DecisionDetails decision now /> });
     let self_registered = row.origin == Origin::SelfRegistration;
     let (email, invited_at, valid_until) = (row.email.clone(), row.invited_at, row.valid_until);
     let email_attr = email.clone();
@@ -238,6 +244,7 @@ fn Row(
                 <span class=format!("badge badge-{}", status.as_str()) title=status.description()>
                     {status.label()}
                 </span>
+                {decision}
             </td>
             <td><RowActions row refresh dialog /></td>
         </tr>

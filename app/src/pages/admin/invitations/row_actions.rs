@@ -6,9 +6,17 @@ use leptos::prelude::*;
 
 use crate::{
     api::invitations::{resend_invitation, DeleteInvitation, ReviewInvitation},
-    components::{form::SubmitButton, modal::Modal, time::LocalTime, toast::use_toasts},
-    domain::{invitation::check, InvitationAction, InvitationStatus},
-    model::invitation::InvitationRow,
+    components::{
+        form::{FormError, SubmitButton},
+        modal::Modal,
+        time::LocalTime,
+        toast::use_toasts,
+    },
+    domain::{
+        invitation::check, DecisionReason, InvitationAction, InvitationStatus,
+        MAX_DECISION_REASON_CHARS,
+    },
+    model::{invitation::InvitationRow, ApiError},
 };
 
 const CLOCK: &str = "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 2a8 8 0 1 1 0 16 8 8 0 0 1 0-16zm-1 3v6l5 3 1-1.7-4-2.3V7z";
@@ -104,6 +112,8 @@ pub fn RowActions(
     }
 }
 
+/// The review dialog: ACCEPT at once, or DENY… which asks for an optional reason (emailed to
+/// the developer) before the denial is posted.
 #[component]
 fn ReviewModal(
     row: StoredValue<InvitationRow>,
@@ -112,6 +122,9 @@ fn ReviewModal(
 ) -> impl IntoView {
     let toasts = use_toasts();
     let decide = ServerAction::<ReviewInvitation>::new();
+    let pending = decide.pending();
+    let denying = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
     // The dialog is locked while pending, so it is here when the answer comes.
     Effect::new(move |_| {
         let Some(result) = decide.value().get() else {
@@ -120,10 +133,14 @@ fn ReviewModal(
         let email = row.with_value(|r| r.email.clone());
         // The row as the decision left it says which one it was.
         match result {
-            Ok(decided) if decided.status == InvitationStatus::Rejected => {
-                toasts.success(format!("The registration of {email} was denied."))
-            }
-            Ok(_) => toasts.success(format!("{email} is approved and can now log in.")),
+            // A reason the server refused stays in the dialog, with the error, to be fixed.
+            Err(ApiError::InvalidInput(_)) if denying.get_untracked() => return,
+            Ok(decided) if decided.status == InvitationStatus::Rejected => toasts.success(format!(
+                "The registration of {email} was denied; they are emailed that it was not approved."
+            )),
+            Ok(_) => toasts.success(format!(
+                "{email} is approved and can now log in; they are emailed a login link."
+            )),
             Err(e) => toasts.error(e.to_string()),
         }
         refresh.run(());
@@ -131,8 +148,18 @@ fn ReviewModal(
     });
     let r = row.get_value();
     let now = chrono::Utc::now();
+    let choose = move || {
+        view! {
+            <div class="modal-actions">
+                <button type="button" class="button secondary" on:click=move |_| on_close.run(())>"CANCEL"</button>
+                <button type="button" class="button danger" disabled=move || pending.get()
+                    on:click=move |_| denying.set(true)>"DENY…"</button>
+                <SubmitButton label="ACCEPT" name="decision" value="accept" pending />
+            </div>
+        }
+    };
     view! {
-        <Modal title="Review registration" on_close locked=decide.pending()>
+        <Modal title="Review registration" on_close locked=pending>
             <dl class="details">
                 <dt>"Email"</dt>
                 <dd>{r.email.clone()}</dd>
@@ -141,16 +168,59 @@ fn ReviewModal(
                 <dt>"Registered at"</dt>
                 <dd>{r.completed_at.map(|at| view! { <LocalTime at now /> })}</dd>
             </dl>
-            // The pressed button posts the decision.
-            <ActionForm action=decide>
+            // The pressed button posts the decision; the reason only exists once DENY… asks
+            // for it, so an acceptance never carries one.
+            <ActionForm action=decide attr:class="stacked-form">
                 <input type="hidden" name="id" value=r.id.to_string() />
-                <div class="modal-actions">
-                    <button type="button" class="button secondary" on:click=move |_| on_close.run(())>"CANCEL"</button>
-                    <SubmitButton label="DENY" class="button danger" name="decision" value="deny" pending=decide.pending() />
-                    <SubmitButton label="ACCEPT" name="decision" value="accept" pending=decide.pending() />
-                </div>
+                <Show when=move || denying.get() fallback=choose>
+                    <DenyFields reason decide />
+                    <div class="modal-actions">
+                        <button type="button" class="button secondary" disabled=move || pending.get()
+                            on:click=move |_| denying.set(false)>"BACK"</button>
+                        <SubmitButton label="DENY" pending_label="Denying…" class="button danger"
+                            name="decision" value="deny" pending
+                            ready=Signal::derive(move || DecisionReason::parse(&reason.get()).is_ok()) />
+                    </div>
+                </Show>
             </ActionForm>
         </Modal>
+    }
+}
+
+/// The denial's reason: optional, counted against its limit as typed, with what to fix.
+#[component]
+fn DenyFields(reason: RwSignal<String>, decide: ServerAction<ReviewInvitation>) -> impl IntoView {
+    let field = NodeRef::<leptos::html::Textarea>::new();
+    // Where the admin types next.
+    Effect::new(move |_| {
+        if let Some(field) = field.get() {
+            let _ = field.focus();
+        }
+    });
+    let counter = move || {
+        format!(
+            "{} of {MAX_DECISION_REASON_CHARS} characters. The reason is quoted in the email and \
+             kept in the activity log and the invitation's details.",
+            DecisionReason::counted_chars(&reason.get())
+        )
+    };
+    let problem = move || DecisionReason::parse(&reason.get()).err();
+    view! {
+        <p>"The developer is emailed that the registration was not approved. The account stays inactive."</p>
+        <label for="review-reason">"Reason (optional, sent to the developer)"</label>
+        <textarea
+            id="review-reason"
+            name="reason"
+            rows="4"
+            node_ref=field
+            aria-describedby="review-reason-help"
+            aria-invalid=move || problem().is_some().to_string()
+            prop:value=move || reason.get()
+            on:input=move |ev| reason.set(event_target_value(&ev))
+        ></textarea>
+        <p id="review-reason-help" class="muted small" data-testid="reason-counter">{counter}</p>
+        {move || problem().map(|p| view! { <p class="field-error" role="alert">{p.to_string()}</p> })}
+        <FormError action=decide />
     }
 }
 

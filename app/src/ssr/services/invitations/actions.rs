@@ -10,7 +10,7 @@ use crate::{
     domain::{
         decide,
         invitation::{stored_condition_for_action, RowChange},
-        InvitationAction, InvitationStatus, StoredStatus,
+        DecisionReason, InvitationAction, InvitationStatus, StoredStatus,
     },
     model::{
         account::SessionUser,
@@ -190,15 +190,26 @@ pub async fn delete(
     Ok(())
 }
 
-/// Accepts (the account becomes active) or denies (it stays inactive) a Waiting registration.
+/// Accepts (the account becomes active) or denies (it stays inactive) a Waiting registration,
+/// and queues the email that tells the developer. A denial may carry the admin's reason
+/// (`reason`, as typed: blank is none): it is quoted in that email, recorded in the audit log
+/// and kept on the invitation. Nothing is queued unless the decision is taken.
 pub async fn review(
     db: &DatabaseConnection,
     admin: &SessionUser,
     id: i32,
     decision: ReviewDecision,
+    reason: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<InvitationRow, InvitationError> {
+    let reason = DecisionReason::parse(reason.unwrap_or_default())
+        .map_err(|e| InvitationError::InvalidInput(e.to_string()))?;
     let action = match decision {
+        ReviewDecision::Accept if reason.is_some() => {
+            return Err(InvitationError::InvalidInput(
+                "A reason is only sent with a denial: clear it to accept the registration.".into(),
+            ))
+        }
         ReviewDecision::Accept => InvitationAction::Accept,
         ReviewDecision::Deny => InvitationAction::Deny,
     };
@@ -208,20 +219,43 @@ pub async fn review(
         return Err(InvitationError::Internal("a review keeps the row".into()));
     };
     change_status(&txn, id, action, to, None, Some(admin.id), now).await?;
+    let approved = decision == ReviewDecision::Accept;
+    if let Some(reason) = &reason {
+        invitation::Entity::update_many()
+            .col_expr(
+                invitation::Column::DecisionReason,
+                Expr::value(reason.as_str()),
+            )
+            .filter(invitation::Column::Id.eq(id))
+            .exec(&txn)
+            .await?;
+    }
+    let mut full_name = String::new();
     if let Some(account_id) = model.account_id {
-        let active = decision == ReviewDecision::Accept;
         account::Entity::update_many()
-            .col_expr(account::Column::Active, Expr::value(active))
+            .col_expr(account::Column::Active, Expr::value(approved))
             .filter(account::Column::Id.eq(account_id))
             .exec(&txn)
             .await?;
-        if !active {
+        if !approved {
             session::end_all_for_account_in(&txn, account_id).await?;
         }
+        if let Some(developer) = account::Entity::find_by_id(account_id).one(&txn).await? {
+            full_name = developer.full_name;
+        }
     }
-    let audited = match decision {
-        ReviewDecision::Accept => AuditAction::Accepted,
-        ReviewDecision::Deny => AuditAction::Denied,
+    // Not tied to the invitation (`None`): a resend or delete after the decision must not
+    // drop the news of it.
+    let message = outbox::Message::RegistrationDecision {
+        approved,
+        full_name,
+        reason: reason.as_ref().map(|r| r.as_str().to_owned()),
+    };
+    outbox::enqueue(&txn, &model.email, None, &message, now).await?;
+    let audited = if approved {
+        AuditAction::Accepted
+    } else {
+        AuditAction::Denied
     };
     audit::record(
         &txn,
@@ -229,7 +263,7 @@ pub async fn review(
         audited,
         Some(&model.email),
         true,
-        None,
+        reason.as_ref().map(DecisionReason::as_str),
         now,
     )
     .await?;

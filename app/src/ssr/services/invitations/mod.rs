@@ -21,7 +21,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 
 use crate::{
     domain::{effective_status, InvitationStatus, LinkState, Refusal, StoredStatus, Validity},
-    model::invitation::{DeliveryState, EmailDelivery, InvitationRow, Origin},
+    model::invitation::{Decision, DeliveryState, EmailDelivery, InvitationRow, Origin},
     ssr::{
         entities::invitation,
         random::{secret_token, token_hash},
@@ -109,10 +109,19 @@ pub(crate) fn effective(
 
 fn to_row(
     model: &invitation::Model,
-    full_name: Option<String>,
+    names: &std::collections::HashMap<i32, String>,
     delivery: Option<EmailDelivery>,
     now: DateTime<Utc>,
 ) -> Result<InvitationRow, InvitationError> {
+    let name_of = |id: Option<i32>| id.and_then(|id| names.get(&id).cloned());
+    // Only a Waiting registration is decided: an accepted one stays Approved, a denied one is
+    // Rejected until a resend inactivates it.
+    let decision = model.decided_at.map(|at| Decision {
+        approved: stored_status(model).ok() == Some(StoredStatus::Approved),
+        at,
+        by: name_of(model.decided_by),
+        reason: model.decision_reason.clone(),
+    });
     Ok(InvitationRow {
         id: model.id,
         email: model.email.clone(),
@@ -122,9 +131,10 @@ fn to_row(
         origin: Origin::parse(&model.origin).unwrap_or(Origin::Invited),
         pre_approved: model.pre_approved,
         role: crate::domain::Role::parse(&model.role).unwrap_or(crate::domain::Role::Developer),
-        full_name,
+        full_name: name_of(model.account_id),
         completed_at: model.completed_at,
         delivery,
+        decision,
     })
 }
 
@@ -135,14 +145,19 @@ pub(crate) async fn rows_for(
     models: &[invitation::Model],
     now: DateTime<Utc>,
 ) -> Result<Vec<InvitationRow>, InvitationError> {
-    let names = account_names(db, models.iter().filter_map(|m| m.account_id)).await?;
+    // The developers' names and the deciding admins' names, in one query.
+    let people: std::collections::BTreeSet<i32> = models
+        .iter()
+        .flat_map(|m| [m.account_id, m.decided_by])
+        .flatten()
+        .collect();
+    let names = account_names(db, people.into_iter()).await?;
     let mut deliveries = outbox::newest_invitation_emails(db, models.iter().map(|m| m.id)).await?;
     models
         .iter()
         .map(|m| {
-            let name = m.account_id.and_then(|id| names.get(&id).cloned());
             let delivery = deliveries.remove(&m.id).map(|row| delivery_of(&row));
-            to_row(m, name, delivery, now)
+            to_row(m, &names, delivery, now)
         })
         .collect()
 }
