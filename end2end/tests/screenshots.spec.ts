@@ -2,7 +2,7 @@
 // test-results/screenshots, or to PORTICO_SCREENSHOTS_DIR (docs/screenshots for the README).
 import * as path from 'node:path';
 import type { Page } from '@playwright/test';
-import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, inviteThroughDialog, setAutoApproval } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, inviteThroughDialog, setAutoApproval, emailTo } from '../support/fixtures';
 
 const DIR = process.env.PORTICO_SCREENSHOTS_DIR ?? path.join(__dirname, '..', 'test-results', 'screenshots');
 
@@ -49,10 +49,28 @@ test('screenshots of the main pages', async ({ page, browser, mailURL }) => {
     await shoot(page, 'developers');
     await openHydrated(page, '/admin/settings');
     await shoot(page, 'settings');
+    await page.getByTestId('administrators-table').scrollIntoViewIfNeeded();
+    await shoot(page, 'administrators');
     await openHydrated(page, '/portal');
     await shoot(page, 'portal');
     await openHydrated(page, '/portal/profile');
     await shoot(page, 'profile');
+    await page.getByTestId('sessions').scrollIntoViewIfNeeded();
+    await shoot(page, 'sessions');
+
+    // Account recovery, as Grace (now approved) would go through it.
+    const visitor = await browser.newPage();
+    await visitor.setViewportSize({ width: 1280, height: 800 });
+    await openHydrated(visitor, '/forgot-password?email=grace%40example.com');
+    await shoot(visitor, 'forgot-password');
+    await visitor.getByRole('button', { name: 'Email me a link' }).click();
+    await expect(visitor.getByTestId('check-inbox')).toBeVisible();
+    const reset = await emailTo(mailURL, 'grace@example.com', /Reset your password/);
+    const link = reset.text.match(/https?:\/\/[^\s"<>]+\/password-reset\/[0-9a-f]{64}/)?.[0];
+    await openHydrated(visitor, link ?? '/password-reset/missing');
+    await visitor.getByLabel('Password', { exact: true }).fill('Cobol-1960!');
+    await shoot(visitor, 'reset-password');
+    await visitor.close();
   } finally {
     await setAutoApproval(page, true);
   }

@@ -35,37 +35,5 @@ fn local_format(at: DateTime<Utc>) -> String {
     date.to_locale_string("default", &options).into()
 }
 
-/// "in 2 days", "3 hours ago", "just now".
-pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let seconds = (at - now).num_seconds();
-    let magnitude = seconds.unsigned_abs();
-    let (amount, unit) = match magnitude {
-        0..=59 => return "just now".into(),
-        60..=3_599 => (magnitude / 60, "minute"),
-        3_600..=86_399 => (magnitude / 3_600, "hour"),
-        86_400..=2_591_999 => (magnitude / 86_400, "day"),
-        2_592_000..=31_535_999 => (magnitude / 2_592_000, "month"),
-        _ => (magnitude / 31_536_000, "year"),
-    };
-    let plural = if amount == 1 { "" } else { "s" };
-    if seconds > 0 {
-        format!("in {amount} {unit}{plural}")
-    } else {
-        format!("{amount} {unit}{plural} ago")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::relative;
-    use chrono::{Duration, Utc};
-
-    #[test]
-    fn relative_hints_read_naturally() {
-        let now = Utc::now();
-        assert_eq!(relative(now + Duration::seconds(30), now), "just now");
-        assert_eq!(relative(now + Duration::hours(49), now), "in 2 days");
-        assert_eq!(relative(now - Duration::hours(3), now), "3 hours ago");
-        assert_eq!(relative(now - Duration::minutes(1), now), "1 minute ago");
-    }
-}
+/// "in 3 days", "3 hours ago", "just now" (the domain's rule, shared with the emails).
+pub use crate::domain::relative_time::relative;

@@ -12,6 +12,7 @@ pub mod invitation;
 pub mod password;
 pub mod password_reset;
 pub mod redirect;
+pub mod relative_time;
 pub mod role_change;
 pub mod search;
 pub mod settings;

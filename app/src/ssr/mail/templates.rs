@@ -232,27 +232,13 @@ pub fn utc_words(at: DateTime<Utc>) -> String {
     at.format("%A %-d %B %Y, %H:%M UTC").to_string()
 }
 
-/// How far `until` is from `now` in words: "in 3 days", "in 5 hours", "in 1 minute".
+/// How far `until` is from `now` in words ("in 3 days"; the domain's rule, shared with the
+/// pages), or "already passed".
 pub fn relative_words(now: DateTime<Utc>, until: DateTime<Utc>) -> String {
-    let seconds = (until - now).num_seconds();
-    if seconds <= 0 {
+    if until <= now {
         return "already passed".into();
     }
-    // Rounded to the nearest unit, so 71 h 59 min reads "in 3 days", not "in 2 days".
-    let minutes = (seconds + 30) / 60;
-    let hours = (minutes + 30) / 60;
-    let days = (hours + 12) / 24;
-    let (count, unit) = if minutes < 1 {
-        return "in less than a minute".into();
-    } else if minutes < 60 {
-        (minutes, "minute")
-    } else if hours < 36 {
-        (hours, "hour")
-    } else {
-        (days, "day")
-    };
-    let plural = if count == 1 { "" } else { "s" };
-    format!("in {count} {unit}{plural}")
+    crate::domain::relative_time::relative(until, now)
 }
 
 pub mod recovery;

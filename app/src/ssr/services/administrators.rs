@@ -4,10 +4,9 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     prelude::Expr, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
 };
 
-use super::developers::{rows_for, DeveloperError};
+use super::developers::{lock_active_admins, row_of, rows_for, DeveloperError};
 use crate::{
     domain::{role_change::decide_demotion, Role},
     model::{
@@ -44,13 +43,7 @@ pub async fn demote(
     now: DateTime<Utc>,
 ) -> Result<DeveloperRow, DeveloperError> {
     let txn = begin_write(db).await?;
-    let active_admins = account::Entity::find()
-        .filter(account::Column::Role.eq(Role::Admin.as_str()))
-        .filter(account::Column::Active.eq(true))
-        .order_by_asc(account::Column::Id)
-        .lock_exclusive()
-        .all(&txn)
-        .await?;
+    let active_admins = lock_active_admins(&txn).await?;
     let model = account::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -81,14 +74,7 @@ pub async fn demote(
         now,
     )
     .await?;
-    let updated = account::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(DeveloperError::NotFound)?;
-    let row = rows_for(&txn, admin, std::slice::from_ref(&updated))
-        .await?
-        .pop()
-        .ok_or_else(|| DeveloperError::Internal("no row for an account".into()))?;
+    let row = row_of(&txn, admin, id).await?;
     txn.commit().await?;
     Ok(row)
 }

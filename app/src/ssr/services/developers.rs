@@ -148,16 +148,7 @@ pub async fn set_account_state(
     let standing = standing_of(&txn, &model).await?;
     decide_account(standing, action, model.id == admin.id).map_err(DeveloperError::Refused)?;
     if let Some(role) = Role::parse(&model.role).filter(|r| *r == Role::Admin) {
-        // Lock every active admin's row (in id order, so two of these cannot deadlock) before
-        // counting them: a concurrent deactivation of another admin waits here and then counts
-        // what that one left. SQLite has no row locks; its write transaction is exclusive.
-        let active_admins = account::Entity::find()
-            .filter(account::Column::Role.eq(Role::Admin.as_str()))
-            .filter(account::Column::Active.eq(true))
-            .order_by_asc(account::Column::Id)
-            .lock_exclusive()
-            .all(&txn)
-            .await?;
+        let active_admins = lock_active_admins(&txn).await?;
         let others = active_admins.iter().filter(|a| a.id != id).count();
         keep_an_admin(role, action, others).map_err(DeveloperError::Refused)?;
     }
@@ -188,16 +179,40 @@ pub async fn set_account_state(
     };
     let actor = audit::Actor::account(admin);
     audit::record(&txn, actor, audited, Some(&model.email), true, None, now).await?;
-    let updated = account::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(DeveloperError::NotFound)?;
-    let row = rows_for(&txn, admin, std::slice::from_ref(&updated))
-        .await?
-        .pop()
-        .ok_or_else(|| DeveloperError::Internal("no row for an account".into()))?;
+    let row = row_of(&txn, admin, id).await?;
     txn.commit().await?;
     Ok(row)
+}
+
+/// Every active admin's row, locked (in id order, so two callers cannot deadlock) until the
+/// transaction ends: a concurrent change of another admin waits here and then counts what
+/// that one left. SQLite has no row locks; its write transaction is exclusive.
+pub(super) async fn lock_active_admins(
+    txn: &impl ConnectionTrait,
+) -> Result<Vec<account::Model>, DbErr> {
+    account::Entity::find()
+        .filter(account::Column::Role.eq(Role::Admin.as_str()))
+        .filter(account::Column::Active.eq(true))
+        .order_by_asc(account::Column::Id)
+        .lock_exclusive()
+        .all(txn)
+        .await
+}
+
+/// One account's row as it is now (inside the caller's transaction, after its change).
+pub(super) async fn row_of(
+    txn: &impl ConnectionTrait,
+    admin: &SessionUser,
+    id: i32,
+) -> Result<DeveloperRow, DeveloperError> {
+    let updated = account::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or(DeveloperError::NotFound)?;
+    rows_for(txn, admin, std::slice::from_ref(&updated))
+        .await?
+        .pop()
+        .ok_or_else(|| DeveloperError::Internal("no row for an account".into()))
 }
 
 pub(super) async fn rows_for(
