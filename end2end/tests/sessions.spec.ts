@@ -20,9 +20,17 @@ test('a developer sees their sessions, signs out another browser, and an admin s
   const phone = await phoneContext.newPage();
   await logIn(phone, EMAIL, PASSWORD, /\/portal$/);
 
+  // The list comes with the page and hydrates from it: the browser does not ask for it again
+  // (a list fetched again would replace the one on screen, and its buttons with it).
+  const listRequests: string[] = [];
+  laptop.on('request', (request) => {
+    if (request.url().includes('/api/my_sessions')) listRequests.push(request.url());
+  });
   await openHydrated(laptop, '/portal/profile');
   const sessions = laptop.getByTestId('session');
   await expect(sessions).toHaveCount(2);
+  await laptop.waitForTimeout(500);
+  expect(listRequests).toEqual([]);
   await expect(laptop.locator('[data-testid="session"][data-current="true"]')).toContainText('This browser');
   const phoneRow = laptop.locator('[data-testid="session"][data-current="false"]');
   await expect(phoneRow).toContainText('Safari on iOS');

@@ -3,7 +3,10 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::{sessions::SessionsSection, PortalScreen};
+use super::{
+    sessions::{sessions_state, SessionsSection},
+    PortalScreen,
+};
 use crate::{
     api::profile::{ChangePassword, UpdateProfile},
     components::{
@@ -19,6 +22,7 @@ use crate::{
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let policy = password_policy_resource();
+    let sessions = sessions_state();
     view! {
         <Title text="Your profile" />
         <RequireUser role=None render=move |user| {
@@ -42,7 +46,7 @@ pub fn ProfilePage() -> impl IntoView {
                                     <h1>"Your profile"</h1>
                                     <NameForm user=user.clone() />
                                     <WithPasswordPolicy policy render=|policy| view! { <PasswordForm policy /> }.into_any() />
-                                    <SessionsSection />
+                                    <SessionsSection state=sessions />
                                 }
                                 .into_any()
                             }}

@@ -9,9 +9,17 @@ use crate::{
     model::account::ActiveSession,
 };
 
-#[component]
-pub fn SessionsSection() -> impl IntoView {
-    let toasts = use_toasts();
+/// The list and the actions that change it. Made at the top of the page component, before any
+/// `Suspense` awaits: a resource created while another one is awaited would not hydrate, and
+/// the page would render its list twice (the first one's buttons dead).
+#[derive(Clone, Copy)]
+pub struct SessionsState {
+    end_one: ServerAction<EndSession>,
+    end_others: ServerAction<EndOtherSessions>,
+    listed: Resource<Result<Vec<ActiveSession>, crate::model::ApiError>>,
+}
+
+pub fn sessions_state() -> SessionsState {
     let end_one = ServerAction::<EndSession>::new();
     let end_others = ServerAction::<EndOtherSessions>::new();
     // Read again after each ending (whatever its answer: a session may have ended meanwhile).
@@ -19,6 +27,21 @@ pub fn SessionsSection() -> impl IntoView {
         move || (end_one.version().get(), end_others.version().get()),
         |_| my_sessions(),
     );
+    SessionsState {
+        end_one,
+        end_others,
+        listed,
+    }
+}
+
+#[component]
+pub fn SessionsSection(state: SessionsState) -> impl IntoView {
+    let toasts = use_toasts();
+    let SessionsState {
+        end_one,
+        end_others,
+        listed,
+    } = state;
     Effect::new(move |_| match end_one.value().get() {
         Some(Ok(())) => toasts.success("That session is signed out."),
         Some(Err(e)) => toasts.error(e.to_string()),

@@ -12,10 +12,23 @@ use crate::{
     model::account::DeveloperRow,
 };
 
-#[component]
-pub fn AdministratorsSection() -> impl IntoView {
+/// The list and the demotion that changes it, made at the top of the page component (see
+/// `pages::portal::sessions::SessionsState` for why).
+#[derive(Clone, Copy)]
+pub struct AdministratorsState {
+    demote: ServerAction<DemoteAdministrator>,
+    admins: Resource<Result<Vec<DeveloperRow>, crate::model::ApiError>>,
+}
+
+pub fn administrators_state() -> AdministratorsState {
     let demote = ServerAction::<DemoteAdministrator>::new();
     let admins = Resource::new(move || demote.version().get(), |_| list_administrators());
+    AdministratorsState { demote, admins }
+}
+
+#[component]
+pub fn AdministratorsSection(state: AdministratorsState) -> impl IntoView {
+    let AdministratorsState { demote, admins } = state;
     view! {
         <section class="settings-section" aria-labelledby="administrators-title">
             <h2 id="administrators-title">"Administrators"</h2>

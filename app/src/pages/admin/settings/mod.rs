@@ -15,15 +15,16 @@ use crate::{
     },
     domain::{HexColor, PasswordPolicy, PortalSettings, SelfRegistration},
 };
-use administrators::AdministratorsSection;
+use administrators::{administrators_state, AdministratorsSection};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
+    let administrators = administrators_state();
     view! {
         <Title text="Settings" />
         <AdminFrame>
             <SettingsLoader />
-            <AdministratorsSection />
+            <AdministratorsSection state=administrators />
         </AdminFrame>
     }
 }
