@@ -80,6 +80,7 @@ start_local_mariadb() {
 # ---------------------------------------------------------------------------------------------
 ensure_build_tools
 ensure_chromium
+ensure_python_packages
 
 step "Formatting (cargo fmt --check)"
 cargo fmt --all -- --check || problem "formatting: run 'cargo fmt --all'"

@@ -94,6 +94,21 @@ ensure_wrk() {
   fi
 }
 
+# Python packages the Rust tests use as independent implementations (pyotp computes the TOTP
+# codes the two-step sign-in tests type, so the app's own code never grades itself). Installed
+# with pip into $PORTICO_TOOLS_DIR/python, outside the clone; the tests look there.
+PYOTP_VERSION="2.9.0"
+export PYTHONPATH="$PORTICO_TOOLS_DIR/python${PYTHONPATH:+:$PYTHONPATH}"
+ensure_python_packages() {
+  if python3 -c "import sys, importlib.metadata as m; sys.exit(m.version('pyotp') != '$PYOTP_VERSION')" 2>/dev/null; then
+    note "pyotp $PYOTP_VERSION: present"
+  else
+    step "Installing pyotp $PYOTP_VERSION (PyPI) into $PORTICO_TOOLS_DIR/python"
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --upgrade \
+      --target "$PORTICO_TOOLS_DIR/python" "pyotp==$PYOTP_VERSION"
+  fi
+}
+
 # Waits until $1 answers 200.
 wait_for() {
   for _ in $(seq 1 100); do

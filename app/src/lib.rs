@@ -64,6 +64,11 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("") view=pages::home::HomeRedirect ssr=SsrMode::Async />
                 <Route path=StaticSegment("login") view=pages::login::LoginPage ssr=SsrMode::Async />
                 <Route
+                    path=(StaticSegment("login"), StaticSegment("code"))
+                    view=pages::login::code::LoginCodePage
+                    ssr=SsrMode::Async
+                />
+                <Route
                     path=(StaticSegment("invitation"), ParamSegment("token"))
                     view=pages::invitation::AcceptInvitationPage
                     ssr=SsrMode::Async

@@ -3,23 +3,29 @@
 use leptos::prelude::*;
 
 use super::ApiError;
-use crate::model::account::SessionUser;
+use crate::model::{account::SessionUser, mfa::LoginOutcome};
 
 /// Signs in with email and password. Unknown, inactive, waiting, rejected and wrong-password
-/// accounts all get the same answer. A new session id is issued on every login.
+/// accounts all get the same answer. A new session id is issued on every login. An account
+/// with two-step sign-in (or an administrator the portal requires it of) is sent on to the code
+/// step instead, with no session until its code is right.
 #[server(endpoint = "login")]
 pub async fn login(
     email: String,
     password: String,
     next: Option<String>,
-) -> Result<SessionUser, ApiError> {
+) -> Result<LoginOutcome, ApiError> {
     use super::error::internal;
     use crate::{
-        domain::Role,
+        domain::{
+            mfa::{second_step, SecondStep},
+            Role,
+        },
         model::audit::AuditAction,
         ssr::{
+            auth::challenge,
             rate_limit,
-            services::{accounts, audit, sign_in::sign_in},
+            services::{accounts, audit, settings, sign_in::sign_in},
             AppState,
         },
     };
@@ -57,18 +63,25 @@ pub async fn login(
     };
     rate_limit::release(&state, &account_bucket).await?;
     rate_limit::release(&state, &ip_bucket).await?;
+    let role = Role::parse(&account.role).ok_or_else(|| internal("signing in", "unknown role"))?;
+    let next = crate::domain::redirect::safe_next(next.as_deref(), &state.settings.public_url);
+    let required = settings::load(&state.db).await?.require_admin_mfa;
+    let step = second_step(role, account.mfa_secret.is_some(), required);
+    if step != SecondStep::None {
+        challenge::start(&state, account.id, step, next, now).await?;
+        leptos_axum::redirect("/login/code");
+        return Ok(LoginOutcome::CodeNeeded { step });
+    }
     let user = SessionUser {
         id: account.id,
-        role: Role::parse(&account.role).ok_or_else(|| internal("signing in", "unknown role"))?,
+        role,
         email: account.email,
         full_name: account.full_name,
         must_change_password: account.must_change_password,
     };
     sign_in(&state, user.id, &user.email, now).await?;
-    let target = crate::domain::redirect::safe_next(next.as_deref(), &state.settings.public_url)
-        .unwrap_or_else(|| user.home().to_owned());
-    leptos_axum::redirect(&target);
-    Ok(user)
+    leptos_axum::redirect(&next.unwrap_or_else(|| user.home().to_owned()));
+    Ok(LoginOutcome::SignedIn { user })
 }
 
 /// Signs out: the session ends on the server and the cookie is cleared.

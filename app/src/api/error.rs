@@ -11,7 +11,7 @@ mod conversions {
     use crate::ssr::{
         rate_limit::LimitError,
         services::{
-            developers::DeveloperError, invitations::InvitationError,
+            developers::DeveloperError, invitations::InvitationError, mfa::MfaError,
             password_reset::PasswordResetError, profile::ProfileError, sessions::SessionsError,
         },
     };
@@ -143,6 +143,40 @@ mod conversions {
                 E::NoAccount => {
                     ApiError::NotFound("This account no longer exists; refresh the list.".into())
                 }
+                E::Database(e) => e.into(),
+            }
+        }
+    }
+
+    impl From<MfaError> for ApiError {
+        #[track_caller]
+        fn from(error: MfaError) -> Self {
+            use MfaError as E;
+            match error {
+                E::InvalidInput(message) => ApiError::InvalidInput(message),
+                E::WrongCode => ApiError::InvalidInput(
+                    "That code is not right. Type the 6 digits your authenticator app shows for \
+                     this portal now (they change every 30 seconds), or an unused recovery code."
+                        .into(),
+                ),
+                E::CodeUsed => ApiError::InvalidInput(
+                    "That code was used already: each code works once. Wait for the app to show \
+                     the next one and type that."
+                        .into(),
+                ),
+                E::WrongPassword => ApiError::InvalidInput(
+                    "The password is not right: type the password you log in with.".into(),
+                ),
+                E::NotEnrolled => ApiError::Conflict(
+                    "Two-step sign-in is not set up for this account; reload the page.".into(),
+                ),
+                E::AlreadyEnrolled => ApiError::Conflict(
+                    "Two-step sign-in is already set up for this account; reload the page.".into(),
+                ),
+                E::NoEnrollment => ApiError::Conflict(
+                    "There is no authenticator being set up: start again with \"Set up\".".into(),
+                ),
+                E::NotAvailable => ApiError::Forbidden,
                 E::Database(e) => e.into(),
             }
         }

@@ -10,6 +10,7 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod guard;
 pub mod invitations;
+pub mod mfa;
 pub mod password_reset;
 pub mod portal;
 pub mod profile;

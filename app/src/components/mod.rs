@@ -6,6 +6,7 @@ pub mod form;
 pub mod hydration;
 pub mod layout;
 pub mod login_form;
+pub mod mfa;
 pub mod modal;
 pub mod pager;
 pub mod password_fields;

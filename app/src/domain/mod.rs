@@ -9,6 +9,7 @@ pub mod decision_reason;
 pub mod email;
 pub mod email_list;
 pub mod invitation;
+pub mod mfa;
 pub mod password;
 pub mod password_reset;
 pub mod redirect;

@@ -56,6 +56,9 @@ pub struct PortalSettings {
     pub login_background: HexColor,
     /// The portal home page, in Markdown.
     pub portal_content: String,
+    /// Administrators must sign in with a code from an authenticator app (those who have not
+    /// set one up do so at their next login).
+    pub require_admin_mfa: bool,
 }
 
 impl Default for PortalSettings {
@@ -68,6 +71,7 @@ impl Default for PortalSettings {
             login_background: HexColor::default_login_background(),
             portal_content:
                 "# Welcome\n\nYour account is active. The API documentation lives here.".into(),
+            require_admin_mfa: false,
         }
     }
 }
@@ -84,6 +88,9 @@ pub struct SettingsForm {
     pub password_policy: String,
     pub login_background: String,
     pub portal_content: String,
+    /// A checkbox, like `auto_approve`.
+    #[serde(default)]
+    pub require_admin_mfa: bool,
 }
 
 impl SettingsForm {
@@ -126,6 +133,7 @@ impl SettingsForm {
                 password_policy,
                 login_background,
                 portal_content: self.portal_content.clone(),
+                require_admin_mfa: self.require_admin_mfa,
             }),
             _ => Err(problems),
         }
@@ -145,6 +153,7 @@ mod tests {
             password_policy: "nist".into(),
             login_background: "#112233".into(),
             portal_content: "# Hi".into(),
+            require_admin_mfa: true,
         }
     }
 
@@ -156,6 +165,7 @@ mod tests {
         assert_eq!(settings.password_policy, PasswordPolicy::Nist);
         assert_eq!(settings.login_background.as_str(), "#112233");
         assert!(!settings.auto_approve);
+        assert!(settings.require_admin_mfa);
     }
 
     #[test]
@@ -228,6 +238,7 @@ mod tests {
                         password_policy,
                         login_background,
                         portal_content,
+                        require_admin_mfa: auto_approve,
                     }
                 },
             )
@@ -259,6 +270,7 @@ mod tests {
                 Ok(settings) => {
                     prop_assert!(expected_problems.is_empty());
                     prop_assert_eq!(settings.auto_approve, form.auto_approve);
+                    prop_assert_eq!(settings.require_admin_mfa, form.require_admin_mfa);
                     prop_assert_eq!(Ok(settings.validity), validity);
                     prop_assert_eq!(Some(settings.self_registration), mode);
                     prop_assert_eq!(Some(settings.password_policy), policy);

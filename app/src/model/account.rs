@@ -40,6 +40,9 @@ pub struct DeveloperRow {
     pub last_login_at: Option<DateTime<Utc>>,
     /// The row is the signed-in admin's own account (which they cannot deactivate).
     pub own_account: bool,
+    /// The account signs in with a code from an authenticator app after its password.
+    #[serde(default)]
+    pub mfa_enabled: bool,
 }
 
 /// Which accounts the Developers page shows: those that can sign in (active), those that

@@ -25,10 +25,14 @@ pub enum AuditAction {
     PasswordReset,
     SessionsEnded,
     RoleChanged,
+    MfaEnrolled,
+    MfaDisabled,
+    RecoveryCodeUsed,
+    RecoveryCodesRegenerated,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 17] = [
+    pub const ALL: [AuditAction; 21] = [
         AuditAction::Invited,
         AuditAction::Resent,
         AuditAction::Deleted,
@@ -46,6 +50,10 @@ impl AuditAction {
         AuditAction::PasswordReset,
         AuditAction::SessionsEnded,
         AuditAction::RoleChanged,
+        AuditAction::MfaEnrolled,
+        AuditAction::MfaDisabled,
+        AuditAction::RecoveryCodeUsed,
+        AuditAction::RecoveryCodesRegenerated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -67,6 +75,10 @@ impl AuditAction {
             AuditAction::PasswordReset => "password_reset",
             AuditAction::SessionsEnded => "sessions_ended",
             AuditAction::RoleChanged => "role_changed",
+            AuditAction::MfaEnrolled => "mfa_enrolled",
+            AuditAction::MfaDisabled => "mfa_disabled",
+            AuditAction::RecoveryCodeUsed => "recovery_code_used",
+            AuditAction::RecoveryCodesRegenerated => "recovery_codes_regenerated",
         }
     }
 
@@ -89,6 +101,10 @@ impl AuditAction {
             AuditAction::PasswordReset => "Password reset",
             AuditAction::SessionsEnded => "Sessions ended",
             AuditAction::RoleChanged => "Role changed",
+            AuditAction::MfaEnrolled => "Two-step sign-in set up",
+            AuditAction::MfaDisabled => "Two-step sign-in turned off",
+            AuditAction::RecoveryCodeUsed => "Recovery code used",
+            AuditAction::RecoveryCodesRegenerated => "Recovery codes replaced",
         }
     }
 

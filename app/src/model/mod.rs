@@ -8,5 +8,6 @@ pub mod audit;
 pub mod branding;
 pub mod error;
 pub mod invitation;
+pub mod mfa;
 
 pub use error::ApiError;

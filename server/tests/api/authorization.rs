@@ -20,6 +20,8 @@ const PUBLIC: &[&str] = &[
     "/api/request_password_reset",
     "/api/password_reset_landing",
     "/api/reset_password",
+    "/api/login_code_step",
+    "/api/submit_login_code",
     // Any signed-in account: checked in the portal and profile tests.
     "/api/portal_home",
     "/api/update_profile",
@@ -27,6 +29,12 @@ const PUBLIC: &[&str] = &[
     "/api/my_sessions",
     "/api/end_session",
     "/api/end_other_sessions",
+    // Any signed-in account; only administrators may set one up (mfa tests).
+    "/api/my_mfa",
+    "/api/begin_mfa_enrollment",
+    "/api/confirm_mfa_enrollment",
+    "/api/regenerate_recovery_codes",
+    "/api/disable_mfa",
 ];
 
 fn admin_endpoints() -> Vec<String> {

@@ -33,6 +33,7 @@ fn endpoints() -> Vec<String> {
 /// Functions that take no arguments (or only optional ones): a body they do not read is not
 /// an error for them, so they only have to stay clear of 5xx.
 const NOTHING_REQUIRED: &[&str] = &[
+    "begin_mfa_enrollment",
     "current_user",
     "end_other_sessions",
     "get_settings",
@@ -41,7 +42,9 @@ const NOTHING_REQUIRED: &[&str] = &[
     "list_developers",
     "list_invitations",
     "login_appearance",
+    "login_code_step",
     "logout",
+    "my_mfa",
     "my_sessions",
     "password_policy",
     "portal_branding",

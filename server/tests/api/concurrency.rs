@@ -94,6 +94,7 @@ async fn accept_racing_deny_applies_exactly_one_decision() {
         password_policy: "portico",
         login_background: "#eef1f8",
         portal_content: "",
+        ..Default::default()
     })
     .await;
     let (id, token) = invited(&app, "dev@x.io").await;

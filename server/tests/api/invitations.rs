@@ -316,6 +316,7 @@ async fn disable_auto_approval(app: &TestApp) {
             password_policy: "portico",
             login_background: "#eef1f8",
             portal_content: "# Hello",
+            ..Default::default()
         })
         .await;
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
@@ -486,6 +487,7 @@ async fn settings_are_validated_on_the_server_and_round_trip() {
             password_policy: "portico",
             login_background: "blue",
             portal_content: "",
+            ..Default::default()
         })
         .await;
     assert_eq!(bad.status(), 422);
@@ -503,6 +505,7 @@ async fn settings_are_validated_on_the_server_and_round_trip() {
             password_policy: "nist",
             login_background: "#123ABC",
             portal_content: "# Docs",
+            ..Default::default()
         })
         .await;
     assert_eq!(saved.status(), 200);

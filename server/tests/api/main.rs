@@ -25,6 +25,7 @@ mod housekeeping;
 mod indexes;
 mod invitations;
 mod mail;
+mod mfa;
 mod own_password;
 mod password_policy;
 mod password_reset;

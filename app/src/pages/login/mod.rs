@@ -1,3 +1,5 @@
+pub mod code;
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

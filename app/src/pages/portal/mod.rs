@@ -1,6 +1,7 @@
 //! The restricted portal: pages for signed-in, active developers (and admins).
 
 mod home;
+mod mfa;
 pub mod profile;
 mod sessions;
 

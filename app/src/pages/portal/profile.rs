@@ -1,9 +1,11 @@
-//! `/portal/profile`: the signed-in account's name, email, password and sessions.
+//! `/portal/profile`: the signed-in account's name, email, password, two-step sign-in and
+//! sessions.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::{
+    mfa::{mfa_state, MfaSection},
     sessions::{sessions_state, SessionsSection},
     PortalScreen,
 };
@@ -23,6 +25,7 @@ use crate::{
 pub fn ProfilePage() -> impl IntoView {
     let policy = password_policy_resource();
     let sessions = sessions_state();
+    let mfa = mfa_state();
     view! {
         <Title text="Your profile" />
         <RequireUser role=None render=move |user| {
@@ -46,6 +49,7 @@ pub fn ProfilePage() -> impl IntoView {
                                     <h1>"Your profile"</h1>
                                     <NameForm user=user.clone() />
                                     <WithPasswordPolicy policy render=|policy| view! { <PasswordForm policy /> }.into_any() />
+                                    <MfaSection state=mfa />
                                     <SessionsSection state=sessions />
                                 }
                                 .into_any()

@@ -26,29 +26,28 @@ pub fn cookie_name(settings: &ServerSettings) -> &'static str {
 
 /// The `Set-Cookie` value that stores `token` in the browser.
 pub fn set_cookie(settings: &ServerSettings, token: &str) -> String {
-    let secure = if settings.secure_cookies() {
-        "; Secure"
-    } else {
-        ""
-    };
-    format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+    cookie(
+        settings,
         cookie_name(settings),
-        settings.session_absolute_timeout.as_secs()
+        token,
+        settings.session_absolute_timeout.as_secs(),
     )
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn clear_cookie(settings: &ServerSettings) -> String {
+    cookie(settings, cookie_name(settings), "", 0)
+}
+
+/// A `Set-Cookie` value for one of Portico's cookies: HttpOnly (no script reads it), Lax (sent
+/// on top-level navigation, not on cross-site posts), Secure over https.
+pub(super) fn cookie(settings: &ServerSettings, name: &str, value: &str, max_age: u64) -> String {
     let secure = if settings.secure_cookies() {
         "; Secure"
     } else {
         ""
     };
-    format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
-        cookie_name(settings)
-    )
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
 
 /// Adds the `Set-Cookie` header for `token` to the current server function's response.
@@ -61,7 +60,7 @@ pub fn clear_from_response(settings: &ServerSettings) {
     append_set_cookie(&clear_cookie(settings));
 }
 
-fn append_set_cookie(value: &str) {
+pub(super) fn append_set_cookie(value: &str) {
     if let (Some(response), Ok(value)) = (
         leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
         http::HeaderValue::from_str(value),
@@ -72,7 +71,11 @@ fn append_set_cookie(value: &str) {
 
 /// Reads the session token from a `Cookie` header.
 pub fn token_from_cookies(settings: &ServerSettings, cookie_header: &str) -> Option<String> {
-    let name = cookie_name(settings);
+    named_token(cookie_header, cookie_name(settings))
+}
+
+/// The 256-bit hex token in the cookie called `name`, if the header has a well-formed one.
+pub(super) fn named_token(cookie_header: &str, name: &str) -> Option<String> {
     cookie_header
         .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
@@ -218,11 +221,16 @@ pub async fn end_all_for_account_in(
 
 /// The session token sent with the current request, if any.
 pub fn request_token(state: &crate::ssr::AppState) -> Option<String> {
+    request_cookie_token(cookie_name(&state.settings))
+}
+
+/// The token in the current request's cookie called `name`, if any.
+pub(super) fn request_cookie_token(name: &str) -> Option<String> {
     let parts = leptos::prelude::use_context::<http::request::Parts>()?;
     parts
         .headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .find_map(|header| token_from_cookies(&state.settings, header))
+        .find_map(|header| named_token(header, name))
 }

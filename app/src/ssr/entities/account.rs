@@ -19,6 +19,14 @@ pub struct Model {
     /// Someone else knows the password (it was generated and printed): the account must
     /// choose its own before it can do anything else.
     pub must_change_password: bool,
+    /// The authenticator secret (base32) once its first code confirmed it: the account signs
+    /// in with a code after its password.
+    pub mfa_secret: Option<String>,
+    /// A secret shown for enrollment, waiting for its first code.
+    pub mfa_pending_secret: Option<String>,
+    pub mfa_enabled_at: Option<DateTimeUtc>,
+    /// The time step of the last code accepted: a code is never accepted twice.
+    pub mfa_last_step: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,7 @@ pub struct Model {
     pub password_policy: String,
     pub login_background: String,
     pub portal_content: String,
+    pub require_admin_mfa: bool,
     pub updated_at: DateTimeUtc,
 }
 

@@ -17,6 +17,7 @@ mod m0011_password_resets;
 mod m0012_session_details;
 mod m0014_password_change_required;
 mod m0015_invitation_roles;
+mod m0016_admin_mfa;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_session_details::Migration),
             Box::new(m0014_password_change_required::Migration),
             Box::new(m0015_invitation_roles::Migration),
+            Box::new(m0016_admin_mfa::Migration),
         ]
     }
 }

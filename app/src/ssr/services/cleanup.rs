@@ -13,7 +13,7 @@ use crate::{
     model::invitation::Origin,
     ssr::{
         db::begin_write,
-        entities::{invitation, rate_limit, session},
+        entities::{invitation, login_challenge, rate_limit, session},
         services::{outbox, search_index},
         ServerSettings,
     },
@@ -30,11 +30,13 @@ const SIGN_UP_BATCH: u64 = 200;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Swept {
     pub sessions: u64,
+    /// Login code steps past their five minutes.
+    pub login_steps: u64,
     pub rate_limits: u64,
     pub sign_ups: u64,
 }
 
-/// Removes expired and idle sessions, rate-limit windows that have closed, and unconfirmed
+/// Removes expired and idle sessions, login code steps that ran out, rate-limit windows that have closed, and unconfirmed
 /// sign-ups whose link expired more than [`UNCONFIRMED_SIGN_UP_GRACE_DAYS`] ago.
 pub async fn sweep(
     db: &DatabaseConnection,
@@ -48,6 +50,11 @@ pub async fn sweep(
                 .add(session::Column::ExpiresAt.lte(now))
                 .add(session::Column::LastSeenAt.lte(now - idle)),
         )
+        .exec(db)
+        .await?
+        .rows_affected;
+    let login_steps = login_challenge::Entity::delete_many()
+        .filter(login_challenge::Column::ExpiresAt.lte(now))
         .exec(db)
         .await?
         .rows_affected;
@@ -69,6 +76,7 @@ pub async fn sweep(
     }
     Ok(Swept {
         sessions,
+        login_steps,
         rate_limits,
         sign_ups,
     })
@@ -131,6 +139,7 @@ pub async fn run(
         match sweep(&db, &settings, Utc::now()).await {
             Ok(swept) if swept != Swept::default() => tracing::info!(
                 sessions = swept.sessions,
+                login_steps = swept.login_steps,
                 rate_limits = swept.rate_limits,
                 sign_ups = swept.sign_ups,
                 "housekeeping removed stale rows"

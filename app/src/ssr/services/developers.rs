@@ -235,6 +235,7 @@ pub(super) async fn rows_for(
                 joined_at: m.created_at,
                 last_login_at: m.last_login_at,
                 own_account: m.id == admin.id,
+                mfa_enabled: m.mfa_secret.is_some(),
             })
         })
         .collect()

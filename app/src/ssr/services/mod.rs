@@ -7,6 +7,7 @@ pub mod cleanup;
 pub mod developers;
 pub mod generate;
 pub mod invitations;
+pub mod mfa;
 pub mod outbox;
 pub mod password_reset;
 pub mod profile;

@@ -68,6 +68,12 @@ pub enum SecurityEvent {
     PasswordChanged,
     /// Reset with an emailed link.
     PasswordReset,
+    /// Two-step sign-in was set up: logins now ask for a code.
+    MfaEnrolled,
+    /// Two-step sign-in was turned off.
+    MfaDisabled,
+    /// A recovery code was used to sign in.
+    RecoveryCodeUsed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -31,6 +31,7 @@ pub async fn load(db: &impl ConnectionTrait) -> Result<PortalSettings, DbErr> {
         login_background: HexColor::parse(&row.login_background)
             .unwrap_or(defaults.login_background),
         portal_content: row.portal_content,
+        require_admin_mfa: row.require_admin_mfa,
     })
 }
 
@@ -49,6 +50,7 @@ pub async fn save(
         password_policy: Set(new.password_policy.as_str().to_owned()),
         login_background: Set(new.login_background.as_str().to_owned()),
         portal_content: Set(new.portal_content.clone()),
+        require_admin_mfa: Set(new.require_admin_mfa),
         updated_at: Set(Utc::now()),
     };
     settings::Entity::insert(row)
@@ -61,6 +63,7 @@ pub async fn save(
                     settings::Column::PasswordPolicy,
                     settings::Column::LoginBackground,
                     settings::Column::PortalContent,
+                    settings::Column::RequireAdminMfa,
                     settings::Column::UpdatedAt,
                 ])
                 .to_owned(),
@@ -68,11 +71,17 @@ pub async fn save(
         .exec(&txn)
         .await?;
     let detail = format!(
-        "auto-approval {}, validity {} h, self-registration {}, password policy {}",
+        "auto-approval {}, validity {} h, self-registration {}, password policy {}, \
+         two-step sign-in for administrators {}",
         if new.auto_approve { "on" } else { "off" },
         new.validity.hours(),
         new.self_registration.as_str(),
-        new.password_policy.as_str()
+        new.password_policy.as_str(),
+        if new.require_admin_mfa {
+            "required"
+        } else {
+            "optional"
+        }
     );
     audit::record(
         &txn,

@@ -318,6 +318,7 @@ pub struct SettingsFields<'a> {
     pub password_policy: &'a str,
     pub login_background: &'a str,
     pub portal_content: &'a str,
+    pub require_admin_mfa: &'a str,
 }
 
 impl Default for SettingsFields<'_> {
@@ -329,6 +330,7 @@ impl Default for SettingsFields<'_> {
             password_policy: "portico",
             login_background: "#eef1f8",
             portal_content: "# Hello",
+            require_admin_mfa: "false",
         }
     }
 }
@@ -345,6 +347,7 @@ impl TestApp {
                 ("form[password_policy]", fields.password_policy),
                 ("form[login_background]", fields.login_background),
                 ("form[portal_content]", fields.portal_content),
+                ("form[require_admin_mfa]", fields.require_admin_mfa),
             ],
         )
         .await

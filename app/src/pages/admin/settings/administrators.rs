@@ -50,6 +50,7 @@ pub fn AdministratorsSection(state: AdministratorsState) -> impl IntoView {
                                                 <th scope="col">"Name"</th>
                                                 <th scope="col">"Email"</th>
                                                 <th scope="col">"Status"</th>
+                                                <th scope="col">"Two-step sign-in"</th>
                                                 <th scope="col">"Last sign-in"</th>
                                                 <th scope="col">"Actions"</th>
                                             </tr>
@@ -102,6 +103,13 @@ fn AdminRow(
                     let standing = r.standing;
                     view! { <span class=format!("badge badge-standing-{}", standing.as_str())>{standing.label()}</span> }
                 })}
+            </td>
+            <td data-testid="administrator-mfa">
+                {if row.with_value(|r| r.mfa_enabled) {
+                    view! { <span class="badge badge-standing-active">"On"</span> }.into_any()
+                } else {
+                    view! { <span class="muted">"Off"</span> }.into_any()
+                }}
             </td>
             <td>
                 {match row.with_value(|r| r.last_login_at) {

@@ -85,6 +85,14 @@ fn SettingsForm(current: PortalSettings) -> impl IntoView {
             <p class="muted small" id="password-policy-note">
                 "Applies to new passwords (sign-up, invitations, password changes); existing passwords keep working. Common passwords are refused under either."
             </p>
+            <label class="checkbox">
+                <input type="checkbox" name="form[require_admin_mfa]" value="true" checked=current.require_admin_mfa
+                    aria-describedby="require-mfa-note" data-testid="require-admin-mfa" />
+                "Require two-step sign-in for administrators"
+            </label>
+            <p class="muted small" id="require-mfa-note">
+                "Administrators then sign in with a code from an authenticator app after their password; those who have not set one up do so at their next login."
+            </p>
             <label for="login-color">"Portal body and login background color"</label>
             <div class="color-row">
                 <input id="login-color-picker" type="color" aria-label="Pick a color"

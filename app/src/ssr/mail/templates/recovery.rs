@@ -126,6 +126,27 @@ impl SecurityNoticeEmail<'_> {
                     self.recipient
                 ),
             ),
+            SecurityEvent::MfaEnrolled => (
+                format!("Two-step sign-in is on for your account on {portal}"),
+                format!(
+                    "Two-step sign-in was set up for your account {} on {portal} on {when}:                      logging in now asks for a code from the authenticator app after the                      password.",
+                    self.recipient
+                ),
+            ),
+            SecurityEvent::MfaDisabled => (
+                format!("Two-step sign-in is off for your account on {portal}"),
+                format!(
+                    "Two-step sign-in was turned off for your account {} on {portal} on                      {when}: logging in asks for the password only.",
+                    self.recipient
+                ),
+            ),
+            SecurityEvent::RecoveryCodeUsed => (
+                format!("A recovery code was used to log in to {portal}"),
+                format!(
+                    "One of the recovery codes of your account {} on {portal} was used to log                      in on {when}, instead of a code from the authenticator app. That code                      will not work again.",
+                    self.recipient
+                ),
+            ),
         };
         let advice = "If this was you, there is nothing to do. If it was not, reset your \
                       password now with the link below and tell the portal's administrators.";
@@ -209,5 +230,35 @@ mod tests {
             .text
             .contains("https://portal.test/forgot-password"));
         assert!(rendered.html.contains("Reset my password"));
+    }
+
+    #[test]
+    fn every_two_step_sign_in_change_has_its_own_notice() {
+        let subjects: Vec<String> = [
+            SecurityEvent::MfaEnrolled,
+            SecurityEvent::MfaDisabled,
+            SecurityEvent::RecoveryCodeUsed,
+        ]
+        .into_iter()
+        .map(|event| {
+            SecurityNoticeEmail {
+                portal_name: "Acme",
+                recipient: "ada@example.com",
+                event,
+                at: at("2026-12-04T10:00:00Z"),
+                forgot_link: "https://portal.test/forgot-password",
+            }
+            .render()
+            .subject
+        })
+        .collect();
+        assert_eq!(
+            subjects,
+            [
+                "Two-step sign-in is on for your account on Acme",
+                "Two-step sign-in is off for your account on Acme",
+                "A recovery code was used to log in to Acme",
+            ]
+        );
     }
 }

@@ -1,0 +1,75 @@
+//! The pieces of two-step sign-in both the code step and the profile show: the authenticator
+//! to set up, the code field, and recovery codes to save.
+
+use leptos::prelude::*;
+
+use crate::model::mfa::Enrollment;
+
+/// "Scan this QR code, or type this key": the first half of setting up an authenticator.
+#[component]
+pub fn EnrollmentInstructions(enrollment: Enrollment) -> impl IntoView {
+    // The key in groups of four, as apps show and people type it.
+    let grouped = enrollment
+        .secret
+        .as_bytes()
+        .chunks(4)
+        .map(|group| String::from_utf8_lossy(group).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    view! {
+        <ol class="enroll-steps">
+            <li>
+                "Open an authenticator app (Google Authenticator, Microsoft Authenticator, 1Password, Authy…) and scan this QR code:"
+                // Drawn on the server from the key below; nothing else goes into it.
+                <div class="qr-code" data-testid="mfa-qr" inner_html=enrollment.qr_svg.clone()></div>
+                <p class="muted small">
+                    "Cannot scan? Add the account by hand with this key (time-based, 6 digits): "
+                    <code class="mfa-key" data-testid="mfa-secret" data-secret=enrollment.secret.clone()>{grouped}</code>
+                </p>
+            </li>
+            <li>"Type the 6-digit code the app now shows for this portal."</li>
+        </ol>
+    }
+}
+
+/// The code input: digits from the app (or, where `recovery` allows, a recovery code).
+#[component]
+pub fn CodeField(
+    id: &'static str,
+    /// A recovery code is accepted too.
+    #[prop(default = false)]
+    recovery: bool,
+) -> impl IntoView {
+    view! {
+        <label for=id>{if recovery { "Code" } else { "6-digit code" }}</label>
+        <input
+            id=id
+            name="code"
+            required
+            autocomplete="one-time-code"
+            inputmode=if recovery { "text" } else { "numeric" }
+            maxlength=if recovery { "24" } else { "8" }
+            spellcheck="false"
+            autocapitalize="off"
+            data-testid="code-input"
+        />
+    }
+}
+
+/// New recovery codes, shown once: each signs in once when the authenticator is not at hand.
+#[component]
+pub fn RecoveryCodesList(codes: Vec<String>) -> impl IntoView {
+    let count = codes.len();
+    view! {
+        <div class="recovery-codes" role="status">
+            <p>
+                <strong>"Save these " {count} " recovery codes now"</strong>
+                ": they are shown only this once. Each one signs you in once if you lose your authenticator. "
+                "Keep them in a password manager or printed somewhere safe."
+            </p>
+            <ul class="recovery-code-list" data-testid="recovery-codes">
+                {codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
+            </ul>
+        </div>
+    }
+}
