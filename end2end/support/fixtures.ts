@@ -68,6 +68,7 @@ export interface Settings {
   password_policy: 'portico' | 'nist';
   login_background: string;
   portal_content: string;
+  require_admin_mfa: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -77,6 +78,7 @@ export const DEFAULT_SETTINGS: Settings = {
   password_policy: 'portico',
   login_background: '#eef1f8',
   portal_content: '# Welcome',
+  require_admin_mfa: false,
 };
 
 /** Saves settings through the API (as the signed-in admin of `page`); unnamed ones get the defaults. */

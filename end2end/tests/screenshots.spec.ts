@@ -2,7 +2,8 @@
 // test-results/screenshots, or to PORTICO_SCREENSHOTS_DIR (docs/screenshots for the README).
 import * as path from 'node:path';
 import type { Page } from '@playwright/test';
-import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, inviteThroughDialog, setAutoApproval, emailTo } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, inviteThroughDialog, setAutoApproval, saveSettings, emailTo } from '../support/fixtures';
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/env';
 
 const DIR = process.env.PORTICO_SCREENSHOTS_DIR ?? path.join(__dirname, '..', 'test-results', 'screenshots');
 
@@ -57,6 +58,23 @@ test('screenshots of the main pages', async ({ page, browser, mailURL }) => {
     await shoot(page, 'profile');
     await page.getByTestId('sessions').scrollIntoViewIfNeeded();
     await shoot(page, 'sessions');
+    // Setting up an authenticator (only started: the admin's login stays password-only).
+    await page.getByRole('button', { name: 'Set up two-step sign-in' }).click();
+    await expect(page.getByTestId('mfa-qr').locator('svg')).toBeVisible();
+    await page.getByTestId('mfa-section').scrollIntoViewIfNeeded();
+    await shoot(page, 'two-step-setup');
+    // The login step of an admin the portal requires it of.
+    await saveSettings(page, { auto_approve: false, require_admin_mfa: true });
+    const admin = await (await browser.newContext()).newPage();
+    await admin.setViewportSize({ width: 1280, height: 800 });
+    await openHydrated(admin, '/login');
+    await admin.getByLabel('Email').fill(ADMIN_EMAIL);
+    await admin.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await admin.getByRole('button', { name: 'Log in' }).click();
+    await expect(admin.getByTestId('enroll-required')).toBeVisible();
+    await shoot(admin, 'two-step-login');
+    await admin.context().close();
+    await saveSettings(page, { auto_approve: false });
 
     // Account recovery, as Grace (now approved) would go through it.
     const visitor = await browser.newPage();
