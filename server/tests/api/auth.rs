@@ -1,7 +1,7 @@
 use crate::support::{call_with, error, ok, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 use app::{
     domain::Role,
-    model::{account::SessionUser, ApiError},
+    model::{account::SessionUser, mfa::LoginOutcome, ApiError},
 };
 
 fn session_cookie(response: &reqwest::Response) -> String {
@@ -35,7 +35,9 @@ async fn the_bootstrap_admin_logs_in_and_the_session_knows_who_they_are() {
     let cookie = session_cookie(&response);
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
-    let user: SessionUser = ok(response).await;
+    let LoginOutcome::SignedIn { user } = ok(response).await else {
+        panic!("a password-only admin is signed in at once");
+    };
     assert_eq!(user.email, ADMIN_EMAIL);
     assert_eq!(user.role, Role::Admin);
 
