@@ -17,10 +17,7 @@ pub async fn login(
 ) -> Result<LoginOutcome, ApiError> {
     use super::error::internal;
     use crate::{
-        domain::{
-            mfa::{second_step, SecondStep},
-            Role,
-        },
+        domain::mfa::{second_step, SecondStep},
         model::audit::AuditAction,
         ssr::{
             auth::challenge,
@@ -63,22 +60,16 @@ pub async fn login(
     };
     rate_limit::release(&state, &account_bucket).await?;
     rate_limit::release(&state, &ip_bucket).await?;
-    let role = Role::parse(&account.role).ok_or_else(|| internal("signing in", "unknown role"))?;
+    let user =
+        accounts::session_user(&account).ok_or_else(|| internal("signing in", "unknown role"))?;
     let next = crate::domain::redirect::safe_next(next.as_deref(), &state.settings.public_url);
     let required = settings::load(&state.db).await?.require_admin_mfa;
-    let step = second_step(role, account.mfa_secret.is_some(), required);
+    let step = second_step(user.role, account.mfa_secret.is_some(), required);
     if step != SecondStep::None {
         challenge::start(&state, account.id, step, next, now).await?;
         leptos_axum::redirect("/login/code");
         return Ok(LoginOutcome::CodeNeeded { step });
     }
-    let user = SessionUser {
-        id: account.id,
-        role,
-        email: account.email,
-        full_name: account.full_name,
-        must_change_password: account.must_change_password,
-    };
     sign_in(&state, user.id, &user.email, now).await?;
     leptos_axum::redirect(&next.unwrap_or_else(|| user.home().to_owned()));
     Ok(LoginOutcome::SignedIn { user })

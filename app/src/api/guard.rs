@@ -7,7 +7,7 @@ use super::ApiError;
 use crate::{
     domain::Role,
     model::account::SessionUser,
-    ssr::{auth::session, AppState},
+    ssr::{auth::session, services::accounts, AppState},
 };
 
 /// The signed-in, active account of the current request, if any.
@@ -17,15 +17,9 @@ pub async fn current_account() -> Result<Option<SessionUser>, ApiError> {
         return Ok(None);
     };
     let found = session::resolve(&state.db, &state.settings, &token, Utc::now()).await?;
-    Ok(found.filter(|a| a.active).and_then(|a| {
-        Some(SessionUser {
-            id: a.id,
-            role: Role::parse(&a.role)?,
-            email: a.email,
-            full_name: a.full_name,
-            must_change_password: a.must_change_password,
-        })
-    }))
+    Ok(found
+        .filter(|a| a.active)
+        .and_then(|a| accounts::session_user(&a)))
 }
 
 /// Any signed-in, active account, or 401; 403 while the account must first choose its own

@@ -26,7 +26,9 @@ pub async fn login_code_step() -> Result<Option<CodeStep>, ApiError> {
     else {
         return Ok(None);
     };
-    let (step_kind, enrollment) = if step.purpose == challenge::PURPOSE_ENROLL {
+    // Set up meanwhile (in another browser): the step asks for a code like any other.
+    let enrolling = step.purpose == challenge::PURPOSE_ENROLL && account.mfa_secret.is_none();
+    let (step_kind, enrollment) = if enrolling {
         let enrollment =
             mfa::pending_enrollment(&state.db, account.id, &state.settings.portal_name).await?;
         (SecondStep::Enroll, Some(enrollment))
@@ -46,13 +48,13 @@ pub async fn login_code_step() -> Result<Option<CodeStep>, ApiError> {
 #[server(endpoint = "submit_login_code")]
 pub async fn submit_login_code(code: String) -> Result<CodeAccepted, ApiError> {
     use crate::{
-        domain::{mfa::WRONG_CODES_PER_STEP, redirect::safe_next, Role},
-        model::{account::SessionUser, audit::AuditAction},
+        domain::{mfa::WRONG_CODES_PER_STEP, redirect::safe_next},
+        model::audit::AuditAction,
         ssr::{
             auth::challenge,
             entities::account,
             rate_limit,
-            services::{audit, mfa, mfa::MfaError, sign_in::sign_in},
+            services::{accounts, audit, mfa, mfa::MfaError, sign_in::sign_in},
             AppState,
         },
     };
@@ -87,7 +89,7 @@ pub async fn submit_login_code(code: String) -> Result<CodeAccepted, ApiError> {
              your password."
         )));
     }
-    let enrolling = step.purpose == challenge::PURPOSE_ENROLL;
+    let enrolling = step.purpose == challenge::PURPOSE_ENROLL && account.mfa_secret.is_none();
     let checked = if enrolling {
         mfa::confirm_enrollment(&state.db, account.id, &code, now)
             .await
@@ -127,16 +129,9 @@ pub async fn submit_login_code(code: String) -> Result<CodeAccepted, ApiError> {
     }
     challenge::clear_cookie(&state.settings);
     sign_in(&state, account.id, &account.email, now).await?;
-    let role = Role::parse(&account.role).unwrap_or(Role::Developer);
-    let user = SessionUser {
-        id: account.id,
-        role,
-        email: account.email,
-        full_name: account.full_name,
-        must_change_password: account.must_change_password,
-    };
+    let home = accounts::session_user(&account).map_or("/", |user| user.home());
     let next = safe_next(step.next_path.as_deref(), &state.settings.public_url)
-        .unwrap_or_else(|| user.home().to_owned());
+        .unwrap_or_else(|| home.to_owned());
     // New recovery codes are shown before the browser moves on.
     if recovery_codes.is_empty() {
         leptos_axum::redirect(&next);

@@ -10,11 +10,24 @@ use sea_orm::{
 
 use crate::{
     domain::{Email, FullName, Password, Role, Standing, StoredStatus},
+    model::account::SessionUser,
     ssr::{
         auth::password,
         entities::{account, invitation},
     },
 };
+
+/// The account as the pages see it once signed in; `None` for a row with a role this version
+/// does not know (edited by hand), which then cannot sign in.
+pub fn session_user(account: &account::Model) -> Option<SessionUser> {
+    Some(SessionUser {
+        id: account.id,
+        role: Role::parse(&account.role)?,
+        email: account.email.clone(),
+        full_name: account.full_name.clone(),
+        must_change_password: account.must_change_password,
+    })
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {

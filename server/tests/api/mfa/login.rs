@@ -1,13 +1,13 @@
 //! Logging in with two-step sign-in: the password alone signs nobody in; a code (accepted
 //! once), or a recovery code (used up), finishes the login; wrong codes and time end the step.
 
-use super::{admin_with_authenticator, code, password_step, submit_code, wrong_code};
+use super::{admin_with_authenticator, code, code_step, password_step, submit_code, wrong_code};
 use crate::support::{invalid_input, ok, SettingsFields, TestApp, ADMIN_EMAIL};
 use app::{
     domain::mfa::SecondStep,
     model::{
         audit::AuditAction,
-        mfa::{CodeAccepted, CodeStep, LoginOutcome},
+        mfa::{CodeAccepted, LoginOutcome},
     },
     ssr::entities::login_challenge,
 };
@@ -27,8 +27,7 @@ async fn with_an_authenticator_the_password_alone_signs_nobody_in_and_a_right_co
         }
     );
     assert_eq!(app.current_user_in(&browser).await, None);
-    let step: Option<CodeStep> =
-        ok(crate::support::call_with(&browser, &app.address, "login_code_step", &[]).await).await;
+    let step = code_step(&app, &browser).await;
     let step = step.expect("the browser has a code step");
     assert_eq!(step.step, SecondStep::Code);
     assert_eq!(step.email, ADMIN_EMAIL);
@@ -118,8 +117,7 @@ async fn five_wrong_codes_end_the_step_and_the_password_must_be_typed_again() {
     let ended = submit_code(&app, &browser, &code(&secret, 1)).await;
     assert_eq!(ended.status(), 409, "even the right code is too late now");
     assert_eq!(app.current_user_in(&browser).await, None);
-    let step: Option<CodeStep> =
-        ok(crate::support::call_with(&browser, &app.address, "login_code_step", &[]).await).await;
+    let step = code_step(&app, &browser).await;
     assert_eq!(step, None);
 }
 
@@ -165,8 +163,7 @@ async fn when_the_portal_requires_it_an_admin_without_an_authenticator_sets_one_
         }
     );
     assert_eq!(app.current_user_in(&browser).await, None);
-    let step: Option<CodeStep> =
-        ok(crate::support::call_with(&browser, &app.address, "login_code_step", &[]).await).await;
+    let step = code_step(&app, &browser).await;
     let enrollment = step
         .unwrap()
         .enrollment
@@ -187,4 +184,31 @@ async fn when_the_portal_requires_it_an_admin_without_an_authenticator_sets_one_
             step: SecondStep::Code
         }
     );
+}
+
+#[tokio::test]
+async fn a_login_step_that_was_to_set_up_an_authenticator_asks_for_a_code_once_one_is_set_up_elsewhere(
+) {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    let saved = app
+        .save_settings(SettingsFields {
+            require_admin_mfa: "true",
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(saved.status(), 200);
+    let (browser, _) = password_step(&app).await;
+    assert_eq!(
+        code_step(&app, &browser).await.unwrap().step,
+        SecondStep::Enroll
+    );
+    // Meanwhile the admin sets one up in the browser that is still signed in.
+    let (secret, _) = super::enroll(&app, &app.client).await;
+    let step = code_step(&app, &browser).await.unwrap();
+    assert_eq!(step.step, SecondStep::Code);
+    assert!(step.enrollment.is_none());
+    let accepted: CodeAccepted = ok(submit_code(&app, &browser, &code(&secret, 1)).await).await;
+    assert!(accepted.recovery_codes.is_empty(), "no second set of codes");
+    assert!(app.current_user_in(&browser).await.is_some());
 }

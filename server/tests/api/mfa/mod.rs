@@ -7,7 +7,7 @@ mod changes;
 mod login;
 
 use crate::support::{call_with, ok, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
-use app::model::mfa::{Enrollment, LoginOutcome};
+use app::model::mfa::{CodeStep, Enrollment, LoginOutcome};
 use reqwest::{Client, Response};
 
 /// The code pyotp computes for `secret`, `steps` time steps (of 30 s) from now. A code is
@@ -94,4 +94,9 @@ pub async fn submit_code(app: &TestApp, browser: &Client, code: &str) -> Respons
         &[("code", code)],
     )
     .await
+}
+
+/// What the code page of `browser` shows (`None`: no live step).
+pub async fn code_step(app: &TestApp, browser: &Client) -> Option<CodeStep> {
+    ok(call_with(browser, &app.address, "login_code_step", &[]).await).await
 }
