@@ -89,6 +89,11 @@ test('screenshots of the main pages', async ({ page, browser, mailURL }) => {
     await visitor.getByLabel('Password', { exact: true }).fill('Cobol-1960!');
     await shoot(visitor, 'reset-password');
     await visitor.close();
+
+    // The lists at phone width: cards.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await openHydrated(page, '/admin/invitations');
+    await shoot(page, 'phone-invitations');
   } finally {
     await setAutoApproval(page, true);
   }

@@ -156,12 +156,14 @@ fn Entries(page: AuditLog, params: Memo<ActivityParams>) -> impl IntoView {
                         view! {
                             <tr data-testid="activity-row" data-action=entry.action.as_str()>
                                 <td><LocalTime at=entry.at now /></td>
-                                <td>{entry.actor.unwrap_or_else(|| "anonymous visitor".into())}</td>
+                                <td data-label="By">{entry.actor.unwrap_or_else(|| "anonymous visitor".into())}</td>
                                 <td>
                                     {entry.action.label()}
                                     {entry.detail.map(|d| view! { <span class="muted activity-detail">{d}</span> })}
                                 </td>
-                                <td class="email-cell">{entry.target.unwrap_or_default()}</td>
+                                <td class="email-cell" data-label="Concerning">
+                                    {entry.target.map(|target| view! { <span class="cell-text" title=target.clone()>{target.clone()}</span> })}
+                                </td>
                                 <td>
                                     <span class=if entry.succeeded { "badge badge-approved" } else { "badge badge-rejected" }>
                                         {outcome}

@@ -215,14 +215,14 @@ fn Row(row: DeveloperRow, now: chrono::DateTime<Utc>, refresh: Callback<()>) -> 
                 {is_admin.then(|| view! { <span class="origin-tag">"admin"</span> })}
                 {row.own_account.then(|| view! { <span class="origin-tag">"you"</span> })}
             </td>
-            <td class="email-cell">{email}</td>
+            <td class="email-cell"><span class="cell-text" title=email.clone()>{email.clone()}</span></td>
             <td>
                 <span class=format!("badge badge-standing-{}", standing.as_str()) title=standing.description()>
                     {standing.label()}
                 </span>
             </td>
-            <td><LocalTime at=joined now /></td>
-            <td>
+            <td data-label="Joined"><LocalTime at=joined now /></td>
+            <td data-label="Last sign-in">
                 {match last_login {
                     Some(at) => view! { <LocalTime at now /> }.into_any(),
                     None => view! { <span class="muted">"Never"</span> }.into_any(),

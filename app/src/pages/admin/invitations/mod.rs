@@ -233,13 +233,13 @@ fn Row(
     view! {
         <tr data-testid="invitation-row" data-email=email_attr data-status=status.as_str()>
             <td class="email-cell">
-                {email}
+                <span class="cell-text" title=email.clone()>{email.clone()}</span>
                 {self_registered.then(|| view! { <span class="origin-tag">"self-registration"</span> })}
                 {(row.role == crate::domain::Role::Admin).then(|| view! { <span class="origin-tag" data-testid="admin-invitation">"administrator"</span> })}
                 {delivery}
             </td>
-            <td><LocalTime at=invited_at now /></td>
-            <td><LocalTime at=valid_until now /></td>
+            <td data-label="Invited"><LocalTime at=invited_at now /></td>
+            <td data-label="Valid until"><LocalTime at=valid_until now /></td>
             <td>
                 <span class=format!("badge badge-{}", status.as_str()) title=status.description()>
                     {status.label()}

@@ -97,21 +97,23 @@ fn AdminRow(
                 {row.with_value(|r| r.full_name.clone())}
                 {row.with_value(|r| r.own_account).then(|| view! { <span class="origin-tag">"you"</span> })}
             </td>
-            <td class="email-cell">{row.with_value(|r| r.email.clone())}</td>
+            <td class="email-cell">
+                <span class="cell-text" title=row.with_value(|r| r.email.clone())>{row.with_value(|r| r.email.clone())}</span>
+            </td>
             <td>
                 {row.with_value(|r| {
                     let standing = r.standing;
                     view! { <span class=format!("badge badge-standing-{}", standing.as_str())>{standing.label()}</span> }
                 })}
             </td>
-            <td data-testid="administrator-mfa">
+            <td data-testid="administrator-mfa" data-label="Two-step sign-in">
                 {if row.with_value(|r| r.mfa_enabled) {
                     view! { <span class="badge badge-standing-active">"On"</span> }.into_any()
                 } else {
                     view! { <span class="muted">"Off"</span> }.into_any()
                 }}
             </td>
-            <td>
+            <td data-label="Last sign-in">
                 {match row.with_value(|r| r.last_login_at) {
                     Some(at) => view! { <LocalTime at now /> }.into_any(),
                     None => view! { <span class="muted">"Never"</span> }.into_any(),
