@@ -46,3 +46,28 @@ test('the admin console and the portal have no serious accessibility violations'
   await openHydrated(page, '/portal/profile');
   await expectNoSeriousViolations(page, 'the profile page');
 });
+
+test('in the dark theme (the browser prefers it) every page is dark and keeps its contrast', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await openHydrated(page, '/signup');
+  const canvas = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  expect(canvas, 'the page background follows the dark preference').toBe('rgb(17, 21, 28)');
+  await expectNoSeriousViolations(page, 'the sign-up page (dark)');
+  await openHydrated(page, '/login');
+  await expectNoSeriousViolations(page, 'the login page (dark)');
+  await logInAsAdmin(page);
+  await expectNoSeriousViolations(page, 'Consumers > Invitations (dark)');
+  await page.getByRole('button', { name: '+ INVITE' }).click();
+  await expectNoSeriousViolations(page, 'the invite dialog (dark)');
+  await page.keyboard.press('Escape');
+  for (const [path, what] of [
+    ['/admin/developers', 'Consumers > Developers'],
+    ['/admin/settings', 'Settings'],
+    ['/admin/activity', 'Activity'],
+    ['/portal', 'the portal home'],
+    ['/portal/profile', 'the profile page'],
+  ]) {
+    await openHydrated(page, path);
+    await expectNoSeriousViolations(page, `${what} (dark)`);
+  }
+});

@@ -41,6 +41,10 @@ test('screenshots of the main pages', async ({ page, browser, mailURL }) => {
     await page.reload();
     await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
     await shoot(page, 'invitations');
+    // The dark theme, as a browser that prefers it sees the console.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shoot(page, 'dark-invitations');
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.locator('tr[data-email="grace@example.com"]').getByRole('button', { name: 'Review registration' }).click();
     await expect(page.getByRole('dialog', { name: 'Review registration' })).toContainText('Grace Hopper');
     await shoot(page, 'review-modal');
