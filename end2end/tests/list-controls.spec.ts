@@ -1,5 +1,6 @@
 // The invitations list's controls end to end: the status filter for every status, sorting,
 // paging, and the layout at a phone's width.
+import * as fs from 'node:fs';
 import type { Page } from '@playwright/test';
 import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, inviteThroughDialog, sqlite } from '../support/fixtures';
 
@@ -117,4 +118,18 @@ test('at a phone width the console fits the screen and the table scrolls inside 
   await openHydrated(page, '/admin/invitations');
   await expect(page.getByRole('button', { name: '+ INVITE' })).toBeInViewport();
   await expect(page.getByRole('link', { name: 'Consumers › Developers' })).toBeInViewport();
+});
+
+test('EXPORT CSV downloads every invitation of the current search', async ({ page }) => {
+  await logInAsAdmin(page);
+  await inviteThroughDialog(page, 'export-one@csv.example; export-two@csv.example');
+  await openHydrated(page, '/admin/invitations?q=csv.example');
+  const link = page.getByTestId('export-csv');
+  await expect(link).toHaveAttribute('href', /search=csv\.example/);
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  expect(download.suggestedFilename()).toMatch(/^invitations-\d{4}-\d{2}-\d{2}\.csv$/);
+  const text = fs.readFileSync((await download.path())!, 'utf8');
+  const lines = text.trim().split('\r\n');
+  expect(lines[0]).toMatch(/^email,status,/);
+  expect(lines.slice(1).map((l) => l.split(',')[0]).sort()).toEqual(['export-one@csv.example', 'export-two@csv.example']);
 });

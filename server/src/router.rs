@@ -43,6 +43,7 @@ pub fn build(state: AppState, config: &Config) -> Router {
             shell,
         ))
         .with_state(leptos_options)
+        .merge(download_routes(state.clone()))
         .merge(health_routes(state, config.metrics_token.clone()))
         .layer(axum::middleware::from_fn_with_state(
             own_origin.clone(),
@@ -226,6 +227,16 @@ async fn server_fn_error_status(
         Err(_) => {}
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Files an admin downloads (a link the browser follows, outside the server functions).
+fn download_routes(state: AppState) -> Router {
+    Router::new()
+        .route(
+            "/admin/invitations/export.csv",
+            get(app::api::export::invitations_csv),
+        )
+        .with_state(state)
 }
 
 fn health_routes(state: AppState, metrics_token: Option<String>) -> Router {

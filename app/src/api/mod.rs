@@ -8,6 +8,8 @@ pub mod auth;
 pub mod developers;
 pub mod error;
 #[cfg(feature = "ssr")]
+pub mod export;
+#[cfg(feature = "ssr")]
 pub mod guard;
 pub mod invitations;
 pub mod mfa;

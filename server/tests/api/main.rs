@@ -19,6 +19,7 @@ mod concurrency;
 mod correlation_id;
 mod decisions;
 mod developers;
+mod export;
 mod faults;
 mod health;
 mod housekeeping;

@@ -60,7 +60,14 @@ fn Invitations() -> impl IntoView {
                 <p class="breadcrumb">"Consumers"</p>
                 <h1>"Invitations"</h1>
             </div>
-            <button class="button primary" on:click=move |_| inviting.set(true)>"+ INVITE"</button>
+            <div class="button-row header-actions">
+                // A download: the browser follows the link (rel=external keeps the router out).
+                <a class="button secondary" href=move || params.get().export_href() rel="external" download
+                    data-testid="export-csv" title="Every invitation of this search, status and order, as a CSV file">
+                    "EXPORT CSV"
+                </a>
+                <button class="button primary" on:click=move |_| inviting.set(true)>"+ INVITE"</button>
+            </div>
         </div>
         <SearchBar params />
         <Transition fallback=|| view! { <p class="loading">"Loading invitations…"</p> }>

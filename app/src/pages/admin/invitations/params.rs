@@ -85,6 +85,24 @@ impl ListParams {
         crate::pages::admin::list_url::href("/admin/invitations", &parts)
     }
 
+    /// The CSV export of every row of this view (all pages, same search, status and sort).
+    pub fn export_href(&self) -> String {
+        let mut parts = vec![
+            format!("sort={}", self.sort.as_str()),
+            format!("descending={}", self.descending),
+        ];
+        if !self.search.is_empty() {
+            parts.push(format!(
+                "search={}",
+                crate::components::auth::encode_query_value(&self.search)
+            ));
+        }
+        if !self.status.is_empty() {
+            parts.push(format!("status={}", self.status));
+        }
+        format!("/admin/invitations/export.csv?{}", parts.join("&"))
+    }
+
     /// The same view sorted by `key`: a second click on the sorted column flips the order.
     pub fn sorted_by(&self, key: SortKey) -> Self {
         let descending = if self.sort == key {

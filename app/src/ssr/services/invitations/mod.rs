@@ -4,6 +4,7 @@
 //! reported as "changed meanwhile".
 
 mod actions;
+pub mod export;
 mod invite;
 mod list;
 mod registration;
