@@ -252,7 +252,7 @@ async fn main() {
         let started = Instant::now();
         let report = invitations::invite(
             &state,
-            &user,
+            invitations::Inviter::Admin(&user),
             &addresses.join(";"),
             None,
             Role::Developer,

@@ -43,6 +43,15 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Invite the addresses of a file as the admin's invite dialog does, and exit. The
+    /// running server's mail worker sends the emails.
+    #[command(long_about = crate::cli::invite::LONG_HELP)]
+    Invite(crate::cli::invite::InviteArgs),
+    /// Read the invitations: `invitations list`.
+    Invitations {
+        #[command(subcommand)]
+        command: crate::cli::list::InvitationsCommand,
+    },
     /// Benchmark helper (scripts/load.sh): serve a fixed JSON body on
     /// POST /api/list_invitations with a bare axum handler, the baseline of the list's throughput.
     #[command(hide = true)]

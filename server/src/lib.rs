@@ -3,6 +3,7 @@
 
 pub mod bench_helpers;
 pub mod bootstrap;
+pub mod cli;
 pub mod config;
 pub mod load_report;
 pub mod metrics;
@@ -126,6 +127,17 @@ pub enum StartupError {
     Admin(String),
     #[error("mail: {0}")]
     Mail(String),
+}
+
+/// The configured database, connected and migrated (every one-shot subcommand starts so).
+pub async fn migrated_database(config: &Config) -> Result<sea_orm::DatabaseConnection, String> {
+    let db = app::ssr::db::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("cannot open {}: {e}", redact(&config.database_url)))?;
+    app::ssr::db::migrate(&db)
+        .await
+        .map_err(|e| format!("migrating {} failed: {e}", redact(&config.database_url)))?;
+    Ok(db)
 }
 
 /// A database URL without its password, for messages.

@@ -10,7 +10,13 @@ use std::process::ExitCode;
 async fn main() -> ExitCode {
     return_large_buffers_to_the_os();
     let cli = Cli::parse();
-    telemetry::init(&cli.config);
+    match &cli.command {
+        // Their standard output is their result (a list, a CSV): logs go to stderr.
+        Some(Command::Invite(_) | Command::Invitations { .. }) => {
+            telemetry::init_on_stderr(&cli.config)
+        }
+        _ => telemetry::init(&cli.config),
+    }
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(&cli.config).await,
         Command::Migrate => migrate(&cli.config).await,
@@ -20,6 +26,10 @@ async fn main() -> ExitCode {
             password,
         } => create_admin(&cli.config, &email, &name, password).await,
         Command::Generate { invitations, seed } => generate(&cli.config, invitations, seed).await,
+        Command::Invite(args) => return server::cli::invite::run(&cli.config, args).await,
+        Command::Invitations { command } => {
+            return server::cli::list::run(&cli.config, command).await
+        }
         Command::BenchBareJson { port, body_file } => {
             server::bench_helpers::bare_json(port, &body_file).await
         }
@@ -69,7 +79,7 @@ async fn serve(config: &server::Config) -> Result<(), String> {
 }
 
 async fn migrate(config: &server::Config) -> Result<(), String> {
-    migrated_database(config).await?;
+    server::migrated_database(config).await?;
     println!(
         "migrations applied to {}",
         server::redact(&config.database_url)
@@ -83,7 +93,7 @@ async fn create_admin(
     name: &str,
     password: Option<String>,
 ) -> Result<(), String> {
-    let db = migrated_database(config).await?;
+    let db = server::migrated_database(config).await?;
     let (password, generated) = match password {
         Some(p) => (p, false),
         None => (bootstrap::generate_password(), true),
@@ -104,7 +114,7 @@ async fn create_admin(
 }
 
 async fn generate(config: &server::Config, count: u64, seed: u64) -> Result<(), String> {
-    let db = migrated_database(config).await?;
+    let db = server::migrated_database(config).await?;
     let started = std::time::Instant::now();
     let written = app::ssr::services::generate::invitations(&db, count, seed)
         .await
@@ -115,15 +125,4 @@ async fn generate(config: &server::Config, count: u64, seed: u64) -> Result<(), 
         started.elapsed().as_secs_f64()
     );
     Ok(())
-}
-
-/// The configured database, connected and migrated (every one-shot subcommand starts so).
-async fn migrated_database(config: &server::Config) -> Result<sea_orm::DatabaseConnection, String> {
-    let db = app::ssr::db::connect(&config.database_url)
-        .await
-        .map_err(|e| e.to_string())?;
-    app::ssr::db::migrate(&db)
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok(db)
 }

@@ -33,7 +33,8 @@ pub async fn invite(
     };
     limits::count_invite_call(&state, &admin).await?;
     let now = chrono::Utc::now();
-    Ok(invitations::invite(&state, &admin, &emails, pre_approved, role, now).await?)
+    let inviter = invitations::Inviter::Admin(&admin);
+    Ok(invitations::invite(&state, inviter, &emails, pre_approved, role, now).await?)
 }
 
 /// One page of invitations, filtered by part of the email and by status, newest first unless

@@ -15,7 +15,8 @@ use crate::{
     ssr::{db::like_pattern, entities::audit_event, mail::templates::single_line},
 };
 
-/// Who acted: a signed-in account, or nobody known (an anonymous visitor).
+/// Who acted: a signed-in account, the server's command line, or nobody known (an anonymous
+/// visitor).
 #[derive(Debug, Clone, Copy)]
 pub struct Actor<'a> {
     pub id: Option<i32>,
@@ -40,6 +41,13 @@ impl<'a> Actor<'a> {
     pub const ANONYMOUS: Actor<'static> = Actor {
         id: None,
         email: None,
+    };
+
+    /// The operator at the server's command line (`server invite`): no account, so the
+    /// Activity page names the command line where it names an admin's email otherwise.
+    pub const COMMAND_LINE: Actor<'static> = Actor {
+        id: None,
+        email: Some("server command line"),
     };
 }
 

@@ -26,9 +26,36 @@ use crate::{
 /// Placeholders per `IN (...)` look-up: under every backend's parameter limit.
 const LOOKUP_CHUNK: usize = 500;
 
+/// Who invites: a signed-in admin (the invite dialog), or the operator at the server's
+/// command line (`server invite`), who has no account. Only the invitation's "invited by"
+/// and the audit log's actor differ; every rule is the same.
+#[derive(Debug, Clone, Copy)]
+pub enum Inviter<'a> {
+    Admin(&'a SessionUser),
+    CommandLine,
+}
+
+impl<'a> Inviter<'a> {
+    /// The account and name the invitation and its email name (none from the command line:
+    /// the email then says "You are invited").
+    fn invited_by(self) -> Option<(i32, &'a str)> {
+        match self {
+            Inviter::Admin(admin) => Some((admin.id, &admin.full_name)),
+            Inviter::CommandLine => None,
+        }
+    }
+
+    fn actor(self) -> audit::Actor<'a> {
+        match self {
+            Inviter::Admin(admin) => audit::Actor::account(admin),
+            Inviter::CommandLine => audit::Actor::COMMAND_LINE,
+        }
+    }
+}
+
 pub async fn invite(
     state: &AppState,
-    admin: &SessionUser,
+    inviter: Inviter<'_>,
     input: &str,
     pre_approved: Option<bool>,
     role: Role,
@@ -41,7 +68,7 @@ pub async fn invite(
     // sees the invitation the first one committed.
     let mut attempts = 0;
     loop {
-        match try_invite(state, admin, &parsed, pre_approved, role, now).await {
+        match try_invite(state, inviter, &parsed, pre_approved, role, now).await {
             Err(InvitationError::Database(e)) if is_unique_violation(&e) && attempts < 3 => {
                 attempts += 1
             }
@@ -52,7 +79,7 @@ pub async fn invite(
 
 async fn try_invite(
     state: &AppState,
-    admin: &SessionUser,
+    inviter: Inviter<'_>,
     parsed: &ParsedEmailList,
     pre_approved: Option<bool>,
     role: Role,
@@ -98,7 +125,7 @@ async fn try_invite(
                 email: email.as_str(),
                 email_normalized: key,
                 origin: Origin::Invited,
-                invited_by: Some((admin.id, &admin.full_name)),
+                invited_by: inviter.invited_by(),
                 pre_approved,
                 role,
                 validity: settings.validity,
@@ -110,7 +137,7 @@ async fn try_invite(
         .await?;
         audit::record(
             &txn,
-            audit::Actor::account(admin),
+            inviter.actor(),
             AuditAction::Invited,
             Some(email.as_str()),
             true,

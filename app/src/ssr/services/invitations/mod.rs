@@ -11,8 +11,8 @@ mod registration;
 mod sign_up;
 
 pub use actions::{delete, resend, review};
-pub use invite::invite;
 pub(crate) use invite::sentence;
+pub use invite::{invite, Inviter};
 pub use list::{list, to_micros, ListQuery};
 pub use registration::{complete, landing, Completed};
 pub use sign_up::sign_up;
