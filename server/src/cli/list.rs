@@ -1,7 +1,7 @@
 //! `server invitations list`: every invitation matching a status and a search, as a table,
 //! CSV or JSON, read with the list service of the admin's Invitations screen.
 
-use app::ssr::services::invitations::{self, InvitationError, ListQuery};
+use app::ssr::services::invitations::{export::Pages, InvitationError, ListQuery};
 use clap::{Args, Subcommand};
 use std::process::ExitCode;
 
@@ -9,9 +9,6 @@ use super::{
     output::{Format, Printer},
     Failure,
 };
-
-/// The largest page the list service serves; the command walks page after page.
-const PAGE_SIZE: u64 = 100;
 
 #[derive(Debug, Subcommand)]
 pub enum InvitationsCommand {
@@ -43,27 +40,19 @@ pub async fn run(config: &crate::Config, command: InvitationsCommand) -> ExitCod
 
 async fn list(config: &crate::Config, args: ListArgs) -> Result<(), Failure> {
     // The filters are checked before the database is opened: a typo costs nothing.
-    let query = |cursor: Option<String>| {
-        let (search, status) = (args.search.clone(), args.status.clone());
-        ListQuery::parse(search, status, None, Some(PAGE_SIZE), None, None, cursor).map_err(failure)
-    };
-    let mut page_query = query(None)?;
+    let query = ListQuery::parse(args.search, args.status, None, None, None, None, None)
+        .map_err(failure)?;
+    let mut pages = Pages::new(query);
     let db = super::database(config).await?;
     // One moment for every page, so that an invitation does not change status between two.
     let now = chrono::Utc::now();
     let mut printer = Printer::new(args.format, std::io::BufWriter::new(std::io::stdout()));
     let printed: Result<(), Stop> = async {
         printer.start()?;
-        loop {
-            let page = invitations::list(&db, &page_query, now)
-                .await
-                .map_err(failure)?;
-            for row in &page.rows {
+        // Page after page, as the Invitations page's export reads them.
+        while let Some(rows) = pages.next(&db, now).await.map_err(failure)? {
+            for row in &rows {
                 printer.row(row)?;
-            }
-            match page.next {
-                Some(cursor) => page_query = query(Some(cursor))?,
-                None => break,
             }
         }
         Ok(printer.finish()?)

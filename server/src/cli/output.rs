@@ -1,8 +1,7 @@
 //! The invitations list as a table, CSV or JSON, written row by row (a list of millions is
 //! never held in memory).
 
-use app::model::invitation::InvitationRow;
-use chrono::{DateTime, SecondsFormat, Utc};
+use app::{model::invitation::InvitationRow, ssr::services::invitations::export};
 use std::io::{self, Write};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -11,20 +10,6 @@ pub enum Format {
     Csv,
     Json,
 }
-
-const CSV_HEADER: [&str; 11] = [
-    "id",
-    "email",
-    "status",
-    "role",
-    "origin",
-    "pre_approved",
-    "invited_at",
-    "valid_until",
-    "full_name",
-    "completed_at",
-    "email_delivery",
-];
 
 pub struct Printer<W: Write> {
     format: Format,
@@ -48,7 +33,8 @@ impl<W: Write> Printer<W> {
                 "{:>7}  {:<40}  {:<11}  {:<9}  {:<16}  {:<16}  EMAIL",
                 "ID", "ADDRESS", "STATUS", "ROLE", "INVITED (UTC)", "VALID UNTIL"
             ),
-            Format::Csv => csv_line(&mut self.out, CSV_HEADER.map(String::from)),
+            // The same file as the Invitations page's EXPORT CSV.
+            Format::Csv => self.out.write_all(export::CSV_HEADER.as_bytes()),
             Format::Json => write!(self.out, "["),
         }
     }
@@ -68,25 +54,7 @@ impl<W: Write> Printer<W> {
                 row.valid_until.format("%Y-%m-%d %H:%M").to_string(),
                 row.delivery.as_ref().map_or("-", |d| d.state.label()),
             ),
-            Format::Csv => csv_line(
-                &mut self.out,
-                [
-                    row.id.to_string(),
-                    row.email.clone(),
-                    row.status.as_str().into(),
-                    row.role.as_str().into(),
-                    row.origin.as_str().into(),
-                    row.pre_approved.to_string(),
-                    time(row.invited_at),
-                    time(row.valid_until),
-                    row.full_name.clone().unwrap_or_default(),
-                    row.completed_at.map(time).unwrap_or_default(),
-                    row.delivery
-                        .as_ref()
-                        .map(|d| d.state.as_str().to_owned())
-                        .unwrap_or_default(),
-                ],
-            ),
+            Format::Csv => self.out.write_all(export::csv_line(row).as_bytes()),
             Format::Json => {
                 self.out.write_all(if first { b"\n  " } else { b",\n  " })?;
                 serde_json::to_writer(&mut self.out, row).map_err(io::Error::other)
@@ -105,39 +73,5 @@ impl<W: Write> Printer<W> {
             Format::Json => writeln!(self.out, "\n]")?,
         }
         self.out.flush()
-    }
-}
-
-fn time(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-/// One CSV record (RFC 4180): a field holding a comma, a quote, CR or LF is quoted, its
-/// quotes doubled; records end with CRLF.
-fn csv_line<const N: usize>(out: &mut impl Write, fields: [String; N]) -> io::Result<()> {
-    let quoted: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-    write!(out, "{}\r\n", quoted.join(","))
-}
-
-fn csv_field(field: &str) -> String {
-    if field.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_owned()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_field;
-
-    #[test]
-    fn csv_fields_with_separators_quotes_or_line_breaks_are_quoted() {
-        assert_eq!(csv_field("dev@example.com"), "dev@example.com");
-        assert_eq!(csv_field("Ada, Countess"), "\"Ada, Countess\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
-        assert_eq!(csv_field("cr\rhere"), "\"cr\rhere\"");
-        assert_eq!(csv_field(""), "");
     }
 }

@@ -236,11 +236,11 @@ async fn the_list_prints_every_matching_invitation_in_csv_json_and_a_table_filte
     let records: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(
         records[0],
-        "id,email,status,role,origin,pre_approved,invited_at,valid_until,full_name,completed_at,email_delivery"
+        "email,status,origin,role,pre_approved,invited_at,valid_until,full_name,completed_at,delivery,decision,decided_at,decision_reason"
     );
     let mut emails: Vec<&str> = records[1..]
         .iter()
-        .map(|r| r.split(',').nth(1).unwrap())
+        .map(|r| r.split(',').next().unwrap())
         .collect();
     emails.sort();
     let mut expected: Vec<&str> = addresses.iter().map(String::as_str).collect();
@@ -253,7 +253,9 @@ async fn the_list_prints_every_matching_invitation_in_csv_json_and_a_table_filte
         .filter(|l| !l.is_empty())
         .collect();
     assert_eq!(expired.len(), 5, "{expired:?}");
-    assert!(expired.iter().all(|r| r.contains(",expired,developer,")));
+    assert!(expired
+        .iter()
+        .all(|r| r.contains(",expired,invited,developer,")));
 
     // JSON: the app's own rows, filtered by status and by part of the address (any case).
     let json: Vec<Value> = serde_json::from_str(
