@@ -35,6 +35,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone() />
                 <HydrationAfterPaint options />
                 <MetaTags />
+                // After the stylesheet: the accent color chosen in Settings (`api::theme`).
+                <link rel="stylesheet" href="/branding.css" />
             </head>
             <body>
                 <App />

@@ -69,6 +69,7 @@ export interface Settings {
   login_background: string;
   portal_content: string;
   require_admin_mfa: boolean;
+  accent_color: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -79,6 +80,7 @@ export const DEFAULT_SETTINGS: Settings = {
   login_background: '#eef1f8',
   portal_content: '# Welcome',
   require_admin_mfa: false,
+  accent_color: '#3346d3',
 };
 
 /** Saves settings through the API (as the signed-in admin of `page`); unnamed ones get the defaults. */

@@ -229,9 +229,11 @@ async fn server_fn_error_status(
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// Files an admin downloads (a link the browser follows, outside the server functions).
+/// Files outside the server functions: the accent color's stylesheet (every page links it),
+/// and what an admin downloads.
 fn download_routes(state: AppState) -> Router {
     Router::new()
+        .route("/branding.css", get(app::api::theme::branding_css))
         .route(
             "/admin/invitations/export.csv",
             get(app::api::export::invitations_csv),

@@ -18,5 +18,7 @@ pub mod portal;
 pub mod profile;
 pub mod sessions;
 pub mod settings;
+#[cfg(feature = "ssr")]
+pub mod theme;
 
 pub use crate::model::ApiError;

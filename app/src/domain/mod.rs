@@ -1,6 +1,7 @@
 //! Pure rules and the values that carry them. No I/O here: this module compiles for the
 //! browser (WASM) and the server alike, so both sides ask the same code what is allowed.
 
+pub mod accent;
 pub mod account;
 pub mod browser;
 pub mod color;

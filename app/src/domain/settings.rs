@@ -2,7 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{color::HexColor, invitation::Validity, password::PasswordPolicy};
+use super::{
+    accent::{accent_problem, default_accent},
+    color::HexColor,
+    invitation::Validity,
+    password::PasswordPolicy,
+};
 
 /// The longest portal home content accepted (Markdown source).
 pub const MAX_PORTAL_CONTENT_CHARS: usize = 100_000;
@@ -59,6 +64,8 @@ pub struct PortalSettings {
     /// Administrators must sign in with a code from an authenticator app (those who have not
     /// set one up do so at their next login).
     pub require_admin_mfa: bool,
+    /// Buttons and links (checked: AA contrast with white).
+    pub accent_color: HexColor,
 }
 
 impl Default for PortalSettings {
@@ -72,6 +79,7 @@ impl Default for PortalSettings {
             portal_content:
                 "# Welcome\n\nYour account is active. The API documentation lives here.".into(),
             require_admin_mfa: false,
+            accent_color: default_accent(),
         }
     }
 }
@@ -91,6 +99,13 @@ pub struct SettingsForm {
     /// A checkbox, like `auto_approve`.
     #[serde(default)]
     pub require_admin_mfa: bool,
+    /// Portico's own accent when absent (a client from before the setting existed).
+    #[serde(default = "default_accent_text")]
+    pub accent_color: String,
+}
+
+fn default_accent_text() -> String {
+    super::accent::DEFAULT_ACCENT.to_owned()
 }
 
 impl SettingsForm {
@@ -110,6 +125,19 @@ impl SettingsForm {
         let login_background = HexColor::parse(&self.login_background)
             .map_err(|e| problems.push(format!("Background color: {e}")))
             .ok();
+        let accent_color = match HexColor::parse(&self.accent_color) {
+            Ok(color) => match accent_problem(&color) {
+                None => Some(color),
+                Some(problem) => {
+                    problems.push(format!("Accent color: {problem}"));
+                    None
+                }
+            },
+            Err(e) => {
+                problems.push(format!("Accent color: {e}"));
+                None
+            }
+        };
         if self.portal_content.chars().count() > MAX_PORTAL_CONTENT_CHARS {
             problems.push(format!(
                 "Portal content: at most {MAX_PORTAL_CONTENT_CHARS} characters"
@@ -120,12 +148,14 @@ impl SettingsForm {
             self_registration,
             password_policy,
             login_background,
+            accent_color,
         ) {
             (
                 Some(validity),
                 Some(self_registration),
                 Some(password_policy),
                 Some(login_background),
+                Some(accent_color),
             ) if problems.is_empty() => Ok(PortalSettings {
                 auto_approve: self.auto_approve,
                 validity,
@@ -134,6 +164,7 @@ impl SettingsForm {
                 login_background,
                 portal_content: self.portal_content.clone(),
                 require_admin_mfa: self.require_admin_mfa,
+                accent_color,
             }),
             _ => Err(problems),
         }
@@ -154,6 +185,7 @@ mod tests {
             login_background: "#112233".into(),
             portal_content: "# Hi".into(),
             require_admin_mfa: true,
+            accent_color: "#1d3fb8".into(),
         }
     }
 
@@ -192,6 +224,20 @@ mod tests {
         for mode in SelfRegistration::ALL {
             assert_eq!(SelfRegistration::parse(mode.as_str()), Some(mode));
         }
+    }
+
+    const DEFAULT_ACCENT_FOR_TESTS: &str = crate::domain::accent::DEFAULT_ACCENT;
+
+    #[test]
+    fn an_accent_without_enough_contrast_is_refused_with_its_ratio() {
+        let bad = SettingsForm {
+            accent_color: "#ffcc00".into(),
+            ..form()
+        };
+        let problems = bad.parse().unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].starts_with("Accent color: #ffcc00 has a contrast of"));
+        assert_eq!(form().parse().unwrap().accent_color.as_str(), "#1d3fb8");
     }
 
     fn form_like() -> impl Strategy<Value = SettingsForm> {
@@ -239,6 +285,7 @@ mod tests {
                         login_background,
                         portal_content,
                         require_admin_mfa: auto_approve,
+                        accent_color: DEFAULT_ACCENT_FOR_TESTS.into(),
                     }
                 },
             )

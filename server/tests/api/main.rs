@@ -15,6 +15,7 @@ mod administrators;
 mod auth;
 mod authorization;
 mod bad_input;
+mod branding;
 mod cli;
 mod concurrency;
 mod correlation_id;

@@ -12,6 +12,7 @@ pub struct Model {
     pub login_background: String,
     pub portal_content: String,
     pub require_admin_mfa: bool,
+    pub accent_color: String,
     pub updated_at: DateTimeUtc,
 }
 

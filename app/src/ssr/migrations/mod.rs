@@ -18,6 +18,7 @@ mod m0012_session_details;
 mod m0014_password_change_required;
 mod m0015_invitation_roles;
 mod m0016_admin_mfa;
+mod m0017_accent_color;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_password_change_required::Migration),
             Box::new(m0015_invitation_roles::Migration),
             Box::new(m0016_admin_mfa::Migration),
+            Box::new(m0017_accent_color::Migration),
         ]
     }
 }

@@ -32,6 +32,10 @@ pub async fn load(db: &impl ConnectionTrait) -> Result<PortalSettings, DbErr> {
             .unwrap_or(defaults.login_background),
         portal_content: row.portal_content,
         require_admin_mfa: row.require_admin_mfa,
+        accent_color: HexColor::parse(&row.accent_color)
+            .ok()
+            .filter(|c| crate::domain::accent::accent_problem(c).is_none())
+            .unwrap_or(defaults.accent_color),
     })
 }
 
@@ -51,6 +55,7 @@ pub async fn save(
         login_background: Set(new.login_background.as_str().to_owned()),
         portal_content: Set(new.portal_content.clone()),
         require_admin_mfa: Set(new.require_admin_mfa),
+        accent_color: Set(new.accent_color.as_str().to_owned()),
         updated_at: Set(Utc::now()),
     };
     settings::Entity::insert(row)
@@ -64,6 +69,7 @@ pub async fn save(
                     settings::Column::LoginBackground,
                     settings::Column::PortalContent,
                     settings::Column::RequireAdminMfa,
+                    settings::Column::AccentColor,
                     settings::Column::UpdatedAt,
                 ])
                 .to_owned(),
@@ -72,7 +78,7 @@ pub async fn save(
         .await?;
     let detail = format!(
         "auto-approval {}, validity {} h, self-registration {}, password policy {}, \
-         two-step sign-in for administrators {}",
+         two-step sign-in for administrators {}, accent {}",
         if new.auto_approve { "on" } else { "off" },
         new.validity.hours(),
         new.self_registration.as_str(),
@@ -81,7 +87,8 @@ pub async fn save(
             "required"
         } else {
             "optional"
-        }
+        },
+        new.accent_color
     );
     audit::record(
         &txn,

@@ -319,6 +319,7 @@ pub struct SettingsFields<'a> {
     pub login_background: &'a str,
     pub portal_content: &'a str,
     pub require_admin_mfa: &'a str,
+    pub accent_color: &'a str,
 }
 
 impl Default for SettingsFields<'_> {
@@ -331,6 +332,7 @@ impl Default for SettingsFields<'_> {
             login_background: "#eef1f8",
             portal_content: "# Hello",
             require_admin_mfa: "false",
+            accent_color: "#3346d3",
         }
     }
 }
@@ -348,6 +350,7 @@ impl TestApp {
                 ("form[login_background]", fields.login_background),
                 ("form[portal_content]", fields.portal_content),
                 ("form[require_admin_mfa]", fields.require_admin_mfa),
+                ("form[accent_color]", fields.accent_color),
             ],
         )
         .await

@@ -51,6 +51,23 @@ fn SettingsLoader() -> impl IntoView {
 fn SettingsForm(current: PortalSettings) -> impl IntoView {
     let toasts = use_toasts();
     let color = RwSignal::new(current.login_background.as_str().to_owned());
+    let accent = RwSignal::new(current.accent_color.as_str().to_owned());
+    // The contrast rule the server applies, shown as the admin picks.
+    let accent_verdict = move || match HexColor::parse(&accent.get()) {
+        Ok(parsed) => match crate::domain::accent::accent_problem(&parsed) {
+            None => (
+                true,
+                format!(
+                    "Contrast with white text: {:.1}:1, meets WCAG AA.",
+                    crate::domain::accent::floor_tenth(crate::domain::accent::contrast_with_white(
+                        &parsed
+                    ))
+                ),
+            ),
+            Some(problem) => (false, problem),
+        },
+        Err(e) => (false, e.to_string()),
+    };
     let save = ServerAction::<SaveSettings>::new();
     Effect::new(move |_| {
         if let Some(Ok(_)) = save.value().get() {
@@ -105,6 +122,18 @@ fn SettingsForm(current: PortalSettings) -> impl IntoView {
                 style=move || preview().map(|c| format!("background: {}", c.as_str())).unwrap_or_default()>
                 <div class="login-preview-card">"Log in"</div>
             </div>
+            <label for="accent-color">"Accent color (buttons and links)"</label>
+            <div class="color-row">
+                <input id="accent-color-picker" type="color" aria-label="Pick the accent color"
+                    prop:value=move || HexColor::parse(&accent.get()).map(|c| c.as_str().to_owned()).unwrap_or_else(|_| crate::domain::accent::DEFAULT_ACCENT.into())
+                    on:input=move |ev| accent.set(event_target_value(&ev)) />
+                <input id="accent-color" name="form[accent_color]" type="text" maxlength="7" prop:value=move || accent.get()
+                    aria-describedby="accent-contrast" on:input=move |ev| accent.set(event_target_value(&ev)) />
+            </div>
+            <p id="accent-contrast" data-testid="accent-contrast" aria-live="polite"
+                class=move || if accent_verdict().0 { "muted small" } else { "field-error" }>
+                {move || accent_verdict().1}
+            </p>
             <label for="portal-content">"Portal home content (Markdown)"</label>
             <textarea id="portal-content" name="form[portal_content]" rows="8">{current.portal_content.clone()}</textarea>
             <FormError action=save />

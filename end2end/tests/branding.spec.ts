@@ -1,0 +1,31 @@
+// Settings › Accent color: the contrast with white text is shown as the admin picks, a color
+// without AA contrast is refused, and a saved one colors the buttons of every page.
+import { test, expect, logInAsAdmin, openHydrated, saveSettings } from '../support/fixtures';
+
+test('an admin picks an accent color that keeps its contrast and every page draws its buttons in it', async ({ page, browser }) => {
+  await logInAsAdmin(page);
+  await openHydrated(page, '/admin/settings');
+  const accent = page.getByLabel('Accent color (buttons and links)');
+  const verdict = page.getByTestId('accent-contrast');
+  await expect(verdict).toContainText('meets WCAG AA');
+  try {
+    await accent.fill('#ffcc00');
+    await expect(verdict).toContainText('#ffcc00 has a contrast of 1.5:1');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByRole('alert')).toContainText('Accent color: #ffcc00');
+
+    await accent.fill('#7a1f5c');
+    await expect(verdict).toContainText('meets WCAG AA');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Settings saved' })).toBeVisible();
+
+    // A visitor's login page, in a fresh browser.
+    const visitor = await (await browser.newContext()).newPage();
+    await openHydrated(visitor, '/login');
+    const button = visitor.getByRole('button', { name: 'Log in' });
+    await expect(button).toHaveCSS('background-color', 'rgb(122, 31, 92)');
+    await visitor.context().close();
+  } finally {
+    await saveSettings(page, {});
+  }
+});
