@@ -15,12 +15,10 @@ use serde::Deserialize;
 
 use super::ApiError;
 use crate::{
-    domain::Role,
     model::account::SessionUser,
     ssr::{
         auth::session,
         services::{
-            accounts,
             invitations::{
                 export::{csv_line, Pages, CSV_HEADER},
                 ListQuery,
@@ -109,25 +107,18 @@ async fn start(
     Ok(response)
 }
 
-/// The signed-in, active admin of the request's session cookie: the checks of
-/// `guard::require_admin`, for a route outside the server functions.
+/// The signed-in, active admin of the request's session cookie, by the server functions' own
+/// checks (`guard`).
 async fn admin_of(state: &AppState, headers: &HeaderMap) -> Result<SessionUser, ApiError> {
+    use super::guard::{account_of_session, admin_only, own_password_chosen};
     let token = headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .find_map(|cookies| session::token_from_cookies(&state.settings, cookies))
         .ok_or(ApiError::Unauthenticated)?;
-    let account = session::resolve(&state.db, &state.settings, &token, Utc::now())
+    let user = account_of_session(state, &token)
         .await?
-        .filter(|a| a.active)
-        .and_then(|a| accounts::session_user(&a))
         .ok_or(ApiError::Unauthenticated)?;
-    if account.must_change_password {
-        return Err(ApiError::PasswordChangeRequired);
-    }
-    if account.role != Role::Admin {
-        return Err(ApiError::Forbidden);
-    }
-    Ok(account)
+    admin_only(own_password_chosen(user)?)
 }
