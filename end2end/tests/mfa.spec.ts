@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import type { Page } from '@playwright/test';
 import * as OTPAuth from 'otpauth';
 import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, emailTo } from '../support/fixtures';
@@ -61,6 +62,14 @@ test('an admin sets up an authenticator, logs in with a code and with a recovery
   await expect(admin.getByRole('status').filter({ hasText: 'Two-step sign-in is on' })).toBeVisible();
   const codes = await section.getByTestId('recovery-codes').locator('code').allTextContents();
   expect(codes).toHaveLength(10);
+  // Saved as a text file, made in the page.
+  const [download] = await Promise.all([
+    admin.waitForEvent('download'),
+    section.getByTestId('download-recovery-codes').click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('recovery-codes.txt');
+  const saved = fs.readFileSync((await download.path())!, 'utf8');
+  for (const code of codes) expect(saved).toContain(code);
   await expect(section.getByTestId('mfa-state')).toContainText('10 recovery codes left');
   await emailTo(mailURL, EMAIL, /Two-step sign-in is on/);
 

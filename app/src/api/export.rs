@@ -18,11 +18,9 @@ use crate::{
     model::account::SessionUser,
     ssr::{
         auth::session,
-        services::{
-            invitations::{
-                export::{csv_line, Pages, CSV_HEADER},
-                ListQuery,
-            },
+        services::invitations::{
+            export::{csv_line, Pages, CSV_HEADER},
+            ListQuery,
         },
         AppState,
     },

@@ -57,9 +57,19 @@ pub fn CodeField(
 }
 
 /// New recovery codes, shown once: each signs in once when the authenticator is not at hand.
+/// They can be saved as a text file (a `data:` link made here in the page: they never go to
+/// the server again).
 #[component]
 pub fn RecoveryCodesList(codes: Vec<String>) -> impl IntoView {
     let count = codes.len();
+    let file = format!(
+        "Recovery codes for two-step sign-in. Each one works once.\r\n\r\n{}\r\n",
+        codes.join("\r\n")
+    );
+    let href = format!(
+        "data:text/plain;charset=utf-8,{}",
+        percent_encoding::utf8_percent_encode(&file, percent_encoding::NON_ALPHANUMERIC)
+    );
     view! {
         <div class="recovery-codes" role="status">
             <p>
@@ -70,6 +80,9 @@ pub fn RecoveryCodesList(codes: Vec<String>) -> impl IntoView {
             <ul class="recovery-code-list" data-testid="recovery-codes">
                 {codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
             </ul>
+            <a class="button secondary small" href=href download="recovery-codes.txt" data-testid="download-recovery-codes">
+                "Download as a text file"
+            </a>
         </div>
     }
 }
