@@ -53,6 +53,7 @@ test('an admin sets up an authenticator, logs in with a code and with a recovery
   await openHydrated(admin, '/portal/profile');
   const section = admin.getByTestId('mfa-section');
   await expect(section.getByTestId('mfa-state')).toContainText('Off');
+  await section.getByLabel('Your password').fill(PASSWORD);
   await section.getByRole('button', { name: 'Set up two-step sign-in' }).click();
   await expect(section.getByTestId('mfa-qr').locator('svg')).toBeVisible();
   const secret = (await section.getByTestId('mfa-secret').getAttribute('data-secret'))!;

@@ -63,6 +63,7 @@ test('screenshots of the main pages', async ({ page, browser, mailURL }) => {
     await page.getByTestId('sessions').scrollIntoViewIfNeeded();
     await shoot(page, 'sessions');
     // Setting up an authenticator (only started: the admin's login stays password-only).
+    await page.getByLabel('Your password').fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Set up two-step sign-in' }).click();
     await expect(page.getByTestId('mfa-qr').locator('svg')).toBeVisible();
     await page.getByTestId('mfa-section').scrollIntoViewIfNeeded();

@@ -120,12 +120,17 @@ pub async fn complete_registration(
     confirmation: String,
 ) -> Result<CompletionOutcome, ApiError> {
     use crate::{
-        domain::LinkState,
+        domain::{
+            mfa::{second_step, SecondStep},
+            LinkState, Role,
+        },
         ssr::{
-            services::{invitations, invitations::InvitationError, sign_in::sign_in},
+            auth::challenge,
+            services::{invitations, invitations::InvitationError, settings, sign_in::sign_in},
             AppState,
         },
     };
+    use sea_orm::EntityTrait;
     let state = AppState::from_context();
     crate::ssr::rate_limit::refuse_after_bad_links(&state).await?;
     let now = chrono::Utc::now();
@@ -142,9 +147,26 @@ pub async fn complete_registration(
                 return Err(error.into());
             }
         };
-    if completed.outcome == CompletionOutcome::Approved {
-        sign_in(&state, completed.account_id, &completed.email, now).await?;
+    if completed.outcome != CompletionOutcome::Approved {
+        return Ok(completed.outcome);
     }
+    // Completing a link is a sign-in: the same second step as a login applies.
+    let account = crate::ssr::entities::account::Entity::find_by_id(completed.account_id)
+        .one(&state.db)
+        .await?;
+    let step = match &account {
+        Some(account) => second_step(
+            Role::parse(&account.role).unwrap_or(Role::Developer),
+            account.mfa_secret.is_some(),
+            settings::load(&state.db).await?.require_admin_mfa,
+        ),
+        None => SecondStep::None,
+    };
+    if step != SecondStep::None {
+        challenge::start(&state, completed.account_id, step, None, now).await?;
+        return Ok(CompletionOutcome::CodeStep);
+    }
+    sign_in(&state, completed.account_id, &completed.email, now).await?;
     Ok(completed.outcome)
 }
 

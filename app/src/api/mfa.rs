@@ -26,14 +26,22 @@ pub async fn login_code_step() -> Result<Option<CodeStep>, ApiError> {
     else {
         return Ok(None);
     };
-    // Set up meanwhile (in another browser): the step asks for a code like any other.
-    let enrolling = step.purpose == challenge::PURPOSE_ENROLL && account.mfa_secret.is_none();
-    let (step_kind, enrollment) = if enrolling {
-        let enrollment =
-            mfa::pending_enrollment(&state.db, account.id, &state.settings.portal_name).await?;
-        (SecondStep::Enroll, Some(enrollment))
-    } else {
-        (SecondStep::Code, None)
+    // The step's own key; set up meanwhile (in another browser), the step asks for a code
+    // like any other.
+    let enrolling = step
+        .pending_secret
+        .as_deref()
+        .filter(|_| step.purpose == challenge::PURPOSE_ENROLL && account.mfa_secret.is_none());
+    let (step_kind, enrollment) = match enrolling {
+        Some(secret) => (
+            SecondStep::Enroll,
+            Some(mfa::enrollment(
+                secret,
+                &account.email,
+                &state.settings.portal_name,
+            )),
+        ),
+        None => (SecondStep::Code, None),
     };
     Ok(Some(CodeStep {
         step: step_kind,
@@ -89,9 +97,12 @@ pub async fn submit_login_code(code: String) -> Result<CodeAccepted, ApiError> {
              your password."
         )));
     }
-    let enrolling = step.purpose == challenge::PURPOSE_ENROLL && account.mfa_secret.is_none();
-    let checked = if enrolling {
-        mfa::confirm_enrollment(&state.db, account.id, &code, now)
+    let enrolling = step
+        .pending_secret
+        .as_deref()
+        .filter(|_| step.purpose == challenge::PURPOSE_ENROLL && account.mfa_secret.is_none());
+    let checked = if let Some(secret) = enrolling {
+        mfa::confirm_login_enrollment(&state.db, account.id, secret, &code, now)
             .await
             .map(|codes| (codes, None))
     } else {
@@ -152,14 +163,24 @@ pub async fn my_mfa() -> Result<MfaStatus, ApiError> {
     Ok(mfa::status(&state.db, user.id).await?)
 }
 
-/// Starts setting up an authenticator: a new key, shown as a QR code and as text. Nothing
-/// changes for logins until its first code confirms it.
+/// Starts setting up an authenticator, after the account's password: a new key, shown as a
+/// QR code and as text. Nothing changes for logins until its first code confirms it.
 #[server(endpoint = "begin_mfa_enrollment")]
-pub async fn begin_mfa_enrollment() -> Result<Enrollment, ApiError> {
+pub async fn begin_mfa_enrollment(current_password: String) -> Result<Enrollment, ApiError> {
     use crate::ssr::{services::mfa, AppState};
     let state = AppState::from_context();
     let user = super::guard::require_account().await?;
-    Ok(mfa::begin_enrollment(&state.db, user.id, &state.settings.portal_name).await?)
+    limited(
+        &state,
+        user.id,
+        mfa::begin_enrollment(
+            &state.db,
+            user.id,
+            &current_password,
+            &state.settings.portal_name,
+        ),
+    )
+    .await
 }
 
 /// Confirms the authenticator being set up with its first code; returns the recovery codes

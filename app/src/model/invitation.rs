@@ -285,4 +285,7 @@ pub enum CompletionOutcome {
     Approved,
     /// The account waits for an administrator's approval.
     Waiting,
+    /// The account is active, and its sign-in continues at `/login/code`: an administrator
+    /// the portal requires two-step sign-in of sets it up there first.
+    CodeStep,
 }

@@ -33,7 +33,6 @@ fn endpoints() -> Vec<String> {
 /// Functions that take no arguments (or only optional ones): a body they do not read is not
 /// an error for them, so they only have to stay clear of 5xx.
 const NOTHING_REQUIRED: &[&str] = &[
-    "begin_mfa_enrollment",
     "current_user",
     "end_other_sessions",
     "get_settings",

@@ -181,6 +181,10 @@ fn on_completion(outcome: CompletionOutcome, waiting: RwSignal<bool>) {
             let _ = window().location().assign("/");
         }
         CompletionOutcome::Waiting => waiting.set(true),
+        // An administrator who must set up two-step sign-in first.
+        CompletionOutcome::CodeStep => {
+            let _ = window().location().assign("/login/code");
+        }
     }
 }
 

@@ -134,7 +134,9 @@ fn NotEnabled(
         <Show
             when=move || enrollment().is_some()
             fallback=move || view! {
-                <ActionForm action=begin>
+                <ActionForm action=begin attr:class="stacked-form">
+                    <label for="enroll-password">"Your password"</label>
+                    <input id="enroll-password" name="current_password" type="password" autocomplete="current-password" required />
                     <FormError action=begin />
                     <SubmitButton label="Set up two-step sign-in" pending_label="Preparing…" pending=begin.pending() />
                 </ActionForm>

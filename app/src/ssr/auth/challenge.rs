@@ -55,6 +55,7 @@ pub async fn start(
         id_hash: Set(token_hash(&token)),
         account_id: Set(account_id),
         purpose: Set(purpose_of(step).to_owned()),
+        pending_secret: Set((step == SecondStep::Enroll).then(super::totp::new_secret)),
         next_path: Set(next_path),
         failures: Set(0),
         created_at: Set(now),
@@ -113,6 +114,19 @@ pub async fn end(db: &impl ConnectionTrait, token: &str) -> Result<bool, DbErr> 
         .exec(db)
         .await?;
     Ok(deleted.rows_affected == 1)
+}
+
+/// Ends every step of an account (its password changed or was reset, it was deactivated): a
+/// step begun with the old password cannot finish.
+pub async fn end_all_for_account_in(
+    db: &impl ConnectionTrait,
+    account_id: i32,
+) -> Result<u64, DbErr> {
+    let deleted = login_challenge::Entity::delete_many()
+        .filter(login_challenge::Column::AccountId.eq(account_id))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected)
 }
 
 /// Removes the step's cookie from this browser.

@@ -207,11 +207,14 @@ pub async fn end_all_for_account(db: &DatabaseConnection, account_id: i32) -> Re
     end_all_for_account_in(db, account_id).await
 }
 
-/// Like [`end_all_for_account`], inside the caller's transaction.
+/// Like [`end_all_for_account`], inside the caller's transaction. Logins of the account
+/// waiting for their code end too: what ends every session (a reset password, a
+/// deactivation, a denial) must not let a login begun before it finish after it.
 pub async fn end_all_for_account_in(
     db: &impl sea_orm::ConnectionTrait,
     account_id: i32,
 ) -> Result<u64, DbErr> {
+    super::challenge::end_all_for_account_in(db, account_id).await?;
     let result = session::Entity::delete_many()
         .filter(session::Column::AccountId.eq(account_id))
         .exec(db)

@@ -10,6 +10,9 @@ pub struct Model {
     pub account_id: i32,
     /// `code` (type a code) or `enroll` (set up an authenticator first).
     pub purpose: String,
+    /// For `enroll`: the authenticator key this step shows, made for it alone (a key shown to
+    /// anyone else, even with the password, is never the one enabled here).
+    pub pending_secret: Option<String>,
     /// Where the login was going.
     pub next_path: Option<String>,
     /// Wrong codes typed in this step so far.

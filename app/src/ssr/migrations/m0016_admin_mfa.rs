@@ -34,6 +34,7 @@ enum LoginChallenges {
     IdHash,
     AccountId,
     Purpose,
+    PendingSecret,
     NextPath,
     Failures,
     CreatedAt,
@@ -108,6 +109,7 @@ impl MigrationTrait for Migration {
                     .col(string_len(LoginChallenges::IdHash, 64).primary_key())
                     .col(integer(LoginChallenges::AccountId))
                     .col(string_len(LoginChallenges::Purpose, 16))
+                    .col(string_len_null(LoginChallenges::PendingSecret, 64))
                     .col(string_len_null(LoginChallenges::NextPath, 2048))
                     .col(integer(LoginChallenges::Failures).default(0))
                     .col(timestamp_with_time_zone(LoginChallenges::CreatedAt))

@@ -1,7 +1,9 @@
 //! Two-step sign-in (TOTP) for an account: setting it up, checking codes (each accepted once:
 //! an app code by its time step, a recovery code by its row), replacing recovery codes and
-//! turning it off. Every change is audited and emailed to the account's owner in the same
-//! transaction as the change.
+//! turning it off. Every change is audited and emailed to the account's owner, the entry and
+//! the email in the same transaction as the change. (Replacing the codes and turning it off
+//! check the code first, in its own statement: a code is used up even if the change then
+//! fails, and typing a new one is the way to try again.)
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -102,7 +104,8 @@ pub async fn status(db: &DatabaseConnection, account_id: i32) -> Result<MfaStatu
     })
 }
 
-fn enrollment(secret: &str, email: &str, portal_name: &str) -> Enrollment {
+/// What the page shows to set up the authenticator of `secret`.
+pub fn enrollment(secret: &str, email: &str, portal_name: &str) -> Enrollment {
     let uri = totp::provisioning_uri(secret, email, portal_name);
     Enrollment {
         qr_svg: totp::qr_svg(&uri).unwrap_or_default(),
@@ -111,11 +114,14 @@ fn enrollment(secret: &str, email: &str, portal_name: &str) -> Enrollment {
     }
 }
 
-/// A new authenticator to set up: kept as pending until its first code confirms it. Starting
-/// again replaces a pending one; an account that has one set up must turn it off first.
+/// A new authenticator to set up from the profile, after the account's password (a stolen
+/// session alone cannot set one up): kept as pending until its first code confirms it.
+/// Starting again replaces a pending one; an account that has one set up must turn it off
+/// first.
 pub async fn begin_enrollment(
     db: &DatabaseConnection,
     account_id: i32,
+    current_password: &str,
     portal_name: &str,
 ) -> Result<Enrollment, MfaError> {
     let account = account_of(db, account_id).await?;
@@ -124,6 +130,14 @@ pub async fn begin_enrollment(
     }
     if !may_enroll(Role::parse(&account.role).unwrap_or(Role::Developer)) {
         return Err(MfaError::NotAvailable);
+    }
+    if !password::verify(
+        current_password.to_owned(),
+        Some(account.password_hash.clone()),
+    )
+    .await
+    {
+        return Err(MfaError::WrongPassword);
     }
     let secret = totp::new_secret();
     account::Entity::update_many()
@@ -138,39 +152,55 @@ pub async fn begin_enrollment(
     Ok(enrollment(&secret, &account.email, portal_name))
 }
 
-/// The pending authenticator of an account made to set one up at login: the same one on every
-/// visit of the code page (the QR code scanned a minute ago stays valid), a new one otherwise.
-pub async fn pending_enrollment(
-    db: &DatabaseConnection,
-    account_id: i32,
-    portal_name: &str,
-) -> Result<Enrollment, MfaError> {
-    let account = account_of(db, account_id).await?;
-    match account.mfa_pending_secret {
-        Some(secret) => Ok(enrollment(&secret, &account.email, portal_name)),
-        None => begin_enrollment(db, account_id, portal_name).await,
-    }
-}
-
-/// Confirms the pending authenticator with its first code: two-step sign-in is on from now,
-/// and the account gets its recovery codes (returned once, stored hashed).
+/// Confirms the authenticator begun on the profile with its first code: two-step sign-in is
+/// on from now, and the account gets its recovery codes (returned once, stored hashed).
 pub async fn confirm_enrollment(
     db: &DatabaseConnection,
     account_id: i32,
     typed: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, MfaError> {
-    let code = LoginCode::parse_totp(typed).map_err(|e| MfaError::InvalidInput(e.into()))?;
     let account = account_of(db, account_id).await?;
+    let secret = account
+        .mfa_pending_secret
+        .clone()
+        .ok_or(MfaError::NoEnrollment)?;
+    enable(db, account, &secret, typed, now).await
+}
+
+/// Confirms the authenticator a login step showed (its own key, see
+/// `entities::login_challenge::pending_secret`) with its first code.
+pub async fn confirm_login_enrollment(
+    db: &DatabaseConnection,
+    account_id: i32,
+    secret: &str,
+    typed: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, MfaError> {
+    let account = account_of(db, account_id).await?;
+    enable(db, account, secret, typed, now).await
+}
+
+async fn enable(
+    db: &DatabaseConnection,
+    account: account::Model,
+    secret: &str,
+    typed: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, MfaError> {
+    let code = LoginCode::parse_totp(typed).map_err(|e| MfaError::InvalidInput(e.into()))?;
     if account.mfa_secret.is_some() {
         return Err(MfaError::AlreadyEnrolled);
     }
-    let secret = account.mfa_pending_secret.ok_or(MfaError::NoEnrollment)?;
-    let step = totp::matching_step(&secret, &code, unix_seconds(now)).ok_or(MfaError::WrongCode)?;
+    if !may_enroll(Role::parse(&account.role).unwrap_or(Role::Developer)) {
+        return Err(MfaError::NotAvailable);
+    }
+    let step = totp::matching_step(secret, &code, unix_seconds(now)).ok_or(MfaError::WrongCode)?;
+    let account_id = account.id;
     let txn = begin_write(db).await?;
-    // Conditional on the pending secret just checked: two confirmations at once enable once.
+    // Conditional on having none: two confirmations at once enable one authenticator.
     let enabled = account::Entity::update_many()
-        .col_expr(account::Column::MfaSecret, Expr::value(secret.clone()))
+        .col_expr(account::Column::MfaSecret, Expr::value(secret.to_owned()))
         .col_expr(
             account::Column::MfaPendingSecret,
             Expr::value(None::<String>),
@@ -179,7 +209,6 @@ pub async fn confirm_enrollment(
         .col_expr(account::Column::MfaLastStep, Expr::value(step as i64))
         .filter(account::Column::Id.eq(account_id))
         .filter(account::Column::MfaSecret.is_null())
-        .filter(account::Column::MfaPendingSecret.eq(secret))
         .exec(&txn)
         .await?;
     if enabled.rows_affected == 0 {
@@ -285,6 +314,13 @@ pub async fn regenerate_recovery_codes(
         Some(&format!(
             "{RECOVERY_CODES} new recovery codes; the old ones no longer work"
         )),
+        now,
+    )
+    .await?;
+    notify(
+        &txn,
+        &account.email,
+        SecurityEvent::RecoveryCodesReplaced,
         now,
     )
     .await?;

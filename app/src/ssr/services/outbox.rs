@@ -74,6 +74,8 @@ pub enum SecurityEvent {
     MfaDisabled,
     /// A recovery code was used to sign in.
     RecoveryCodeUsed,
+    /// New recovery codes replaced the old ones.
+    RecoveryCodesReplaced,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -99,8 +99,10 @@ pub async fn change_password(
     session::Entity::delete_by_id(token_hash(current_session_token))
         .exec(&txn)
         .await?;
-    // A reset link asked for before the change would undo it: they stop working.
+    // A reset link asked for before the change would undo it: they stop working; a login
+    // begun with the old password and waiting for its code cannot finish.
     password_reset::revoke_all(&txn, account_id).await?;
+    crate::ssr::auth::challenge::end_all_for_account_in(&txn, account_id).await?;
     let notice = Message::SecurityNotice {
         event: SecurityEvent::PasswordChanged,
         at: now,

@@ -1,7 +1,9 @@
 //! Setting up an authenticator from the profile.
 
 use super::{code, enroll, wrong_code};
-use crate::support::{call_with, error, invalid_input, ok, TestApp, ADMIN_EMAIL};
+use crate::support::{
+    call_with, error, invalid_input, ok, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, DEVELOPER_PASSWORD,
+};
 use app::{
     model::{
         account::DeveloperRow,
@@ -21,7 +23,13 @@ async fn an_admin_sets_up_an_authenticator_with_its_first_code_and_gets_ten_sing
     let status: MfaStatus = ok(app.call("my_mfa", &[]).await).await;
     assert!(status.available && status.enabled_at.is_none());
 
-    let enrollment: Enrollment = ok(app.call("begin_mfa_enrollment", &[]).await).await;
+    let enrollment: Enrollment = ok(app
+        .call(
+            "begin_mfa_enrollment",
+            &[("current_password", ADMIN_PASSWORD)],
+        )
+        .await)
+    .await;
     assert!(
         enrollment.qr_svg.starts_with("<svg"),
         "{}",
@@ -84,7 +92,12 @@ async fn an_admin_sets_up_an_authenticator_with_its_first_code_and_gets_ten_sing
         .iter()
         .any(|a| a.email == ADMIN_EMAIL && a.mfa_enabled));
     // Setting up again needs turning it off first.
-    let again = app.call("begin_mfa_enrollment", &[]).await;
+    let again = app
+        .call(
+            "begin_mfa_enrollment",
+            &[("current_password", ADMIN_PASSWORD)],
+        )
+        .await;
     assert_eq!(again.status(), 409);
 }
 
@@ -94,7 +107,13 @@ async fn developers_have_no_authenticator_to_set_up() {
     let developer = app.developer("dev@x.io").await;
     let status: MfaStatus = ok(call_with(&developer, &app.address, "my_mfa", &[]).await).await;
     assert!(!status.available);
-    let refused = call_with(&developer, &app.address, "begin_mfa_enrollment", &[]).await;
+    let refused = call_with(
+        &developer,
+        &app.address,
+        "begin_mfa_enrollment",
+        &[("current_password", DEVELOPER_PASSWORD)],
+    )
+    .await;
     assert_eq!(refused.status(), 403);
     assert_eq!(error(refused).await, ApiError::Forbidden);
 }
@@ -103,7 +122,13 @@ async fn developers_have_no_authenticator_to_set_up() {
 async fn a_code_cannot_confirm_the_setup_twice_and_a_recovery_code_never_confirms_it() {
     let app = TestApp::spawn().await;
     app.login_as_admin().await;
-    let enrollment: Enrollment = ok(app.call("begin_mfa_enrollment", &[]).await).await;
+    let enrollment: Enrollment = ok(app
+        .call(
+            "begin_mfa_enrollment",
+            &[("current_password", ADMIN_PASSWORD)],
+        )
+        .await)
+    .await;
     let refused = app
         .call("confirm_mfa_enrollment", &[("code", "abcd-efgh-jkmn-pqrs")])
         .await;
@@ -118,4 +143,26 @@ async fn a_code_cannot_confirm_the_setup_twice_and_a_recovery_code_never_confirm
         )
         .await;
     assert_eq!(stale.status(), 409);
+}
+
+#[tokio::test]
+async fn a_session_alone_cannot_set_up_an_authenticator_without_the_password() {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    let refused = app
+        .call(
+            "begin_mfa_enrollment",
+            &[("current_password", "not-the-password")],
+        )
+        .await;
+    assert!(invalid_input(refused).await.contains("password"));
+    let database = app.db().await;
+    let admin = app::ssr::entities::account::Entity::find()
+        .all(&database)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.email == ADMIN_EMAIL)
+        .unwrap();
+    assert_eq!(admin.mfa_pending_secret, None, "no key was made");
 }

@@ -212,3 +212,85 @@ async fn a_login_step_that_was_to_set_up_an_authenticator_asks_for_a_code_once_o
     assert!(accepted.recovery_codes.is_empty(), "no second set of codes");
     assert!(app.current_user_in(&browser).await.is_some());
 }
+
+#[tokio::test]
+async fn each_login_step_shows_its_own_key_so_a_key_seen_with_the_password_alone_is_never_enabled()
+{
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    let saved = app
+        .save_settings(SettingsFields {
+            require_admin_mfa: "true",
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(saved.status(), 200);
+    // Someone with the password alone opens a step and keeps its key; the admin opens another.
+    let (stranger, _) = password_step(&app).await;
+    let (admin, _) = password_step(&app).await;
+    let seen = code_step(&app, &stranger)
+        .await
+        .unwrap()
+        .enrollment
+        .unwrap();
+    let own = code_step(&app, &admin).await.unwrap().enrollment.unwrap();
+    assert_ne!(seen.secret, own.secret);
+    // The stranger's key does not set up the admin's step.
+    let refused = submit_code(&app, &admin, &code(&seen.secret, 0)).await;
+    assert_eq!(refused.status(), 422);
+    let accepted: CodeAccepted = ok(submit_code(&app, &admin, &code(&own.secret, 0)).await).await;
+    assert_eq!(accepted.recovery_codes.len(), 10);
+    // Once set up, the stranger's step asks for a code from the admin's app.
+    let step = code_step(&app, &stranger).await.unwrap();
+    assert_eq!(step.step, SecondStep::Code);
+    let wrong = submit_code(&app, &stranger, &code(&seen.secret, 1)).await;
+    assert_eq!(wrong.status(), 422);
+}
+
+#[tokio::test]
+async fn a_login_step_begun_before_a_password_change_cannot_finish_after_it() {
+    let app = TestApp::spawn().await;
+    let (secret, _) = admin_with_authenticator(&app).await;
+    let (waiting, _) = password_step(&app).await;
+    let changed = app
+        .call(
+            "change_password",
+            &[
+                ("current_password", crate::support::ADMIN_PASSWORD),
+                ("password", "New-Pass-4242"),
+                ("confirmation", "New-Pass-4242"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status(), 200, "{}", changed.text().await.unwrap());
+    let late = submit_code(&app, &waiting, &code(&secret, 1)).await;
+    assert_eq!(late.status(), 409);
+    assert_eq!(app.current_user_in(&waiting).await, None);
+}
+
+#[tokio::test]
+async fn an_admin_invited_while_it_is_required_sets_it_up_before_the_first_session() {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    let saved = app
+        .save_settings(SettingsFields {
+            require_admin_mfa: "true",
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(saved.status(), 200);
+    let invited = app
+        .call("invite", &[("emails", "second@x.io"), ("role", "admin")])
+        .await;
+    assert_eq!(invited.status(), 200);
+    let token = app.token_for("second@x.io").await;
+    let (browser, completed) = app
+        .complete(&token, "Second Admin", "Second-Admin-77")
+        .await;
+    let outcome: app::model::invitation::CompletionOutcome = ok(completed).await;
+    assert_eq!(outcome, app::model::invitation::CompletionOutcome::CodeStep);
+    assert_eq!(app.current_user_in(&browser).await, None, "no session yet");
+    let step = code_step(&app, &browser).await.unwrap();
+    assert_eq!(step.step, SecondStep::Enroll);
+    assert_eq!(step.email, "second@x.io");
+}

@@ -53,8 +53,14 @@ pub fn wrong_code(secret: &str) -> String {
 /// Sets up an authenticator for the account signed in in `browser`: its key and its recovery
 /// codes.
 pub async fn enroll(app: &TestApp, browser: &Client) -> (String, Vec<String>) {
-    let enrollment: Enrollment =
-        ok(call_with(browser, &app.address, "begin_mfa_enrollment", &[]).await).await;
+    let enrollment: Enrollment = ok(call_with(
+        browser,
+        &app.address,
+        "begin_mfa_enrollment",
+        &[("current_password", ADMIN_PASSWORD)],
+    )
+    .await)
+    .await;
     let now = code(&enrollment.secret, 0);
     let codes: Vec<String> = ok(call_with(
         browser,

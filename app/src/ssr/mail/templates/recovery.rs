@@ -140,6 +140,14 @@ impl SecurityNoticeEmail<'_> {
                     self.recipient
                 ),
             ),
+            SecurityEvent::RecoveryCodesReplaced => (
+                format!("New recovery codes for your account on {portal}"),
+                format!(
+                    "New recovery codes were made for your account {} on {portal} on {when}; \
+                     the old ones no longer work.",
+                    self.recipient
+                ),
+            ),
             SecurityEvent::RecoveryCodeUsed => (
                 format!("A recovery code was used to log in to {portal}"),
                 format!(
