@@ -126,6 +126,14 @@ pub async fn submit_login_code(code: String) -> Result<CodeAccepted, ApiError> {
                 now,
             )
             .await?;
+            // The last wrong code of the step: it ends, and the owner is told that someone
+            // knows the password (once per step, by whoever ends it).
+            if step.failures + 1 >= WRONG_CODES_PER_STEP
+                && challenge::end(&state.db, &token).await?
+            {
+                challenge::clear_cookie(&state.settings);
+                mfa::notify_wrong_codes(&state.db, &account.email, now).await?;
+            }
             return Err(e.into());
         }
         Err(other) => {

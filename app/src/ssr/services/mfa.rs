@@ -414,6 +414,15 @@ async fn replace_recovery_codes(
     Ok(codes.iter().map(|c| display_recovery_code(c)).collect())
 }
 
+/// Tells the owner that a login had the right password and then only wrong codes.
+pub async fn notify_wrong_codes(
+    db: &DatabaseConnection,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    notify(db, email, SecurityEvent::WrongCodes, now).await
+}
+
 async fn notify(
     txn: &impl ConnectionTrait,
     email: &str,

@@ -76,6 +76,8 @@ pub enum SecurityEvent {
     RecoveryCodeUsed,
     /// New recovery codes replaced the old ones.
     RecoveryCodesReplaced,
+    /// A login had the right password, then only wrong codes until its step ended.
+    WrongCodes,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -116,6 +116,14 @@ async fn five_wrong_codes_end_the_step_and_the_password_must_be_typed_again() {
     }
     let ended = submit_code(&app, &browser, &code(&secret, 1)).await;
     assert_eq!(ended.status(), 409, "even the right code is too late now");
+    // The owner is told, once: someone knows the password.
+    let notices = app
+        .outbox()
+        .await
+        .into_iter()
+        .filter(|row| row.recipient == ADMIN_EMAIL && row.payload.contains("wrong_codes"))
+        .count();
+    assert_eq!(notices, 1);
     assert_eq!(app.current_user_in(&browser).await, None);
     let step = code_step(&app, &browser).await;
     assert_eq!(step, None);

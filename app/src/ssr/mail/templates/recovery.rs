@@ -148,6 +148,16 @@ impl SecurityNoticeEmail<'_> {
                     self.recipient
                 ),
             ),
+            SecurityEvent::WrongCodes => (
+                format!("Someone has your password for {portal}"),
+                format!(
+                    "On {when}, someone logged in to your account {} on {portal} with the right \
+                     password, then typed {} wrong two-step codes, so the login was stopped. If \
+                     it was not you, your password is known to someone else: change it now.",
+                    self.recipient,
+                    crate::domain::mfa::WRONG_CODES_PER_STEP
+                ),
+            ),
             SecurityEvent::RecoveryCodeUsed => (
                 format!("A recovery code was used to log in to {portal}"),
                 format!(
