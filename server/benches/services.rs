@@ -238,6 +238,7 @@ async fn main() {
                 invites_per_admin: limit(),
                 mails_per_recipient: limit(),
                 password_resets_per_ip: limit(),
+                api_requests_per_token: limit(),
                 trusted_proxies: vec![],
             },
             portal_name: "Portico".into(),
@@ -252,7 +253,7 @@ async fn main() {
         let started = Instant::now();
         let report = invitations::invite(
             &state,
-            invitations::Inviter::Admin(&user),
+            app::ssr::services::operator::Operator::Admin(&user),
             &addresses.join(";"),
             None,
             Role::Developer,

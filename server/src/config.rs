@@ -190,6 +190,10 @@ pub struct RateLimitConfig {
     #[arg(long, env = "PORTICO_RATE_PASSWORD_RESETS_PER_IP", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
     pub password_resets_per_ip: u32,
 
+    /// Requests per API token per minute (`/api/v1`).
+    #[arg(long, env = "PORTICO_RATE_API_REQUESTS_PER_MINUTE", default_value_t = 600, value_parser = clap::value_parser!(u32).range(1..))]
+    pub api_requests_per_minute: u32,
+
     /// Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed (the
     /// client is the nearest address in it that is not one of them). Empty: the peer address.
     #[arg(long, env = "PORTICO_TRUSTED_PROXIES", value_delimiter = ',')]
@@ -210,6 +214,7 @@ impl RateLimitConfig {
             invites_per_admin: limit(self.invites_per_hour, hour),
             mails_per_recipient: limit(self.mails_per_recipient, hour),
             password_resets_per_ip: limit(self.password_resets_per_ip, hour),
+            api_requests_per_token: limit(self.api_requests_per_minute, Duration::from_secs(60)),
             trusted_proxies: self.trusted_proxies.clone(),
         }
     }

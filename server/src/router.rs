@@ -44,6 +44,7 @@ pub fn build(state: AppState, config: &Config) -> Router {
         ))
         .with_state(leptos_options)
         .merge(download_routes(state.clone()))
+        .merge(app::api::rest::router(state.clone()))
         .merge(health_routes(state, config.metrics_token.clone()))
         .layer(axum::middleware::from_fn_with_state(
             own_origin.clone(),
@@ -122,7 +123,7 @@ fn body_too_large() -> Response {
 /// body in another encoding, or with none named, is refused with 415 and a message instead of
 /// being read as a form regardless.
 async fn require_form_encoding(request: Request, next: Next) -> Response {
-    if !request.uri().path().starts_with("/api/") {
+    if !is_server_function(request.uri().path()) {
         return next.run(request).await;
     }
     let headers = request.headers();
@@ -154,6 +155,12 @@ async fn require_form_encoding(request: Request, next: Next) -> Response {
     json_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, &error)
 }
 
+/// Server functions live under `/api/`; the REST API under `/api/v1` is JSON and answers its
+/// own errors as problems.
+fn is_server_function(path: &str) -> bool {
+    path.starts_with("/api/") && !(path == app::api::rest::BASE || path.starts_with("/api/v1/"))
+}
+
 fn json_error(status: StatusCode, error: &app::api::ApiError) -> Response {
     let mut response = Response::new(Body::from(
         serde_json::to_vec(error).expect("an ApiError serializes"),
@@ -180,7 +187,7 @@ async fn server_fn_error_status(
     request: Request,
     next: Next,
 ) -> Response {
-    let is_api = request.uri().path().starts_with("/api/");
+    let is_api = is_server_function(request.uri().path());
     let response = next.run(request).await;
     let back_to_own_page = |location: &str| {
         location

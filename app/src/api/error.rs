@@ -11,8 +11,9 @@ mod conversions {
     use crate::ssr::{
         rate_limit::LimitError,
         services::{
-            developers::DeveloperError, invitations::InvitationError, mfa::MfaError,
-            password_reset::PasswordResetError, profile::ProfileError, sessions::SessionsError,
+            api_tokens::ApiTokenError, developers::DeveloperError, invitations::InvitationError,
+            mfa::MfaError, password_reset::PasswordResetError, profile::ProfileError,
+            sessions::SessionsError,
         },
     };
 
@@ -88,6 +89,23 @@ mod conversions {
                 E::InvalidInput(message) => ApiError::InvalidInput(message),
                 E::Database(e) => e.into(),
                 E::Internal(e) => internal(&Location::caller().to_string(), e),
+            }
+        }
+    }
+
+    impl From<ApiTokenError> for ApiError {
+        #[track_caller]
+        fn from(error: ApiTokenError) -> Self {
+            use ApiTokenError as E;
+            match error {
+                E::InvalidInput(message) => ApiError::InvalidInput(message),
+                E::NotFound => {
+                    ApiError::NotFound("This token no longer exists; refresh the list.".into())
+                }
+                E::AlreadyRevoked => ApiError::Conflict(
+                    "This token was revoked already: nothing can use it any more.".into(),
+                ),
+                E::Database(e) => e.into(),
             }
         }
     }

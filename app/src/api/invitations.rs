@@ -19,7 +19,10 @@ pub async fn invite(
 ) -> Result<InviteReport, ApiError> {
     use crate::{
         domain::Role,
-        ssr::{services::invitations, AppState},
+        ssr::{
+            services::{invitations, operator::Operator},
+            AppState,
+        },
     };
     let state = AppState::from_context();
     let admin = super::guard::require_admin().await?;
@@ -33,8 +36,8 @@ pub async fn invite(
     };
     limits::count_invite_call(&state, &admin).await?;
     let now = chrono::Utc::now();
-    let inviter = invitations::Inviter::Admin(&admin);
-    Ok(invitations::invite(&state, inviter, &emails, pre_approved, role, now).await?)
+    let operator = Operator::Admin(&admin);
+    Ok(invitations::invite(&state, operator, &emails, pre_approved, role, now).await?)
 }
 
 /// One page of invitations, filtered by part of the email and by status, newest first unless
@@ -60,20 +63,26 @@ pub async fn list_invitations(
 /// Replaces an invitation with a new one (new link, new validity window) and emails it.
 #[server(endpoint = "resend_invitation")]
 pub async fn resend_invitation(id: i32) -> Result<InvitationRow, ApiError> {
-    use crate::ssr::{services::invitations, AppState};
+    use crate::ssr::{
+        services::{invitations, operator::Operator},
+        AppState,
+    };
     let state = AppState::from_context();
     let admin = super::guard::require_admin().await?;
     limits::count_invite_call(&state, &admin).await?;
-    Ok(invitations::resend(&state, &admin, id, chrono::Utc::now()).await?)
+    Ok(invitations::resend(&state, Operator::Admin(&admin), id, chrono::Utc::now()).await?)
 }
 
 /// Deletes a Pending or Expired invitation; its link stops working.
 #[server(endpoint = "delete_invitation")]
 pub async fn delete_invitation(id: i32) -> Result<(), ApiError> {
-    use crate::ssr::{services::invitations, AppState};
+    use crate::ssr::{
+        services::{invitations, operator::Operator},
+        AppState,
+    };
     let state = AppState::from_context();
     let admin = super::guard::require_admin().await?;
-    Ok(invitations::delete(&state.db, &admin, id, chrono::Utc::now()).await?)
+    Ok(invitations::delete(&state.db, Operator::Admin(&admin), id, chrono::Utc::now()).await?)
 }
 
 /// Accepts or denies a Waiting registration; the developer is emailed the decision. A denial
@@ -85,11 +94,22 @@ pub async fn review_invitation(
     decision: ReviewDecision,
     reason: Option<String>,
 ) -> Result<InvitationRow, ApiError> {
-    use crate::ssr::{services::invitations, AppState};
+    use crate::ssr::{
+        services::{invitations, operator::Operator},
+        AppState,
+    };
     let state = AppState::from_context();
     let admin = super::guard::require_admin().await?;
     let now = chrono::Utc::now();
-    Ok(invitations::review(&state.db, &admin, id, decision, reason.as_deref(), now).await?)
+    Ok(invitations::review(
+        &state.db,
+        Operator::Admin(&admin),
+        id,
+        decision,
+        reason.as_deref(),
+        now,
+    )
+    .await?)
 }
 
 /// What state an invitation link is in. Reading it never uses the link up.

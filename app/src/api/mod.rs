@@ -4,6 +4,7 @@
 
 pub mod activity;
 pub mod administrators;
+pub mod api_tokens;
 pub mod auth;
 pub mod developers;
 pub mod error;
@@ -16,6 +17,8 @@ pub mod mfa;
 pub mod password_reset;
 pub mod portal;
 pub mod profile;
+#[cfg(feature = "ssr")]
+pub mod rest;
 pub mod sessions;
 pub mod settings;
 #[cfg(feature = "ssr")]

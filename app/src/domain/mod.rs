@@ -3,6 +3,7 @@
 
 pub mod accent;
 pub mod account;
+pub mod api_token;
 pub mod browser;
 pub mod color;
 pub mod common_passwords;

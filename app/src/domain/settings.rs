@@ -115,7 +115,7 @@ impl SettingsForm {
             .map_err(|e| problems.push(format!("Invitation validity: {e}")))
             .ok();
         let self_registration = SelfRegistration::parse(&self.self_registration).or_else(|| {
-            problems.push("Self-registration: choose off, with approval, or automatic".into());
+            problems.push("Self-registration: choose off, with_approval or automatic".into());
             None
         });
         let password_policy = PasswordPolicy::parse(&self.password_policy).or_else(|| {

@@ -29,10 +29,12 @@ pub enum AuditAction {
     MfaDisabled,
     RecoveryCodeUsed,
     RecoveryCodesRegenerated,
+    ApiTokenCreated,
+    ApiTokenRevoked,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 23] = [
         AuditAction::Invited,
         AuditAction::Resent,
         AuditAction::Deleted,
@@ -54,6 +56,8 @@ impl AuditAction {
         AuditAction::MfaDisabled,
         AuditAction::RecoveryCodeUsed,
         AuditAction::RecoveryCodesRegenerated,
+        AuditAction::ApiTokenCreated,
+        AuditAction::ApiTokenRevoked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -79,6 +83,8 @@ impl AuditAction {
             AuditAction::MfaDisabled => "mfa_disabled",
             AuditAction::RecoveryCodeUsed => "recovery_code_used",
             AuditAction::RecoveryCodesRegenerated => "recovery_codes_regenerated",
+            AuditAction::ApiTokenCreated => "api_token_created",
+            AuditAction::ApiTokenRevoked => "api_token_revoked",
         }
     }
 
@@ -105,6 +111,8 @@ impl AuditAction {
             AuditAction::MfaDisabled => "Two-step sign-in turned off",
             AuditAction::RecoveryCodeUsed => "Recovery code used",
             AuditAction::RecoveryCodesRegenerated => "Recovery codes replaced",
+            AuditAction::ApiTokenCreated => "API token created",
+            AuditAction::ApiTokenRevoked => "API token revoked",
         }
     }
 

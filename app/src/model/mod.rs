@@ -4,6 +4,7 @@
 //! never I/O. The rules themselves live in `domain`.
 
 pub mod account;
+pub mod api_token;
 pub mod audit;
 pub mod branding;
 pub mod error;

@@ -37,6 +37,8 @@ pub struct RateLimits {
     pub mails_per_recipient: Limit,
     /// Password-reset requests per client address (each may send an email to any address).
     pub password_resets_per_ip: Limit,
+    /// Requests per API token (`/api/v1`), whatever they do.
+    pub api_requests_per_token: Limit,
     /// Proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpAddr>,
 }
@@ -53,6 +55,7 @@ impl RateLimits {
             self.invites_per_admin,
             self.mails_per_recipient,
             self.password_resets_per_ip,
+            self.api_requests_per_token,
         ]
         .iter()
         .map(|limit| limit.window)

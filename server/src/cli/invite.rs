@@ -4,7 +4,10 @@ use app::{
     domain::{EmailList, EmailListError, Role},
     model::invitation::InviteReport,
     ssr::{
-        services::invitations::{self, InvitationError, Inviter},
+        services::{
+            invitations::{self, InvitationError},
+            operator::Operator,
+        },
         AppState,
     },
 };
@@ -91,7 +94,7 @@ async fn invite(config: &crate::Config, args: InviteArgs) -> Result<InviteReport
     let now = chrono::Utc::now();
     invitations::invite(
         &state,
-        Inviter::CommandLine,
+        Operator::CommandLine,
         &text,
         pre_approved,
         args.role,

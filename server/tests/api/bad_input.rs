@@ -38,6 +38,7 @@ const NOTHING_REQUIRED: &[&str] = &[
     "get_settings",
     "list_activity",
     "list_administrators",
+    "list_api_tokens",
     "list_developers",
     "list_invitations",
     "login_appearance",

@@ -35,6 +35,7 @@ mod password_reset;
 mod portal;
 mod profile;
 mod rate_limits;
+mod rest;
 mod scale_out;
 mod search;
 mod security;

@@ -1,7 +1,9 @@
 //! SeaORM entities, one module per table.
 
 pub mod account;
+pub mod api_token;
 pub mod audit_event;
+pub mod idempotency_key;
 pub mod invitation;
 pub mod invitation_gram;
 pub mod login_challenge;

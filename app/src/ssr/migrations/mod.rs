@@ -19,6 +19,7 @@ mod m0014_password_change_required;
 mod m0015_invitation_roles;
 mod m0016_admin_mfa;
 mod m0017_accent_color;
+mod m0018_api_tokens;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_invitation_roles::Migration),
             Box::new(m0016_admin_mfa::Migration),
             Box::new(m0017_accent_color::Migration),
+            Box::new(m0018_api_tokens::Migration),
         ]
     }
 }

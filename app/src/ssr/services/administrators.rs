@@ -31,7 +31,7 @@ pub async fn list(
         .order_by_asc(account::Column::Id)
         .all(db)
         .await?;
-    rows_for(db, admin, &models).await
+    rows_for(db, Some(admin.id), &models).await
 }
 
 /// Makes an admin a developer. The active admins' rows are locked (in id order) before they
@@ -74,7 +74,7 @@ pub async fn demote(
         now,
     )
     .await?;
-    let row = row_of(&txn, admin, id).await?;
+    let row = row_of(&txn, Some(admin.id), id).await?;
     txn.commit().await?;
     Ok(row)
 }

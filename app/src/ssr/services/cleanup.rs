@@ -13,7 +13,7 @@ use crate::{
     model::invitation::Origin,
     ssr::{
         db::begin_write,
-        entities::{invitation, login_challenge, rate_limit, session},
+        entities::{idempotency_key, invitation, login_challenge, rate_limit, session},
         services::{outbox, search_index},
         ServerSettings,
     },
@@ -26,6 +26,9 @@ pub const UNCONFIRMED_SIGN_UP_GRACE_DAYS: i64 = 7;
 /// Sign-ups removed per transaction, so a sweep never holds a long write lock.
 const SIGN_UP_BATCH: u64 = 200;
 
+/// How long the answer to a request with an `Idempotency-Key` is replayed.
+pub const IDEMPOTENCY_KEPT_FOR: Duration = Duration::hours(24);
+
 /// What one sweep removed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Swept {
@@ -34,6 +37,8 @@ pub struct Swept {
     pub login_steps: u64,
     pub rate_limits: u64,
     pub sign_ups: u64,
+    /// Answers kept for `Idempotency-Key` retries past their 24 hours.
+    pub idempotency_keys: u64,
 }
 
 /// Removes expired and idle sessions, login code steps that ran out, rate-limit windows that have closed, and unconfirmed
@@ -66,6 +71,11 @@ pub async fn sweep(
         .exec(db)
         .await?
         .rows_affected;
+    let idempotency_keys = idempotency_key::Entity::delete_many()
+        .filter(idempotency_key::Column::CreatedAt.lte(now - IDEMPOTENCY_KEPT_FOR))
+        .exec(db)
+        .await?
+        .rows_affected;
     let mut sign_ups = 0;
     loop {
         let removed = remove_unconfirmed_sign_ups(db, now).await?;
@@ -79,6 +89,7 @@ pub async fn sweep(
         login_steps,
         rate_limits,
         sign_ups,
+        idempotency_keys,
     })
 }
 

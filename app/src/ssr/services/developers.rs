@@ -13,16 +13,14 @@ use sea_orm::{
 use crate::{
     domain::{decide_account, keep_an_admin, AccountAction, AccountRefusal, Role, Standing},
     model::{
-        account::{
-            AccountStateFilter, DeveloperList, DeveloperRow, SessionUser, DEVELOPERS_PAGE_SIZE,
-        },
+        account::{AccountStateFilter, DeveloperList, DeveloperRow, DEVELOPERS_PAGE_SIZE},
         audit::AuditAction,
     },
     ssr::{
         auth::session,
         db::{begin_write, like_pattern},
         entities::account,
-        services::{accounts, audit},
+        services::{accounts, audit, operator::Operator},
     },
 };
 
@@ -92,7 +90,7 @@ impl DeveloperQuery {
 
 pub async fn list(
     db: &DatabaseConnection,
-    admin: &SessionUser,
+    operator: Operator<'_>,
     query: &DeveloperQuery,
 ) -> Result<DeveloperList, DeveloperError> {
     let mut select = account::Entity::find();
@@ -123,7 +121,7 @@ pub async fn list(
         .limit(DEVELOPERS_PAGE_SIZE)
         .all(db)
         .await?;
-    let rows = rows_for(db, admin, &models).await?;
+    let rows = rows_for(db, operator.account_id(), &models).await?;
     Ok(DeveloperList {
         rows,
         total,
@@ -135,7 +133,7 @@ pub async fn list(
 /// Deactivates or reactivates an account; deactivation ends its sessions at once.
 pub async fn set_account_state(
     db: &DatabaseConnection,
-    admin: &SessionUser,
+    operator: Operator<'_>,
     id: i32,
     action: AccountAction,
     now: DateTime<Utc>,
@@ -146,7 +144,8 @@ pub async fn set_account_state(
         .await?
         .ok_or(DeveloperError::NotFound)?;
     let standing = standing_of(&txn, &model).await?;
-    decide_account(standing, action, model.id == admin.id).map_err(DeveloperError::Refused)?;
+    decide_account(standing, action, operator.account_id() == Some(model.id))
+        .map_err(DeveloperError::Refused)?;
     if let Some(role) = Role::parse(&model.role).filter(|r| *r == Role::Admin) {
         let active_admins = lock_active_admins(&txn).await?;
         let others = active_admins.iter().filter(|a| a.id != id).count();
@@ -177,9 +176,9 @@ pub async fn set_account_state(
         AccountAction::Deactivate => AuditAction::Deactivated,
         AccountAction::Reactivate => AuditAction::Reactivated,
     };
-    let actor = audit::Actor::account(admin);
+    let actor = operator.actor();
     audit::record(&txn, actor, audited, Some(&model.email), true, None, now).await?;
-    let row = row_of(&txn, admin, id).await?;
+    let row = row_of(&txn, operator.account_id(), id).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -199,17 +198,17 @@ pub(super) async fn lock_active_admins(
         .await
 }
 
-/// One account's row as it is now (inside the caller's transaction, after its change).
+/// One account's row as it is now, for `viewer` (whose own row says so) (inside the caller's transaction, after its change).
 pub(super) async fn row_of(
     txn: &impl ConnectionTrait,
-    admin: &SessionUser,
+    viewer: Option<i32>,
     id: i32,
 ) -> Result<DeveloperRow, DeveloperError> {
     let updated = account::Entity::find_by_id(id)
         .one(txn)
         .await?
         .ok_or(DeveloperError::NotFound)?;
-    rows_for(txn, admin, std::slice::from_ref(&updated))
+    rows_for(txn, viewer, std::slice::from_ref(&updated))
         .await?
         .pop()
         .ok_or_else(|| DeveloperError::Internal("no row for an account".into()))
@@ -217,7 +216,7 @@ pub(super) async fn row_of(
 
 pub(super) async fn rows_for(
     db: &impl ConnectionTrait,
-    admin: &SessionUser,
+    viewer: Option<i32>,
     models: &[account::Model],
 ) -> Result<Vec<DeveloperRow>, DeveloperError> {
     let standings = accounts::standings(db, models).await?;
@@ -234,7 +233,7 @@ pub(super) async fn rows_for(
                 standing: standings[&m.id],
                 joined_at: m.created_at,
                 last_login_at: m.last_login_at,
-                own_account: m.id == admin.id,
+                own_account: viewer == Some(m.id),
                 mfa_enabled: m.mfa_secret.is_some(),
             })
         })

@@ -2,12 +2,14 @@
 
 pub mod accounts;
 pub mod administrators;
+pub mod api_tokens;
 pub mod audit;
 pub mod cleanup;
 pub mod developers;
 pub mod generate;
 pub mod invitations;
 pub mod mfa;
+pub mod operator;
 pub mod outbox;
 pub mod password_reset;
 pub mod profile;

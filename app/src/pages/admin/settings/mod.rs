@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use super::AdminFrame;
 
 mod administrators;
+mod api_tokens;
 use crate::{
     api::settings::{get_settings, SaveSettings},
     components::{
@@ -16,15 +17,18 @@ use crate::{
     domain::{HexColor, PasswordPolicy, PortalSettings, SelfRegistration},
 };
 use administrators::{administrators_state, AdministratorsSection};
+use api_tokens::{api_tokens_state, ApiTokensSection};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let administrators = administrators_state();
+    let api_tokens = api_tokens_state();
     view! {
         <Title text="Settings" />
         <AdminFrame>
             <SettingsLoader />
             <AdministratorsSection state=administrators />
+            <ApiTokensSection state=api_tokens />
         </AdminFrame>
     }
 }

@@ -13,7 +13,6 @@ use crate::{
         DecisionReason, InvitationAction, InvitationStatus, StoredStatus,
     },
     model::{
-        account::SessionUser,
         audit::AuditAction,
         invitation::{InvitationRow, Origin, ReviewDecision},
     },
@@ -21,7 +20,7 @@ use crate::{
         auth::session,
         db::{begin_write, is_unique_violation},
         entities::{account, invitation},
-        services::{audit, outbox, search_index, settings},
+        services::{audit, operator::Operator, outbox, search_index, settings},
         AppState,
     },
 };
@@ -76,7 +75,7 @@ async fn change_status(
 /// same address, keeping its pre-approval.
 pub async fn resend(
     state: &AppState,
-    admin: &SessionUser,
+    operator: Operator<'_>,
     id: i32,
     now: DateTime<Utc>,
 ) -> Result<InvitationRow, InvitationError> {
@@ -110,7 +109,7 @@ pub async fn resend(
             } else {
                 Origin::Invited
             },
-            invited_by: Some((admin.id, &admin.full_name)),
+            invited_by: operator.invited_by(),
             pre_approved: old.pre_approved,
             role: crate::domain::Role::parse(&old.role).unwrap_or(crate::domain::Role::Developer),
             validity,
@@ -130,7 +129,7 @@ pub async fn resend(
     })?;
     audit::record(
         &txn,
-        audit::Actor::account(admin),
+        operator.actor(),
         AuditAction::Resent,
         Some(&old.email),
         true,
@@ -157,7 +156,7 @@ pub async fn resend(
 /// Deletes a Pending or Expired invitation; its queued email is dropped and its link dies.
 pub async fn delete(
     db: &DatabaseConnection,
-    admin: &SessionUser,
+    operator: Operator<'_>,
     id: i32,
     now: DateTime<Utc>,
 ) -> Result<(), InvitationError> {
@@ -178,7 +177,7 @@ pub async fn delete(
     outbox::drop_queued_for_invitation(&txn, id).await?;
     audit::record(
         &txn,
-        audit::Actor::account(admin),
+        operator.actor(),
         AuditAction::Deleted,
         Some(&deleted.email),
         true,
@@ -196,7 +195,7 @@ pub async fn delete(
 /// and kept on the invitation. Nothing is queued unless the decision is taken.
 pub async fn review(
     db: &DatabaseConnection,
-    admin: &SessionUser,
+    operator: Operator<'_>,
     id: i32,
     decision: ReviewDecision,
     reason: Option<&str>,
@@ -218,7 +217,7 @@ pub async fn review(
     let RowChange::Becomes(to) = row_change else {
         return Err(InvitationError::Internal("a review keeps the row".into()));
     };
-    change_status(&txn, id, action, to, None, Some(admin.id), now).await?;
+    change_status(&txn, id, action, to, None, operator.account_id(), now).await?;
     let approved = decision == ReviewDecision::Accept;
     if let Some(reason) = &reason {
         invitation::Entity::update_many()
@@ -259,7 +258,7 @@ pub async fn review(
     };
     audit::record(
         &txn,
-        audit::Actor::account(admin),
+        operator.actor(),
         audited,
         Some(&model.email),
         true,

@@ -11,14 +11,13 @@ use crate::{
         StoredStatus,
     },
     model::{
-        account::SessionUser,
         audit::AuditAction,
         invitation::{InviteEntry, InviteOutcome, InviteReport, Origin},
     },
     ssr::{
         db::{begin_write, is_unique_violation},
         entities::{account, invitation},
-        services::{audit, outbox, search_index, settings},
+        services::{audit, operator::Operator, outbox, search_index, settings},
         AppState,
     },
 };
@@ -26,36 +25,9 @@ use crate::{
 /// Placeholders per `IN (...)` look-up: under every backend's parameter limit.
 const LOOKUP_CHUNK: usize = 500;
 
-/// Who invites: a signed-in admin (the invite dialog), or the operator at the server's
-/// command line (`server invite`), who has no account. Only the invitation's "invited by"
-/// and the audit log's actor differ; every rule is the same.
-#[derive(Debug, Clone, Copy)]
-pub enum Inviter<'a> {
-    Admin(&'a SessionUser),
-    CommandLine,
-}
-
-impl<'a> Inviter<'a> {
-    /// The account and name the invitation and its email name (none from the command line:
-    /// the email then says "You are invited").
-    fn invited_by(self) -> Option<(i32, &'a str)> {
-        match self {
-            Inviter::Admin(admin) => Some((admin.id, &admin.full_name)),
-            Inviter::CommandLine => None,
-        }
-    }
-
-    fn actor(self) -> audit::Actor<'a> {
-        match self {
-            Inviter::Admin(admin) => audit::Actor::account(admin),
-            Inviter::CommandLine => audit::Actor::COMMAND_LINE,
-        }
-    }
-}
-
 pub async fn invite(
     state: &AppState,
-    inviter: Inviter<'_>,
+    operator: Operator<'_>,
     input: &str,
     pre_approved: Option<bool>,
     role: Role,
@@ -68,7 +40,7 @@ pub async fn invite(
     // sees the invitation the first one committed.
     let mut attempts = 0;
     loop {
-        match try_invite(state, inviter, &parsed, pre_approved, role, now).await {
+        match try_invite(state, operator, &parsed, pre_approved, role, now).await {
             Err(InvitationError::Database(e)) if is_unique_violation(&e) && attempts < 3 => {
                 attempts += 1
             }
@@ -79,7 +51,7 @@ pub async fn invite(
 
 async fn try_invite(
     state: &AppState,
-    inviter: Inviter<'_>,
+    operator: Operator<'_>,
     parsed: &ParsedEmailList,
     pre_approved: Option<bool>,
     role: Role,
@@ -125,7 +97,7 @@ async fn try_invite(
                 email: email.as_str(),
                 email_normalized: key,
                 origin: Origin::Invited,
-                invited_by: inviter.invited_by(),
+                invited_by: operator.invited_by(),
                 pre_approved,
                 role,
                 validity: settings.validity,
@@ -137,7 +109,7 @@ async fn try_invite(
         .await?;
         audit::record(
             &txn,
-            inviter.actor(),
+            operator.actor(),
             AuditAction::Invited,
             Some(email.as_str()),
             true,

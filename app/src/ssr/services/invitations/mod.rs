@@ -11,8 +11,8 @@ mod registration;
 mod sign_up;
 
 pub use actions::{delete, resend, review};
+pub use invite::invite;
 pub(crate) use invite::sentence;
-pub use invite::{invite, Inviter};
 pub use list::{list, to_micros, ListQuery};
 pub use registration::{complete, landing, Completed};
 pub use sign_up::sign_up;
@@ -296,4 +296,18 @@ pub(crate) async fn account_names(
         .into_iter()
         .map(|a| (a.id, a.full_name))
         .collect())
+}
+
+/// One invitation as the list shows it.
+pub async fn get(
+    db: &impl ConnectionTrait,
+    id: i32,
+    now: DateTime<Utc>,
+) -> Result<InvitationRow, InvitationError> {
+    use sea_orm::EntityTrait;
+    let model = invitation::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(InvitationError::NotFound)?;
+    row_for(db, &model, now).await
 }

@@ -31,6 +31,7 @@ fn settings(secure: bool) -> ServerSettings {
             invites_per_admin: limit,
             mails_per_recipient: limit,
             password_resets_per_ip: limit,
+            api_requests_per_token: limit,
             trusted_proxies: vec![],
         },
         portal_name: "Portico".into(),

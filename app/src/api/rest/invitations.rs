@@ -1,0 +1,283 @@
+//! `/api/v1/invitations`: the same services and rules as the Invitations page.
+
+use axum::{
+    extract::State,
+    http::{HeaderMap, StatusCode},
+    response::Response,
+};
+use chrono::Utc;
+
+use super::{
+    auth::Caller,
+    extract::{Id, Json, Query},
+    idempotency::{self, Answer},
+    problem::{RestError, RestResult},
+    types::{
+        BatchReport, BatchResult, Invitation, InvitationPage, InvitationQuery, NewInvitation,
+        NewInvitations, Review,
+    },
+};
+use crate::{
+    domain::Role,
+    model::{
+        invitation::{InviteOutcome, ReviewDecision},
+        ApiError,
+    },
+    ssr::{
+        rate_limit,
+        services::{invitations, operator::Operator},
+        AppState,
+    },
+};
+
+/// Lists invitations, newest first unless sorted otherwise, a page at a time.
+#[utoipa::path(get, path = "/invitations", tag = "invitations", params(InvitationQuery),
+    responses((status = 200, description = "One page of invitations", body = InvitationPage)))]
+pub async fn list(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Query(query): Query<InvitationQuery>,
+) -> RestResult<axum::Json<InvitationPage>> {
+    let descending = match query.order.as_deref().map(str::trim) {
+        None | Some("") | Some("desc") => true,
+        Some("asc") => false,
+        Some(other) => {
+            return Err(RestError::invalid(format!(
+                "Unknown order {other:?}: use asc or desc."
+            )))
+        }
+    };
+    let parsed = invitations::ListQuery::parse(
+        query.search,
+        query.status,
+        None,
+        query.limit,
+        query.sort,
+        Some(descending),
+        query.cursor,
+    )?;
+    let list = invitations::list(&state.db, &parsed, Utc::now()).await?;
+    Ok(axum::Json(InvitationPage {
+        data: list.rows.into_iter().map(Invitation::from).collect(),
+        total: list.total,
+        total_is_lower_bound: list.total_is_lower_bound,
+        next_cursor: list.next,
+        previous_cursor: list.previous,
+    }))
+}
+
+/// Reads one invitation.
+#[utoipa::path(get, path = "/invitations/{id}", tag = "invitations",
+    params(("id" = i32, Path, description = "The invitation's id")),
+    responses((status = 200, description = "The invitation", body = Invitation),
+        (status = 404, description = "No invitation has this id", body = super::Problem)))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Id(id): Id,
+) -> RestResult<axum::Json<Invitation>> {
+    let row = invitations::get(&state.db, id, Utc::now()).await?;
+    Ok(axum::Json(row.into()))
+}
+
+/// Invites one address and emails it the link. Send `Idempotency-Key` to retry safely.
+#[utoipa::path(post, path = "/invitations", tag = "invitations", request_body = NewInvitation,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request answer as the first did, without inviting twice (kept 24 hours)")),
+    responses((status = 201, description = "Invited; `Location` names the invitation", body = Invitation,
+            headers(("Location" = String, description = "The invitation's URL"))),
+        (status = 409, description = "The address already has an account or a live invitation", body = super::Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let request = format!("POST /invitations {}", String::from_utf8_lossy(&body));
+    idempotency::once(&state, caller.token_id, &headers, &request, async {
+        let Json(new) = parse_json::<NewInvitation>(&headers, &body)?;
+        let role = role(new.role.as_deref())?;
+        // One address, checked before anything is stored (the service reads lists).
+        crate::domain::Email::parse(&new.email)
+            .map_err(|e| RestError::invalid(format!("`email` is not an address: {e}.")))?;
+        count_invite_call(&state, caller.token_id).await?;
+        let operator = Operator::Token(&caller);
+        let now = Utc::now();
+        let report =
+            invitations::invite(&state, operator, &new.email, new.pre_approved, role, now).await?;
+        let entry = match report.entries.as_slice() {
+            [entry] => entry.clone(),
+            _ => return Err(RestError::invalid(
+                "Send one address in `email`; to invite several, POST /api/v1/invitations/batch.",
+            )),
+        };
+        let id = match entry.outcome {
+            InviteOutcome::Invited { invitation_id } => invitation_id,
+            InviteOutcome::Invalid { reason } => return Err(RestError::invalid(reason)),
+            other => return Err(RestError(ApiError::Conflict(other.message()))),
+        };
+        let row = invitations::get(&state.db, id, now).await?;
+        Ok(Answer {
+            status: StatusCode::CREATED,
+            location: Some(format!("/api/v1/invitations/{id}")),
+            body: serde_json::to_value(Invitation::from(row)).unwrap_or_default(),
+        })
+    })
+    .await
+}
+
+/// Invites up to 1,000 addresses at once; each gets its own outcome, and the valid ones are
+/// invited even when others are refused. Send `Idempotency-Key` to retry safely.
+#[utoipa::path(post, path = "/invitations/batch", tag = "invitations", request_body = NewInvitations,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request answer as the first did, without inviting twice (kept 24 hours)")),
+    responses((status = 200, description = "Each address's outcome, in the order sent", body = BatchReport)))]
+pub async fn create_many(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let request = format!("POST /invitations/batch {}", String::from_utf8_lossy(&body));
+    idempotency::once(&state, caller.token_id, &headers, &request, async {
+        let Json(new) = parse_json::<NewInvitations>(&headers, &body)?;
+        let role = role(new.role.as_deref())?;
+        if new.emails.is_empty() {
+            return Err(RestError::invalid("Send at least one address in `emails`."));
+        }
+        if let Some(position) = new.emails.iter().position(|e| e.contains([';', ',', '\n'])) {
+            return Err(RestError::invalid(format!(
+                "Entry {} holds several addresses: send one address per entry of `emails`.",
+                position + 1
+            )));
+        }
+        count_invite_call(&state, caller.token_id).await?;
+        let operator = Operator::Token(&caller);
+        let input = new.emails.join(";");
+        let report =
+            invitations::invite(&state, operator, &input, new.pre_approved, role, Utc::now())
+                .await?;
+        let results: Vec<BatchResult> = report.entries.into_iter().map(Into::into).collect();
+        let invited = results.iter().filter(|r| r.outcome == "invited").count();
+        let body = BatchReport {
+            invited,
+            refused: results.len() - invited,
+            results,
+        };
+        Ok(Answer {
+            status: StatusCode::OK,
+            location: None,
+            body: serde_json::to_value(body).unwrap_or_default(),
+        })
+    })
+    .await
+}
+
+/// Replaces a Pending, Expired or denied invitation with a new one (new link, new validity)
+/// and emails it.
+#[utoipa::path(post, path = "/invitations/{id}/resend", tag = "invitations",
+    params(("id" = i32, Path, description = "The invitation's id")),
+    responses((status = 201, description = "The new invitation; `Location` names it", body = Invitation,
+            headers(("Location" = String, description = "The new invitation's URL"))),
+        (status = 404, description = "No invitation has this id", body = super::Problem),
+        (status = 409, description = "This invitation cannot be resent in its status", body = super::Problem)))]
+pub async fn resend(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Id(id): Id,
+) -> RestResult<Answer> {
+    count_invite_call(&state, caller.token_id).await?;
+    let row = invitations::resend(&state, Operator::Token(&caller), id, Utc::now()).await?;
+    Ok(Answer {
+        status: StatusCode::CREATED,
+        location: Some(format!("/api/v1/invitations/{}", row.id)),
+        body: serde_json::to_value(Invitation::from(row)).unwrap_or_default(),
+    })
+}
+
+/// Deletes a Pending or Expired invitation; its link stops working.
+#[utoipa::path(delete, path = "/invitations/{id}", tag = "invitations",
+    params(("id" = i32, Path, description = "The invitation's id")),
+    responses((status = 204, description = "Deleted"),
+        (status = 404, description = "No invitation has this id", body = super::Problem),
+        (status = 409, description = "This invitation cannot be deleted in its status", body = super::Problem)))]
+pub async fn delete(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Id(id): Id,
+) -> RestResult<StatusCode> {
+    invitations::delete(&state.db, Operator::Token(&caller), id, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Accepts or denies a Waiting registration; the developer is emailed the decision.
+#[utoipa::path(post, path = "/invitations/{id}/review", tag = "invitations", request_body = Review,
+    params(("id" = i32, Path, description = "The invitation's id")),
+    responses((status = 200, description = "The reviewed invitation", body = Invitation),
+        (status = 404, description = "No invitation has this id", body = super::Problem),
+        (status = 409, description = "The registration is not Waiting", body = super::Problem)))]
+pub async fn review(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Id(id): Id,
+    Json(review): Json<Review>,
+) -> RestResult<axum::Json<Invitation>> {
+    let decision = match review.decision.trim() {
+        "accept" => ReviewDecision::Accept,
+        "deny" => ReviewDecision::Deny,
+        other => {
+            return Err(RestError::invalid(format!(
+                "Unknown decision {other:?}: accept or deny."
+            )))
+        }
+    };
+    let operator = Operator::Token(&caller);
+    let now = Utc::now();
+    let row = invitations::review(
+        &state.db,
+        operator,
+        id,
+        decision,
+        review.reason.as_deref(),
+        now,
+    )
+    .await?;
+    Ok(axum::Json(row.into()))
+}
+
+fn role(value: Option<&str>) -> Result<Role, RestError> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(Role::Developer),
+        Some(value) => Role::parse(value).ok_or_else(|| {
+            RestError::invalid(format!("Unknown role {value:?}: developer or admin."))
+        }),
+    }
+}
+
+/// Invite and resend calls count per token against the same hourly limit as an admin's.
+async fn count_invite_call(state: &AppState, token_id: i32) -> Result<(), RestError> {
+    let limit = state.settings.rate_limits.invites_per_admin;
+    rate_limit::count(state, &format!("invites-token:{token_id}"), limit).await?;
+    Ok(())
+}
+
+/// The body as JSON (read here rather than by an extractor: the idempotency check needs the
+/// bytes first).
+fn parse_json<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Json<T>, RestError> {
+    let json = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if !json {
+        return Err(RestError::invalid(
+            "Send the body as JSON, with Content-Type: application/json.",
+        ));
+    }
+    serde_json::from_slice(body).map(Json).map_err(|e| {
+        RestError::invalid(format!(
+            "The body does not fit this operation ({e}): see its schema in /api/v1/openapi.json."
+        ))
+    })
+}

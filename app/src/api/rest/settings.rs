@@ -1,0 +1,76 @@
+//! `/api/v1/settings`: the portal's settings, read and changed with the same checks as the
+//! Settings page.
+
+use axum::extract::State;
+
+use super::{
+    auth::Caller,
+    extract::Json,
+    problem::{RestError, RestResult},
+    types::{Settings, SettingsChange},
+};
+use crate::{
+    domain::{PortalSettings, SettingsForm},
+    ssr::{
+        services::{operator::Operator, settings},
+        AppState,
+    },
+};
+
+/// Reads the portal's settings.
+#[utoipa::path(get, path = "/settings", tag = "settings",
+    responses((status = 200, description = "The settings", body = Settings)))]
+pub async fn get(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> RestResult<axum::Json<Settings>> {
+    Ok(axum::Json(view(settings::load(&state.db).await?)))
+}
+
+/// Changes some settings; absent fields keep their value. Every invalid field is named.
+#[utoipa::path(patch, path = "/settings", tag = "settings", request_body = SettingsChange,
+    responses((status = 200, description = "The settings as they are now", body = Settings)))]
+pub async fn update(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Json(change): Json<SettingsChange>,
+) -> RestResult<axum::Json<Settings>> {
+    let current = view(settings::load(&state.db).await?);
+    let form = SettingsForm {
+        auto_approve: change.auto_approve.unwrap_or(current.auto_approve),
+        validity_hours: change
+            .validity_hours
+            .unwrap_or(current.validity_hours)
+            .to_string(),
+        self_registration: change
+            .self_registration
+            .unwrap_or(current.self_registration),
+        password_policy: change.password_policy.unwrap_or(current.password_policy),
+        login_background: change.login_background.unwrap_or(current.login_background),
+        portal_content: change.portal_content.unwrap_or(current.portal_content),
+        require_admin_mfa: change
+            .require_admin_mfa
+            .unwrap_or(current.require_admin_mfa),
+        accent_color: change.accent_color.unwrap_or(current.accent_color),
+    };
+    let parsed = form
+        .parse()
+        .map_err(|problems| RestError::invalid(problems.join(". ")))?;
+    let actor = Operator::Token(&caller).actor();
+    Ok(axum::Json(view(
+        settings::save(&state.db, &parsed, actor).await?,
+    )))
+}
+
+fn view(current: PortalSettings) -> Settings {
+    Settings {
+        auto_approve: current.auto_approve,
+        validity_hours: current.validity.hours(),
+        self_registration: current.self_registration.as_str().to_owned(),
+        password_policy: current.password_policy.as_str().to_owned(),
+        login_background: current.login_background.as_str().to_owned(),
+        portal_content: current.portal_content,
+        require_admin_mfa: current.require_admin_mfa,
+        accent_color: current.accent_color.as_str().to_owned(),
+    }
+}

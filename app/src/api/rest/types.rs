@@ -1,0 +1,328 @@
+//! The REST API's own types: its published contract, kept apart from the server functions'
+//! wire types so the UI can change without breaking a client. Built from those with `From`.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::model::{
+    account::DeveloperRow,
+    audit::AuditEntry,
+    invitation::{InvitationRow, InviteEntry, InviteOutcome},
+};
+
+/// An invitation, with its status at the time of the request.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Invitation {
+    pub id: i32,
+    pub email: String,
+    /// `pending`, `expired`, `waiting`, `approved`, `rejected` or `inactivated`.
+    #[schema(example = "pending")]
+    pub status: String,
+    /// `invited` (by an administrator or the API) or `self_registration`.
+    pub origin: String,
+    /// `developer` or `admin`: the account the invitation creates.
+    pub role: String,
+    pub pre_approved: bool,
+    pub invited_at: DateTime<Utc>,
+    pub valid_until: DateTime<Utc>,
+    /// The developer's name once they registered.
+    pub full_name: Option<String>,
+    pub completed_at: Option<DateTime<Utc>>,
+    /// The newest email of the invitation.
+    pub delivery: Option<Delivery>,
+    /// The administrator's review of the registration.
+    pub decision: Option<Decision>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Delivery {
+    /// `queued`, `retrying`, `sent`, `failed` or `dropped`.
+    pub state: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Decision {
+    pub approved: bool,
+    pub at: DateTime<Utc>,
+    /// The deciding administrator's name, while their account exists.
+    pub by: Option<String>,
+    pub reason: Option<String>,
+}
+
+impl From<InvitationRow> for Invitation {
+    fn from(row: InvitationRow) -> Self {
+        Self {
+            id: row.id,
+            email: row.email,
+            status: row.status.as_str().to_owned(),
+            origin: row.origin.as_str().to_owned(),
+            role: row.role.as_str().to_owned(),
+            pre_approved: row.pre_approved,
+            invited_at: row.invited_at,
+            valid_until: row.valid_until,
+            full_name: row.full_name,
+            completed_at: row.completed_at,
+            delivery: row.delivery.map(|d| Delivery {
+                state: d.state.as_str().to_owned(),
+                attempts: d.attempts,
+                last_error: d.last_error,
+                sent_at: d.sent_at,
+            }),
+            decision: row.decision.map(|d| Decision {
+                approved: d.approved,
+                at: d.at,
+                by: d.by,
+                reason: d.reason,
+            }),
+        }
+    }
+}
+
+/// One page of invitations.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct InvitationPage {
+    pub data: Vec<Invitation>,
+    /// Invitations matching, counted exactly up to 1,000...
+    pub total: u64,
+    /// ...beyond which `total` is 1,000 and this is true.
+    pub total_is_lower_bound: bool,
+    /// Pass as `cursor` for the next page; absent on the last page. A cursor names the row it
+    /// continues from, so it stays valid while invitations are added.
+    pub next_cursor: Option<String>,
+    pub previous_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InvitationQuery {
+    /// Part of the email address (case-insensitive).
+    #[param(max_length = 254)]
+    pub search: Option<String>,
+    /// `all` (default), `pending`, `expired`, `waiting`, `approved`, `rejected` or
+    /// `inactivated`.
+    pub status: Option<String>,
+    /// `invited_at` (default), `valid_until` or `email`.
+    pub sort: Option<String>,
+    /// `desc` (default) or `asc`.
+    pub order: Option<String>,
+    /// 20 (default), 50 or 100.
+    pub limit: Option<u64>,
+    /// `next_cursor` or `previous_cursor` of a page.
+    pub cursor: Option<String>,
+}
+
+/// One invitation to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewInvitation {
+    #[schema(example = "ada@example.com")]
+    pub email: String,
+    /// Skip the review: the account is active once the developer registers. The portal's
+    /// auto-approval setting when absent.
+    pub pre_approved: Option<bool>,
+    /// `developer` (default) or `admin`.
+    pub role: Option<String>,
+}
+
+/// Several invitations at once (at most 1,000 addresses).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewInvitations {
+    pub emails: Vec<String>,
+    pub pre_approved: Option<bool>,
+    /// `developer` (default) or `admin`.
+    pub role: Option<String>,
+}
+
+/// What became of each address of a batch, in the order sent.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct BatchReport {
+    pub invited: usize,
+    pub refused: usize,
+    pub results: Vec<BatchResult>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct BatchResult {
+    /// 1-based position in `emails`.
+    pub position: usize,
+    pub email: String,
+    /// `invited`, `invalid`, `repeated`, `already_developer` or `already_invited`.
+    pub outcome: String,
+    /// The invitation created, or the live one that already exists.
+    pub invitation_id: Option<i32>,
+    /// Why the address was not invited, for a person.
+    pub reason: Option<String>,
+}
+
+impl From<InviteEntry> for BatchResult {
+    fn from(entry: InviteEntry) -> Self {
+        let reason = match &entry.outcome {
+            InviteOutcome::Invited { .. } => None,
+            other => Some(other.message()),
+        };
+        let (outcome, invitation_id) = match entry.outcome {
+            InviteOutcome::Invited { invitation_id } => ("invited", Some(invitation_id)),
+            InviteOutcome::Invalid { .. } => ("invalid", None),
+            InviteOutcome::Repeated { .. } => ("repeated", None),
+            InviteOutcome::AlreadyDeveloper => ("already_developer", None),
+            InviteOutcome::AlreadyInvited { invitation_id, .. } => {
+                ("already_invited", Some(invitation_id))
+            }
+        };
+        Self {
+            position: entry.position,
+            email: entry.email,
+            outcome: outcome.to_owned(),
+            invitation_id,
+            reason,
+        }
+    }
+}
+
+/// An administrator's decision on a Waiting registration.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    /// `accept` or `deny`.
+    #[schema(example = "deny")]
+    pub decision: String,
+    /// A denial's reason (at most 500 characters), emailed to the developer.
+    pub reason: Option<String>,
+}
+
+/// An account: a developer's or an administrator's.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Developer {
+    pub id: i32,
+    pub email: String,
+    pub full_name: String,
+    /// `developer` or `admin`.
+    pub role: String,
+    /// `active`, `awaiting_review`, `rejected` or `deactivated`.
+    pub standing: String,
+    pub joined_at: DateTime<Utc>,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub mfa_enabled: bool,
+}
+
+impl From<DeveloperRow> for Developer {
+    fn from(row: DeveloperRow) -> Self {
+        Self {
+            id: row.id,
+            email: row.email,
+            full_name: row.full_name,
+            role: row.role.as_str().to_owned(),
+            standing: row.standing.as_str().to_owned(),
+            joined_at: row.joined_at,
+            last_login_at: row.last_login_at,
+            mfa_enabled: row.mfa_enabled,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct DeveloperPage {
+    pub data: Vec<Developer>,
+    pub total: u64,
+    pub page: u64,
+    pub page_size: u64,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DeveloperQuery {
+    /// Part of the email address or name (case-insensitive).
+    pub search: Option<String>,
+    /// `all` (default), `active` or `inactive`.
+    pub state: Option<String>,
+    /// From 1.
+    #[param(minimum = 1)]
+    pub page: Option<u64>,
+}
+
+/// The portal's settings.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Settings {
+    /// New invitations are pre-approved.
+    pub auto_approve: bool,
+    /// How long an invitation link works, in hours.
+    pub validity_hours: u32,
+    /// `off`, `with_approval` or `automatic`.
+    pub self_registration: String,
+    /// `portico` or `nist`.
+    pub password_policy: String,
+    /// `#rrggbb`.
+    pub login_background: String,
+    /// The portal home page, in Markdown.
+    pub portal_content: String,
+    pub require_admin_mfa: bool,
+    /// `#rrggbb`, with at least 4.5:1 contrast with white text.
+    pub accent_color: String,
+}
+
+/// The settings to change; absent fields keep their value.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsChange {
+    pub auto_approve: Option<bool>,
+    pub validity_hours: Option<u32>,
+    pub self_registration: Option<String>,
+    pub password_policy: Option<String>,
+    pub login_background: Option<String>,
+    pub portal_content: Option<String>,
+    pub require_admin_mfa: Option<bool>,
+    pub accent_color: Option<String>,
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AuditEvent {
+    pub id: i32,
+    pub at: DateTime<Utc>,
+    /// Who acted: an administrator's email, an API token and its administrator, or none.
+    pub actor: Option<String>,
+    /// What happened, e.g. `invited`, `accepted`, `login_failed`, `api_token_created`.
+    pub action: String,
+    /// Whom or what it was about.
+    pub target: Option<String>,
+    pub succeeded: bool,
+    pub detail: Option<String>,
+}
+
+impl From<AuditEntry> for AuditEvent {
+    fn from(entry: AuditEntry) -> Self {
+        Self {
+            id: entry.id,
+            at: entry.at,
+            actor: entry.actor,
+            action: entry.action.as_str().to_owned(),
+            target: entry.target,
+            succeeded: entry.succeeded,
+            detail: entry.detail,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AuditPage {
+    pub data: Vec<AuditEvent>,
+    pub total: u64,
+    pub page: u64,
+    pub page_size: u64,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// One action's name, or `all` (default).
+    pub action: Option<String>,
+    /// Part of the actor's or target's email.
+    pub search: Option<String>,
+    #[param(minimum = 1)]
+    pub page: Option<u64>,
+}
