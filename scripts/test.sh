@@ -2,7 +2,8 @@
 # `make test`: installs what is missing, then runs every check and test Portico has:
 # formatting, clippy, Rust unit + integration tests on SQLite (always), PostgreSQL and MariaDB
 # (when reachable; PostgreSQL is required when PORTICO_REQUIRE_POSTGRES=1, as in CI), the app
-# build, and the Playwright suite in Chromium against the real server and a real SMTP catcher.
+# build, the Playwright suite in Chromium against the real server and a real SMTP catcher, and
+# the REST API checked by redocly's linter and Schemathesis.
 # Ends with one summary line.
 source "$(dirname "$0")/tools.sh"
 cd "$ROOT"
@@ -133,6 +134,18 @@ if build_site; then
   FAILED=$((FAILED + ${e2e_failed:-0}))
   echo "    Playwright: ${e2e_passed:-0} passed, ${e2e_failed:-0} failed"
   [ "$status" -eq 0 ] || problem "Playwright (server logs in end2end/.run/)"
+
+  # The REST API against clients nobody here wrote: redocly's linter and Schemathesis.
+  bash scripts/api-contract.sh "$ROOT/target/debug/server" 2>&1 | tee "$LOGS/api-contract.log"
+  status=${PIPESTATUS[0]}
+  st_line=$(grep -Eo '[0-9]+ generated, [0-9]+ passed' "$LOGS/api-contract.log" | tail -1)
+  echo "    API contract: redocly lint + Schemathesis (${st_line:-no result})"
+  if [ "$status" -eq 0 ]; then
+    PASSED=$((PASSED + 2))
+  else
+    FAILED=$((FAILED + 1))
+    problem "API contract (redocly lint / Schemathesis), logs: target/test-logs/api-contract/"
+  fi
 else
   problem "building the app (cargo leptos build + precompress)"
 fi

@@ -109,6 +109,22 @@ ensure_python_packages() {
   fi
 }
 
+# Schemathesis (PyPI), the REST API's independent client, in its own virtual environment under
+# the tools cache (its dependencies stay out of the system's Python).
+SCHEMATHESIS_VERSION="4.32.5"
+SCHEMATHESIS="$PORTICO_TOOLS_DIR/schemathesis-$SCHEMATHESIS_VERSION/bin/schemathesis"
+ensure_schemathesis() {
+  if [ -x "$SCHEMATHESIS" ]; then
+    note "schemathesis $SCHEMATHESIS_VERSION: present"
+  else
+    step "Installing schemathesis $SCHEMATHESIS_VERSION (PyPI) into $PORTICO_TOOLS_DIR"
+    rm -rf "$PORTICO_TOOLS_DIR/schemathesis-$SCHEMATHESIS_VERSION"
+    python3 -m venv "$PORTICO_TOOLS_DIR/schemathesis-$SCHEMATHESIS_VERSION"
+    "$PORTICO_TOOLS_DIR/schemathesis-$SCHEMATHESIS_VERSION/bin/pip" install --quiet \
+      --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
+}
+
 # Waits until $1 answers 200.
 wait_for() {
   for _ in $(seq 1 100); do

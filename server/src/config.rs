@@ -52,6 +52,9 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::cli::list::InvitationsCommand,
     },
+    /// Print the REST API's OpenAPI 3.1 document (JSON, as served at /api/v1/openapi.json)
+    /// and exit.
+    Openapi,
     /// Benchmark helper (scripts/load.sh): serve a fixed JSON body on
     /// POST /api/list_invitations with a bare axum handler, the baseline of the list's throughput.
     #[command(hide = true)]

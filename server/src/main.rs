@@ -30,6 +30,11 @@ async fn main() -> ExitCode {
         Command::Invitations { command } => {
             return server::cli::list::run(&cli.config, command).await
         }
+        Command::Openapi => {
+            let document = app::api::rest::document();
+            println!("{}", document.to_pretty_json().unwrap_or_default());
+            return ExitCode::SUCCESS;
+        }
         Command::BenchBareJson { port, body_file } => {
             server::bench_helpers::bare_json(port, &body_file).await
         }

@@ -11,7 +11,7 @@ use super::{
 use crate::ssr::{services::audit, AppState};
 
 /// Lists audit events, newest first, 50 a page.
-#[utoipa::path(get, path = "/audit-events", tag = "audit", params(AuditQuery),
+#[utoipa::path(get, path = "/audit-events", operation_id = "listAuditEvents", tag = "audit", params(AuditQuery),
     responses((status = 200, description = "One page of events", body = AuditPage)))]
 pub async fn list(
     State(state): State<AppState>,

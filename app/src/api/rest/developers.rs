@@ -18,14 +18,18 @@ use crate::{
 };
 
 /// Lists accounts, newest first, 50 a page.
-#[utoipa::path(get, path = "/developers", tag = "developers", params(DeveloperQuery),
+#[utoipa::path(get, path = "/developers", operation_id = "listDevelopers", tag = "developers", params(DeveloperQuery),
     responses((status = 200, description = "One page of accounts", body = DeveloperPage)))]
 pub async fn list(
     State(state): State<AppState>,
     Caller(caller): Caller,
     Query(query): Query<DeveloperQuery>,
 ) -> RestResult<axum::Json<DeveloperPage>> {
-    let parsed = developers::DeveloperQuery::parse(query.search, query.state, query.page)?;
+    let parsed = developers::DeveloperQuery::parse(
+        query.search,
+        query.state.map(|s| s.as_str().to_owned()),
+        query.page,
+    )?;
     let list = developers::list(&state.db, Operator::Token(&caller), &parsed).await?;
     Ok(axum::Json(DeveloperPage {
         data: list.rows.into_iter().map(Developer::from).collect(),
@@ -36,7 +40,7 @@ pub async fn list(
 }
 
 /// Deactivates an account: it can no longer sign in, and its sessions end at once.
-#[utoipa::path(post, path = "/developers/{id}/deactivate", tag = "developers",
+#[utoipa::path(post, path = "/developers/{id}/deactivate", operation_id = "deactivateDeveloper", tag = "developers",
     params(("id" = i32, Path, description = "The account's id")),
     responses((status = 200, description = "The account as it is now", body = Developer),
         (status = 404, description = "No account has this id", body = super::Problem),
@@ -50,7 +54,7 @@ pub async fn deactivate(
 }
 
 /// Reactivates a deactivated account.
-#[utoipa::path(post, path = "/developers/{id}/reactivate", tag = "developers",
+#[utoipa::path(post, path = "/developers/{id}/reactivate", operation_id = "reactivateDeveloper", tag = "developers",
     params(("id" = i32, Path, description = "The account's id")),
     responses((status = 200, description = "The account as it is now", body = Developer),
         (status = 404, description = "No account has this id", body = super::Problem),

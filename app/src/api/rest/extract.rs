@@ -1,5 +1,5 @@
 //! Axum's JSON, query and path extractors, with their rejections answered as problems (422,
-//! or 415 for a body that is not JSON) instead of plain text.
+//! 415 for a body that is not JSON, 404 for an id that is not a number) instead of plain text.
 
 use axum::{
     extract::{rejection::JsonRejection, FromRequest, FromRequestParts, Request},
@@ -67,11 +67,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
         axum::extract::Path::<i32>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Path(id)| Id(id))
+            // Nothing has an id that is not a number: such a resource does not exist.
             .map_err(|_| {
                 problem(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid_input",
-                    "The id in the path must be a whole number, as the list gives it.".into(),
+                    StatusCode::NOT_FOUND,
+                    "not_found",
+                    "Nothing has this id: ids are whole numbers, as the lists give them.".into(),
                 )
             })
     }

@@ -49,8 +49,11 @@ where
     let Some(key) = headers.get("idempotency-key") else {
         return act.await.into_response();
     };
-    let key = match key.to_str().map(str::trim) {
-        Ok(key) if !key.is_empty() && key.len() <= 255 => key.to_owned(),
+    let visible = |key: &[u8]| key.iter().all(|b| (0x21..=0x7e).contains(b));
+    let key = match key.as_bytes() {
+        bytes if (1..=255).contains(&bytes.len()) && visible(bytes) => {
+            String::from_utf8_lossy(bytes).into_owned()
+        }
         _ => {
             return problem(
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -13,8 +13,8 @@ use super::{
     idempotency::{self, Answer},
     problem::{RestError, RestResult},
     types::{
-        BatchReport, BatchResult, Invitation, InvitationPage, InvitationQuery, NewInvitation,
-        NewInvitations, Review,
+        BatchReport, BatchResult, DecisionName, Invitation, InvitationPage, InvitationQuery,
+        NewInvitation, NewInvitations, Order, Review,
     },
 };
 use crate::{
@@ -31,29 +31,20 @@ use crate::{
 };
 
 /// Lists invitations, newest first unless sorted otherwise, a page at a time.
-#[utoipa::path(get, path = "/invitations", tag = "invitations", params(InvitationQuery),
+#[utoipa::path(get, path = "/invitations", operation_id = "listInvitations", tag = "invitations", params(InvitationQuery),
     responses((status = 200, description = "One page of invitations", body = InvitationPage)))]
 pub async fn list(
     State(state): State<AppState>,
     _caller: Caller,
     Query(query): Query<InvitationQuery>,
 ) -> RestResult<axum::Json<InvitationPage>> {
-    let descending = match query.order.as_deref().map(str::trim) {
-        None | Some("") | Some("desc") => true,
-        Some("asc") => false,
-        Some(other) => {
-            return Err(RestError::invalid(format!(
-                "Unknown order {other:?}: use asc or desc."
-            )))
-        }
-    };
     let parsed = invitations::ListQuery::parse(
         query.search,
-        query.status,
+        query.status.map(|s| s.as_str().to_owned()),
         None,
         query.limit,
-        query.sort,
-        Some(descending),
+        query.sort.map(|s| s.as_str().to_owned()),
+        Some(query.order != Some(Order::Asc)),
         query.cursor,
     )?;
     let list = invitations::list(&state.db, &parsed, Utc::now()).await?;
@@ -67,7 +58,7 @@ pub async fn list(
 }
 
 /// Reads one invitation.
-#[utoipa::path(get, path = "/invitations/{id}", tag = "invitations",
+#[utoipa::path(get, path = "/invitations/{id}", operation_id = "getInvitation", tag = "invitations",
     params(("id" = i32, Path, description = "The invitation's id")),
     responses((status = 200, description = "The invitation", body = Invitation),
         (status = 404, description = "No invitation has this id", body = super::Problem)))]
@@ -81,8 +72,8 @@ pub async fn get_one(
 }
 
 /// Invites one address and emails it the link. Send `Idempotency-Key` to retry safely.
-#[utoipa::path(post, path = "/invitations", tag = "invitations", request_body = NewInvitation,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request answer as the first did, without inviting twice (kept 24 hours)")),
+#[utoipa::path(post, path = "/invitations", operation_id = "createInvitation", tag = "invitations", request_body = NewInvitation,
+    params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retried request answer as the first did, without inviting twice (kept 24 hours): 1 to 255 visible ASCII characters, e.g. a UUID")),
     responses((status = 201, description = "Invited; `Location` names the invitation", body = Invitation,
             headers(("Location" = String, description = "The invitation's URL"))),
         (status = 409, description = "The address already has an account or a live invitation", body = super::Problem)))]
@@ -95,7 +86,7 @@ pub async fn create(
     let request = format!("POST /invitations {}", String::from_utf8_lossy(&body));
     idempotency::once(&state, caller.token_id, &headers, &request, async {
         let Json(new) = parse_json::<NewInvitation>(&headers, &body)?;
-        let role = role(new.role.as_deref())?;
+        let role = new.role.map_or(Role::Developer, Role::from);
         // One address, checked before anything is stored (the service reads lists).
         crate::domain::Email::parse(&new.email)
             .map_err(|e| RestError::invalid(format!("`email` is not an address: {e}.")))?;
@@ -127,8 +118,8 @@ pub async fn create(
 
 /// Invites up to 1,000 addresses at once; each gets its own outcome, and the valid ones are
 /// invited even when others are refused. Send `Idempotency-Key` to retry safely.
-#[utoipa::path(post, path = "/invitations/batch", tag = "invitations", request_body = NewInvitations,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request answer as the first did, without inviting twice (kept 24 hours)")),
+#[utoipa::path(post, path = "/invitations/batch", operation_id = "createInvitations", tag = "invitations", request_body = NewInvitations,
+    params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retried request answer as the first did, without inviting twice (kept 24 hours): 1 to 255 visible ASCII characters, e.g. a UUID")),
     responses((status = 200, description = "Each address's outcome, in the order sent", body = BatchReport)))]
 pub async fn create_many(
     State(state): State<AppState>,
@@ -139,7 +130,7 @@ pub async fn create_many(
     let request = format!("POST /invitations/batch {}", String::from_utf8_lossy(&body));
     idempotency::once(&state, caller.token_id, &headers, &request, async {
         let Json(new) = parse_json::<NewInvitations>(&headers, &body)?;
-        let role = role(new.role.as_deref())?;
+        let role = new.role.map_or(Role::Developer, Role::from);
         if new.emails.is_empty() {
             return Err(RestError::invalid("Send at least one address in `emails`."));
         }
@@ -173,7 +164,7 @@ pub async fn create_many(
 
 /// Replaces a Pending, Expired or denied invitation with a new one (new link, new validity)
 /// and emails it.
-#[utoipa::path(post, path = "/invitations/{id}/resend", tag = "invitations",
+#[utoipa::path(post, path = "/invitations/{id}/resend", operation_id = "resendInvitation", tag = "invitations",
     params(("id" = i32, Path, description = "The invitation's id")),
     responses((status = 201, description = "The new invitation; `Location` names it", body = Invitation,
             headers(("Location" = String, description = "The new invitation's URL"))),
@@ -194,7 +185,7 @@ pub async fn resend(
 }
 
 /// Deletes a Pending or Expired invitation; its link stops working.
-#[utoipa::path(delete, path = "/invitations/{id}", tag = "invitations",
+#[utoipa::path(delete, path = "/invitations/{id}", operation_id = "deleteInvitation", tag = "invitations",
     params(("id" = i32, Path, description = "The invitation's id")),
     responses((status = 204, description = "Deleted"),
         (status = 404, description = "No invitation has this id", body = super::Problem),
@@ -209,7 +200,7 @@ pub async fn delete(
 }
 
 /// Accepts or denies a Waiting registration; the developer is emailed the decision.
-#[utoipa::path(post, path = "/invitations/{id}/review", tag = "invitations", request_body = Review,
+#[utoipa::path(post, path = "/invitations/{id}/review", operation_id = "reviewInvitation", tag = "invitations", request_body = Review,
     params(("id" = i32, Path, description = "The invitation's id")),
     responses((status = 200, description = "The reviewed invitation", body = Invitation),
         (status = 404, description = "No invitation has this id", body = super::Problem),
@@ -220,14 +211,9 @@ pub async fn review(
     Id(id): Id,
     Json(review): Json<Review>,
 ) -> RestResult<axum::Json<Invitation>> {
-    let decision = match review.decision.trim() {
-        "accept" => ReviewDecision::Accept,
-        "deny" => ReviewDecision::Deny,
-        other => {
-            return Err(RestError::invalid(format!(
-                "Unknown decision {other:?}: accept or deny."
-            )))
-        }
+    let decision = match review.decision {
+        DecisionName::Accept => ReviewDecision::Accept,
+        DecisionName::Deny => ReviewDecision::Deny,
     };
     let operator = Operator::Token(&caller);
     let now = Utc::now();
@@ -241,15 +227,6 @@ pub async fn review(
     )
     .await?;
     Ok(axum::Json(row.into()))
-}
-
-fn role(value: Option<&str>) -> Result<Role, RestError> {
-    match value.map(str::trim) {
-        None | Some("") => Ok(Role::Developer),
-        Some(value) => Role::parse(value).ok_or_else(|| {
-            RestError::invalid(format!("Unknown role {value:?}: developer or admin."))
-        }),
-    }
 }
 
 /// Invite and resend calls count per token against the same hourly limit as an admin's.

@@ -52,6 +52,7 @@ pub const BASE: &str = "/api/v1";
             change. Errors are `application/problem+json` (RFC 9457). POSTs that create \
             accept an `Idempotency-Key`."
     ),
+    servers((url = "/", description = "This Portico (the paths include /api/v1)")),
     components(schemas(Problem)),
     modifiers(&Security),
     security(("bearer" = [])),

@@ -18,7 +18,7 @@ use crate::{
 };
 
 /// Reads the portal's settings.
-#[utoipa::path(get, path = "/settings", tag = "settings",
+#[utoipa::path(get, path = "/settings", operation_id = "getSettings", tag = "settings",
     responses((status = 200, description = "The settings", body = Settings)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -28,7 +28,7 @@ pub async fn get(
 }
 
 /// Changes some settings; absent fields keep their value. Every invalid field is named.
-#[utoipa::path(patch, path = "/settings", tag = "settings", request_body = SettingsChange,
+#[utoipa::path(patch, path = "/settings", operation_id = "updateSettings", tag = "settings", request_body = SettingsChange,
     responses((status = 200, description = "The settings as they are now", body = Settings)))]
 pub async fn update(
     State(state): State<AppState>,
@@ -44,8 +44,10 @@ pub async fn update(
             .to_string(),
         self_registration: change
             .self_registration
-            .unwrap_or(current.self_registration),
-        password_policy: change.password_policy.unwrap_or(current.password_policy),
+            .map_or(current.self_registration, |s| s.as_str().to_owned()),
+        password_policy: change
+            .password_policy
+            .map_or(current.password_policy, |p| p.as_str().to_owned()),
         login_background: change.login_background.unwrap_or(current.login_background),
         portal_content: change.portal_content.unwrap_or(current.portal_content),
         require_admin_mfa: change

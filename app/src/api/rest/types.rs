@@ -102,40 +102,134 @@ pub struct InvitationQuery {
     /// Part of the email address (case-insensitive).
     #[param(max_length = 254)]
     pub search: Option<String>,
-    /// `all` (default), `pending`, `expired`, `waiting`, `approved`, `rejected` or
-    /// `inactivated`.
-    pub status: Option<String>,
-    /// `invited_at` (default), `valid_until` or `email`.
-    pub sort: Option<String>,
-    /// `desc` (default) or `asc`.
-    pub order: Option<String>,
-    /// 20 (default), 50 or 100.
+    /// Only invitations in this status (`all` when absent).
+    #[param(inline)]
+    pub status: Option<StatusFilter>,
+    /// `invited_at` when absent.
+    #[param(inline)]
+    pub sort: Option<SortField>,
+    /// `desc` when absent.
+    #[param(inline)]
+    pub order: Option<Order>,
+    /// Invitations per page: 20 when absent.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
     /// `next_cursor` or `previous_cursor` of a page.
+    #[param(max_length = 300)]
     pub cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum StatusFilter {
+    All,
+    Pending,
+    Expired,
+    Waiting,
+    Approved,
+    Rejected,
+    Inactivated,
+}
+
+impl StatusFilter {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusFilter::All => "all",
+            StatusFilter::Pending => "pending",
+            StatusFilter::Expired => "expired",
+            StatusFilter::Waiting => "waiting",
+            StatusFilter::Approved => "approved",
+            StatusFilter::Rejected => "rejected",
+            StatusFilter::Inactivated => "inactivated",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SortField {
+    InvitedAt,
+    ValidUntil,
+    Email,
+}
+
+impl SortField {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortField::InvitedAt => "invited_at",
+            SortField::ValidUntil => "valid_until",
+            SortField::Email => "email",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Order {
+    Asc,
+    Desc,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RoleName {
+    Developer,
+    Admin,
+}
+
+impl From<RoleName> for crate::domain::Role {
+    fn from(role: RoleName) -> Self {
+        match role {
+            RoleName::Developer => crate::domain::Role::Developer,
+            RoleName::Admin => crate::domain::Role::Admin,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DecisionName {
+    Accept,
+    Deny,
 }
 
 /// One invitation to create.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewInvitation {
-    #[schema(example = "ada@example.com")]
+    #[schema(example = "ada@example.com", format = Email, max_length = 254)]
     pub email: String,
     /// Skip the review: the account is active once the developer registers. The portal's
     /// auto-approval setting when absent.
     pub pre_approved: Option<bool>,
-    /// `developer` (default) or `admin`.
-    pub role: Option<String>,
+    /// `developer` when absent.
+    pub role: Option<RoleName>,
 }
 
 /// Several invitations at once (at most 1,000 addresses).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewInvitations {
+    /// One address per entry.
+    #[schema(schema_with = address_list)]
     pub emails: Vec<String>,
     pub pre_approved: Option<bool>,
-    /// `developer` (default) or `admin`.
-    pub role: Option<String>,
+    /// `developer` when absent.
+    pub role: Option<RoleName>,
+}
+
+/// 1 to 1,000 entries, each one address (no `;` or `,` separating several).
+fn address_list() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some("^[^;,\\r\\n]*[^;,\\s][^;,\\r\\n]*$")),
+        )
+        .min_items(Some(1))
+        .max_items(Some(crate::domain::MAX_EMAILS_PER_SUBMISSION))
+        .build()
 }
 
 /// What became of each address of a batch, in the order sent.
@@ -188,10 +282,10 @@ impl From<InviteEntry> for BatchResult {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Review {
-    /// `accept` or `deny`.
-    #[schema(example = "deny")]
-    pub decision: String,
-    /// A denial's reason (at most 500 characters), emailed to the developer.
+    pub decision: DecisionName,
+    /// A denial's reason (at most 500 characters), emailed to the developer; an acceptance
+    /// takes none.
+    #[schema(max_length = 500)]
     pub reason: Option<String>,
 }
 
@@ -237,12 +331,32 @@ pub struct DeveloperPage {
 #[into_params(parameter_in = Query)]
 pub struct DeveloperQuery {
     /// Part of the email address or name (case-insensitive).
+    #[param(max_length = 254)]
     pub search: Option<String>,
-    /// `all` (default), `active` or `inactive`.
-    pub state: Option<String>,
+    /// `all` when absent.
+    #[param(inline)]
+    pub state: Option<AccountState>,
     /// From 1.
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AccountState {
+    All,
+    Active,
+    Inactive,
+}
+
+impl AccountState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountState::All => "all",
+            AccountState::Active => "active",
+            AccountState::Inactive => "inactive",
+        }
+    }
 }
 
 /// The portal's settings.
@@ -270,13 +384,56 @@ pub struct Settings {
 #[serde(deny_unknown_fields)]
 pub struct SettingsChange {
     pub auto_approve: Option<bool>,
+    /// 1 to 8,760 (a year).
+    #[schema(minimum = 1, maximum = 8760)]
     pub validity_hours: Option<u32>,
-    pub self_registration: Option<String>,
-    pub password_policy: Option<String>,
+    pub self_registration: Option<SelfRegistrationName>,
+    pub password_policy: Option<PolicyName>,
+    /// `#rrggbb`.
+    #[schema(pattern = "^#[0-9a-fA-F]{6}$")]
     pub login_background: Option<String>,
+    /// Markdown, at most 100,000 characters.
+    #[schema(max_length = 100000)]
     pub portal_content: Option<String>,
     pub require_admin_mfa: Option<bool>,
+    /// `#rrggbb`; refused below 4.5:1 contrast with white text (WCAG AA), which a schema
+    /// cannot say.
+    #[schema(pattern = "^#[0-9a-fA-F]{6}$")]
     pub accent_color: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SelfRegistrationName {
+    Off,
+    WithApproval,
+    Automatic,
+}
+
+impl SelfRegistrationName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SelfRegistrationName::Off => "off",
+            SelfRegistrationName::WithApproval => "with_approval",
+            SelfRegistrationName::Automatic => "automatic",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PolicyName {
+    Portico,
+    Nist,
+}
+
+impl PolicyName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyName::Portico => "portico",
+            PolicyName::Nist => "nist",
+        }
+    }
 }
 
 /// One entry of the audit log.
@@ -316,13 +473,62 @@ pub struct AuditPage {
     pub page_size: u64,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
+#[derive(Debug, Deserialize)]
 pub struct AuditQuery {
-    /// One action's name, or `all` (default).
     pub action: Option<String>,
-    /// Part of the actor's or target's email.
     pub search: Option<String>,
-    #[param(minimum = 1)]
     pub page: Option<u64>,
+}
+
+/// Written by hand: the actions' names come from the one list of them (`AuditAction::ALL`).
+impl IntoParams for AuditQuery {
+    fn into_params(
+        _: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        use utoipa::openapi::{
+            path::{ParameterBuilder, ParameterIn},
+            schema::{ObjectBuilder, Type},
+            Required,
+        };
+        let actions: Vec<&str> = std::iter::once("all")
+            .chain(
+                crate::model::audit::AuditAction::ALL
+                    .iter()
+                    .map(|a| a.as_str()),
+            )
+            .collect();
+        let query = |name: &str, description: &str, schema: ObjectBuilder| {
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Query)
+                .required(Required::False)
+                .description(Some(description))
+                .schema(Some(schema))
+                .build()
+        };
+        vec![
+            query(
+                "action",
+                "Only events of this action (`all` when absent).",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(actions)),
+            ),
+            query(
+                "search",
+                "Part of the actor's or target's email.",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .max_length(Some(254)),
+            ),
+            query(
+                "page",
+                "From 1.",
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(1))
+                    .maximum(Some(1_000_000)),
+            ),
+        ]
+    }
 }

@@ -160,7 +160,7 @@ async fn bad_input_is_422_unknown_ids_404_and_lifecycle_conflicts_409_all_as_pro
         .unwrap();
     problem(not_json, 415).await;
     problem(api.get("/invitations/999999").await, 404).await;
-    problem(api.get("/invitations/abc").await, 422).await;
+    problem(api.get("/invitations/abc").await, 404).await;
     problem(api.get("/invitations?status=lost").await, 422).await;
     problem(api.get("/no-such-thing").await, 404).await;
     let created = success(

@@ -82,8 +82,9 @@ impl ListQuery {
             return Err(invalid("Pages are numbered from 1.".into()));
         }
         let page_size = page_size.unwrap_or(PAGE_SIZES[0]);
-        if !PAGE_SIZES.contains(&page_size) {
-            return Err(invalid("Show 20, 50 or 100 invitations per page.".into()));
+        // The page offers 20, 50 or 100; the REST API any size up to the largest.
+        if !(1..=PAGE_SIZES[PAGE_SIZES.len() - 1]).contains(&page_size) {
+            return Err(invalid("Show 1 to 100 invitations per page.".into()));
         }
         let sort = match sort.as_deref() {
             None | Some("") => SortKey::InvitedAt,
