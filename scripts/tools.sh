@@ -94,19 +94,25 @@ ensure_wrk() {
   fi
 }
 
-# Python packages the Rust tests use as independent implementations (pyotp computes the TOTP
-# codes the two-step sign-in tests type, so the app's own code never grades itself). Installed
-# with pip into $PORTICO_TOOLS_DIR/python, outside the clone; the tests look there.
+# Python packages the Rust tests use as independent implementations: pyotp computes the TOTP
+# codes the two-step sign-in tests type, and standardwebhooks checks the signatures of the
+# webhooks the tests receive, so the app's own code never grades itself. Installed with pip
+# into $PORTICO_TOOLS_DIR/python, outside the clone; the tests look there.
 PYOTP_VERSION="2.9.0"
+STANDARDWEBHOOKS_VERSION="1.3.0"
 export PYTHONPATH="$PORTICO_TOOLS_DIR/python${PYTHONPATH:+:$PYTHONPATH}"
 ensure_python_packages() {
-  if python3 -c "import sys, importlib.metadata as m; sys.exit(m.version('pyotp') != '$PYOTP_VERSION')" 2>/dev/null; then
-    note "pyotp $PYOTP_VERSION: present"
-  else
-    step "Installing pyotp $PYOTP_VERSION (PyPI) into $PORTICO_TOOLS_DIR/python"
-    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --upgrade \
-      --target "$PORTICO_TOOLS_DIR/python" "pyotp==$PYOTP_VERSION"
-  fi
+  local package version
+  for package in "pyotp=$PYOTP_VERSION" "standardwebhooks=$STANDARDWEBHOOKS_VERSION"; do
+    version="${package#*=}"; package="${package%%=*}"
+    if python3 -c "import sys, importlib.metadata as m; sys.exit(m.version('$package') != '$version')" 2>/dev/null; then
+      note "$package $version: present"
+    else
+      step "Installing $package $version (PyPI) into $PORTICO_TOOLS_DIR/python"
+      python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --upgrade \
+        --target "$PORTICO_TOOLS_DIR/python" "$package==$version"
+    fi
+  done
 }
 
 # Schemathesis (PyPI), the REST API's independent client, in its own virtual environment under

@@ -242,6 +242,7 @@ async fn main() {
                 trusted_proxies: vec![],
             },
             portal_name: "Portico".into(),
+            webhooks: Default::default(),
         }),
     };
     let run = rand::random::<u32>();

@@ -156,6 +156,52 @@ pub struct Config {
 
     #[command(flatten)]
     pub limits: RateLimitConfig,
+
+    #[command(flatten)]
+    pub webhooks: WebhookConfig,
+}
+
+/// Webhook deliveries (see `app::ssr::webhooks`).
+#[derive(Debug, Clone, Args)]
+pub struct WebhookConfig {
+    /// Let webhooks reach private, loopback and link-local addresses (receivers on the
+    /// internal network, tests). Off: such targets are refused when added and at every
+    /// delivery.
+    #[arg(long, env = "PORTICO_WEBHOOKS_ALLOW_PRIVATE", default_value_t = false, action = clap::ArgAction::Set)]
+    pub allow_private: bool,
+
+    /// Whether this instance sends webhooks (any number of replicas may).
+    #[arg(long, env = "PORTICO_WEBHOOK_WORKER", default_value_t = true, action = clap::ArgAction::Set)]
+    pub worker: bool,
+
+    /// Milliseconds before the second try of a failed delivery; each next wait is six times
+    /// longer, at most 6 hours; 8 tries in all.
+    #[arg(long, env = "PORTICO_WEBHOOK_RETRY_BASE_MS", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub retry_base_ms: u64,
+
+    /// Failed tries in a row after which an endpoint is turned off and the admins emailed.
+    #[arg(long, env = "PORTICO_WEBHOOK_DISABLE_AFTER", default_value_t = 50, value_parser = clap::value_parser!(i32).range(1..))]
+    pub disable_after: i32,
+
+    /// Milliseconds between two looks for due deliveries.
+    #[arg(long, env = "PORTICO_WEBHOOK_POLL_MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(10..))]
+    pub poll_ms: u64,
+
+    /// Seconds one delivery may take before it counts as failed.
+    #[arg(long, env = "PORTICO_WEBHOOK_TIMEOUT_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=60))]
+    pub timeout_seconds: u64,
+}
+
+impl WebhookConfig {
+    pub fn settings(&self) -> app::ssr::webhooks::WebhookSettings {
+        app::ssr::webhooks::WebhookSettings {
+            allow_private_targets: self.allow_private,
+            retry_base: Duration::from_millis(self.retry_base_ms),
+            disable_after_failures: self.disable_after,
+            poll_interval: Duration::from_millis(self.poll_ms),
+            timeout: Duration::from_secs(self.timeout_seconds),
+        }
+    }
 }
 
 /// Rate limits, counted in the database so that every replica shares them (see
@@ -327,6 +373,7 @@ impl Config {
             session_absolute_timeout: Duration::from_secs(self.session_max_hours * 3600),
             rate_limits: self.limits.rate_limits(),
             portal_name: self.mail.portal_name.clone(),
+            webhooks: self.webhooks.settings(),
         }
     }
 

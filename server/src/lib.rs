@@ -26,6 +26,8 @@ pub struct Application {
     /// What the housekeeping sweep started by [`Application::run`] works on.
     state: app::ssr::AppState,
     cleanup_interval: std::time::Duration,
+    /// Whether [`Application::run`] starts the webhook worker.
+    webhook_worker: bool,
 }
 
 /// How long a stopping server waits for the mail worker to finish the email in hand.
@@ -72,6 +74,7 @@ impl Application {
             mail_worker,
             state,
             cleanup_interval: std::time::Duration::from_secs(config.cleanup_interval_seconds),
+            webhook_worker: config.webhooks.worker,
         })
     }
 
@@ -91,6 +94,14 @@ impl Application {
             self.cleanup_interval,
             stop.clone(),
         ));
+        if self.webhook_worker {
+            let webhooks = app::ssr::webhooks::worker::WebhookWorker::new(
+                self.state.db.clone(),
+                self.state.settings.webhooks.clone(),
+            );
+            // A delivery cut off by the stop is sent again once its lease runs out.
+            tokio::spawn(webhooks.run(stop.clone()));
+        }
         let worker = self
             .mail_worker
             .map(|worker| tokio::spawn(worker.run(stop)));

@@ -110,6 +110,21 @@ mod conversions {
         }
     }
 
+    impl From<crate::ssr::webhooks::endpoints::WebhookError> for ApiError {
+        #[track_caller]
+        fn from(error: crate::ssr::webhooks::endpoints::WebhookError) -> Self {
+            use crate::ssr::webhooks::endpoints::WebhookError as E;
+            match error {
+                E::InvalidInput(message) => ApiError::InvalidInput(message),
+                E::NotFound => ApiError::NotFound(
+                    "This endpoint or delivery no longer exists; refresh the list.".into(),
+                ),
+                E::Conflict(message) => ApiError::Conflict(message),
+                E::Database(e) => e.into(),
+            }
+        }
+    }
+
     impl From<ProfileError> for ApiError {
         #[track_caller]
         fn from(error: ProfileError) -> Self {

@@ -23,5 +23,6 @@ pub mod sessions;
 pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod theme;
+pub mod webhooks;
 
 pub use crate::model::ApiError;

@@ -20,6 +20,7 @@ pub mod role_change;
 pub mod search;
 pub mod settings;
 pub mod standing;
+pub mod webhook;
 
 pub use account::{FullName, Role};
 pub use color::{HexColor, HexColorError, DEFAULT_LOGIN_BACKGROUND};

@@ -10,5 +10,6 @@ pub mod branding;
 pub mod error;
 pub mod invitation;
 pub mod mfa;
+pub mod webhook;
 
 pub use error::ApiError;

@@ -12,5 +12,6 @@ pub mod rate_limit;
 pub mod redact;
 pub mod services;
 pub mod state;
+pub mod webhooks;
 
 pub use state::{AppState, ServerSettings};

@@ -23,6 +23,8 @@ pub struct ServerSettings {
     /// The portal's name (`PORTICO_PORTAL_NAME`): shown on the login cards, in the top bar and
     /// the page title, and used in emails.
     pub portal_name: String,
+    /// How webhooks are sent (`PORTICO_WEBHOOKS_*`).
+    pub webhooks: crate::ssr::webhooks::WebhookSettings,
 }
 
 impl ServerSettings {

@@ -42,3 +42,4 @@ mod security;
 mod sessions;
 mod sign_up;
 mod static_files;
+mod webhooks;

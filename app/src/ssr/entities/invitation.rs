@@ -19,6 +19,8 @@ pub struct Model {
     pub supersedes_id: Option<i32>,
     pub account_id: Option<i32>,
     pub completed_at: Option<DateTimeUtc>,
+    /// When `invitation.expired` was sent for it (once, by the sweep).
+    pub expiry_announced_at: Option<DateTimeUtc>,
     pub decided_at: Option<DateTimeUtc>,
     pub decided_by: Option<i32>,
     /// What the admin gave as the reason of a denial, if anything (migration m0010).

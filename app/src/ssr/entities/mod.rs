@@ -13,3 +13,6 @@ pub mod rate_limit;
 pub mod recovery_code;
 pub mod session;
 pub mod settings;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;
+pub mod webhook_event;

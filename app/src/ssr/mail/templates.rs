@@ -242,6 +242,7 @@ pub fn relative_words(now: DateTime<Utc>, until: DateTime<Utc>) -> String {
 }
 
 pub mod recovery;
+pub mod webhook;
 
 #[cfg(test)]
 mod tests;

@@ -237,6 +237,18 @@ impl Worker {
             Message::SecurityNotice { event, at } => {
                 self.deliver_security_notice(&row, event, at).await
             }
+            Message::WebhookDisabled { ref url, failures } => {
+                let settings_link = format!("{}/admin/settings", self.settings.public_url);
+                let rendered = super::templates::webhook::WebhookDisabledEmail {
+                    portal_name: &self.settings.portal_name,
+                    url,
+                    failures,
+                    settings_link: &settings_link,
+                }
+                .render();
+                let kept = row.payload.clone();
+                self.deliver_rendered(&row, rendered, kept, None).await
+            }
             Message::RegistrationDecision {
                 approved,
                 ref full_name,

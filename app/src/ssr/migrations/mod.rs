@@ -20,6 +20,7 @@ mod m0015_invitation_roles;
 mod m0016_admin_mfa;
 mod m0017_accent_color;
 mod m0018_api_tokens;
+mod m0019_webhooks;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_admin_mfa::Migration),
             Box::new(m0017_accent_color::Migration),
             Box::new(m0018_api_tokens::Migration),
+            Box::new(m0019_webhooks::Migration),
         ]
     }
 }

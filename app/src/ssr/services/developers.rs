@@ -11,7 +11,10 @@ use sea_orm::{
 };
 
 use crate::{
-    domain::{decide_account, keep_an_admin, AccountAction, AccountRefusal, Role, Standing},
+    domain::{
+        decide_account, keep_an_admin, webhook::EventType, AccountAction, AccountRefusal, Role,
+        Standing,
+    },
     model::{
         account::{AccountStateFilter, DeveloperList, DeveloperRow, DEVELOPERS_PAGE_SIZE},
         audit::AuditAction,
@@ -21,6 +24,7 @@ use crate::{
         db::{begin_write, like_pattern},
         entities::account,
         services::{accounts, audit, operator::Operator},
+        webhooks,
     },
 };
 
@@ -178,6 +182,12 @@ pub async fn set_account_state(
     };
     let actor = operator.actor();
     audit::record(&txn, actor, audited, Some(&model.email), true, None, now).await?;
+    let event = match action {
+        AccountAction::Deactivate => EventType::DeveloperDeactivated,
+        AccountAction::Reactivate => EventType::DeveloperReactivated,
+    };
+    let data = webhooks::developer_data(&model);
+    webhooks::emit(&txn, event, &model.email, data, now).await?;
     let row = row_of(&txn, operator.account_id(), id).await?;
     txn.commit().await?;
     Ok(row)

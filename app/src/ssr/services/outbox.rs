@@ -58,6 +58,8 @@ pub enum Message {
         event: SecurityEvent,
         at: DateTime<Utc>,
     },
+    /// A webhook endpoint kept failing and was turned off: every admin is told.
+    WebhookDisabled { url: String, failures: i32 },
 }
 
 /// What a security notice tells an account's owner.
@@ -96,6 +98,7 @@ pub const ADMIN_REVIEW_NEEDED_KIND: &str = "admin_review_needed";
 pub const REGISTRATION_DECISION_KIND: &str = "registration_decision";
 pub const PASSWORD_RESET_KIND: &str = "password_reset";
 pub const SECURITY_NOTICE_KIND: &str = "security_notice";
+pub const WEBHOOK_DISABLED_KIND: &str = "webhook_disabled";
 
 impl Message {
     pub fn kind(&self) -> &'static str {
@@ -106,6 +109,7 @@ impl Message {
             Message::RegistrationDecision { .. } => REGISTRATION_DECISION_KIND,
             Message::PasswordReset => PASSWORD_RESET_KIND,
             Message::SecurityNotice { .. } => SECURITY_NOTICE_KIND,
+            Message::WebhookDisabled { .. } => WEBHOOK_DISABLED_KIND,
         }
     }
 

@@ -8,6 +8,7 @@ use super::AdminFrame;
 
 mod administrators;
 mod api_tokens;
+mod webhooks;
 use crate::{
     api::settings::{get_settings, SaveSettings},
     components::{
@@ -18,17 +19,20 @@ use crate::{
 };
 use administrators::{administrators_state, AdministratorsSection};
 use api_tokens::{api_tokens_state, ApiTokensSection};
+use webhooks::{webhooks_state, WebhooksSection};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let administrators = administrators_state();
     let api_tokens = api_tokens_state();
+    let webhooks = webhooks_state();
     view! {
         <Title text="Settings" />
         <AdminFrame>
             <SettingsLoader />
             <AdministratorsSection state=administrators />
             <ApiTokensSection state=api_tokens />
+            <WebhooksSection state=webhooks />
         </AdminFrame>
     }
 }

@@ -10,6 +10,7 @@ use crate::{
     domain::{
         decide,
         invitation::{stored_condition_for_action, RowChange},
+        webhook::EventType,
         DecisionReason, InvitationAction, InvitationStatus, StoredStatus,
     },
     model::{
@@ -21,7 +22,7 @@ use crate::{
         db::{begin_write, is_unique_violation},
         entities::{account, invitation},
         services::{audit, operator::Operator, outbox, search_index, settings},
-        AppState,
+        webhooks, AppState,
     },
 };
 
@@ -149,6 +150,9 @@ pub async fn resend(
             .await?;
     }
     let row = row_for(&txn, &created, now).await?;
+    let mut data = webhooks::invitation_data(&created, "pending");
+    data["replaces"] = old.id.into();
+    webhooks::emit(&txn, EventType::InvitationResent, &created.email, data, now).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -182,6 +186,15 @@ pub async fn delete(
         Some(&deleted.email),
         true,
         None,
+        now,
+    )
+    .await?;
+    let data = webhooks::invitation_data(&deleted, "deleted");
+    webhooks::emit(
+        &txn,
+        EventType::InvitationDeleted,
+        &deleted.email,
+        data,
         now,
     )
     .await?;
@@ -271,6 +284,16 @@ pub async fn review(
         .await?
         .ok_or(InvitationError::NotFound)?;
     let row = row_for(&txn, &updated, now).await?;
+    let (event, status) = if approved {
+        (EventType::InvitationApproved, "approved")
+    } else {
+        (EventType::InvitationRejected, "rejected")
+    };
+    let mut data = webhooks::invitation_data(&updated, status);
+    if let Some(reason) = &reason {
+        data["reason"] = reason.as_str().into();
+    }
+    webhooks::emit(&txn, event, &updated.email, data, now).await?;
     txn.commit().await?;
     Ok(row)
 }

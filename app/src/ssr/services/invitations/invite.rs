@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use super::{effective, insert_pending_unindexed, InvitationError, NewInvitation};
 use crate::{
     domain::{
-        EmailList, EntryProblemReason, InvitationStatus, ParsedEmailList, Role, Standing,
-        StoredStatus,
+        webhook::EventType, EmailList, EntryProblemReason, InvitationStatus, ParsedEmailList, Role,
+        Standing, StoredStatus,
     },
     model::{
         audit::AuditAction,
@@ -18,7 +18,7 @@ use crate::{
         db::{begin_write, is_unique_violation},
         entities::{account, invitation},
         services::{audit, operator::Operator, outbox, search_index, settings},
-        AppState,
+        webhooks, AppState,
     },
 };
 
@@ -118,6 +118,15 @@ async fn try_invite(
                 (_, true) => "pre-approved",
                 (_, false) => "needs approval",
             }),
+            now,
+        )
+        .await?;
+        let data = webhooks::invitation_data(&created, "pending");
+        webhooks::emit(
+            &txn,
+            EventType::InvitationCreated,
+            &created.email,
+            data,
             now,
         )
         .await?;

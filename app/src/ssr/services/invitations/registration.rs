@@ -11,6 +11,7 @@ use crate::{
     domain::{
         decide,
         invitation::{stored_condition_for_action, AccountChange},
+        webhook::EventType,
         FullName, InvitationAction, InvitationStatus, LinkState, NewPassword, Password,
         PasswordPolicy, Role, StoredStatus,
     },
@@ -24,6 +25,7 @@ use crate::{
         entities::{account, invitation},
         random::token_hash,
         services::{audit, outbox, settings},
+        webhooks,
     },
 };
 
@@ -252,6 +254,25 @@ async fn finish(
         now,
     )
     .await?;
+    // The developer registered: approved at once (pre-approved), or waiting for a review.
+    let (event, status) = if active {
+        (EventType::InvitationApproved, "approved")
+    } else {
+        (EventType::InvitationRegistered, "waiting")
+    };
+    let mut data = webhooks::invitation_data(model, status);
+    data["developer"] = serde_json::json!({ "id": account_id, "full_name": full_name });
+    if is_sign_up(model) {
+        webhooks::emit(
+            &txn,
+            EventType::SignupConfirmed,
+            &model.email,
+            data.clone(),
+            now,
+        )
+        .await?;
+    }
+    webhooks::emit(&txn, event, &model.email, data, now).await?;
     txn.commit().await?;
     let outcome = if active {
         CompletionOutcome::Approved

@@ -389,7 +389,7 @@ mod tests {
         for bad in [
             ListQuery::parse(None, Some("lost".into()), None, None, None, None, None),
             ListQuery::parse(None, None, Some(0), None, None, None, None),
-            ListQuery::parse(None, None, None, Some(7), None, None, None),
+            ListQuery::parse(None, None, None, Some(101), None, None, None),
             ListQuery::parse(None, None, None, None, Some("name".into()), None, None),
             ListQuery::parse(None, None, None, None, None, None, Some("zz".into())),
         ] {
