@@ -62,6 +62,9 @@ export default async function globalSetup(): Promise<void> {
       PORTICO_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       PORTICO_ADMIN_EMAIL: ADMIN_EMAIL,
       PORTICO_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      // The webhook journey's receiver listens on loopback.
+      PORTICO_WEBHOOKS_ALLOW_PRIVATE: 'true',
+      PORTICO_WEBHOOK_POLL_MS: '200',
     },
     stdio: ['ignore', fs.openSync(path.join(RUN_DIR, 'server.log'), 'w'), fs.openSync(path.join(RUN_DIR, 'server.err.log'), 'w')],
     detached: true,
