@@ -42,6 +42,8 @@ curl -sf -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
   -d '{"emails": ["seed1@example.com", "seed2@example.com", "seed3@example.com"]}' \
   "$BASE/api/v1/invitations/batch" >/dev/null
 
+# From the output folder: Schemathesis keeps its cache (.schemathesis/) where it runs.
+cd "$OUT"
 "$SCHEMATHESIS" --config-file "$ROOT/scripts/schemathesis.toml" run "$OUT/openapi.json" --url "$BASE" \
   -H "Authorization: Bearer $TOKEN" \
   --max-examples "${PORTICO_SCHEMATHESIS_EXAMPLES:-100}" \

@@ -31,8 +31,7 @@ async fn main() -> ExitCode {
             return server::cli::list::run(&cli.config, command).await
         }
         Command::Openapi => {
-            let document = app::api::rest::document();
-            println!("{}", document.to_pretty_json().unwrap_or_default());
+            println!("{}", app::api::rest::document_json());
             return ExitCode::SUCCESS;
         }
         Command::BenchBareJson { port, body_file } => {

@@ -109,27 +109,107 @@ impl Modify for CommonResponses {
             ),
             ("503", "The database cannot serve for now; try again later"),
         ];
-        for item in document.paths.paths.values_mut() {
-            for operation in [
-                &mut item.get,
-                &mut item.post,
-                &mut item.patch,
-                &mut item.delete,
-                &mut item.put,
-            ]
-            .into_iter()
-            .flatten()
-            {
-                for (status, description) in common {
-                    operation
-                        .responses
-                        .responses
-                        .entry(status.to_owned())
-                        .or_insert_with(|| RefOr::T(problem_response(description)));
-                }
+        for operation in operations(document) {
+            for (status, description) in common {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| RefOr::T(problem_response(description)));
             }
         }
     }
+}
+
+/// Links from an answer to the operations that take its ids (OpenAPI links): a client, and
+/// Schemathesis's stateful tests, can follow a created invitation to reading, resending,
+/// reviewing and deleting it, and a listed account to deactivating it. Added to the JSON
+/// because utoipa 5 writes a link's `operationId` as `operation_id`.
+fn add_links(document: &mut serde_json::Value) {
+    let links: [(&str, &str, &str, &str, &str); 8] = [
+        (
+            "/invitations",
+            "post",
+            "201",
+            "$response.body#/id",
+            "getInvitation",
+        ),
+        (
+            "/invitations",
+            "post",
+            "201",
+            "$response.body#/id",
+            "resendInvitation",
+        ),
+        (
+            "/invitations",
+            "post",
+            "201",
+            "$response.body#/id",
+            "reviewInvitation",
+        ),
+        (
+            "/invitations",
+            "post",
+            "201",
+            "$response.body#/id",
+            "deleteInvitation",
+        ),
+        (
+            "/invitations/{id}/resend",
+            "post",
+            "201",
+            "$response.body#/id",
+            "getInvitation",
+        ),
+        (
+            "/invitations",
+            "get",
+            "200",
+            "$response.body#/data/0/id",
+            "reviewInvitation",
+        ),
+        (
+            "/developers",
+            "get",
+            "200",
+            "$response.body#/data/0/id",
+            "deactivateDeveloper",
+        ),
+        (
+            "/developers",
+            "get",
+            "200",
+            "$response.body#/data/0/id",
+            "reactivateDeveloper",
+        ),
+    ];
+    for (path, method, status, value, target) in links {
+        let response = &mut document["paths"][format!("{BASE}{path}")][method]["responses"][status];
+        if response.is_object() {
+            response["links"][target] = serde_json::json!({
+                "operationId": target,
+                "parameters": { "id": value },
+            });
+        }
+    }
+}
+
+/// Every operation of the document.
+fn operations(
+    document: &mut Document,
+) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
+    document.paths.paths.values_mut().flat_map(|item| {
+        [
+            &mut item.get,
+            &mut item.post,
+            &mut item.patch,
+            &mut item.delete,
+            &mut item.put,
+        ]
+        .into_iter()
+        .flatten()
+    })
 }
 
 fn problem_response(description: &str) -> utoipa::openapi::Response {
@@ -167,31 +247,20 @@ fn parts() -> (Router<AppState>, Arc<Document>) {
     // The paths exist only now (the derive's modifiers run before the routes are added).
     CommonResponses.modify(&mut document);
     // Problem bodies of the operations' own error answers use the problem media type too.
-    for item in document.paths.paths.values_mut() {
-        for operation in [
-            &mut item.get,
-            &mut item.post,
-            &mut item.patch,
-            &mut item.delete,
-            &mut item.put,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            for response in operation.responses.responses.values_mut() {
-                if let RefOr::T(response) = response {
-                    if let Some(content) = response.content.shift_remove("application/json") {
-                        let is_problem = matches!(
-                            &content.schema,
-                            Some(RefOr::Ref(r)) if r.ref_location.ends_with("/Problem")
-                        );
-                        let media = if is_problem {
-                            "application/problem+json"
-                        } else {
-                            "application/json"
-                        };
-                        response.content.insert(media.to_owned(), content);
-                    }
+    for operation in operations(&mut document) {
+        for response in operation.responses.responses.values_mut() {
+            if let RefOr::T(response) = response {
+                if let Some(content) = response.content.shift_remove("application/json") {
+                    let is_problem = matches!(
+                        &content.schema,
+                        Some(RefOr::Ref(r)) if r.ref_location.ends_with("/Problem")
+                    );
+                    let media = if is_problem {
+                        "application/problem+json"
+                    } else {
+                        "application/json"
+                    };
+                    response.content.insert(media.to_owned(), content);
                 }
             }
         }
@@ -199,16 +268,22 @@ fn parts() -> (Router<AppState>, Arc<Document>) {
     (router, Arc::new(document))
 }
 
-/// The OpenAPI document as served (also written by tests for the linter and Schemathesis).
-pub fn document() -> Arc<Document> {
-    parts().1
+/// The OpenAPI document as served at `/api/v1/openapi.json` and printed by `server openapi`.
+pub fn document_json() -> String {
+    json_of(&parts().1)
+}
+
+fn json_of(document: &Document) -> String {
+    let mut value = serde_json::to_value(document).unwrap_or_default();
+    add_links(&mut value);
+    serde_json::to_string_pretty(&value).unwrap_or_default()
 }
 
 /// `/api/v1/...`: the operations, the document, its reference page, and a problem for any
 /// other path under the prefix.
 pub fn router(state: AppState) -> Router {
     let (api, document) = parts();
-    let json = Arc::new(document.to_pretty_json().unwrap_or_default());
+    let json = Arc::new(json_of(&document));
     let page = Arc::new(reference::page(&document));
     api.route(
         &format!("{BASE}/openapi.json"),

@@ -142,3 +142,75 @@ async fn a_registration_and_its_review_are_sent_as_registered_then_rejected_with
     assert_eq!(received[1]["data"]["reason"], "Partners only.");
     assert_eq!(received[0]["data"]["developer"]["full_name"], "Dev Eloper");
 }
+
+#[tokio::test]
+async fn expiries_account_changes_and_confirmed_sign_ups_are_sent_once_each() {
+    let app = app_with(50).await;
+    let (_, mut receiver) = endpoint_and_receiver(
+        &app,
+        "invitation.expired,developer.deactivated,developer.reactivated,signup.confirmed",
+    )
+    .await;
+    receiver.start(&[]);
+    // An invitation whose time ran out is announced once, however often the check runs.
+    app.invite("late@example.com").await;
+    app.expire_invitations_of("late@example.com").await;
+    let db = app.db().await;
+    let now = chrono::Utc::now();
+    assert_eq!(
+        app::ssr::webhooks::announce_expiries(&db, now)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        app::ssr::webhooks::announce_expiries(&db, now)
+            .await
+            .unwrap(),
+        0
+    );
+    // A self sign-up confirmed by its owner.
+    app.open_sign_up("automatic").await;
+    let signed_up = crate::support::call_with(
+        &app.new_browser(),
+        &app.address,
+        "sign_up",
+        &[("email", "self@example.com"), ("full_name", "Self Made")],
+    )
+    .await;
+    assert_eq!(signed_up.status(), 200);
+    let link = app.token_for("self@example.com").await;
+    let (_, done) = app.complete(&link, "Self Made", "Self-Made-42").await;
+    assert_eq!(done.status(), 200);
+    // Deactivated, then reactivated.
+    let account = app.developers(&[("search", "self@")]).await.rows[0]
+        .id
+        .to_string();
+    for action in ["deactivate", "reactivate"] {
+        let changed = app
+            .call("set_account_state", &[("id", &account), ("action", action)])
+            .await;
+        assert_eq!(changed.status(), 200);
+    }
+    let received = receiver
+        .until("four events", |r| accepted(r).len() >= 4)
+        .await;
+    let types: Vec<&str> = received
+        .iter()
+        .map(|r| r["type"].as_str().unwrap())
+        .collect();
+    let position = |t: &str| types.iter().position(|x| *x == t).unwrap();
+    // About one address (self@), in the order it happened.
+    assert!(position("signup.confirmed") < position("developer.deactivated"));
+    assert!(position("developer.deactivated") < position("developer.reactivated"));
+    let expired = &received[position("invitation.expired")];
+    assert_eq!(expired["data"]["invitation"]["email"], "late@example.com");
+    assert_eq!(expired["data"]["invitation"]["status"], "expired");
+    let deactivated = &received[position("developer.deactivated")];
+    assert_eq!(
+        deactivated["data"]["developer"]["email"],
+        "self@example.com"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(receiver.received().len(), 4, "each sent once");
+}

@@ -37,3 +37,31 @@ impl WebhookDisabledEmail<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_notice_names_the_endpoint_and_what_to_do_with_the_url_escaped() {
+        let rendered = WebhookDisabledEmail {
+            portal_name: "Acme APIs",
+            url: "https://hooks.example.com/p?a=1&b=<2>",
+            failures: 50,
+            settings_link: "https://portal.example.com/admin/settings",
+        }
+        .render();
+        assert_eq!(
+            rendered.subject,
+            "Acme APIs: a webhook endpoint was turned off"
+        );
+        assert!(rendered
+            .text
+            .contains("https://hooks.example.com/p?a=1&b=<2> failed 50 times"));
+        assert!(rendered
+            .text
+            .contains("https://portal.example.com/admin/settings"));
+        assert!(rendered.html.contains("a=1&amp;b=&lt;2&gt;"));
+        assert!(!rendered.html.contains("<2>"));
+    }
+}
