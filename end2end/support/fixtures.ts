@@ -51,6 +51,15 @@ export async function invitationLinkFor(mailURL: string, email: string, previous
   throw new Error(`no invitation email for ${email} arrived in maildev within 15 s`);
 }
 
+/** Opens the invitation emailed to `email` in `page` and registers with `name` and `password`. */
+export async function registerFromInvitation(page: Page, mailURL: string, email: string, name: string, password: string): Promise<void> {
+  await openHydrated(page, await invitationLinkFor(mailURL, email));
+  await page.getByLabel('Full name').fill(name);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel('Confirm password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+}
+
 /** Invites `emails` through the admin's invite dialog and closes it. */
 export async function inviteThroughDialog(page: Page, emails: string): Promise<void> {
   await page.getByRole('button', { name: '+ INVITE' }).click();

@@ -1,4 +1,4 @@
-import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openHydrated, registerFromInvitation } from '../support/fixtures';
 
 const EMAIL = 'second-admin@example.com';
 const PASSWORD = 'Second-Admin-9';
@@ -18,11 +18,7 @@ test('an admin invites another admin, who runs the console until demoted in Sett
   await expect(row.getByTestId('admin-invitation')).toHaveText('administrator');
 
   const other = await browser.newPage();
-  await openHydrated(other, await invitationLinkFor(mailURL, EMAIL));
-  await other.getByLabel('Full name').fill('Second Admin');
-  await other.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await other.getByLabel('Confirm password').fill(PASSWORD);
-  await other.getByRole('button', { name: 'Create account' }).click();
+  await registerFromInvitation(other, mailURL, EMAIL, 'Second Admin', PASSWORD);
   await expect(other).toHaveURL(/\/admin\/invitations$/);
   await expect(other.getByRole('heading', { name: 'Invitations' })).toBeVisible();
 

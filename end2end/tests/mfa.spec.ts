@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import type { Page } from '@playwright/test';
 import * as OTPAuth from 'otpauth';
-import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, emailTo } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, emailTo, registerFromInvitation } from '../support/fixtures';
 
 // A second admin, so the bootstrap admin the other journeys log in as keeps a password-only
 // login.
@@ -42,11 +42,7 @@ test('an admin sets up an authenticator, logs in with a code and with a recovery
   await dialog.getByRole('button', { name: 'DONE' }).click();
 
   const admin = await browser.newPage();
-  await openHydrated(admin, await invitationLinkFor(mailURL, EMAIL));
-  await admin.getByLabel('Full name').fill('Mfa Admin');
-  await admin.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await admin.getByLabel('Confirm password').fill(PASSWORD);
-  await admin.getByRole('button', { name: 'Create account' }).click();
+  await registerFromInvitation(admin, mailURL, EMAIL, 'Mfa Admin', PASSWORD);
   await expect(admin).toHaveURL(/\/admin\/invitations$/);
 
   // Profile: set up, scan (read the key), confirm with the app's code, save the codes.

@@ -218,6 +218,9 @@ pub async fn sign_up_open() -> Result<bool, ApiError> {
     Ok(settings.self_registration != crate::domain::SelfRegistration::Off)
 }
 
+#[cfg(feature = "ssr")]
+pub(crate) use limits::count_invite_call;
+
 /// The rate limits of the invitation endpoints.
 #[cfg(feature = "ssr")]
 mod limits {

@@ -43,8 +43,8 @@ pub async fn create_webhook(
 pub async fn delete_webhook(id: i32) -> Result<(), ApiError> {
     use crate::ssr::{webhooks::endpoints, AppState};
     let state = AppState::from_context();
-    super::guard::require_admin().await?;
-    Ok(endpoints::delete(&state.db, id).await?)
+    let admin = super::guard::require_admin().await?;
+    Ok(endpoints::delete(&state.db, &admin, id, chrono::Utc::now()).await?)
 }
 
 /// Turns an endpoint that was turned off back on.
@@ -52,8 +52,8 @@ pub async fn delete_webhook(id: i32) -> Result<(), ApiError> {
 pub async fn enable_webhook(id: i32) -> Result<WebhookEndpointRow, ApiError> {
     use crate::ssr::{webhooks::endpoints, AppState};
     let state = AppState::from_context();
-    super::guard::require_admin().await?;
-    Ok(endpoints::enable(&state.db, id).await?)
+    let admin = super::guard::require_admin().await?;
+    Ok(endpoints::enable(&state.db, &admin, id, chrono::Utc::now()).await?)
 }
 
 /// The newest 50 deliveries of an endpoint.

@@ -8,14 +8,7 @@ use crate::model::mfa::Enrollment;
 /// "Scan this QR code, or type this key": the first half of setting up an authenticator.
 #[component]
 pub fn EnrollmentInstructions(enrollment: Enrollment) -> impl IntoView {
-    // The key in groups of four, as apps show and people type it.
-    let grouped = enrollment
-        .secret
-        .as_bytes()
-        .chunks(4)
-        .map(|group| String::from_utf8_lossy(group).into_owned())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let grouped = crate::domain::mfa::in_groups_of_four(&enrollment.secret, " ");
     view! {
         <ol class="enroll-steps">
             <li>

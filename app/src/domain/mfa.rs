@@ -101,12 +101,17 @@ impl LoginCode {
 
 /// A recovery code as shown to its owner: groups of four, `abcd-efgh-jkmn-pqrs`.
 pub fn display_recovery_code(compact: &str) -> String {
-    compact
-        .as_bytes()
+    in_groups_of_four(compact, "-")
+}
+
+/// `text` (ASCII: keys and codes) in groups of four characters joined by `separator`, as
+/// authenticator apps show keys and people type them.
+pub fn in_groups_of_four(text: &str, separator: &str) -> String {
+    text.as_bytes()
         .chunks(4)
         .map(|group| String::from_utf8_lossy(group).into_owned())
         .collect::<Vec<_>>()
-        .join("-")
+        .join(separator)
 }
 
 #[cfg(test)]

@@ -101,6 +101,10 @@ pub fn parse_target_url(value: &str) -> Result<url::Url, String> {
     }
     let url = url::Url::parse(value)
         .map_err(|e| format!("The URL is not valid ({e}): give a full https:// address."))?;
+    // As stored: non-ASCII characters percent-encoded, the host in punycode.
+    if url.as_str().len() > 2000 {
+        return Err("The URL is too long: at most 2,000 characters once encoded.".into());
+    }
     if !matches!(url.scheme(), "https" | "http") {
         return Err("The URL must start with https:// (or http://).".into());
     }
@@ -136,19 +140,38 @@ pub fn is_internal_address(address: std::net::IpAddr) -> bool {
                 || a == 0
                 || (a == 100 && (64..128).contains(&b))
                 || (a == 198 && (b == 18 || b == 19))
+                || (a == 192 && b == 0 && v4.octets()[2] == 0)
                 || a >= 240
         }
         IpAddr::V6(v6) => {
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_internal_address(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
+            let segments = v6.segments();
+            let embedded_v4 = |high: u16, low: u16| {
+                let [a, b] = high.to_be_bytes();
+                let [c, d] = low.to_be_bytes();
+                IpAddr::V4(std::net::Ipv4Addr::new(a, b, c, d))
+            };
+            // Forms that carry an IPv4 address: NAT64 (64:ff9b::/96, 64:ff9b:1::/48),
+            // IPv4-compatible (::a.b.c.d) and 6to4 (2002::/16) reach what it names.
+            let nat64 = segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0]
+                || segments[..2] == [0x64, 0xff9b] && segments[2] == 1;
+            let compatible = segments[..6] == [0; 6];
+            if nat64 || compatible {
+                return is_internal_address(embedded_v4(segments[6], segments[7]));
+            }
+            if segments[0] == 0x2002 {
+                return is_internal_address(embedded_v4(segments[1], segments[2]));
+            }
+            let first = segments[0];
             v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
                 || (first & 0xfe00) == 0xfc00
                 || (first & 0xffc0) == 0xfe80
-                || first == 0x2001 && v6.segments()[1] == 0x0db8
+                || (first & 0xffc0) == 0xfec0
+                || first == 0x2001 && segments[1] == 0x0db8
         }
     }
 }
@@ -214,6 +237,11 @@ mod tests {
             "fe80::1",
             "fd00::1",
             "::ffff:127.0.0.1",
+            "64:ff9b::a00:1",
+            "::10.0.0.1",
+            "2002:a00:1::1",
+            "fec0::1",
+            "192.0.0.8",
         ] {
             assert!(is_internal_address(internal.parse().unwrap()), "{internal}");
         }

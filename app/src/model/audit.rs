@@ -31,10 +31,13 @@ pub enum AuditAction {
     RecoveryCodesRegenerated,
     ApiTokenCreated,
     ApiTokenRevoked,
+    WebhookAdded,
+    WebhookRemoved,
+    WebhookEnabled,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 23] = [
+    pub const ALL: [AuditAction; 26] = [
         AuditAction::Invited,
         AuditAction::Resent,
         AuditAction::Deleted,
@@ -58,6 +61,9 @@ impl AuditAction {
         AuditAction::RecoveryCodesRegenerated,
         AuditAction::ApiTokenCreated,
         AuditAction::ApiTokenRevoked,
+        AuditAction::WebhookAdded,
+        AuditAction::WebhookRemoved,
+        AuditAction::WebhookEnabled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -85,6 +91,9 @@ impl AuditAction {
             AuditAction::RecoveryCodesRegenerated => "recovery_codes_regenerated",
             AuditAction::ApiTokenCreated => "api_token_created",
             AuditAction::ApiTokenRevoked => "api_token_revoked",
+            AuditAction::WebhookAdded => "webhook_added",
+            AuditAction::WebhookRemoved => "webhook_removed",
+            AuditAction::WebhookEnabled => "webhook_enabled",
         }
     }
 
@@ -113,6 +122,9 @@ impl AuditAction {
             AuditAction::RecoveryCodesRegenerated => "Recovery codes replaced",
             AuditAction::ApiTokenCreated => "API token created",
             AuditAction::ApiTokenRevoked => "API token revoked",
+            AuditAction::WebhookAdded => "Webhook endpoint added",
+            AuditAction::WebhookRemoved => "Webhook endpoint removed",
+            AuditAction::WebhookEnabled => "Webhook endpoint turned on",
         }
     }
 

@@ -6,7 +6,7 @@ use chrono::Utc;
 use super::{
     auth::Caller,
     extract::{Id, Query},
-    problem::RestResult,
+    problem::{RestError, RestResult},
     types::{Developer, DeveloperPage, DeveloperQuery},
 };
 use crate::{
@@ -44,7 +44,7 @@ pub async fn list(
     params(("id" = i32, Path, description = "The account's id")),
     responses((status = 200, description = "The account as it is now", body = Developer),
         (status = 404, description = "No account has this id", body = super::Problem),
-        (status = 409, description = "The account cannot be deactivated now (already inactive, the last administrator, or the token's own administrator)", body = super::Problem)))]
+        (status = 409, description = "The account cannot be deactivated now (already inactive)", body = super::Problem)))]
 pub async fn deactivate(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -73,6 +73,15 @@ async fn change(
     id: i32,
     action: AccountAction,
 ) -> RestResult<axum::Json<Developer>> {
+    // Administrators' accounts are the console's to change: a leaked token must not be able
+    // to lock the admins out.
+    if developers::role_of(&state.db, id).await? == Some(crate::domain::Role::Admin) {
+        return Err(RestError(crate::model::ApiError::Disabled(
+            "An API token cannot deactivate or reactivate an administrator: do it in Consumers \
+             › Developers in the console."
+                .into(),
+        )));
+    }
     let operator = Operator::Token(caller);
     let row = developers::set_account_state(&state.db, operator, id, action, Utc::now()).await?;
     Ok(axum::Json(row.into()))

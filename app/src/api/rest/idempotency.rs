@@ -17,6 +17,9 @@ use crate::ssr::{
 /// How long an answer is replayed.
 pub const KEPT_FOR: Duration = crate::ssr::services::cleanup::IDEMPOTENCY_KEPT_FOR;
 
+/// How long a claim whose request never finished blocks its key (past the request timeout).
+const ABANDONED_AFTER: Duration = Duration::minutes(2);
+
 /// An answer to keep: status, `Location`, JSON body.
 pub struct Answer {
     pub status: StatusCode,
@@ -167,6 +170,17 @@ async fn claim(
             .one(&state.db)
             .await?;
         match existing {
+            // A first request that never finished (cut off by the request timeout, a client
+            // that went away, a crash): after this long its claim is abandoned.
+            Some(row) if row.status_code == 0 && row.created_at + ABANDONED_AFTER <= now => {
+                idempotency_key::Entity::delete_many()
+                    .filter(idempotency_key::Column::TokenId.eq(token_id))
+                    .filter(idempotency_key::Column::IdempotencyKey.eq(key))
+                    .filter(idempotency_key::Column::StatusCode.eq(0))
+                    .filter(idempotency_key::Column::CreatedAt.eq(row.created_at))
+                    .exec(&state.db)
+                    .await?;
+            }
             Some(row) if row.created_at + KEPT_FOR > now => return Ok(Claim::Answered(row)),
             // Past its time: forget it and claim the key afresh.
             _ => {

@@ -14,7 +14,7 @@ use super::{
     problem::{RestError, RestResult},
     types::{
         BatchReport, BatchResult, DecisionName, Invitation, InvitationPage, InvitationQuery,
-        NewInvitation, NewInvitations, Order, Review,
+        NewInvitation, NewInvitations, Order, Review, RoleName,
     },
 };
 use crate::{
@@ -24,7 +24,6 @@ use crate::{
         ApiError,
     },
     ssr::{
-        rate_limit,
         services::{invitations, operator::Operator},
         AppState,
     },
@@ -86,11 +85,11 @@ pub async fn create(
     let request = format!("POST /invitations {}", String::from_utf8_lossy(&body));
     idempotency::once(&state, caller.token_id, &headers, &request, async {
         let Json(new) = parse_json::<NewInvitation>(&headers, &body)?;
-        let role = new.role.map_or(Role::Developer, Role::from);
+        let role = role_for_token(new.role)?;
         // One address, checked before anything is stored (the service reads lists).
         crate::domain::Email::parse(&new.email)
             .map_err(|e| RestError::invalid(format!("`email` is not an address: {e}.")))?;
-        count_invite_call(&state, caller.token_id).await?;
+        count_invite_call(&state, &caller).await?;
         let operator = Operator::Token(&caller);
         let now = Utc::now();
         let report =
@@ -130,17 +129,22 @@ pub async fn create_many(
     let request = format!("POST /invitations/batch {}", String::from_utf8_lossy(&body));
     idempotency::once(&state, caller.token_id, &headers, &request, async {
         let Json(new) = parse_json::<NewInvitations>(&headers, &body)?;
-        let role = new.role.map_or(Role::Developer, Role::from);
+        let role = role_for_token(new.role)?;
         if new.emails.is_empty() {
             return Err(RestError::invalid("Send at least one address in `emails`."));
         }
-        if let Some(position) = new.emails.iter().position(|e| e.contains([';', ',', '\n'])) {
+        if let Some(position) = new
+            .emails
+            .iter()
+            .position(|e| e.contains([';', ',', '\n', '\r']) || e.trim().is_empty())
+        {
             return Err(RestError::invalid(format!(
-                "Entry {} holds several addresses: send one address per entry of `emails`.",
+                "Entry {} is empty or holds several addresses: send one address per entry of \
+                 `emails`.",
                 position + 1
             )));
         }
-        count_invite_call(&state, caller.token_id).await?;
+        count_invite_call(&state, &caller).await?;
         let operator = Operator::Token(&caller);
         let input = new.emails.join(";");
         let report =
@@ -175,7 +179,7 @@ pub async fn resend(
     Caller(caller): Caller,
     Id(id): Id,
 ) -> RestResult<Answer> {
-    count_invite_call(&state, caller.token_id).await?;
+    count_invite_call(&state, &caller).await?;
     let row = invitations::resend(&state, Operator::Token(&caller), id, Utc::now()).await?;
     Ok(Answer {
         status: StatusCode::CREATED,
@@ -229,11 +233,26 @@ pub async fn review(
     Ok(axum::Json(row.into()))
 }
 
-/// Invite and resend calls count per token against the same hourly limit as an admin's.
-async fn count_invite_call(state: &AppState, token_id: i32) -> Result<(), RestError> {
-    let limit = state.settings.rate_limits.invites_per_admin;
-    rate_limit::count(state, &format!("invites-token:{token_id}"), limit).await?;
-    Ok(())
+/// A token invites developers only: an administrator is invited from the console, by a
+/// signed-in admin, so that a leaked token cannot create a lasting administrator account.
+fn role_for_token(role: Option<RoleName>) -> Result<Role, RestError> {
+    match role.map_or(Role::Developer, Role::from) {
+        Role::Admin => Err(RestError(ApiError::Disabled(
+            "An API token cannot invite administrators: invite them from Consumers › \
+             Invitations in the console."
+                .into(),
+        ))),
+        role => Ok(role),
+    }
+}
+
+/// Invite and resend calls through any of an admin's tokens count against that admin's hourly
+/// limit, the same as in the console (more tokens do not mean more invitations).
+async fn count_invite_call(
+    state: &AppState,
+    caller: &crate::ssr::services::operator::TokenCaller,
+) -> Result<(), RestError> {
+    Ok(crate::api::invitations::count_invite_call(state, &caller.admin).await?)
 }
 
 /// The body as JSON (read here rather than by an extractor: the idempotency check needs the

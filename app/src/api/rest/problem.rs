@@ -26,7 +26,7 @@ pub struct Problem {
     #[schema(example = "Only a Waiting registration can be reviewed; this one is Approved.")]
     pub detail: String,
     /// For a program: `unauthenticated`, `forbidden`, `invalid_input`, `not_found`,
-    /// `conflict`, `rate_limited`, `internal`, `unavailable` or `disabled`.
+    /// `conflict`, `rate_limited`, `internal` or `unavailable`.
     #[schema(example = "conflict")]
     pub code: &'static str,
 }
@@ -51,10 +51,11 @@ impl RestError {
 fn code(error: &ApiError) -> &'static str {
     match error {
         ApiError::Unauthenticated | ApiError::InvalidCredentials => "unauthenticated",
-        ApiError::Forbidden | ApiError::PasswordChangeRequired => "forbidden",
+        ApiError::Forbidden | ApiError::PasswordChangeRequired | ApiError::Disabled(_) => {
+            "forbidden"
+        }
         ApiError::InvalidInput(_) | ApiError::Transport(_) => "invalid_input",
         ApiError::NotFound(_) => "not_found",
-        ApiError::Disabled(_) => "disabled",
         ApiError::Conflict(_) => "conflict",
         ApiError::RateLimited(_) => "rate_limited",
         ApiError::Internal(_) => "internal",

@@ -36,6 +36,18 @@ pub async fn update(
     Json(change): Json<SettingsChange>,
 ) -> RestResult<axum::Json<Settings>> {
     let current = view(settings::load(&state.db).await?);
+    // Who must sign in with a code is the console's decision: a leaked token must not be able
+    // to lift it.
+    if change
+        .require_admin_mfa
+        .is_some_and(|wanted| wanted != current.require_admin_mfa)
+    {
+        return Err(RestError(crate::model::ApiError::Disabled(
+            "An API token cannot change whether administrators need two-step sign-in: change \
+             it in Settings in the console."
+                .into(),
+        )));
+    }
     let form = SettingsForm {
         auto_approve: change.auto_approve.unwrap_or(current.auto_approve),
         validity_hours: change

@@ -202,7 +202,8 @@ pub struct NewInvitation {
     /// Skip the review: the account is active once the developer registers. The portal's
     /// auto-approval setting when absent.
     pub pre_approved: Option<bool>,
-    /// `developer` when absent.
+    /// `developer` when absent; `admin` is refused to tokens (403): administrators are
+    /// invited from the console.
     pub role: Option<RoleName>,
 }
 

@@ -13,7 +13,10 @@ use crate::{
     model::invitation::Origin,
     ssr::{
         db::begin_write,
-        entities::{idempotency_key, invitation, login_challenge, rate_limit, session},
+        entities::{
+            idempotency_key, invitation, login_challenge, rate_limit, session, webhook_delivery,
+            webhook_event,
+        },
         services::{outbox, search_index},
         ServerSettings,
     },
@@ -39,7 +42,12 @@ pub struct Swept {
     pub sign_ups: u64,
     /// Answers kept for `Idempotency-Key` retries past their 24 hours.
     pub idempotency_keys: u64,
+    /// Webhook deliveries finished more than [`WEBHOOK_LOG_DAYS`] ago, and their events.
+    pub webhook_deliveries: u64,
 }
+
+/// How long finished webhook deliveries stay in the endpoints' logs.
+pub const WEBHOOK_LOG_DAYS: i64 = 30;
 
 /// Removes expired and idle sessions, login code steps that ran out, rate-limit windows that have closed, and unconfirmed
 /// sign-ups whose link expired more than [`UNCONFIRMED_SIGN_UP_GRACE_DAYS`] ago.
@@ -76,6 +84,26 @@ pub async fn sweep(
         .exec(db)
         .await?
         .rows_affected;
+    let log_cutoff = now - Duration::days(WEBHOOK_LOG_DAYS);
+    let webhook_deliveries = webhook_delivery::Entity::delete_many()
+        .filter(webhook_delivery::Column::State.ne(crate::ssr::webhooks::PENDING))
+        .filter(webhook_delivery::Column::CreatedAt.lte(log_cutoff))
+        .exec(db)
+        .await?
+        .rows_affected;
+    // Events that no delivery needs any more.
+    webhook_event::Entity::delete_many()
+        .filter(webhook_event::Column::OccurredAt.lte(log_cutoff))
+        .filter(
+            webhook_event::Column::Id.not_in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(webhook_delivery::Column::EventId)
+                    .from(webhook_delivery::Entity)
+                    .to_owned(),
+            ),
+        )
+        .exec(db)
+        .await?;
     let mut sign_ups = 0;
     loop {
         let removed = remove_unconfirmed_sign_ups(db, now).await?;
@@ -90,6 +118,7 @@ pub async fn sweep(
         rate_limits,
         sign_ups,
         idempotency_keys,
+        webhook_deliveries,
     })
 }
 

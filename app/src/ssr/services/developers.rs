@@ -257,3 +257,11 @@ async fn standing_of(
     let standings = accounts::standings(db, std::slice::from_ref(model)).await?;
     Ok(standings[&model.id])
 }
+
+/// The role of an account, if it exists.
+pub async fn role_of(db: &DatabaseConnection, id: i32) -> Result<Option<Role>, DeveloperError> {
+    Ok(account::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .and_then(|a| Role::parse(&a.role)))
+}

@@ -13,6 +13,7 @@ use crate::{
     domain::webhook::{parse_target_url, EventType},
     model::{
         account::SessionUser,
+        audit::AuditAction,
         webhook::{DeliveryRow, NewWebhookEndpoint, WebhookEndpointRow},
     },
     ssr::entities::{webhook_delivery, webhook_endpoint, webhook_event},
@@ -54,6 +55,7 @@ pub async fn create(
         ));
     }
     let secret = sign::new_secret();
+    let txn = crate::ssr::db::begin_write(db).await?;
     let model = webhook_endpoint::ActiveModel {
         url: Set(url.to_string()),
         description: Set(description.to_owned()),
@@ -70,8 +72,19 @@ pub async fn create(
         consecutive_failures: Set(0),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
+    let detail = format!("events: {}", model.events);
+    audit(
+        &txn,
+        admin,
+        AuditAction::WebhookAdded,
+        &model.url,
+        Some(&detail),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
     Ok(NewWebhookEndpoint {
         endpoint: row(model),
         secret,
@@ -89,17 +102,57 @@ pub async fn list(db: &DatabaseConnection) -> Result<Vec<WebhookEndpointRow>, Db
 }
 
 /// Removes an endpoint with its deliveries (nothing more is sent to it).
-pub async fn delete(db: &DatabaseConnection, id: i32) -> Result<(), WebhookError> {
-    let deleted = webhook_endpoint::Entity::delete_by_id(id).exec(db).await?;
+pub async fn delete(
+    db: &DatabaseConnection,
+    admin: &SessionUser,
+    id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), WebhookError> {
+    let txn = crate::ssr::db::begin_write(db).await?;
+    let endpoint = webhook_endpoint::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(WebhookError::NotFound)?;
+    let deleted = webhook_endpoint::Entity::delete_by_id(id)
+        .exec(&txn)
+        .await?;
     if deleted.rows_affected == 0 {
         return Err(WebhookError::NotFound);
     }
+    audit(
+        &txn,
+        admin,
+        AuditAction::WebhookRemoved,
+        &endpoint.url,
+        None,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
     Ok(())
+}
+
+async fn audit(
+    txn: &impl sea_orm::ConnectionTrait,
+    admin: &SessionUser,
+    action: AuditAction,
+    url: &str,
+    detail: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let actor = crate::ssr::services::audit::Actor::account(admin);
+    crate::ssr::services::audit::record(txn, actor, action, Some(url), true, detail, now).await
 }
 
 /// Turns a disabled endpoint back on: its count of failures starts again, and deliveries
 /// still waiting continue.
-pub async fn enable(db: &DatabaseConnection, id: i32) -> Result<WebhookEndpointRow, WebhookError> {
+pub async fn enable(
+    db: &DatabaseConnection,
+    admin: &SessionUser,
+    id: i32,
+    now: DateTime<Utc>,
+) -> Result<WebhookEndpointRow, WebhookError> {
+    let txn = crate::ssr::db::begin_write(db).await?;
     let updated = webhook_endpoint::Entity::update_many()
         .col_expr(webhook_endpoint::Column::Enabled, Expr::value(true))
         .col_expr(
@@ -112,14 +165,28 @@ pub async fn enable(db: &DatabaseConnection, id: i32) -> Result<WebhookEndpointR
         )
         .filter(webhook_endpoint::Column::Id.eq(id))
         .filter(webhook_endpoint::Column::Enabled.eq(false))
-        .exec(db)
+        .exec(&txn)
         .await?;
     if updated.rows_affected == 0 {
         return Err(WebhookError::Conflict(
             "This endpoint is on already, or was removed; refresh the list.".into(),
         ));
     }
-    find(db, id).await.map(row)
+    let endpoint = webhook_endpoint::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(WebhookError::NotFound)?;
+    audit(
+        &txn,
+        admin,
+        AuditAction::WebhookEnabled,
+        &endpoint.url,
+        None,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row(endpoint))
 }
 
 async fn find(db: &DatabaseConnection, id: i32) -> Result<webhook_endpoint::Model, WebhookError> {

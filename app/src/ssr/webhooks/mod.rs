@@ -21,6 +21,9 @@ use crate::{
 pub const PENDING: &str = "pending";
 pub const SUCCEEDED: &str = "succeeded";
 pub const FAILED: &str = "failed";
+/// The ordering key of test events (each its own), which go out even while their endpoint is
+/// turned off.
+pub const TEST_PREFIX: &str = "test:";
 
 /// How this instance sends webhooks.
 #[derive(Debug, Clone)]

@@ -74,8 +74,10 @@ async fn try_post(
         .trim_start_matches('[')
         .trim_end_matches(']')
         .to_owned();
-    let addresses: Vec<SocketAddr> = tokio::net::lookup_host((bare_host.as_str(), port))
+    let lookup = tokio::net::lookup_host((bare_host.as_str(), port));
+    let addresses: Vec<SocketAddr> = tokio::time::timeout(timeout, lookup)
         .await
+        .map_err(|_| format!("could not resolve {host} within {} s", timeout.as_secs()))?
         .map_err(|e| format!("could not resolve {host}: {e}"))?
         .collect();
     let address = addresses
@@ -90,6 +92,8 @@ async fn try_post(
         })?;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        // A proxy would resolve the name itself, past the check and the pinning.
+        .no_proxy()
         .timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(5)))
         .resolve(&bare_host, address)

@@ -3,7 +3,7 @@
 //! Deliveries of one endpoint about one address go in order: only the oldest pending one of
 //! each (endpoint, address) is ever sent, so a retried event holds back the ones after it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use futures::{stream, StreamExt};
@@ -26,9 +26,6 @@ use crate::{
     },
 };
 
-/// Pending deliveries looked at per round: the oldest ones, so the head of every group among
-/// them is really its oldest.
-const WINDOW: u64 = 500;
 /// Deliveries sent per round, side by side.
 const BATCH: usize = 16;
 const CONCURRENCY: usize = 8;
@@ -38,6 +35,56 @@ const EXPIRY_CHECK_INTERVAL: std::time::Duration = std::time::Duration::from_sec
 pub struct WebhookWorker {
     db: DatabaseConnection,
     settings: WebhookSettings,
+}
+
+/// The due deliveries that may go now, oldest first: pending, not claimed, to an enabled
+/// endpoint (or a test event, which goes to its endpoint even while it is off, to check it
+/// before turning it back on), and the oldest pending one of its endpoint and address, so that
+/// a delivery being retried holds back the later ones about the same person. Chosen by the
+/// database, so that a backlog of waiting or disabled deliveries never hides the due ones.
+async fn due_heads(
+    db: &DatabaseConnection,
+    enabled: &[i32],
+    now: DateTime<Utc>,
+) -> Result<Vec<webhook_delivery::Model>, DbErr> {
+    use sea_orm::sea_query::{Alias, Query};
+    let earlier = Alias::new("earlier");
+    let table = webhook_delivery::Entity;
+    let earlier_pending = Query::select()
+        .expr(Expr::val(1))
+        .from_as(table, earlier.clone())
+        .and_where(Expr::col((earlier.clone(), webhook_delivery::Column::State)).eq(PENDING))
+        .and_where(
+            Expr::col((earlier.clone(), webhook_delivery::Column::EndpointId))
+                .equals((table, webhook_delivery::Column::EndpointId)),
+        )
+        .and_where(
+            Expr::col((earlier.clone(), webhook_delivery::Column::OrderingKey))
+                .equals((table, webhook_delivery::Column::OrderingKey)),
+        )
+        .and_where(
+            Expr::col((earlier, webhook_delivery::Column::Id))
+                .lt(Expr::col((table, webhook_delivery::Column::Id))),
+        )
+        .to_owned();
+    webhook_delivery::Entity::find()
+        .filter(webhook_delivery::Column::State.eq(PENDING))
+        .filter(webhook_delivery::Column::NextAttemptAt.lte(now))
+        .filter(
+            Condition::any()
+                .add(webhook_delivery::Column::ClaimedUntil.is_null())
+                .add(webhook_delivery::Column::ClaimedUntil.lt(now)),
+        )
+        .filter(
+            Condition::any()
+                .add(webhook_delivery::Column::EndpointId.is_in(enabled.to_vec()))
+                .add(webhook_delivery::Column::OrderingKey.starts_with(super::TEST_PREFIX)),
+        )
+        .filter(Expr::exists(earlier_pending).not())
+        .order_by(webhook_delivery::Column::Id, Order::Asc)
+        .limit(BATCH as u64)
+        .all(db)
+        .await
 }
 
 impl WebhookWorker {
@@ -74,36 +121,24 @@ impl WebhookWorker {
     /// One round: claims due deliveries and sends them; returns how many it sent.
     pub async fn run_once(&self, now: DateTime<Utc>) -> Result<usize, DbErr> {
         let endpoints: HashMap<i32, webhook_endpoint::Model> = webhook_endpoint::Entity::find()
-            .filter(webhook_endpoint::Column::Enabled.eq(true))
             .all(&self.db)
             .await?
             .into_iter()
             .map(|e| (e.id, e))
             .collect();
-        if endpoints.is_empty() {
-            return Ok(0);
-        }
-        let pending = webhook_delivery::Entity::find()
-            .filter(webhook_delivery::Column::State.eq(PENDING))
-            .order_by(webhook_delivery::Column::Id, Order::Asc)
-            .limit(WINDOW)
-            .all(&self.db)
-            .await?;
-        let mut seen = HashSet::new();
-        let due: Vec<webhook_delivery::Model> = pending
-            .into_iter()
-            // The oldest pending delivery of each endpoint and address, and only it.
-            .filter(|d| seen.insert((d.endpoint_id, d.ordering_key.clone())))
-            .filter(|d| endpoints.contains_key(&d.endpoint_id))
-            .filter(|d| d.next_attempt_at <= now && d.claimed_until.is_none_or(|c| c < now))
-            .take(BATCH)
+        let enabled: Vec<i32> = endpoints
+            .values()
+            .filter(|e| e.enabled)
+            .map(|e| e.id)
             .collect();
+        let due = due_heads(&self.db, &enabled, now).await?;
         // Whole seconds: the outcome is recorded only where the lease is still this value, and
-        // MariaDB keeps timestamps to the second.
-        let lease = (now
-            + Duration::from_std(self.settings.timeout).unwrap_or(Duration::seconds(10))
-            + Duration::seconds(30))
-        .trunc_subsecs(0);
+        // MariaDB keeps timestamps to the second. Long enough for every wave of the batch,
+        // each try bounded by the timeout (the name lookup included).
+        let waves = BATCH.div_ceil(CONCURRENCY) as i32;
+        let per_try =
+            Duration::from_std(self.settings.timeout).unwrap_or(Duration::seconds(10)) * 2;
+        let lease = (now + per_try * waves + Duration::seconds(30)).trunc_subsecs(0);
         let mut claimed = Vec::new();
         for delivery in due {
             let won = webhook_delivery::Entity::update_many()
@@ -117,7 +152,7 @@ impl WebhookWorker {
                 )
                 .exec(&self.db)
                 .await?;
-            if won.rows_affected == 1 {
+            if won.rows_affected == 1 && endpoints.contains_key(&delivery.endpoint_id) {
                 claimed.push(delivery);
             }
         }

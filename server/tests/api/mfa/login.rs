@@ -151,14 +151,7 @@ async fn a_step_past_its_five_minutes_signs_nobody_in() {
 async fn when_the_portal_requires_it_an_admin_without_an_authenticator_sets_one_up_before_signing_in(
 ) {
     let app = TestApp::spawn().await;
-    app.login_as_admin().await;
-    let saved = app
-        .save_settings(SettingsFields {
-            require_admin_mfa: "true",
-            ..Default::default()
-        })
-        .await;
-    assert_eq!(saved.status(), 200);
+    require_for_admins(&app).await;
     assert!(app.settings().await.require_admin_mfa);
     // Developers are not asked.
     app.developer("dev@x.io").await;
@@ -198,14 +191,7 @@ async fn when_the_portal_requires_it_an_admin_without_an_authenticator_sets_one_
 async fn a_login_step_that_was_to_set_up_an_authenticator_asks_for_a_code_once_one_is_set_up_elsewhere(
 ) {
     let app = TestApp::spawn().await;
-    app.login_as_admin().await;
-    let saved = app
-        .save_settings(SettingsFields {
-            require_admin_mfa: "true",
-            ..Default::default()
-        })
-        .await;
-    assert_eq!(saved.status(), 200);
+    require_for_admins(&app).await;
     let (browser, _) = password_step(&app).await;
     assert_eq!(
         code_step(&app, &browser).await.unwrap().step,
@@ -225,14 +211,7 @@ async fn a_login_step_that_was_to_set_up_an_authenticator_asks_for_a_code_once_o
 async fn each_login_step_shows_its_own_key_so_a_key_seen_with_the_password_alone_is_never_enabled()
 {
     let app = TestApp::spawn().await;
-    app.login_as_admin().await;
-    let saved = app
-        .save_settings(SettingsFields {
-            require_admin_mfa: "true",
-            ..Default::default()
-        })
-        .await;
-    assert_eq!(saved.status(), 200);
+    require_for_admins(&app).await;
     // Someone with the password alone opens a step and keeps its key; the admin opens another.
     let (stranger, _) = password_step(&app).await;
     let (admin, _) = password_step(&app).await;
@@ -279,14 +258,7 @@ async fn a_login_step_begun_before_a_password_change_cannot_finish_after_it() {
 #[tokio::test]
 async fn an_admin_invited_while_it_is_required_sets_it_up_before_the_first_session() {
     let app = TestApp::spawn().await;
-    app.login_as_admin().await;
-    let saved = app
-        .save_settings(SettingsFields {
-            require_admin_mfa: "true",
-            ..Default::default()
-        })
-        .await;
-    assert_eq!(saved.status(), 200);
+    require_for_admins(&app).await;
     let invited = app
         .call("invite", &[("emails", "second@x.io"), ("role", "admin")])
         .await;
@@ -301,4 +273,16 @@ async fn an_admin_invited_while_it_is_required_sets_it_up_before_the_first_sessi
     let step = code_step(&app, &browser).await.unwrap();
     assert_eq!(step.step, SecondStep::Enroll);
     assert_eq!(step.email, "second@x.io");
+}
+
+/// Signs in as the bootstrap admin and requires two-step sign-in of administrators.
+async fn require_for_admins(app: &TestApp) {
+    app.login_as_admin().await;
+    let saved = app
+        .save_settings(SettingsFields {
+            require_admin_mfa: "true",
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(saved.status(), 200);
 }

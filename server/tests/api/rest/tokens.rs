@@ -244,3 +244,55 @@ async fn creating_a_token_needs_a_name_a_scope_and_a_lifetime_within_a_year() {
     let listed: Vec<ApiTokenRow> = ok(app.call("list_api_tokens", &[]).await).await;
     assert!(listed.is_empty());
 }
+
+#[tokio::test]
+async fn a_token_cannot_invite_an_administrator_lift_two_step_sign_in_or_deactivate_an_administrator(
+) {
+    let app = TestApp::spawn().await;
+    let created = new_token(&app, "read,write").await;
+    let api = Api::new(&app, &created.secret);
+    let body = problem(
+        api.post(
+            "/invitations",
+            json!({ "email": "boss@example.com", "role": "admin" }),
+        )
+        .await,
+        403,
+    )
+    .await;
+    assert!(body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("cannot invite administrators"));
+    problem(
+        api.post(
+            "/invitations/batch",
+            json!({ "emails": ["boss@example.com"], "role": "admin" }),
+        )
+        .await,
+        403,
+    )
+    .await;
+    assert!(app.outbox().await.is_empty(), "nobody was invited");
+    let patch = |value: bool| {
+        api.request(reqwest::Method::PATCH, "/settings")
+            .json(&json!({ "require_admin_mfa": value }))
+            .send()
+    };
+    // Saying it as it is changes nothing and is fine; changing it is the console's.
+    success(patch(false).await.unwrap(), 200).await;
+    problem(patch(true).await.unwrap(), 403).await;
+    let admins = success(
+        api.get(&format!("/developers?search={ADMIN_EMAIL}")).await,
+        200,
+    )
+    .await;
+    let admin = admins["data"][0]["id"].as_i64().unwrap();
+    let body = problem(
+        api.post(&format!("/developers/{admin}/deactivate"), json!({}))
+            .await,
+        403,
+    )
+    .await;
+    assert!(body["detail"].as_str().unwrap().contains("administrator"));
+}

@@ -131,10 +131,24 @@ async fn an_endpoint_that_keeps_failing_is_turned_off_and_every_admin_is_emailed
     receiver.kill();
     receiver.start(&[]);
     let id = endpoint.endpoint.id.to_string();
+    // A test event checks the fixed receiver while the endpoint is still off.
+    ok::<()>(app.call("send_test_webhook", &[("id", &id)]).await).await;
+    let received = receiver
+        .until("the test event", |r| !accepted(r).is_empty())
+        .await;
+    assert_eq!(accepted(&received)[0]["type"], "portico.test");
     let enabled: WebhookEndpointRow = ok(app.call("enable_webhook", &[("id", &id)]).await).await;
     assert!(enabled.enabled);
     let received = receiver
-        .until("the waiting delivery", |r| !accepted(r).is_empty())
+        .until("the waiting delivery", |r| accepted(r).len() >= 2)
         .await;
-    assert_eq!(accepted(&received)[0]["type"], "invitation.created");
+    assert_eq!(accepted(&received)[1]["type"], "invitation.created");
+    // Adding and turning on the endpoint are in the audit log.
+    let added = app.activity(&[("action", "webhook_added")]).await;
+    assert_eq!(
+        added.entries[0].target.as_deref(),
+        Some(enabled.url.as_str())
+    );
+    let turned_on = app.activity(&[("action", "webhook_enabled")]).await;
+    assert_eq!(turned_on.total, 1);
 }
