@@ -82,6 +82,11 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route
+                    path=(StaticSegment("admin"), StaticSegment("invitations"), StaticSegment("import"))
+                    view=pages::admin::invitations::import::ImportPage
+                    ssr=SsrMode::Async
+                />
+                <Route
                     path=(StaticSegment("admin"), StaticSegment("developers"))
                     view=pages::admin::developers::DevelopersPage
                     ssr=SsrMode::Async

@@ -39,6 +39,11 @@ test('the admin console and the portal have no serious accessibility violations'
   await expectNoSeriousViolations(page, 'Consumers > Developers');
   await openHydrated(page, '/admin/settings');
   await expectNoSeriousViolations(page, 'Settings');
+  await openHydrated(page, '/admin/invitations/import');
+  await page.getByLabel('…or paste the list').fill('a11y-import@example.com\nnot-an-address');
+  await page.getByRole('button', { name: 'PREVIEW' }).click();
+  await expect(page.getByTestId('import-table')).toBeVisible();
+  await expectNoSeriousViolations(page, 'Import with its preview');
   await openHydrated(page, '/admin/activity');
   await expectNoSeriousViolations(page, 'Activity');
   await openHydrated(page, '/portal');

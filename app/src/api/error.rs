@@ -64,6 +64,11 @@ mod conversions {
                      {}): refresh the list.",
                     standing.label().to_lowercase()
                 )),
+                E::DomainDenied(rule) => ApiError::Disabled(format!(
+                    "This portal does not take invitations or sign-ups for this address's \
+                     domain (refused by {rule}). Use an address at another domain, or ask the \
+                     portal's administrators."
+                )),
                 E::Link(state) => {
                     ApiError::Conflict(format!("{} {}", state.title(), state.message()))
                 }
@@ -119,6 +124,21 @@ mod conversions {
                 E::NotFound => ApiError::NotFound(
                     "This endpoint or delivery no longer exists; refresh the list.".into(),
                 ),
+                E::Conflict(message) => ApiError::Conflict(message),
+                E::Database(e) => e.into(),
+            }
+        }
+    }
+
+    impl From<crate::ssr::services::domain_rules::DomainRuleError> for ApiError {
+        #[track_caller]
+        fn from(error: crate::ssr::services::domain_rules::DomainRuleError) -> Self {
+            use crate::ssr::services::domain_rules::DomainRuleError as E;
+            match error {
+                E::InvalidInput(message) => ApiError::InvalidInput(message),
+                E::NotFound => {
+                    ApiError::NotFound("This rule no longer exists; refresh the list.".into())
+                }
                 E::Conflict(message) => ApiError::Conflict(message),
                 E::Database(e) => e.into(),
             }

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::ApiError;
+use crate::model::import::{ImportPreview, ImportSent};
 use crate::model::invitation::{
     CompletionOutcome, InvitationLanding, InvitationList, InvitationRow, InviteReport,
     ReviewDecision,
@@ -38,6 +39,32 @@ pub async fn invite(
     let now = chrono::Utc::now();
     let operator = Operator::Admin(&admin);
     Ok(invitations::invite(&state, operator, &emails, pre_approved, role, now).await?)
+}
+
+/// Reads an import (a CSV file's text or a pasted list; see `domain::import`) and says what
+/// inviting each row would do. Nothing is stored.
+#[server(endpoint = "preview_import")]
+pub async fn preview_import(text: String) -> Result<ImportPreview, ApiError> {
+    use crate::ssr::{services::invitations, AppState};
+    let state = AppState::from_context();
+    super::guard::require_admin().await?;
+    Ok(invitations::import::preview(&state, &text, chrono::Utc::now()).await?)
+}
+
+/// Invites the good rows among `count` rows of the import from row `first` (0-based), in one
+/// transaction; the page sends an import a part at a time to show its progress.
+#[server(endpoint = "send_import")]
+pub async fn send_import(text: String, first: usize, count: usize) -> Result<ImportSent, ApiError> {
+    use crate::ssr::{
+        services::{invitations, operator::Operator},
+        AppState,
+    };
+    let state = AppState::from_context();
+    let admin = super::guard::require_admin().await?;
+    limits::count_invite_call(&state, &admin).await?;
+    let operator = Operator::Admin(&admin);
+    let now = chrono::Utc::now();
+    Ok(invitations::import::send(&state, operator, &text, first, count, now).await?)
 }
 
 /// One page of invitations, filtered by part of the email and by status, newest first unless

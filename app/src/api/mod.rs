@@ -7,6 +7,7 @@ pub mod administrators;
 pub mod api_tokens;
 pub mod auth;
 pub mod developers;
+pub mod domain_rules;
 pub mod error;
 #[cfg(feature = "ssr")]
 pub mod export;

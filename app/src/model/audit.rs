@@ -34,10 +34,12 @@ pub enum AuditAction {
     WebhookAdded,
     WebhookRemoved,
     WebhookEnabled,
+    DomainRuleAdded,
+    DomainRuleRemoved,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 26] = [
+    pub const ALL: [AuditAction; 28] = [
         AuditAction::Invited,
         AuditAction::Resent,
         AuditAction::Deleted,
@@ -64,6 +66,8 @@ impl AuditAction {
         AuditAction::WebhookAdded,
         AuditAction::WebhookRemoved,
         AuditAction::WebhookEnabled,
+        AuditAction::DomainRuleAdded,
+        AuditAction::DomainRuleRemoved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -94,6 +98,8 @@ impl AuditAction {
             AuditAction::WebhookAdded => "webhook_added",
             AuditAction::WebhookRemoved => "webhook_removed",
             AuditAction::WebhookEnabled => "webhook_enabled",
+            AuditAction::DomainRuleAdded => "domain_rule_added",
+            AuditAction::DomainRuleRemoved => "domain_rule_removed",
         }
     }
 
@@ -125,6 +131,8 @@ impl AuditAction {
             AuditAction::WebhookAdded => "Webhook endpoint added",
             AuditAction::WebhookRemoved => "Webhook endpoint removed",
             AuditAction::WebhookEnabled => "Webhook endpoint turned on",
+            AuditAction::DomainRuleAdded => "Domain rule added",
+            AuditAction::DomainRuleRemoved => "Domain rule removed",
         }
     }
 

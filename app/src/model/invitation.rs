@@ -211,6 +211,10 @@ pub enum InviteOutcome {
         first_position: usize,
     },
     AlreadyDeveloper,
+    /// A deny rule refuses the address's domain; `rule` names it.
+    Blocked {
+        rule: String,
+    },
     /// A live (Pending or Waiting) invitation exists; the admin may resend it instead.
     AlreadyInvited {
         invitation_id: i32,
@@ -230,6 +234,7 @@ impl InviteOutcome {
             InviteOutcome::AlreadyDeveloper => {
                 "Not sent: this address already has an account".into()
             }
+            InviteOutcome::Blocked { rule } => format!("Not sent: refused by {rule}"),
             InviteOutcome::AlreadyInvited { status, .. } => format!(
                 "Not sent: this address already has a {} invitation; resend that one instead",
                 status.label()

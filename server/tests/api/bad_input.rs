@@ -39,6 +39,7 @@ const NOTHING_REQUIRED: &[&str] = &[
     "list_activity",
     "list_administrators",
     "list_api_tokens",
+    "list_domain_rules",
     "list_webhooks",
     "list_developers",
     "list_invitations",

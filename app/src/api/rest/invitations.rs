@@ -75,7 +75,7 @@ pub async fn get_one(
     params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retried request answer as the first did, without inviting twice (kept 24 hours): 1 to 255 visible ASCII characters, e.g. a UUID")),
     responses((status = 201, description = "Invited; `Location` names the invitation", body = Invitation,
             headers(("Location" = String, description = "The invitation's URL"))),
-        (status = 409, description = "The address already has an account or a live invitation", body = super::Problem)))]
+        (status = 409, description = "The address already has an account or a live invitation, or a domain rule refuses it", body = super::Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     Caller(caller): Caller,

@@ -246,7 +246,8 @@ pub struct BatchResult {
     /// 1-based position in `emails`.
     pub position: usize,
     pub email: String,
-    /// `invited`, `invalid`, `repeated`, `already_developer` or `already_invited`.
+    /// `invited`, `invalid`, `repeated`, `already_developer`, `already_invited` or `blocked`
+    /// (a domain rule refuses the address; `reason` names the rule).
     pub outcome: String,
     /// The invitation created, or the live one that already exists.
     pub invitation_id: Option<i32>,
@@ -265,6 +266,7 @@ impl From<InviteEntry> for BatchResult {
             InviteOutcome::Invalid { .. } => ("invalid", None),
             InviteOutcome::Repeated { .. } => ("repeated", None),
             InviteOutcome::AlreadyDeveloper => ("already_developer", None),
+            InviteOutcome::Blocked { .. } => ("blocked", None),
             InviteOutcome::AlreadyInvited { invitation_id, .. } => {
                 ("already_invited", Some(invitation_id))
             }

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod api_token;
 pub mod audit_event;
+pub mod domain_rule;
 pub mod idempotency_key;
 pub mod invitation;
 pub mod invitation_gram;

@@ -21,6 +21,7 @@ mod m0016_admin_mfa;
 mod m0017_accent_color;
 mod m0018_api_tokens;
 mod m0019_webhooks;
+mod m0020_domain_rules;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_accent_color::Migration),
             Box::new(m0018_api_tokens::Migration),
             Box::new(m0019_webhooks::Migration),
+            Box::new(m0020_domain_rules::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod cleanup;
 pub mod developers;
+pub mod domain_rules;
 pub mod generate;
 pub mod invitations;
 pub mod mfa;

@@ -99,10 +99,19 @@ async fn a_batch_answers_each_address_outcome_and_invites_the_valid_ones() {
         201,
     )
     .await;
+    // A deny rule added in Settings (the browser's session; tokens do not manage rules).
+    app.login_as_admin().await;
+    let rule = app
+        .call(
+            "add_domain_rule",
+            &[("domain", "competitor.io"), ("kind", "deny")],
+        )
+        .await;
+    assert_eq!(rule.status(), 200);
     let report = success(
         api.post(
             "/invitations/batch",
-            json!({ "emails": ["new@example.com", "not an address", "new@example.com", "old@example.com"] }),
+            json!({ "emails": ["new@example.com", "not an address", "new@example.com", "old@example.com", "spy@competitor.io"] }),
         )
         .await,
         200,
@@ -116,11 +125,21 @@ async fn a_batch_answers_each_address_outcome_and_invites_the_valid_ones() {
         .collect();
     assert_eq!(
         outcomes,
-        ["invited", "invalid", "repeated", "already_invited"]
+        [
+            "invited",
+            "invalid",
+            "repeated",
+            "already_invited",
+            "blocked"
+        ]
     );
     assert_eq!(
         (report["invited"].clone(), report["refused"].clone()),
-        (json!(1), json!(3))
+        (json!(1), json!(4))
+    );
+    assert_eq!(
+        report["results"][4]["reason"],
+        "Not sent: refused by the deny rule for competitor.io"
     );
     assert!(report["results"][1]["reason"].as_str().unwrap().len() > 10);
     let body = problem(

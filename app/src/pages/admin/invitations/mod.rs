@@ -4,6 +4,7 @@
 
 mod auto_refresh;
 mod decision;
+pub mod import;
 mod invite_modal;
 mod params;
 mod row_actions;
@@ -66,6 +67,8 @@ fn Invitations() -> impl IntoView {
                     data-testid="export-csv" title="Every invitation of this search, status and order, as a CSV file">
                     "EXPORT CSV"
                 </a>
+                <a class="button secondary" href="/admin/invitations/import" data-testid="import-link"
+                    title="Invite from a CSV file or a pasted list, with a preview of each row">"IMPORT"</a>
                 <button class="button primary" on:click=move |_| inviting.set(true)>"+ INVITE"</button>
             </div>
         </div>

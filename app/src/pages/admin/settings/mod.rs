@@ -8,6 +8,7 @@ use super::AdminFrame;
 
 mod administrators;
 mod api_tokens;
+mod domain_rules;
 mod webhooks;
 use crate::{
     api::settings::{get_settings, SaveSettings},
@@ -19,17 +20,20 @@ use crate::{
 };
 use administrators::{administrators_state, AdministratorsSection};
 use api_tokens::{api_tokens_state, ApiTokensSection};
+use domain_rules::{domain_rules_state, DomainRulesSection};
 use webhooks::{webhooks_state, WebhooksSection};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let administrators = administrators_state();
     let api_tokens = api_tokens_state();
+    let domain_rules = domain_rules_state();
     let webhooks = webhooks_state();
     view! {
         <Title text="Settings" />
         <AdminFrame>
             <SettingsLoader />
+            <DomainRulesSection state=domain_rules />
             <AdministratorsSection state=administrators />
             <ApiTokensSection state=api_tokens />
             <WebhooksSection state=webhooks />

@@ -87,6 +87,7 @@ pub async fn resend(
         // is still that denied registration (not since approved, or deactivated).
         super::require_denied_account(&txn, &old.email_normalized).await?;
     }
+    super::refuse_denied_domain(&txn, &old.email).await?;
     change_status(
         &txn,
         id,

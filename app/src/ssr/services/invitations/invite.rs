@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use super::{effective, insert_pending_unindexed, InvitationError, NewInvitation};
 use crate::{
     domain::{
-        webhook::EventType, EmailList, EntryProblemReason, InvitationStatus, ParsedEmailList, Role,
-        Standing, StoredStatus,
+        webhook::EventType, Email, EmailList, EntryProblemReason, FullName, InvitationStatus,
+        ParsedEmailList, Role, Standing, StoredStatus,
     },
     model::{
         audit::AuditAction,
@@ -17,7 +17,7 @@ use crate::{
     ssr::{
         db::{begin_write, is_unique_violation},
         entities::{account, invitation},
-        services::{audit, operator::Operator, outbox, search_index, settings},
+        services::{audit, domain_rules, operator::Operator, outbox, search_index, settings},
         webhooks, AppState,
     },
 };
@@ -35,12 +35,46 @@ pub async fn invite(
 ) -> Result<InviteReport, InvitationError> {
     let parsed = EmailList::parse(input)
         .map_err(|e| InvitationError::InvalidInput(sentence(&e.to_string())))?;
+    let candidates: Vec<Candidate> = parsed
+        .emails
+        .iter()
+        .map(|email| Candidate {
+            email: email.clone(),
+            full_name: None,
+            pre_approved,
+        })
+        .collect();
+    let outcomes = invite_candidates(state, operator, &candidates, role, now).await?;
+    Ok(InviteReport {
+        entries: merge_in_input_order(&parsed, outcomes),
+    })
+}
+
+/// One address to invite, with what the admin said of it.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub email: Email,
+    /// The name the invitation page suggests (an import's full name column).
+    pub full_name: Option<FullName>,
+    /// `None`: the portal's default (Settings › auto-approval).
+    pub pre_approved: Option<bool>,
+}
+
+/// Invites `candidates` (valid and distinct addresses) in one transaction; one outcome each,
+/// in their order.
+pub(crate) async fn invite_candidates(
+    state: &AppState,
+    operator: Operator<'_>,
+    candidates: &[Candidate],
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<Vec<InviteOutcome>, InvitationError> {
     // A concurrent invite of the same address makes the unique live-email index refuse one
     // insert (and, on PostgreSQL, the whole transaction): run it again, and the second run
     // sees the invitation the first one committed.
     let mut attempts = 0;
     loop {
-        match try_invite(state, operator, &parsed, pre_approved, role, now).await {
+        match try_invite(state, operator, candidates, role, now).await {
             Err(InvitationError::Database(e)) if is_unique_violation(&e) && attempts < 3 => {
                 attempts += 1
             }
@@ -49,53 +83,115 @@ pub async fn invite(
     }
 }
 
-async fn try_invite(
-    state: &AppState,
-    operator: Operator<'_>,
-    parsed: &ParsedEmailList,
-    pre_approved: Option<bool>,
-    role: Role,
-    now: DateTime<Utc>,
-) -> Result<InviteReport, InvitationError> {
-    let txn = begin_write(&state.db).await?;
-    let settings = settings::load(&txn).await?;
-    // An admin who invites another admin has decided: there is nothing left to review.
-    let pre_approved = role == Role::Admin || pre_approved.unwrap_or(settings.auto_approve);
-    let normalized: Vec<String> = parsed.emails.iter().map(|e| e.normalized()).collect();
-    let accounts = accounts_by_email(&txn, &normalized).await?;
-    let live = live_invitations_by_email(&txn, &normalized).await?;
-    let known: Vec<account::Model> = accounts.values().cloned().collect();
-    let standings = crate::ssr::services::accounts::standings(&txn, &known).await?;
+/// What inviting an address would do, decided from the database as it is in the caller's
+/// transaction (nothing is written): the preview of an import and the invite itself both ask.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Plan {
+    /// Invite it, replacing an expired invitation when there is one; an allow rule, when one
+    /// decides for the address, will approve its registration.
+    Invite {
+        supersedes: Option<i32>,
+        approved_by: Option<String>,
+    },
+    /// Not invited, for the reason the outcome gives.
+    Skip(InviteOutcome),
+}
 
-    let mut outcomes = Vec::with_capacity(parsed.emails.len());
-    let mut created_rows = Vec::new();
-    for (email, key) in parsed.emails.iter().zip(&normalized) {
+pub(crate) async fn plan(
+    txn: &impl ConnectionTrait,
+    emails: &[Email],
+    now: DateTime<Utc>,
+) -> Result<Vec<Plan>, InvitationError> {
+    let normalized: Vec<String> = emails.iter().map(|e| e.normalized()).collect();
+    let accounts = accounts_by_email(txn, &normalized).await?;
+    let live = live_invitations_by_email(txn, &normalized).await?;
+    let known: Vec<account::Model> = accounts.values().cloned().collect();
+    let standings = crate::ssr::services::accounts::standings(txn, &known).await?;
+    let rules = domain_rules::load(txn).await?;
+    let mut plans = Vec::with_capacity(emails.len());
+    for (email, key) in emails.iter().zip(&normalized) {
+        if let Some(rule) = rules.denying(email) {
+            plans.push(Plan::Skip(InviteOutcome::Blocked {
+                rule: rule.to_string(),
+            }));
+            continue;
+        }
         let mut supersedes = None;
         if let Some(existing) = live.get(key) {
             let status = effective(existing, now)?;
             if status != InvitationStatus::Expired {
-                outcomes.push(InviteOutcome::AlreadyInvited {
+                plans.push(Plan::Skip(InviteOutcome::AlreadyInvited {
                     invitation_id: existing.id,
                     status,
-                });
+                }));
                 continue;
             }
             // An expired invitation is replaced by the new one, as a resend would.
-            supersede_pending(&txn, existing.id).await?;
             supersedes = Some(existing.id);
         }
         if let Some(account) = accounts.get(key) {
             // Only a developer whose registration was denied may be invited again.
             if standings.get(&account.id) != Some(&Standing::Rejected) {
-                outcomes.push(InviteOutcome::AlreadyDeveloper);
+                plans.push(Plan::Skip(InviteOutcome::AlreadyDeveloper));
                 continue;
             }
         }
+        plans.push(Plan::Invite {
+            supersedes,
+            approved_by: rules.allowing(email).map(|r| r.to_string()),
+        });
+    }
+    Ok(plans)
+}
+
+async fn try_invite(
+    state: &AppState,
+    operator: Operator<'_>,
+    candidates: &[Candidate],
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<Vec<InviteOutcome>, InvitationError> {
+    let txn = begin_write(&state.db).await?;
+    let settings = settings::load(&txn).await?;
+    let emails: Vec<Email> = candidates.iter().map(|c| c.email.clone()).collect();
+    let plans = plan(&txn, &emails, now).await?;
+
+    let mut outcomes = Vec::with_capacity(candidates.len());
+    let mut created_rows = Vec::new();
+    for (candidate, plan) in candidates.iter().zip(plans) {
+        let email = &candidate.email;
+        let supersedes = match plan {
+            Plan::Skip(outcome) => {
+                if let InviteOutcome::Blocked { rule } = &outcome {
+                    let detail = format!("refused by {rule}");
+                    audit::record(
+                        &txn,
+                        operator.actor(),
+                        AuditAction::Invited,
+                        Some(email.as_str()),
+                        false,
+                        Some(&detail),
+                        now,
+                    )
+                    .await?;
+                }
+                outcomes.push(outcome);
+                continue;
+            }
+            Plan::Invite { supersedes, .. } => supersedes,
+        };
+        if let Some(existing) = supersedes {
+            supersede_pending(&txn, existing).await?;
+        }
+        // An admin who invites another admin has decided: there is nothing left to review.
+        let pre_approved =
+            role == Role::Admin || candidate.pre_approved.unwrap_or(settings.auto_approve);
+        let key = email.normalized();
         let created = insert_pending_unindexed(
             &txn,
             NewInvitation {
                 email: email.as_str(),
-                email_normalized: key,
+                email_normalized: &key,
                 origin: Origin::Invited,
                 invited_by: operator.invited_by(),
                 pre_approved,
@@ -107,6 +203,17 @@ async fn try_invite(
             now,
         )
         .await?;
+        if let Some(name) = &candidate.full_name {
+            // The invitation page suggests it; the developer may change it there.
+            invitation::Entity::update_many()
+                .col_expr(
+                    invitation::Column::SignUpFullName,
+                    Expr::value(name.as_str().to_owned()),
+                )
+                .filter(invitation::Column::Id.eq(created.id))
+                .exec(&txn)
+                .await?;
+        }
         audit::record(
             &txn,
             operator.actor(),
@@ -139,9 +246,7 @@ async fn try_invite(
     let entries: Vec<_> = created_rows.iter().map(search_index::Entry::from).collect();
     search_index::add(&txn, &entries).await?;
     txn.commit().await?;
-    Ok(InviteReport {
-        entries: merge_in_input_order(parsed, outcomes),
-    })
+    Ok(outcomes)
 }
 
 /// Inactivates a Pending invitation that a new one replaces, dropping its queued email.

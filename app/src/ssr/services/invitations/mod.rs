@@ -5,6 +5,7 @@
 
 mod actions;
 pub mod export;
+pub mod import;
 mod invite;
 mod list;
 mod registration;
@@ -47,6 +48,9 @@ pub enum InvitationError {
     /// or deactivated it): a Rejected invitation can no longer bring it back.
     #[error("the account is {0:?}, not a denied registration")]
     NotDenied(crate::domain::Standing),
+    /// A deny rule refuses the address's domain; the text names the rule.
+    #[error("refused by {0}")]
+    DomainDenied(String),
     /// The invitation link cannot be used; the state says why (for the developer).
     #[error("{}", .0.title())]
     Link(LinkState),
@@ -69,6 +73,21 @@ pub(crate) async fn require_denied_account(
         .await?
     {
         Some(existing) => require_denied(txn, &existing).await,
+        None => Ok(()),
+    }
+}
+
+/// Refuses an address whose domain a deny rule refuses (read in the caller's transaction).
+pub(crate) async fn refuse_denied_domain(
+    txn: &impl ConnectionTrait,
+    email: &str,
+) -> Result<(), InvitationError> {
+    let Ok(email) = crate::domain::Email::parse(email) else {
+        return Ok(()); // Stored addresses were parsed on the way in.
+    };
+    let rules = crate::ssr::services::domain_rules::load(txn).await?;
+    match rules.denying(&email) {
+        Some(rule) => Err(InvitationError::DomainDenied(rule.to_string())),
         None => Ok(()),
     }
 }

@@ -24,7 +24,7 @@ use crate::{
         db::begin_write,
         entities::{account, invitation},
         random::token_hash,
-        services::{audit, outbox, settings},
+        services::{audit, domain_rules, outbox, settings},
         webhooks,
     },
 };
@@ -155,10 +155,22 @@ async fn finish(
 ) -> Result<Completed, InvitationError> {
     let link_refused = |state: LinkState| InvitationError::Link(state);
     let txn = begin_write(db).await?;
+    // An allow rule on the address's domain approves a registration that would otherwise wait
+    // for a review (the audit entry names the rule).
+    let allowed_by = match (
+        model.pre_approved,
+        crate::domain::Email::parse(&model.email),
+    ) {
+        (false, Ok(email)) => domain_rules::load(&txn)
+            .await?
+            .allowing(&email)
+            .map(|rule| rule.to_string()),
+        _ => None,
+    };
     let transition = decide(
         InvitationStatus::Pending,
         InvitationAction::Complete,
-        model.pre_approved,
+        model.pre_approved || allowed_by.is_some(),
     )
     .map_err(InvitationError::Refused)?;
     let active = matches!(transition.account, AccountChange::Register { active: true });
@@ -246,10 +258,10 @@ async fn finish(
         AuditAction::Completed,
         Some(&model.email),
         true,
-        Some(if active {
-            "approved"
-        } else {
-            "waiting for review"
+        Some(&match (&allowed_by, active) {
+            (Some(rule), _) => format!("approved automatically by {rule}"),
+            (None, true) => "approved".to_owned(),
+            (None, false) => "waiting for review".to_owned(),
         }),
         now,
     )

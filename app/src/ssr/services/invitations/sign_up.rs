@@ -21,7 +21,7 @@ use crate::{
         db::{begin_write, is_unique_violation},
         entities::{account, invitation},
         services::{
-            audit,
+            audit, domain_rules,
             outbox::{self, Message, SignUpNoticeReason},
             settings,
         },
@@ -56,6 +56,19 @@ pub async fn sign_up(
 
     let txn = begin_write(&state.db).await?;
     let settings = settings::load(&txn).await?;
+    if let Some(rule) = domain_rules::load(&txn).await?.denying(&email) {
+        let rule = rule.to_string();
+        record(
+            &txn,
+            email.as_str(),
+            false,
+            &format!("refused by {rule}"),
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        return Err(InvitationError::DomainDenied(rule));
+    }
     let normalized = email.normalized();
     let notice = |reason| Message::SignUpNotice { reason };
     if let Some(existing) = account::Entity::find()
