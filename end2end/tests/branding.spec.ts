@@ -29,3 +29,32 @@ test('an admin picks an accent color that keeps its contrast and every page draw
     await saveSettings(page, {});
   }
 });
+
+// A 1×1 PNG.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+
+test('an admin names the portal and uploads a logo, and a visitor sees both on the login screen', async ({ page, browser }) => {
+  await logInAsAdmin(page);
+  await openHydrated(page, '/admin/settings');
+  try {
+    await page.getByLabel('Portal name').fill('Acme Developer Hub');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Settings saved' })).toBeVisible();
+    const logo = page.getByRole('region', { name: 'Logo' });
+    await expect(logo.getByTestId('no-logo')).toBeVisible();
+    await logo.getByLabel('Upload a logo').setInputFiles({ name: 'logo.gif', mimeType: 'image/gif', buffer: Buffer.from('GIF89a\x01\x00\x01\x00') });
+    await expect(logo.getByRole('alert')).toContainText('not a PNG or JPEG');
+    await logo.getByLabel('Upload a logo').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: PNG });
+    await expect(logo.getByTestId('logo-preview')).toBeVisible();
+
+    const visitor = await (await browser.newContext()).newPage();
+    await openHydrated(visitor, '/login');
+    await expect(visitor.getByText('Acme Developer Hub').first()).toBeVisible();
+    await expect(visitor).toHaveTitle(/Acme Developer Hub/);
+    await expect(visitor.getByTestId('login-logo')).toBeVisible();
+    await visitor.context().close();
+  } finally {
+    await saveSettings(page, {});
+    await page.request.post('/api/remove_logo');
+  }
+});

@@ -103,3 +103,26 @@ test('screenshots of the main pages', async ({ page, browser, mailURL }) => {
     await setAutoApproval(page, true);
   }
 });
+
+test('screenshots of the import preview and the domain rules', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await logInAsAdmin(page);
+  const added = await page.request.post('/api/add_domain_rule', { form: { domain: 'rival.example', kind: 'deny', include_subdomains: 'true' } });
+  expect(added.status()).toBe(200);
+  const rule = (await added.json()) as { id: number };
+  try {
+    await openHydrated(page, '/admin/invitations/import');
+    await page.getByLabel('…or paste the list').fill(
+      'email,full name,pre-approved\nada@partner.example,Ada Lovelace,yes\ngrace@partner.example,Grace Hopper,no\nnot-an-address,Someone,\nspy@eu.rival.example,,\nADA@partner.example,Ada again,',
+    );
+    await page.getByRole('button', { name: 'PREVIEW' }).click();
+    await expect(page.getByTestId('import-table')).toBeVisible();
+    await page.getByRole('region', { name: /Preview/ }).screenshot({ path: path.join(DIR, 'import-preview.png'), animations: 'disabled' });
+    await openHydrated(page, '/admin/settings');
+    const section = page.getByRole('region', { name: 'Domain rules' });
+    await expect(section.getByTestId('domain-rule')).toHaveCount(1);
+    await section.screenshot({ path: path.join(DIR, 'domain-rules.png'), animations: 'disabled' });
+  } finally {
+    await page.request.post('/api/remove_domain_rule', { form: { id: String(rule.id) } });
+  }
+});

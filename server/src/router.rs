@@ -241,6 +241,7 @@ async fn server_fn_error_status(
 fn download_routes(state: AppState) -> Router {
     Router::new()
         .route("/branding.css", get(app::api::theme::branding_css))
+        .route("/branding/logo", get(app::api::logo::serve_logo))
         .route(
             "/admin/invitations/export.csv",
             get(app::api::export::invitations_csv),

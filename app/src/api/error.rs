@@ -145,6 +145,17 @@ mod conversions {
         }
     }
 
+    impl From<crate::ssr::services::logo::LogoError> for ApiError {
+        #[track_caller]
+        fn from(error: crate::ssr::services::logo::LogoError) -> Self {
+            use crate::ssr::services::logo::LogoError as E;
+            match error {
+                E::InvalidInput(message) => ApiError::InvalidInput(message),
+                E::Database(e) => e.into(),
+            }
+        }
+    }
+
     impl From<ProfileError> for ApiError {
         #[track_caller]
         fn from(error: ProfileError) -> Self {

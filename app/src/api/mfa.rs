@@ -38,7 +38,7 @@ pub async fn login_code_step() -> Result<Option<CodeStep>, ApiError> {
             Some(mfa::enrollment(
                 secret,
                 &account.email,
-                &state.settings.portal_name,
+                &state.portal_name().await?,
             )),
         ),
         None => (SecondStep::Code, None),
@@ -178,15 +178,11 @@ pub async fn begin_mfa_enrollment(current_password: String) -> Result<Enrollment
     use crate::ssr::{services::mfa, AppState};
     let state = AppState::from_context();
     let user = super::guard::require_account().await?;
+    let issuer = state.portal_name().await?;
     limited(
         &state,
         user.id,
-        mfa::begin_enrollment(
-            &state.db,
-            user.id,
-            &current_password,
-            &state.settings.portal_name,
-        ),
+        mfa::begin_enrollment(&state.db, user.id, &current_password, &issuer),
     )
     .await
 }

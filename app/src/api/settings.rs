@@ -54,9 +54,14 @@ pub async fn current_password_policy() -> Result<PasswordPolicy, ApiError> {
 pub async fn portal_branding() -> Result<Branding, ApiError> {
     use crate::ssr::{services::settings, AppState};
     let state = AppState::from_context();
-    let background = settings::load(&state.db).await?.login_background;
+    let current = settings::load(&state.db).await?;
     Ok(Branding {
-        portal_name: state.settings.portal_name.clone(),
-        background,
+        portal_name: current
+            .portal_name_or(&state.settings.portal_name)
+            .to_owned(),
+        background: current.login_background,
+        logo: crate::ssr::services::logo::version(&state.db)
+            .await?
+            .map(|sha| format!("/branding/logo?v={}", &sha[..16.min(sha.len())])),
     })
 }

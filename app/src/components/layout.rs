@@ -35,8 +35,14 @@ pub fn TopBar(user: SessionUser, branding: BrandingResource) -> impl IntoView {
             <a class="brand" href=user.home()>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
-                        let name = branding.await.unwrap_or_default().portal_name;
-                        view! { <BrandTitle name=name.clone() />{name} }
+                        let branding = branding.await.unwrap_or_default();
+                        let name = branding.portal_name;
+                        view! {
+                            <BrandTitle name=name.clone() />
+                            // Decorative: the name beside it says what it is.
+                            {branding.logo.map(|src| view! { <img class="brand-logo" src=src alt="" /> })}
+                            {name}
+                        }
                     })}
                 </Suspense>
             </a>

@@ -1,7 +1,7 @@
 //! Reading an import (Invitations › Import): a CSV file or a pasted list. Columns: email, then
 //! optionally full name and pre-approved (yes/no); a header row naming them is recognized and
 //! may put them in any order; UTF-8 with or without a BOM; comma or semicolon, whichever the
-//! first line uses. A file of nothing but addresses (one or several per line) is read as a
+//! first line uses; at most 1 MB. A file of nothing but addresses (one or several per line) is read as a
 //! list of addresses, so a pasted "a@x.io, b@y.io" means two developers, not a name.
 //!
 //! Only the file's shape can make it malformed (an unclosed quote, too many values, an unknown
@@ -15,8 +15,9 @@ use super::email::Email;
 
 /// The most rows one import may hold.
 pub const MAX_IMPORT_ROWS: usize = 10_000;
-/// The largest import read, in bytes: 10,000 rows of a long address and name fit.
-pub const MAX_IMPORT_BYTES: usize = 2 * 1024 * 1024;
+/// The largest import read, in bytes: 10,000 rows of an address and a name fit, and the form
+/// that carries it stays under the server's 2 MB request limit once URL-encoded.
+pub const MAX_IMPORT_BYTES: usize = 1024 * 1024;
 
 /// One row of the import, as written (trimmed); nothing here is checked yet except its shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,7 +34,7 @@ pub struct ImportRow {
 pub enum ImportError {
     #[error("the import is empty: give one email address per line, optionally followed by a full name and pre-approved (yes or no)")]
     Empty,
-    #[error("the import is larger than 2 MB: split it into smaller files")]
+    #[error("the import is larger than 1 MB: split it into smaller files")]
     TooLarge,
     #[error("at most 10,000 rows per import: this one has {count}; split it into smaller files")]
     TooMany { count: usize },

@@ -66,6 +66,15 @@ pub struct PortalSettings {
     pub require_admin_mfa: bool,
     /// Buttons and links (checked: AA contrast with white).
     pub accent_color: HexColor,
+    /// The portal's name; `None` until an admin sets one (the configured name is used).
+    pub portal_name: Option<super::portal_name::PortalName>,
+}
+
+impl PortalSettings {
+    /// The name to show: the admin's, else the server's configured one.
+    pub fn portal_name_or<'a>(&'a self, configured: &'a str) -> &'a str {
+        self.portal_name.as_ref().map_or(configured, |n| n.as_str())
+    }
 }
 
 impl Default for PortalSettings {
@@ -80,6 +89,7 @@ impl Default for PortalSettings {
                 "# Welcome\n\nYour account is active. The API documentation lives here.".into(),
             require_admin_mfa: false,
             accent_color: default_accent(),
+            portal_name: None,
         }
     }
 }
@@ -102,6 +112,9 @@ pub struct SettingsForm {
     /// Portico's own accent when absent (a client from before the setting existed).
     #[serde(default = "default_accent_text")]
     pub accent_color: String,
+    /// Empty (or absent) for the server's configured name.
+    #[serde(default)]
+    pub portal_name: String,
 }
 
 fn default_accent_text() -> String {
@@ -138,6 +151,10 @@ impl SettingsForm {
                 None
             }
         };
+        let portal_name = super::portal_name::PortalName::parse_optional(&self.portal_name)
+            .map_err(|e| problems.push(format!("Portal name: {e}")))
+            .ok()
+            .flatten();
         if self.portal_content.chars().count() > MAX_PORTAL_CONTENT_CHARS {
             problems.push(format!(
                 "Portal content: at most {MAX_PORTAL_CONTENT_CHARS} characters"
@@ -165,6 +182,7 @@ impl SettingsForm {
                 portal_content: self.portal_content.clone(),
                 require_admin_mfa: self.require_admin_mfa,
                 accent_color,
+                portal_name,
             }),
             _ => Err(problems),
         }
@@ -186,6 +204,7 @@ mod tests {
             portal_content: "# Hi".into(),
             require_admin_mfa: true,
             accent_color: "#1d3fb8".into(),
+            portal_name: " Acme APIs ".into(),
         }
     }
 
@@ -198,6 +217,7 @@ mod tests {
         assert_eq!(settings.login_background.as_str(), "#112233");
         assert!(!settings.auto_approve);
         assert!(settings.require_admin_mfa);
+        assert_eq!(settings.portal_name_or("Portico"), "Acme APIs");
     }
 
     #[test]
@@ -286,6 +306,7 @@ mod tests {
                         portal_content,
                         require_admin_mfa: auto_approve,
                         accent_color: DEFAULT_ACCENT_FOR_TESTS.into(),
+                        portal_name: String::new(),
                     }
                 },
             )

@@ -20,8 +20,8 @@ pub struct ServerSettings {
     /// A session ends this long after login, whatever its activity.
     pub session_absolute_timeout: Duration,
     pub rate_limits: crate::ssr::rate_limit::RateLimits,
-    /// The portal's name (`PORTICO_PORTAL_NAME`): shown on the login cards, in the top bar and
-    /// the page title, and used in emails.
+    /// The configured portal name (`PORTICO_PORTAL_NAME`): used until an admin sets one in
+    /// Settings (see [`AppState::portal_name`]).
     pub portal_name: String,
     /// How webhooks are sent (`PORTICO_WEBHOOKS_*`).
     pub webhooks: crate::ssr::webhooks::WebhookSettings,
@@ -38,5 +38,14 @@ impl AppState {
     /// The state provided to server functions through Leptos' context.
     pub fn from_context() -> Self {
         leptos::prelude::expect_context::<AppState>()
+    }
+
+    /// The portal's name now: the admin's (Settings), else the configured one. Shown on the
+    /// login cards, in the top bar and page titles, and as the authenticator apps' issuer.
+    pub async fn portal_name(&self) -> Result<String, sea_orm::DbErr> {
+        let current = crate::ssr::services::settings::load(&self.db).await?;
+        Ok(current
+            .portal_name_or(&self.settings.portal_name)
+            .to_owned())
     }
 }

@@ -40,6 +40,7 @@ const NOTHING_REQUIRED: &[&str] = &[
     "list_administrators",
     "list_api_tokens",
     "list_domain_rules",
+    "remove_logo",
     "list_webhooks",
     "list_developers",
     "list_invitations",

@@ -190,7 +190,10 @@ async fn ten_thousand_rows_are_previewed_one_more_is_refused_and_a_part_of_a_tho
     assert_eq!(result.sendable().len(), 10_000);
 
     let message = invalid_input(preview(&app, &format!("{text}\none@more.example")).await).await;
-    assert!(message.starts_with("At most 10,000 rows per import"), "{message}");
+    assert!(
+        message.starts_with("At most 10,000 rows per import"),
+        "{message}"
+    );
     assert!(message.contains("10001"), "{message}");
 
     let sent = send(&app, &text, 0, 1_000).await;

@@ -66,6 +66,10 @@ pub async fn update(
             .require_admin_mfa
             .unwrap_or(current.require_admin_mfa),
         accent_color: change.accent_color.unwrap_or(current.accent_color),
+        portal_name: change
+            .portal_name
+            .or(current.portal_name)
+            .unwrap_or_default(),
     };
     let parsed = form
         .parse()
@@ -86,5 +90,6 @@ fn view(current: PortalSettings) -> Settings {
         portal_content: current.portal_content,
         require_admin_mfa: current.require_admin_mfa,
         accent_color: current.accent_color.as_str().to_owned(),
+        portal_name: current.portal_name.map(String::from),
     }
 }

@@ -380,6 +380,8 @@ pub struct Settings {
     pub require_admin_mfa: bool,
     /// `#rrggbb`, with at least 4.5:1 contrast with white text.
     pub accent_color: String,
+    /// The name an admin gave the portal; absent while the server's configured name is used.
+    pub portal_name: Option<String>,
 }
 
 /// The settings to change; absent fields keep their value.
@@ -403,6 +405,10 @@ pub struct SettingsChange {
     /// cannot say.
     #[schema(pattern = "^#[0-9a-fA-F]{6}$")]
     pub accent_color: Option<String>,
+    /// At most 60 characters, no control characters; an empty string returns to the
+    /// server's configured name.
+    #[schema(max_length = 240)]
+    pub portal_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]

@@ -68,6 +68,7 @@ pub fn LoginBackdrop(children: ChildrenFn) -> impl IntoView {
                 view! {
                     <BrandTitle name=branding.portal_name />
                     <main class="login-screen" data-testid="login-screen" style=surface_style("login", &color)>
+                        {branding.logo.map(|src| view! { <img class="login-logo" src=src alt="" data-testid="login-logo" /> })}
                         {children.with_value(|children| children())}
                     </main>
                 }

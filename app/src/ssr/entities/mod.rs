@@ -10,6 +10,7 @@ pub mod invitation_gram;
 pub mod login_challenge;
 pub mod outbox;
 pub mod password_reset;
+pub mod portal_logo;
 pub mod rate_limit;
 pub mod recovery_code;
 pub mod session;

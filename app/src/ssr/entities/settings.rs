@@ -13,6 +13,7 @@ pub struct Model {
     pub portal_content: String,
     pub require_admin_mfa: bool,
     pub accent_color: String,
+    pub portal_name: Option<String>,
     pub updated_at: DateTimeUtc,
 }
 

@@ -88,6 +88,17 @@ enum Outcome {
 }
 
 impl Worker {
+    /// The portal's name as emails show it now: the admin's (Settings), else the configured
+    /// one. Read per email, so a rename shows in the next email on every replica.
+    async fn portal_name(&self) -> String {
+        match crate::ssr::services::settings::load(&self.db).await {
+            Ok(current) => current
+                .portal_name_or(&self.settings.portal_name)
+                .to_owned(),
+            Err(_) => self.settings.portal_name.clone(),
+        }
+    }
+
     /// Checks the settings (sender address, SMTP URL, mail folder). Call it inside the Tokio
     /// runtime: the SMTP connection pool runs a task.
     pub fn new(db: DatabaseConnection, settings: MailSettings) -> Result<Self, MailError> {
@@ -225,7 +236,7 @@ impl Worker {
             Message::SignUpNotice { reason } => {
                 let login_link = format!("{}/login", self.settings.public_url);
                 let rendered = SignUpNoticeEmail {
-                    portal_name: &self.settings.portal_name,
+                    portal_name: &self.portal_name().await,
                     already_registered: reason == SignUpNoticeReason::AlreadyRegistered,
                     login_link: &login_link,
                 }
@@ -240,7 +251,7 @@ impl Worker {
             Message::WebhookDisabled { ref url, failures } => {
                 let settings_link = format!("{}/admin/settings", self.settings.public_url);
                 let rendered = super::templates::webhook::WebhookDisabledEmail {
-                    portal_name: &self.settings.portal_name,
+                    portal_name: &self.portal_name().await,
                     url,
                     failures,
                     settings_link: &settings_link,
@@ -289,7 +300,7 @@ impl Worker {
             return Ok(());
         }
         let rendered = InvitationEmail {
-            portal_name: &self.settings.portal_name,
+            portal_name: &self.portal_name().await,
             subject_template: &self.settings.invitation_subject,
             invitee_email: &row.recipient,
             link: invitation.link,
@@ -389,7 +400,7 @@ impl Worker {
             }
         }
         let rendered = ReviewDigestEmail {
-            portal_name: &self.settings.portal_name,
+            portal_name: &self.portal_name().await,
             registrations: &registrations,
             review_link: &format!("{}/admin", self.settings.public_url),
         }

@@ -22,6 +22,8 @@ mod m0017_accent_color;
 mod m0018_api_tokens;
 mod m0019_webhooks;
 mod m0020_domain_rules;
+mod m0021_portal_name;
+mod m0022_portal_logo;
 
 pub struct Migrator;
 
@@ -48,6 +50,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0018_api_tokens::Migration),
             Box::new(m0019_webhooks::Migration),
             Box::new(m0020_domain_rules::Migration),
+            Box::new(m0021_portal_name::Migration),
+            Box::new(m0022_portal_logo::Migration),
         ]
     }
 }

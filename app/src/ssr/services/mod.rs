@@ -9,6 +9,7 @@ pub mod developers;
 pub mod domain_rules;
 pub mod generate;
 pub mod invitations;
+pub mod logo;
 pub mod mfa;
 pub mod operator;
 pub mod outbox;

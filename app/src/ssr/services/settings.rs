@@ -36,6 +36,10 @@ pub async fn load(db: &impl ConnectionTrait) -> Result<PortalSettings, DbErr> {
             .ok()
             .filter(|c| crate::domain::accent::accent_problem(c).is_none())
             .unwrap_or(defaults.accent_color),
+        portal_name: row
+            .portal_name
+            .and_then(|n| crate::domain::portal_name::PortalName::parse_optional(&n).ok())
+            .flatten(),
     })
 }
 
@@ -56,6 +60,7 @@ pub async fn save(
         portal_content: Set(new.portal_content.clone()),
         require_admin_mfa: Set(new.require_admin_mfa),
         accent_color: Set(new.accent_color.as_str().to_owned()),
+        portal_name: Set(new.portal_name.as_ref().map(|n| n.as_str().to_owned())),
         updated_at: Set(Utc::now()),
     };
     settings::Entity::insert(row)
@@ -70,6 +75,7 @@ pub async fn save(
                     settings::Column::PortalContent,
                     settings::Column::RequireAdminMfa,
                     settings::Column::AccentColor,
+                    settings::Column::PortalName,
                     settings::Column::UpdatedAt,
                 ])
                 .to_owned(),
@@ -78,7 +84,7 @@ pub async fn save(
         .await?;
     let detail = format!(
         "auto-approval {}, validity {} h, self-registration {}, password policy {}, \
-         two-step sign-in for administrators {}, accent {}",
+         two-step sign-in for administrators {}, accent {}, portal name {}",
         if new.auto_approve { "on" } else { "off" },
         new.validity.hours(),
         new.self_registration.as_str(),
@@ -88,7 +94,13 @@ pub async fn save(
         } else {
             "optional"
         },
-        new.accent_color
+        new.accent_color,
+        new.portal_name
+            .as_ref()
+            .map_or("the configured one".to_owned(), |n| format!(
+                "{:?}",
+                n.as_str()
+            ))
     );
     audit::record(
         &txn,

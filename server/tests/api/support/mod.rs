@@ -320,6 +320,7 @@ pub struct SettingsFields<'a> {
     pub portal_content: &'a str,
     pub require_admin_mfa: &'a str,
     pub accent_color: &'a str,
+    pub portal_name: &'a str,
 }
 
 impl Default for SettingsFields<'_> {
@@ -333,6 +334,7 @@ impl Default for SettingsFields<'_> {
             portal_content: "# Hello",
             require_admin_mfa: "false",
             accent_color: "#3346d3",
+            portal_name: "",
         }
     }
 }
@@ -351,6 +353,7 @@ impl TestApp {
                 ("form[portal_content]", fields.portal_content),
                 ("form[require_admin_mfa]", fields.require_admin_mfa),
                 ("form[accent_color]", fields.accent_color),
+                ("form[portal_name]", fields.portal_name),
             ],
         )
         .await

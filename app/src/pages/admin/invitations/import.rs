@@ -274,7 +274,7 @@ fn read_file(
         };
         if file.size() > MAX_IMPORT_BYTES as f64 {
             note.set(Some(Err(format!(
-                "{} is larger than 2 MB: split it into smaller files.",
+                "{} is larger than 1 MB: split it into smaller files.",
                 file.name()
             ))));
             return;

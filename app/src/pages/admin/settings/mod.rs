@@ -9,6 +9,7 @@ use super::AdminFrame;
 mod administrators;
 mod api_tokens;
 mod domain_rules;
+mod logo;
 mod webhooks;
 use crate::{
     api::settings::{get_settings, SaveSettings},
@@ -21,6 +22,7 @@ use crate::{
 use administrators::{administrators_state, AdministratorsSection};
 use api_tokens::{api_tokens_state, ApiTokensSection};
 use domain_rules::{domain_rules_state, DomainRulesSection};
+use logo::{logo_state, LogoSection};
 use webhooks::{webhooks_state, WebhooksSection};
 
 #[component]
@@ -28,11 +30,13 @@ pub fn SettingsPage() -> impl IntoView {
     let administrators = administrators_state();
     let api_tokens = api_tokens_state();
     let domain_rules = domain_rules_state();
+    let logo = logo_state();
     let webhooks = webhooks_state();
     view! {
         <Title text="Settings" />
         <AdminFrame>
             <SettingsLoader />
+            <LogoSection state=logo />
             <DomainRulesSection state=domain_rules />
             <AdministratorsSection state=administrators />
             <ApiTokensSection state=api_tokens />
@@ -91,6 +95,13 @@ fn SettingsForm(current: PortalSettings) -> impl IntoView {
 
     view! {
         <ActionForm action=save attr:class="stacked-form settings-form" attr:novalidate="">
+            <label for="portal-name">"Portal name"</label>
+            <input id="portal-name" name="form[portal_name]" type="text" maxlength="60"
+                value=current.portal_name.as_ref().map(|n| n.as_str().to_owned()).unwrap_or_default()
+                placeholder="The server's configured name" aria-describedby="portal-name-note" />
+            <p class="muted small" id="portal-name-note">
+                "Shown in the top bar, on the login screen, in page titles and in every email. Leave it empty for the server's configured name."
+            </p>
             <label class="checkbox">
                 // Absent when unchecked, which the form reads as false.
                 <input type="checkbox" name="form[auto_approve]" value="true" checked=current.auto_approve />

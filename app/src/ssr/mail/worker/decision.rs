@@ -14,7 +14,7 @@ impl Worker {
     ) -> Result<(), MailError> {
         let login_link = format!("{}/login", self.settings.public_url);
         let rendered = DecisionEmail {
-            portal_name: &self.settings.portal_name,
+            portal_name: &self.portal_name().await,
             recipient: &row.recipient,
             full_name,
             approved,

@@ -72,7 +72,7 @@ impl Worker {
                 )
                 .await?;
                 let rendered = PasswordResetEmail {
-                    portal_name: &self.settings.portal_name,
+                    portal_name: &self.portal_name().await,
                     recipient: &row.recipient,
                     link: &link,
                     valid_until,
@@ -98,7 +98,7 @@ impl Worker {
                 )
                 .await?;
                 let rendered = ResetRefusedEmail {
-                    portal_name: &self.settings.portal_name,
+                    portal_name: &self.portal_name().await,
                     recipient: &row.recipient,
                     standing,
                 }
@@ -117,7 +117,7 @@ impl Worker {
     ) -> Result<(), MailError> {
         let forgot_link = format!("{}/forgot-password", self.settings.public_url);
         let rendered = SecurityNoticeEmail {
-            portal_name: &self.settings.portal_name,
+            portal_name: &self.portal_name().await,
             recipient: &row.recipient,
             event,
             at,

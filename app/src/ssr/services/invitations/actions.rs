@@ -117,6 +117,8 @@ pub async fn resend(
             validity,
             supersedes: Some(old.id),
             public_url: &state.settings.public_url,
+            // A resent invitation still suggests the name given at sign-up or in an import.
+            suggested_name: old.sign_up_full_name.as_deref(),
         },
         now,
     )
@@ -139,17 +141,6 @@ pub async fn resend(
         now,
     )
     .await?;
-    if old.sign_up_full_name.is_some() {
-        // A resent self sign-up still suggests the name given at sign-up.
-        invitation::Entity::update_many()
-            .col_expr(
-                invitation::Column::SignUpFullName,
-                Expr::value(old.sign_up_full_name.clone()),
-            )
-            .filter(invitation::Column::Id.eq(created.id))
-            .exec(&txn)
-            .await?;
-    }
     let row = row_for(&txn, &created, now).await?;
     let mut data = webhooks::invitation_data(&created, "pending");
     data["replaces"] = old.id.into();

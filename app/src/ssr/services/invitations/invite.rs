@@ -199,21 +199,11 @@ async fn try_invite(
                 validity: settings.validity,
                 supersedes,
                 public_url: &state.settings.public_url,
+                suggested_name: candidate.full_name.as_ref().map(FullName::as_str),
             },
             now,
         )
         .await?;
-        if let Some(name) = &candidate.full_name {
-            // The invitation page suggests it; the developer may change it there.
-            invitation::Entity::update_many()
-                .col_expr(
-                    invitation::Column::SignUpFullName,
-                    Expr::value(name.as_str().to_owned()),
-                )
-                .filter(invitation::Column::Id.eq(created.id))
-                .exec(&txn)
-                .await?;
-        }
         audit::record(
             &txn,
             operator.actor(),

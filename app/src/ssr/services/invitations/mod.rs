@@ -223,6 +223,9 @@ pub(crate) struct NewInvitation<'a> {
     pub validity: Validity,
     pub supersedes: Option<i32>,
     pub public_url: &'a str,
+    /// The name the invitation page suggests (given at sign-up or in an import); the
+    /// developer may change it there.
+    pub suggested_name: Option<&'a str>,
 }
 
 /// Inserts a Pending invitation with a fresh token and queues its email, in the caller's
@@ -261,6 +264,7 @@ pub(crate) async fn insert_pending_unindexed(
         invited_at: Set(now),
         valid_until: Set(valid_until),
         supersedes_id: Set(new.supersedes),
+        sign_up_full_name: Set(new.suggested_name.map(str::to_owned)),
         account_id: Set(None),
         completed_at: Set(None),
         decided_at: Set(None),

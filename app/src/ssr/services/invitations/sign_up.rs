@@ -8,7 +8,7 @@
 //! instead.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{prelude::Expr, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{
     effective, insert_pending, invite::supersede_pending, registration::is_sign_up,
@@ -119,7 +119,7 @@ pub async fn sign_up(
             return Ok(());
         }
     }
-    let created = insert_pending(
+    insert_pending(
         &txn,
         NewInvitation {
             email: email.as_str(),
@@ -131,6 +131,7 @@ pub async fn sign_up(
             validity: settings.validity,
             supersedes,
             public_url: &state.settings.public_url,
+            suggested_name: Some(name.as_str()),
         },
         now,
     )
@@ -142,14 +143,6 @@ pub async fn sign_up(
             e.into()
         }
     })?;
-    invitation::Entity::update_many()
-        .col_expr(
-            invitation::Column::SignUpFullName,
-            Expr::value(name.as_str().to_owned()),
-        )
-        .filter(invitation::Column::Id.eq(created.id))
-        .exec(&txn)
-        .await?;
     record(&txn, email.as_str(), true, "confirmation link sent", now).await?;
     txn.commit().await?;
     Ok(())
