@@ -62,8 +62,8 @@ pub fn DomainRulesSection(state: DomainRulesState) -> impl IntoView {
                 <div class="field">
                     <label for="rule-kind">"Rule"</label>
                     <select id="rule-kind" name="kind">
-                        <option value=RuleKind::Allow.as_str() selected>"Allow: approve registrations automatically"</option>
-                        <option value=RuleKind::Deny.as_str()>"Deny: refuse invitations and sign-ups"</option>
+                        <option value=RuleKind::Allow.as_str() selected>"Allow: approve registrations"</option>
+                        <option value=RuleKind::Deny.as_str()>"Deny: refuse invitations, sign-ups"</option>
                     </select>
                 </div>
                 <label class="checkbox">
