@@ -87,6 +87,11 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route
+                    path=(StaticSegment("admin"), StaticSegment("invitations"), StaticSegment("requests"))
+                    view=pages::admin::invitations::requests::RequestsPage
+                    ssr=SsrMode::Async
+                />
+                <Route
                     path=(StaticSegment("admin"), StaticSegment("developers"))
                     view=pages::admin::developers::DevelopersPage
                     ssr=SsrMode::Async

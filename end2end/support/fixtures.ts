@@ -79,6 +79,8 @@ export interface Settings {
   portal_content: string;
   require_admin_mfa: boolean;
   accent_color: string;
+  reminder_hours: number;
+  auto_resend_requests: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -90,6 +92,8 @@ export const DEFAULT_SETTINGS: Settings = {
   portal_content: '# Welcome',
   require_admin_mfa: false,
   accent_color: '#3346d3',
+  reminder_hours: 24,
+  auto_resend_requests: false,
 };
 
 /** Saves settings through the API (as the signed-in admin of `page`); unnamed ones get the defaults. */

@@ -65,6 +65,8 @@ export default async function globalSetup(): Promise<void> {
       // The webhook journey's receiver listens on loopback.
       PORTICO_WEBHOOKS_ALLOW_PRIVATE: 'true',
       PORTICO_WEBHOOK_POLL_MS: '200',
+      // Housekeeping (which also queues due reminders) every two seconds, not ten minutes.
+      PORTICO_CLEANUP_INTERVAL_SECONDS: '2',
     },
     stdio: ['ignore', fs.openSync(path.join(RUN_DIR, 'server.log'), 'w'), fs.openSync(path.join(RUN_DIR, 'server.err.log'), 'w')],
     detached: true,

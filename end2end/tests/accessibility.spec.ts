@@ -67,6 +67,7 @@ test('in the dark theme (the browser prefers it) every page is dark and keeps it
   await page.keyboard.press('Escape');
   for (const [path, what] of [
     ['/admin/developers', 'Consumers > Developers'],
+    ['/admin/invitations/requests', 'Requests for a new invitation'],
     ['/admin/settings', 'Settings'],
     ['/admin/activity', 'Activity'],
     ['/portal', 'the portal home'],

@@ -110,7 +110,7 @@ test('sorting by a column and paging through the results live in the URL', async
 test('at a phone width the console fits the screen and the table scrolls inside its frame', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await logInAsAdmin(page);
-  for (const path of ['/admin/invitations', '/admin/developers', '/admin/settings', '/admin/activity', '/portal/profile']) {
+  for (const path of ['/admin/invitations', '/admin/invitations/requests', '/admin/developers', '/admin/settings', '/admin/activity', '/portal/profile']) {
     await openHydrated(page, path);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, `${path} is wider than the screen`).toBeLessThanOrEqual(0);

@@ -133,7 +133,7 @@ test('an expired link says so and tells the developer to ask for a new invitatio
   await openHydrated(developer, link);
   await expect(developer.getByTestId('link-state')).toHaveAttribute('data-state', 'Expired');
   await expect(developer.getByRole('heading', { name: /expired/i })).toBeVisible();
-  await expect(developer.getByText(/ask .*new invitation/i).first()).toBeVisible();
+  await expect(developer.getByRole('button', { name: 'Request a new invitation' })).toBeVisible();
   await developer.close();
 
   // Its invited-at moved back too, so it is no longer among the newest: search for it.

@@ -2,7 +2,7 @@
 // test-results/screenshots, or to PORTICO_SCREENSHOTS_DIR (docs/screenshots for the README).
 import * as path from 'node:path';
 import type { Page } from '@playwright/test';
-import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, inviteThroughDialog, setAutoApproval, saveSettings, emailTo } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, inviteThroughDialog, setAutoApproval, saveSettings, emailTo, sqlite } from '../support/fixtures';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/env';
 
 const DIR = process.env.PORTICO_SCREENSHOTS_DIR ?? path.join(__dirname, '..', 'test-results', 'screenshots');
@@ -125,4 +125,29 @@ test('screenshots of the import preview and the domain rules', async ({ page }) 
   } finally {
     await page.request.post('/api/remove_domain_rule', { form: { id: String(rule.id) } });
   }
+});
+
+test('screenshots of a request for a new invitation, from the expired link to the admins', async ({ page, browser, mailURL }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await logInAsAdmin(page);
+  await inviteThroughDialog(page, 'late-reader@example.com');
+  const link = await invitationLinkFor(mailURL, 'late-reader@example.com');
+  sqlite(
+    "UPDATE invitations SET invited_at = '1999' || substr(invited_at, 5), valid_until = '2000' || substr(valid_until, 5) " +
+      "WHERE email_normalized = 'late-reader@example.com'",
+  );
+  const developer = await browser.newPage();
+  await developer.setViewportSize({ width: 1280, height: 800 });
+  await openHydrated(developer, link);
+  await developer.getByRole('button', { name: 'Request a new invitation' }).click();
+  await expect(developer.getByTestId('request-answer')).toBeVisible();
+  await shoot(developer, 'request-new-invitation');
+  await developer.close();
+  await openHydrated(page, '/admin/invitations/requests');
+  const row = page.locator('tr[data-email="late-reader@example.com"]');
+  await expect(row).toBeVisible();
+  await shoot(page, 'link-requests');
+  // Answered, so later journeys start without it.
+  await row.getByRole('button', { name: 'DECLINE' }).click();
+  await expect(row).toHaveCount(0);
 });

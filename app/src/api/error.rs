@@ -69,6 +69,7 @@ mod conversions {
                      domain (refused by {rule}). Use an address at another domain, or ask the \
                      portal's administrators."
                 )),
+                E::RequestRefused(refusal) => ApiError::Conflict(refusal.to_string()),
                 E::Link(state) => {
                     ApiError::Conflict(format!("{} {}", state.title(), state.message()))
                 }

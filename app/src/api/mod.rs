@@ -14,6 +14,7 @@ pub mod export;
 #[cfg(feature = "ssr")]
 pub mod guard;
 pub mod invitations;
+pub mod link_requests;
 pub mod logo;
 pub mod mfa;
 pub mod password_reset;

@@ -48,7 +48,7 @@ pub fn TopBar(user: SessionUser, branding: BrandingResource) -> impl IntoView {
             </a>
             <nav aria-label="Main" on:click=on_nav_click>
                 {is_admin.then(|| view! {
-                    <A href="/admin/invitations">"Consumers › Invitations"</A>
+                    <A href="/admin/invitations">"Consumers › Invitations"<RequestsBadge /></A>
                     <A href="/admin/developers">"Consumers › Developers"</A>
                     <A href="/admin/settings">"Settings"</A>
                     <A href="/admin/activity">"Activity"</A>
@@ -63,6 +63,25 @@ pub fn TopBar(user: SessionUser, branding: BrandingResource) -> impl IntoView {
                 </ActionForm>
             </div>
         </header>
+    }
+}
+
+/// How many developers wait for an answer to their request for a new invitation, beside the
+/// Invitations link (nothing when none waits).
+#[component]
+fn RequestsBadge() -> impl IntoView {
+    let count = Resource::new(|| (), |_| crate::api::link_requests::link_request_count());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let waiting = count.await.unwrap_or(0);
+                (waiting > 0).then(|| view! {
+                    <span class="count-badge" data-testid="nav-requests-count"
+                        title="Requests for a new invitation waiting">{waiting.to_string()}</span>
+                    <span class="visually-hidden">" requests for a new invitation waiting"</span>
+                })
+            })}
+        </Suspense>
     }
 }
 

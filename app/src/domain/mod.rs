@@ -13,6 +13,7 @@ pub mod email;
 pub mod email_list;
 pub mod import;
 pub mod invitation;
+pub mod link_request;
 pub mod logo;
 pub mod mfa;
 pub mod password;
@@ -36,7 +37,7 @@ pub use email_list::{
 };
 pub use invitation::{
     allowed_actions, decide, effective_status, valid_until, InvitationAction, InvitationStatus,
-    LinkState, Refusal, StoredStatus, Transition, Validity,
+    LinkState, Refusal, ReminderLead, StoredStatus, Transition, Validity,
 };
 pub use password::{
     NewPassword, NewPasswordError, Password, PasswordError, PasswordPolicy, PasswordRule,

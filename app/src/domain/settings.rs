@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     accent::{accent_problem, default_accent},
     color::HexColor,
-    invitation::Validity,
+    invitation::{ReminderLead, Validity},
     password::PasswordPolicy,
 };
 
@@ -68,6 +68,11 @@ pub struct PortalSettings {
     pub accent_color: HexColor,
     /// The portal's name; `None` until an admin sets one (the configured name is used).
     pub portal_name: Option<super::portal_name::PortalName>,
+    /// How long before expiry a Pending invitation is reminded of (once; never a resent one).
+    pub reminder: ReminderLead,
+    /// A developer whose replaced link asks for a new invitation while their newest one still
+    /// works is sent a fresh link at once, without waiting for an admin.
+    pub auto_resend_requests: bool,
 }
 
 impl PortalSettings {
@@ -90,6 +95,8 @@ impl Default for PortalSettings {
             require_admin_mfa: false,
             accent_color: default_accent(),
             portal_name: None,
+            reminder: ReminderLead::default(),
+            auto_resend_requests: false,
         }
     }
 }
@@ -115,10 +122,20 @@ pub struct SettingsForm {
     /// Empty (or absent) for the server's configured name.
     #[serde(default)]
     pub portal_name: String,
+    /// Hours before expiry; the default when absent (a client from before the setting).
+    #[serde(default = "default_reminder_text")]
+    pub reminder_hours: String,
+    /// A checkbox, like `auto_approve`.
+    #[serde(default)]
+    pub auto_resend_requests: bool,
 }
 
 fn default_accent_text() -> String {
     super::accent::DEFAULT_ACCENT.to_owned()
+}
+
+fn default_reminder_text() -> String {
+    super::invitation::reminder::DEFAULT_REMINDER_HOURS.to_string()
 }
 
 impl SettingsForm {
@@ -155,6 +172,9 @@ impl SettingsForm {
             .map_err(|e| problems.push(format!("Portal name: {e}")))
             .ok()
             .flatten();
+        let reminder = ReminderLead::parse(&self.reminder_hours)
+            .map_err(|e| problems.push(format!("Reminder: {e}")))
+            .ok();
         if self.portal_content.chars().count() > MAX_PORTAL_CONTENT_CHARS {
             problems.push(format!(
                 "Portal content: at most {MAX_PORTAL_CONTENT_CHARS} characters"
@@ -166,6 +186,7 @@ impl SettingsForm {
             password_policy,
             login_background,
             accent_color,
+            reminder,
         ) {
             (
                 Some(validity),
@@ -173,6 +194,7 @@ impl SettingsForm {
                 Some(password_policy),
                 Some(login_background),
                 Some(accent_color),
+                Some(reminder),
             ) if problems.is_empty() => Ok(PortalSettings {
                 auto_approve: self.auto_approve,
                 validity,
@@ -183,6 +205,8 @@ impl SettingsForm {
                 require_admin_mfa: self.require_admin_mfa,
                 accent_color,
                 portal_name,
+                reminder,
+                auto_resend_requests: self.auto_resend_requests,
             }),
             _ => Err(problems),
         }
@@ -205,6 +229,8 @@ mod tests {
             require_admin_mfa: true,
             accent_color: "#1d3fb8".into(),
             portal_name: " Acme APIs ".into(),
+            reminder_hours: "12".into(),
+            auto_resend_requests: true,
         }
     }
 
@@ -218,6 +244,8 @@ mod tests {
         assert!(!settings.auto_approve);
         assert!(settings.require_admin_mfa);
         assert_eq!(settings.portal_name_or("Portico"), "Acme APIs");
+        assert_eq!(settings.reminder.hours(), 12);
+        assert!(settings.auto_resend_requests);
     }
 
     #[test]
@@ -228,15 +256,17 @@ mod tests {
             password_policy: "lenient".into(),
             login_background: "red".into(),
             portal_content: "x".repeat(MAX_PORTAL_CONTENT_CHARS + 1),
+            reminder_hours: "soon".into(),
             ..form()
         };
         let problems = bad.parse().unwrap_err();
-        assert_eq!(problems.len(), 5, "{problems:?}");
+        assert_eq!(problems.len(), 6, "{problems:?}");
         assert!(problems[0].starts_with("Invitation validity"));
         assert!(problems[1].starts_with("Self-registration"));
         assert!(problems[2].starts_with("Password policy"));
         assert!(problems[3].starts_with("Background color"));
-        assert!(problems[4].starts_with("Portal content"));
+        assert!(problems[4].starts_with("Reminder"));
+        assert!(problems[5].starts_with("Portal content"));
     }
 
     #[test]
@@ -307,6 +337,8 @@ mod tests {
                         require_admin_mfa: auto_approve,
                         accent_color: DEFAULT_ACCENT_FOR_TESTS.into(),
                         portal_name: String::new(),
+                        reminder_hours: "24".into(),
+                        auto_resend_requests: false,
                     }
                 },
             )

@@ -36,10 +36,13 @@ pub enum AuditAction {
     WebhookEnabled,
     DomainRuleAdded,
     DomainRuleRemoved,
+    Reminded,
+    NewInvitationRequested,
+    NewInvitationDeclined,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 28] = [
+    pub const ALL: [AuditAction; 31] = [
         AuditAction::Invited,
         AuditAction::Resent,
         AuditAction::Deleted,
@@ -68,6 +71,9 @@ impl AuditAction {
         AuditAction::WebhookEnabled,
         AuditAction::DomainRuleAdded,
         AuditAction::DomainRuleRemoved,
+        AuditAction::Reminded,
+        AuditAction::NewInvitationRequested,
+        AuditAction::NewInvitationDeclined,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -100,6 +106,9 @@ impl AuditAction {
             AuditAction::WebhookEnabled => "webhook_enabled",
             AuditAction::DomainRuleAdded => "domain_rule_added",
             AuditAction::DomainRuleRemoved => "domain_rule_removed",
+            AuditAction::Reminded => "reminded",
+            AuditAction::NewInvitationRequested => "new_invitation_requested",
+            AuditAction::NewInvitationDeclined => "new_invitation_declined",
         }
     }
 
@@ -133,6 +142,9 @@ impl AuditAction {
             AuditAction::WebhookEnabled => "Webhook endpoint turned on",
             AuditAction::DomainRuleAdded => "Domain rule added",
             AuditAction::DomainRuleRemoved => "Domain rule removed",
+            AuditAction::Reminded => "Reminder sent",
+            AuditAction::NewInvitationRequested => "New invitation requested",
+            AuditAction::NewInvitationDeclined => "Request for a new invitation declined",
         }
     }
 

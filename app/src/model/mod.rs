@@ -11,6 +11,7 @@ pub mod domain_rule;
 pub mod error;
 pub mod import;
 pub mod invitation;
+pub mod link_request;
 pub mod mfa;
 pub mod webhook;
 

@@ -11,6 +11,8 @@ const PUBLIC: &[&str] = &[
     "/api/logout",
     "/api/current_user",
     "/api/invitation_by_token",
+    // The holder of an expired or replaced link (link_requests tests).
+    "/api/request_new_invitation",
     "/api/complete_registration",
     "/api/login_appearance",
     "/api/portal_branding",

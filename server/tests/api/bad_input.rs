@@ -40,6 +40,8 @@ const NOTHING_REQUIRED: &[&str] = &[
     "list_administrators",
     "list_api_tokens",
     "list_domain_rules",
+    "list_link_requests",
+    "link_request_count",
     "remove_logo",
     "list_webhooks",
     "list_developers",

@@ -70,6 +70,13 @@ pub async fn update(
             .portal_name
             .or(current.portal_name)
             .unwrap_or_default(),
+        reminder_hours: change
+            .reminder_hours
+            .unwrap_or(current.reminder_hours)
+            .to_string(),
+        auto_resend_requests: change
+            .auto_resend_requests
+            .unwrap_or(current.auto_resend_requests),
     };
     let parsed = form
         .parse()
@@ -91,5 +98,7 @@ fn view(current: PortalSettings) -> Settings {
         require_admin_mfa: current.require_admin_mfa,
         accent_color: current.accent_color.as_str().to_owned(),
         portal_name: current.portal_name.map(String::from),
+        reminder_hours: current.reminder.hours(),
+        auto_resend_requests: current.auto_resend_requests,
     }
 }

@@ -382,6 +382,12 @@ pub struct Settings {
     pub accent_color: String,
     /// The name an admin gave the portal; absent while the server's configured name is used.
     pub portal_name: Option<String>,
+    /// Hours before expiry a Pending invitation is reminded of (once; never a resent one);
+    /// 0 for no reminders.
+    pub reminder_hours: u32,
+    /// A developer whose replaced link asks for a new invitation while their newest one still
+    /// works is sent a fresh link at once; otherwise the request waits for an admin.
+    pub auto_resend_requests: bool,
 }
 
 /// The settings to change; absent fields keep their value.
@@ -409,6 +415,10 @@ pub struct SettingsChange {
     /// server's configured name.
     #[schema(max_length = 240)]
     pub portal_name: Option<String>,
+    /// 0 (no reminders) to 720 (30 days).
+    #[schema(minimum = 0, maximum = 720)]
+    pub reminder_hours: Option<u32>,
+    pub auto_resend_requests: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]

@@ -78,14 +78,14 @@ impl LinkState {
             }
             LinkState::Expired => {
                 "Invitation links work for a limited time, and this one was not used in time. \
-                 Ask the portal administrator to send you a new invitation."
+                 Request a new invitation below: an administrator will send you a fresh link."
             }
             LinkState::AlreadyUsed => {
                 "Your account is ready. Log in with your email address and the password you chose."
             }
             LinkState::Superseded => {
                 "This link was replaced by a more recent invitation. Use the link in the most \
-                 recent invitation email, or ask the portal administrator to send a new one."
+                 recent invitation email, or request a new invitation below if you cannot find it."
             }
             LinkState::WaitingForApproval => {
                 "You have completed your registration. An administrator needs to approve it \

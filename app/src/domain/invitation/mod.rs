@@ -6,6 +6,7 @@
 //! server (and the tests) all get the same answer for the same instant.
 
 mod link;
+pub mod reminder;
 mod rules;
 mod status;
 mod validity;
@@ -14,6 +15,7 @@ mod validity;
 mod tests;
 
 pub use link::LinkState;
+pub use reminder::{ReminderLead, ReminderLeadError};
 pub use rules::{
     allowed_actions, check, decide, expiry_condition_for_action, stored_condition_for_action,
     stored_statuses_for_action, AccountChange, InvitationAction, Refusal, RowChange, Transition,

@@ -6,7 +6,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
-    api::invitations::{invitation_by_token, CompleteRegistration},
+    api::{
+        invitations::{invitation_by_token, CompleteRegistration},
+        link_requests::RequestNewInvitation as RequestNewInvitationCall,
+    },
     components::{
         branding::CardBrand,
         form::{FormError, FullNameField, SubmitButton},
@@ -15,7 +18,7 @@ use crate::{
             password_policy_resource, PasswordFields, PolicyResource, WithPasswordPolicy,
         },
     },
-    domain::{FullName, LinkState, PasswordPolicy},
+    domain::{link_request::offers_request, FullName, LinkState, PasswordPolicy},
     model::invitation::CompletionOutcome,
     pages::login::LoginBackdrop,
 };
@@ -48,7 +51,7 @@ pub fn AcceptInvitationPage() -> impl IntoView {
                             };
                             view! { <Usable link policy /> }.into_any()
                         }
-                        Ok(found) => view! { <DeadEnd state=found.state /> }.into_any(),
+                        Ok(found) => view! { <DeadEnd state=found.state token=token() /> }.into_any(),
                         Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
                     }
                 })}
@@ -57,16 +60,48 @@ pub fn AcceptInvitationPage() -> impl IntoView {
     }
 }
 
-/// A link that cannot be used: what happened and what to do next.
+/// A link that cannot be used: what happened and what to do next. An expired or replaced
+/// one offers to ask for a new invitation, so it is never a dead end.
 #[component]
-fn DeadEnd(state: LinkState) -> impl IntoView {
+fn DeadEnd(state: LinkState, token: String) -> impl IntoView {
     view! {
         <section class="card login-card" data-testid="link-state" data-state=format!("{state:?}")>
             <CardBrand />
             <h1>{state.title()}</h1>
             <p>{state.message()}</p>
             {state.offers_login().then(|| view! { <a class="button primary" href="/login?next=/portal">"Log in"</a> })}
+            {offers_request(state).then(|| view! { <RequestNewInvitation token /> })}
         </section>
+    }
+}
+
+/// "Request a new invitation", then what happens next.
+#[component]
+fn RequestNewInvitation(token: String) -> impl IntoView {
+    // Read, not moved, by the form: `Show` may draw it more than once.
+    let token = StoredValue::new(token);
+    let request = ServerAction::<RequestNewInvitationCall>::new();
+    let answer = move || {
+        request
+            .value()
+            .with(|v| v.as_ref().and_then(|r| r.as_ref().ok().copied()))
+    };
+    view! {
+        <Show when=move || answer().is_none() fallback=move || {
+            let answer = answer();
+            view! {
+                <div class="notice" role="status" data-testid="request-answer">
+                    <h2>{answer.map(|a| a.title())}</h2>
+                    <p>{answer.map(|a| a.message())}</p>
+                </div>
+            }
+        }>
+            <ActionForm action=request attr:class="stacked-form">
+                <input type="hidden" name="token" value=token.get_value() />
+                <FormError action=request />
+                <SubmitButton label="Request a new invitation" pending_label="Sending your request…" pending=request.pending() />
+            </ActionForm>
+        </Show>
     }
 }
 

@@ -32,6 +32,13 @@ pub struct Model {
     pub sign_up_password_hash: Option<String>,
     /// The role of the account the invitation creates: `developer` or `admin`.
     pub role: String,
+    /// When its reminder is due (fixed at insert from the settings; none for a resent
+    /// invitation or with reminders off), and when it went (migration m0023).
+    pub remind_at: Option<DateTimeUtc>,
+    pub reminded_at: Option<DateTimeUtc>,
+    /// The reminder's link: a second token for the same invitation, so the first email's
+    /// link keeps working too. Either link uses the invitation up.
+    pub reminder_token_hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

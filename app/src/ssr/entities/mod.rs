@@ -7,6 +7,7 @@ pub mod domain_rule;
 pub mod idempotency_key;
 pub mod invitation;
 pub mod invitation_gram;
+pub mod link_request;
 pub mod login_challenge;
 pub mod outbox;
 pub mod password_reset;

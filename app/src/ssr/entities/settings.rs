@@ -14,6 +14,9 @@ pub struct Model {
     pub require_admin_mfa: bool,
     pub accent_color: String,
     pub portal_name: Option<String>,
+    /// Hours before expiry a Pending invitation is reminded of; 0 for none (migration m0023).
+    pub reminder_hours: i32,
+    pub auto_resend_requests: bool,
     pub updated_at: DateTimeUtc,
 }
 

@@ -30,6 +30,8 @@ pub struct InvitationEmail<'a> {
     pub self_sign_up: bool,
     /// The invitation makes its holder an administrator of the portal.
     pub as_admin: bool,
+    /// The reminder sent before the invitation expires, not the invitation itself.
+    pub reminder: bool,
     /// When the email is rendered, for "in 3 days".
     pub now: DateTime<Utc>,
 }
@@ -66,15 +68,28 @@ color:#ffffff;font-size:17px;font-weight:bold;text-decoration:none;border-radius
 impl InvitationEmail<'_> {
     pub fn render(&self) -> Rendered {
         let portal = single_line(self.portal_name);
-        let subject = if self.self_sign_up {
-            format!("Confirm your email address for {portal}")
-        } else {
-            single_line(&self.subject_template.replace("{portal}", &portal))
-        };
         let until_utc = utc_words(self.valid_until);
         let until_relative = relative_words(self.now, self.valid_until);
+        let subject = match (self.reminder, self.self_sign_up) {
+            (true, true) => {
+                format!("Reminder: confirm your email address for {portal} ({until_relative})")
+            }
+            (true, false) => {
+                format!("Reminder: your invitation to {portal} expires {until_relative}")
+            }
+            (false, true) => format!("Confirm your email address for {portal}"),
+            (false, false) => single_line(&self.subject_template.replace("{portal}", &portal)),
+        };
         let inviter = self.invited_by.map(single_line).filter(|n| !n.is_empty());
         let opening = match &inviter {
+            _ if self.reminder && self.self_sign_up => format!(
+                "You signed up for {portal} but have not confirmed your email address yet. Open \
+                 the link to confirm it and choose your password before the link expires."
+            ),
+            _ if self.reminder => format!(
+                "Your invitation to {portal} has not been used yet and expires soon. Open the \
+                 link to create your account; the link in the first email works too."
+            ),
             _ if self.self_sign_up => format!(
                 "You signed up for {portal}. Open the link to confirm that this email address is \
                  yours and choose your password."

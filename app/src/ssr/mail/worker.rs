@@ -56,6 +56,7 @@ struct InvitationData<'a> {
     invited_by: Option<&'a str>,
     self_sign_up: bool,
     as_admin: bool,
+    reminder: bool,
 }
 
 /// A claimed row and its message (an admin's notice, waiting to be batched).
@@ -221,6 +222,7 @@ impl Worker {
                 ref invited_by,
                 self_sign_up,
                 as_admin,
+                reminder,
             } => {
                 // What the row keeps once it is no longer queued: no raw token.
                 let kept = message.without_secrets().to_payload()?;
@@ -230,6 +232,7 @@ impl Worker {
                     invited_by: invited_by.as_deref(),
                     self_sign_up,
                     as_admin,
+                    reminder,
                 };
                 self.deliver_invitation(&row, invitation, kept).await
             }
@@ -308,6 +311,7 @@ impl Worker {
             invited_by: invitation.invited_by,
             self_sign_up: invitation.self_sign_up,
             as_admin: invitation.as_admin,
+            reminder: invitation.reminder,
             now,
         }
         .render();

@@ -24,6 +24,7 @@ mod m0019_webhooks;
 mod m0020_domain_rules;
 mod m0021_portal_name;
 mod m0022_portal_logo;
+mod m0023_reminders_and_requests;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0020_domain_rules::Migration),
             Box::new(m0021_portal_name::Migration),
             Box::new(m0022_portal_logo::Migration),
+            Box::new(m0023_reminders_and_requests::Migration),
         ]
     }
 }

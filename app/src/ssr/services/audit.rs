@@ -49,6 +49,13 @@ impl<'a> Actor<'a> {
         id: None,
         email: Some("server command line"),
     };
+
+    /// The portal acting on its own by a rule the admins set (reminders, requests granted
+    /// automatically).
+    pub const PORTAL: Actor<'static> = Actor {
+        id: None,
+        email: Some("the portal, automatically"),
+    };
 }
 
 /// Records one event. `target` and `detail` are cut to their columns and kept on one line.

@@ -187,6 +187,12 @@ pub async fn run(
             Ok(_) => {}
             Err(e) => tracing::warn!("housekeeping failed, trying again next time: {e}"),
         }
+        let now = Utc::now();
+        match super::invitations::reminders::send_due(&db, &settings.public_url, now).await {
+            Ok(0) => {}
+            Ok(sent) => tracing::info!(reminders = sent, "reminders queued"),
+            Err(e) => tracing::warn!("sending reminders failed, trying again next time: {e}"),
+        }
         tokio::select! {
             _ = tokio::time::sleep(interval) => {}
             _ = stop.changed() => return,

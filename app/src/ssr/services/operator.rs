@@ -40,6 +40,9 @@ pub enum Operator<'a> {
     Admin(&'a SessionUser),
     Token(&'a TokenCaller),
     CommandLine,
+    /// The portal itself, following a rule the admins set (a developer's request for a new
+    /// invitation granted automatically).
+    Portal,
 }
 
 impl<'a> Operator<'a> {
@@ -48,7 +51,7 @@ impl<'a> Operator<'a> {
         match self {
             Operator::Admin(admin) => Some(admin),
             Operator::Token(caller) => Some(&caller.admin),
-            Operator::CommandLine => None,
+            Operator::CommandLine | Operator::Portal => None,
         }
     }
 
@@ -71,6 +74,7 @@ impl<'a> Operator<'a> {
                 email: Some(&caller.label),
             },
             Operator::CommandLine => audit::Actor::COMMAND_LINE,
+            Operator::Portal => audit::Actor::PORTAL,
         }
     }
 }

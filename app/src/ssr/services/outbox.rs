@@ -30,6 +30,9 @@ pub enum Message {
         /// The invitation makes its holder an administrator.
         #[serde(default)]
         as_admin: bool,
+        /// The reminder before the invitation expires (its link is the reminder's own token).
+        #[serde(default)]
+        reminder: bool,
     },
     /// Someone tried to sign up with an address that already has an account or invitation:
     /// its owner is told (the sign-up form itself says the same thing in every case).
@@ -122,6 +125,7 @@ impl Message {
                 invited_by,
                 self_sign_up,
                 as_admin,
+                reminder,
                 ..
             } => Message::Invitation {
                 link: String::new(),
@@ -129,6 +133,7 @@ impl Message {
                 invited_by: invited_by.clone(),
                 self_sign_up: *self_sign_up,
                 as_admin: *as_admin,
+                reminder: *reminder,
             },
             other => other.clone(),
         }

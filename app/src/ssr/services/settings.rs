@@ -40,6 +40,11 @@ pub async fn load(db: &impl ConnectionTrait) -> Result<PortalSettings, DbErr> {
             .portal_name
             .and_then(|n| crate::domain::portal_name::PortalName::parse_optional(&n).ok())
             .flatten(),
+        reminder: u32::try_from(row.reminder_hours)
+            .ok()
+            .and_then(|h| crate::domain::ReminderLead::from_hours(h).ok())
+            .unwrap_or(defaults.reminder),
+        auto_resend_requests: row.auto_resend_requests,
     })
 }
 
@@ -61,6 +66,8 @@ pub async fn save(
         require_admin_mfa: Set(new.require_admin_mfa),
         accent_color: Set(new.accent_color.as_str().to_owned()),
         portal_name: Set(new.portal_name.as_ref().map(|n| n.as_str().to_owned())),
+        reminder_hours: Set(new.reminder.hours() as i32),
+        auto_resend_requests: Set(new.auto_resend_requests),
         updated_at: Set(Utc::now()),
     };
     settings::Entity::insert(row)
@@ -76,6 +83,8 @@ pub async fn save(
                     settings::Column::RequireAdminMfa,
                     settings::Column::AccentColor,
                     settings::Column::PortalName,
+                    settings::Column::ReminderHours,
+                    settings::Column::AutoResendRequests,
                     settings::Column::UpdatedAt,
                 ])
                 .to_owned(),
@@ -84,7 +93,8 @@ pub async fn save(
         .await?;
     let detail = format!(
         "auto-approval {}, validity {} h, self-registration {}, password policy {}, \
-         two-step sign-in for administrators {}, accent {}, portal name {}",
+         two-step sign-in for administrators {}, accent {}, portal name {}, reminder {}, \
+         requests from addresses still invited {}",
         if new.auto_approve { "on" } else { "off" },
         new.validity.hours(),
         new.self_registration.as_str(),
@@ -100,7 +110,17 @@ pub async fn save(
             .map_or("the configured one".to_owned(), |n| format!(
                 "{:?}",
                 n.as_str()
-            ))
+            )),
+        if new.reminder.is_off() {
+            "off".to_owned()
+        } else {
+            format!("{} h before expiry", new.reminder.hours())
+        },
+        if new.auto_resend_requests {
+            "resent automatically"
+        } else {
+            "reviewed"
+        }
     );
     audit::record(
         &txn,

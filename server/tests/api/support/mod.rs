@@ -321,6 +321,8 @@ pub struct SettingsFields<'a> {
     pub require_admin_mfa: &'a str,
     pub accent_color: &'a str,
     pub portal_name: &'a str,
+    pub reminder_hours: &'a str,
+    pub auto_resend_requests: &'a str,
 }
 
 impl Default for SettingsFields<'_> {
@@ -335,6 +337,8 @@ impl Default for SettingsFields<'_> {
             require_admin_mfa: "false",
             accent_color: "#3346d3",
             portal_name: "",
+            reminder_hours: "24",
+            auto_resend_requests: "false",
         }
     }
 }
@@ -354,6 +358,8 @@ impl TestApp {
                 ("form[require_admin_mfa]", fields.require_admin_mfa),
                 ("form[accent_color]", fields.accent_color),
                 ("form[portal_name]", fields.portal_name),
+                ("form[reminder_hours]", fields.reminder_hours),
+                ("form[auto_resend_requests]", fields.auto_resend_requests),
             ],
         )
         .await

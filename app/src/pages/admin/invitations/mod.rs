@@ -7,6 +7,7 @@ mod decision;
 pub mod import;
 mod invite_modal;
 mod params;
+pub mod requests;
 mod row_actions;
 
 use chrono::Utc;
@@ -67,6 +68,7 @@ fn Invitations() -> impl IntoView {
                     data-testid="export-csv" title="Every invitation of this search, status and order, as a CSV file">
                     "EXPORT CSV"
                 </a>
+                <RequestsLink />
                 <a class="button secondary" href="/admin/invitations/import" data-testid="import-link"
                     title="Invite from a CSV file or a pasted list, with a preview of each row">"IMPORT"</a>
                 <button class="button primary" on:click=move |_| inviting.set(true)>"+ INVITE"</button>
@@ -85,6 +87,27 @@ fn Invitations() -> impl IntoView {
         <Show when=move || inviting.get()>
             <InviteModal on_close=Callback::new(move |_| inviting.set(false)) on_changed=refresh />
         </Show>
+    }
+}
+
+/// REQUESTS, with a badge of how many wait: developers who asked for a new invitation.
+#[component]
+fn RequestsLink() -> impl IntoView {
+    let count = Resource::new(|| (), |_| crate::api::link_requests::link_request_count());
+    view! {
+        <a class="button secondary" href="/admin/invitations/requests" data-testid="requests-link"
+            title="Developers whose link expired or was replaced and who asked for a new invitation">
+            "REQUESTS"
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let waiting = count.await.unwrap_or(0);
+                    (waiting > 0).then(|| view! {
+                        <span class="count-badge" data-testid="requests-count">{waiting.to_string()}</span>
+                        <span class="visually-hidden">" waiting"</span>
+                    })
+                })}
+            </Suspense>
+        </a>
     }
 }
 

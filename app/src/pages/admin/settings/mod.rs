@@ -110,6 +110,20 @@ fn SettingsForm(current: PortalSettings) -> impl IntoView {
             <label for="validity">"Invitation validity (hours)"</label>
             <input id="validity" name="form[validity_hours]" type="number" min="1" max="8760"
                 value=current.validity.hours().to_string() />
+            <label for="reminder-hours">"Reminder (hours before an invitation expires)"</label>
+            <input id="reminder-hours" name="form[reminder_hours]" type="number" min="0" max="720"
+                value=current.reminder.hours().to_string() aria-describedby="reminder-note" />
+            <p class="muted small" id="reminder-note">
+                "A Pending invitation is emailed once more this long before its link expires, with a link of its own (the first one keeps working). Never for a resent invitation; 0 sends none. Applies to invitations sent from now on."
+            </p>
+            <label class="checkbox">
+                <input type="checkbox" name="form[auto_resend_requests]" value="true" checked=current.auto_resend_requests
+                    aria-describedby="auto-resend-note" data-testid="auto-resend-requests" />
+                "Resend at once when a developer whose newest invitation still works asks for a new one"
+            </label>
+            <p class="muted small" id="auto-resend-note">
+                "Otherwise their request waits in Consumers › Invitations › Requests, like requests from expired links always do."
+            </p>
             <label for="self-registration">"Self-registration"</label>
             <select id="self-registration" name="form[self_registration]">
                 {SelfRegistration::ALL.into_iter().map(|m| view! {

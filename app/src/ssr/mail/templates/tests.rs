@@ -15,6 +15,7 @@ fn invitation(invited_by: Option<&str>) -> Rendered {
         invited_by,
         self_sign_up: false,
         as_admin: false,
+        reminder: false,
         now: now(),
     }
     .render()
@@ -57,6 +58,7 @@ fn everything_interpolated_into_html_is_escaped() {
         invited_by: Some("<script>alert(1)</script>"),
         self_sign_up: false,
         as_admin: false,
+        reminder: false,
         now: now(),
     }
     .render();
@@ -81,6 +83,7 @@ fn a_subject_never_contains_a_line_break() {
         invited_by: Some("Eve\r\nX-Evil: 1"),
         self_sign_up: false,
         as_admin: false,
+        reminder: false,
         now: now(),
     }
     .render();
@@ -152,6 +155,7 @@ fn a_self_sign_up_confirms_the_address_instead_of_naming_an_inviter() {
         invited_by: None,
         self_sign_up: true,
         as_admin: false,
+        reminder: false,
         now: now(),
     }
     .render();
@@ -187,10 +191,37 @@ fn an_administrators_invitation_says_so() {
         invited_by: Some("Grace Hopper"),
         self_sign_up: false,
         as_admin: true,
+        reminder: false,
         now,
     }
     .render();
     assert!(email
         .text
         .contains("Grace Hopper invited you to Acme as an administrator."));
+}
+
+#[test]
+fn a_reminder_says_it_is_one_and_when_the_invitation_expires() {
+    let email = InvitationEmail {
+        portal_name: "Acme APIs",
+        subject_template: "You're invited to {portal}",
+        invitee_email: "dev@example.com",
+        link: "https://portal.example.com/invitation/def456",
+        valid_until: now() + Duration::hours(24),
+        invited_by: Some("Ada Admin"),
+        self_sign_up: false,
+        as_admin: false,
+        reminder: true,
+        now: now(),
+    }
+    .render();
+    assert_eq!(
+        email.subject,
+        "Reminder: your invitation to Acme APIs expires in 24 hours"
+    );
+    for part in [&email.text, &email.html] {
+        assert!(part.contains("has not been used yet and expires soon"));
+        assert!(part.contains("Wednesday 12 March 2025, 09:30 UTC"));
+        assert!(part.contains("https://portal.example.com/invitation/def456"));
+    }
 }

@@ -81,15 +81,30 @@ pub async fn resend(
     now: DateTime<Utc>,
 ) -> Result<InvitationRow, InvitationError> {
     let txn = begin_write(&state.db).await?;
-    let (old, _) = load_for(&txn, id, InvitationAction::Resend, now).await?;
+    let created = resend_in(&txn, &state.settings.public_url, operator, id, now).await?;
+    let row = row_for(&txn, &created, now).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// [`resend`] in the caller's transaction; returns the new invitation. A request for a new
+/// invitation from the address, if one waits, is granted by it.
+pub(crate) async fn resend_in(
+    txn: &impl ConnectionTrait,
+    public_url: &str,
+    operator: Operator<'_>,
+    id: i32,
+    now: DateTime<Utc>,
+) -> Result<invitation::Model, InvitationError> {
+    let (old, _) = load_for(txn, id, InvitationAction::Resend, now).await?;
     if effective(&old, now)? == InvitationStatus::Rejected {
         // Resending a denied registration invites the developer again; only while the account
         // is still that denied registration (not since approved, or deactivated).
-        super::require_denied_account(&txn, &old.email_normalized).await?;
+        super::require_denied_account(txn, &old.email_normalized).await?;
     }
-    super::refuse_denied_domain(&txn, &old.email).await?;
+    super::refuse_denied_domain(txn, &old.email).await?;
     change_status(
-        &txn,
+        txn,
         id,
         InvitationAction::Resend,
         StoredStatus::Inactivated,
@@ -98,10 +113,10 @@ pub async fn resend(
         now,
     )
     .await?;
-    outbox::drop_queued_for_invitation(&txn, id).await?;
-    let validity = settings::load(&txn).await?.validity;
+    outbox::drop_queued_for_invitation(txn, id).await?;
+    let validity = settings::load(txn).await?.validity;
     let created = insert_pending(
-        &txn,
+        txn,
         NewInvitation {
             email: &old.email,
             email_normalized: &old.email_normalized,
@@ -115,8 +130,10 @@ pub async fn resend(
             pre_approved: old.pre_approved,
             role: crate::domain::Role::parse(&old.role).unwrap_or(crate::domain::Role::Developer),
             validity,
+            // Its holder was just sent a fresh link: a resent invitation gets no reminder.
+            reminder: crate::domain::ReminderLead::OFF,
             supersedes: Some(old.id),
-            public_url: &state.settings.public_url,
+            public_url,
             // A resent invitation still suggests the name given at sign-up or in an import.
             suggested_name: old.sign_up_full_name.as_deref(),
         },
@@ -132,7 +149,7 @@ pub async fn resend(
         }
     })?;
     audit::record(
-        &txn,
+        txn,
         operator.actor(),
         AuditAction::Resent,
         Some(&old.email),
@@ -141,12 +158,11 @@ pub async fn resend(
         now,
     )
     .await?;
-    let row = row_for(&txn, &created, now).await?;
+    super::requests::settle(txn, &old.email_normalized, operator, now).await?;
     let mut data = webhooks::invitation_data(&created, "pending");
     data["replaces"] = old.id.into();
-    webhooks::emit(&txn, EventType::InvitationResent, &created.email, data, now).await?;
-    txn.commit().await?;
-    Ok(row)
+    webhooks::emit(txn, EventType::InvitationResent, &created.email, data, now).await?;
+    Ok(created)
 }
 
 /// Deletes a Pending or Expired invitation; its queued email is dropped and its link dies.

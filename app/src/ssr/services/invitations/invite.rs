@@ -197,6 +197,7 @@ async fn try_invite(
                 pre_approved,
                 role,
                 validity: settings.validity,
+                reminder: settings.reminder,
                 supersedes,
                 public_url: &state.settings.public_url,
                 suggested_name: candidate.full_name.as_ref().map(FullName::as_str),

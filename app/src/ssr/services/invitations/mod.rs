@@ -17,6 +17,8 @@ pub(crate) use invite::sentence;
 pub use list::{list, to_micros, ListQuery};
 pub use registration::{complete, landing, Completed};
 pub use sign_up::sign_up;
+pub mod reminders;
+pub mod requests;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
@@ -51,6 +53,9 @@ pub enum InvitationError {
     /// A deny rule refuses the address's domain; the text names the rule.
     #[error("refused by {0}")]
     DomainDenied(String),
+    /// A request for a new invitation is refused; the refusal says what to do instead.
+    #[error("{0}")]
+    RequestRefused(crate::domain::link_request::RequestRefusal),
     /// The invitation link cannot be used; the state says why (for the developer).
     #[error("{}", .0.title())]
     Link(LinkState),
@@ -221,6 +226,8 @@ pub(crate) struct NewInvitation<'a> {
     /// The role of the account the invitation creates.
     pub role: crate::domain::Role,
     pub validity: Validity,
+    /// When before expiry it is reminded of (from the settings; off for a resend).
+    pub reminder: crate::domain::ReminderLead,
     pub supersedes: Option<i32>,
     pub public_url: &'a str,
     /// The name the invitation page suggests (given at sign-up or in an import); the
@@ -263,6 +270,9 @@ pub(crate) async fn insert_pending_unindexed(
         token_hash: Set(token_hash(&token)),
         invited_at: Set(now),
         valid_until: Set(valid_until),
+        remind_at: Set(new.reminder.remind_at(now, valid_until)),
+        reminded_at: Set(None),
+        reminder_token_hash: Set(None),
         supersedes_id: Set(new.supersedes),
         sign_up_full_name: Set(new.suggested_name.map(str::to_owned)),
         account_id: Set(None),
@@ -279,6 +289,7 @@ pub(crate) async fn insert_pending_unindexed(
         invited_by: new.invited_by.map(|(_, name)| name.to_owned()),
         self_sign_up: new.origin == Origin::SelfRegistration,
         as_admin: new.role == crate::domain::Role::Admin,
+        reminder: false,
     };
     outbox::enqueue(txn, new.email, Some(model.id), &message, now).await?;
     Ok(model)

@@ -34,15 +34,22 @@ fn well_formed(token: &str) -> bool {
     token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-async fn find_by_token(
+/// The invitation a link's token opens: its own token, or its reminder's (both work until
+/// the invitation is used).
+pub(crate) async fn find_by_token(
     db: &impl ConnectionTrait,
     token: &str,
 ) -> Result<Option<invitation::Model>, InvitationError> {
     if !well_formed(token) {
         return Ok(None);
     }
+    let hash = token_hash(&token.to_ascii_lowercase());
     Ok(invitation::Entity::find()
-        .filter(invitation::Column::TokenHash.eq(token_hash(&token.to_ascii_lowercase())))
+        .filter(
+            sea_orm::Condition::any()
+                .add(invitation::Column::TokenHash.eq(hash.clone()))
+                .add(invitation::Column::ReminderTokenHash.eq(hash)),
+        )
         .one(db)
         .await?)
 }

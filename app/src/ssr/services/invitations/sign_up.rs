@@ -129,6 +129,7 @@ pub async fn sign_up(
             pre_approved: settings.self_registration == SelfRegistration::Automatic,
             role: crate::domain::Role::Developer,
             validity: settings.validity,
+            reminder: settings.reminder,
             supersedes,
             public_url: &state.settings.public_url,
             suggested_name: Some(name.as_str()),
