@@ -28,8 +28,9 @@ export async function logInAsAdmin(page: Page): Promise<void> {
   await page.getByLabel('Email').fill(ADMIN_EMAIL);
   await page.getByLabel('Password').fill(ADMIN_PASSWORD);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(/\/admin\/invitations$/);
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  // The console opens on the dashboard; most journeys start on the invitations.
+  await expect(page).toHaveURL(/\/admin$/);
+  await openHydrated(page, '/admin/invitations');
 }
 
 /** Waits for the newest invitation email to `email` in maildev and returns its link. */
@@ -114,6 +115,14 @@ export async function setAutoApproval(page: Page, on: boolean): Promise<void> {
 export function sqlite(sql: string): string {
   const db = path.join(state().dataDir, 'portico.db');
   return execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' });
+}
+
+/** Lets the validity of `email`'s invitations run out, as days would: both dates move back. */
+export function expireInvitationsOf(email: string): void {
+  sqlite(
+    "UPDATE invitations SET invited_at = '1999' || substr(invited_at, 5), valid_until = '2000' || substr(valid_until, 5) " +
+      `WHERE email_normalized = '${email.toLowerCase()}'`,
+  );
 }
 
 /** Waits for the newest email to `email` whose subject matches, and returns it. */

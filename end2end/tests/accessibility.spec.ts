@@ -35,6 +35,9 @@ test('the admin console and the portal have no serious accessibility violations'
   await page.getByRole('button', { name: '+ INVITE' }).click();
   await expectNoSeriousViolations(page, 'the invite dialog');
   await page.keyboard.press('Escape');
+  await openHydrated(page, '/admin');
+  await page.getByText('The weeks as a table').click();
+  await expectNoSeriousViolations(page, 'the dashboard, with its table open');
   await openHydrated(page, '/admin/developers');
   await expectNoSeriousViolations(page, 'Consumers > Developers');
   await openHydrated(page, '/admin/settings');
@@ -66,6 +69,7 @@ test('in the dark theme (the browser prefers it) every page is dark and keeps it
   await expectNoSeriousViolations(page, 'the invite dialog (dark)');
   await page.keyboard.press('Escape');
   for (const [path, what] of [
+    ['/admin', 'the dashboard'],
     ['/admin/developers', 'Consumers > Developers'],
     ['/admin/invitations/requests', 'Requests for a new invitation'],
     ['/admin/settings', 'Settings'],

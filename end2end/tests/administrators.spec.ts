@@ -19,8 +19,8 @@ test('an admin invites another admin, who runs the console until demoted in Sett
 
   const other = await browser.newPage();
   await registerFromInvitation(other, mailURL, EMAIL, 'Second Admin', PASSWORD);
-  await expect(other).toHaveURL(/\/admin\/invitations$/);
-  await expect(other.getByRole('heading', { name: 'Invitations' })).toBeVisible();
+  await expect(other).toHaveURL(/\/admin$/);
+  await expect(other.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
 
   await openHydrated(page, '/admin/settings');
   const admins = page.getByTestId('administrator-row');

@@ -3,7 +3,7 @@ import { ADMIN_EMAIL } from '../support/env';
 
 test('an anonymous visitor of the admin console is sent to the login page', async ({ page }) => {
   await page.goto('/admin');
-  await expect(page).toHaveURL(/\/login\?next=\/admin\/invitations$/);
+  await expect(page).toHaveURL(/\/login\?next=\/admin$/);
   await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible();
 });
 
@@ -16,7 +16,7 @@ test('the admin logs in with the bootstrap credentials, sees the console and sig
   await expect(page).toHaveURL(/\/login$/);
   // The session is over: the console sends the visitor back to login.
   await page.goto('/admin');
-  await expect(page).toHaveURL(/\/login\?next=\/admin\/invitations$/);
+  await expect(page).toHaveURL(/\/login\?next=\/admin$/);
 });
 
 test('a wrong password shows a message and keeps the visitor on the login page', async ({ page }) => {

@@ -8,6 +8,7 @@ import {
   registerFromInvitation,
   saveSettings,
   sqlite,
+  expireInvitationsOf,
   emailTo,
 } from '../support/fixtures';
 import AxeBuilder from '@axe-core/playwright';
@@ -22,10 +23,7 @@ test('an expired link asks for a new invitation, the admin grants it from Reques
   await logInAsAdmin(page);
   await inviteThroughDialog(page, 'asks-again@example.com');
   const expired = await invitationLinkFor(mailURL, 'asks-again@example.com');
-  sqlite(
-    "UPDATE invitations SET invited_at = '1999' || substr(invited_at, 5), valid_until = '2000' || substr(valid_until, 5) " +
-      "WHERE email_normalized = 'asks-again@example.com'",
-  );
+  expireInvitationsOf('asks-again@example.com');
 
   const developer = await (await browser.newContext()).newPage();
   await openHydrated(developer, expired);

@@ -2,7 +2,7 @@
 // paging, and the layout at a phone's width.
 import * as fs from 'node:fs';
 import type { Page } from '@playwright/test';
-import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, inviteThroughDialog, sqlite } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, inviteThroughDialog, expireInvitationsOf } from '../support/fixtures';
 
 const PASSWORD = 'Dev-Pass-123';
 
@@ -40,10 +40,7 @@ test('the status filter shows exactly the rows of each of the six statuses', asy
     await complete(other, await invitationLinkFor(mailURL, `${who}@${domain}`));
     await other.close();
   }
-  sqlite(
-    "UPDATE invitations SET invited_at = '1999' || substr(invited_at, 5), valid_until = '2000' || substr(valid_until, 5) " +
-      `WHERE email_normalized = 'expired@${domain}'`,
-  );
+  expireInvitationsOf(`expired@${domain}`);
   await page.reload();
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
   await page.locator(`tr[data-email="resent@${domain}"]`).getByRole('button', { name: 'Resend invitation' }).click();
@@ -110,7 +107,7 @@ test('sorting by a column and paging through the results live in the URL', async
 test('at a phone width the console fits the screen and the table scrolls inside its frame', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await logInAsAdmin(page);
-  for (const path of ['/admin/invitations', '/admin/invitations/requests', '/admin/developers', '/admin/settings', '/admin/activity', '/portal/profile']) {
+  for (const path of ['/admin', '/admin/invitations', '/admin/invitations/requests', '/admin/developers', '/admin/settings', '/admin/activity', '/portal/profile']) {
     await openHydrated(page, path);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, `${path} is wider than the screen`).toBeLessThanOrEqual(0);

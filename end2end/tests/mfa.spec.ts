@@ -43,7 +43,7 @@ test('an admin sets up an authenticator, logs in with a code and with a recovery
 
   const admin = await browser.newPage();
   await registerFromInvitation(admin, mailURL, EMAIL, 'Mfa Admin', PASSWORD);
-  await expect(admin).toHaveURL(/\/admin\/invitations$/);
+  await expect(admin).toHaveURL(/\/admin$/);
 
   // Profile: set up, scan (read the key), confirm with the app's code, save the codes.
   await openHydrated(admin, '/portal/profile');
@@ -85,7 +85,7 @@ test('an admin sets up an authenticator, logs in with a code and with a recovery
   await expect(fresh.getByRole('alert')).toContainText('not right');
   await fresh.getByLabel('Code').fill(codeFor(secret, 1));
   await fresh.getByRole('button', { name: 'Verify' }).click();
-  await expect(fresh).toHaveURL(/\/admin\/invitations$/);
+  await expect(fresh).toHaveURL(/\/admin$/);
   await context.close();
 
   // Another: a recovery code instead, which then no longer works; the owner is told.
@@ -93,7 +93,7 @@ test('an admin sets up an authenticator, logs in with a code and with a recovery
   await passwordStep(third);
   await third.getByLabel('Code').fill(codes[0]);
   await third.getByRole('button', { name: 'Verify' }).click();
-  await expect(third).toHaveURL(/\/admin\/invitations$/);
+  await expect(third).toHaveURL(/\/admin$/);
   await emailTo(mailURL, EMAIL, /recovery code was used/);
   await third.context().close();
 
@@ -122,7 +122,7 @@ test('an admin sets up an authenticator, logs in with a code and with a recovery
     await forced.getByRole('button', { name: 'Turn on and continue' }).click();
     await expect(forced.getByTestId('recovery-codes').locator('code')).toHaveCount(10);
     await forced.getByTestId('codes-saved').click();
-    await expect(forced).toHaveURL(/\/admin\/invitations$/);
+    await expect(forced).toHaveURL(/\/admin$/);
     await forced.context().close();
   } finally {
     // The other journeys' admin logs in with a password only.

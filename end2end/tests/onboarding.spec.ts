@@ -1,4 +1,4 @@
-import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, inviteThroughDialog, setAutoApproval, sqlite } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, inviteThroughDialog, setAutoApproval, expireInvitationsOf } from '../support/fixtures';
 
 const PASSWORD = 'Dev-Pass-123';
 
@@ -123,11 +123,7 @@ test('an expired link says so and tells the developer to ask for a new invitatio
   await logInAsAdmin(page);
   await inviteThroughDialog(page, 'expired@example.com');
   const link = await invitationLinkFor(mailURL, 'expired@example.com');
-  // Let the validity run out, as three days would: move both dates back in the database.
-  sqlite(
-    "UPDATE invitations SET invited_at = '1999' || substr(invited_at, 5), valid_until = '2000' || substr(valid_until, 5) " +
-      "WHERE email_normalized = 'expired@example.com'",
-  );
+  expireInvitationsOf('expired@example.com');
 
   const developer = await browser.newPage();
   await openHydrated(developer, link);

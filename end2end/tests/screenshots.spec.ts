@@ -2,7 +2,7 @@
 // test-results/screenshots, or to PORTICO_SCREENSHOTS_DIR (docs/screenshots for the README).
 import * as path from 'node:path';
 import type { Page } from '@playwright/test';
-import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, inviteThroughDialog, setAutoApproval, saveSettings, emailTo, sqlite } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, inviteThroughDialog, setAutoApproval, saveSettings, emailTo, expireInvitationsOf } from '../support/fixtures';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/env';
 
 const DIR = process.env.PORTICO_SCREENSHOTS_DIR ?? path.join(__dirname, '..', 'test-results', 'screenshots');
@@ -132,10 +132,7 @@ test('screenshots of a request for a new invitation, from the expired link to th
   await logInAsAdmin(page);
   await inviteThroughDialog(page, 'late-reader@example.com');
   const link = await invitationLinkFor(mailURL, 'late-reader@example.com');
-  sqlite(
-    "UPDATE invitations SET invited_at = '1999' || substr(invited_at, 5), valid_until = '2000' || substr(valid_until, 5) " +
-      "WHERE email_normalized = 'late-reader@example.com'",
-  );
+  expireInvitationsOf('late-reader@example.com');
   const developer = await browser.newPage();
   await developer.setViewportSize({ width: 1280, height: 800 });
   await openHydrated(developer, link);
@@ -150,4 +147,12 @@ test('screenshots of a request for a new invitation, from the expired link to th
   // Answered, so later journeys start without it.
   await row.getByRole('button', { name: 'DECLINE' }).click();
   await expect(row).toHaveCount(0);
+});
+
+test('screenshot of the onboarding dashboard', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await logInAsAdmin(page);
+  await openHydrated(page, '/admin');
+  await expect(page.getByTestId('funnel-chart')).toBeVisible();
+  await shoot(page, 'dashboard');
 });

@@ -6,6 +6,7 @@ pub mod activity;
 pub mod administrators;
 pub mod api_tokens;
 pub mod auth;
+pub mod dashboard;
 pub mod developers;
 pub mod domain_rules;
 pub mod error;

@@ -48,6 +48,7 @@ pub fn TopBar(user: SessionUser, branding: BrandingResource) -> impl IntoView {
             </a>
             <nav aria-label="Main" on:click=on_nav_click>
                 {is_admin.then(|| view! {
+                    <A href="/admin" exact=true>"Dashboard"</A>
                     <A href="/admin/invitations">"Consumers › Invitations"<RequestsBadge /></A>
                     <A href="/admin/developers">"Consumers › Developers"</A>
                     <A href="/admin/settings">"Settings"</A>

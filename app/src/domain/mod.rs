@@ -7,6 +7,7 @@ pub mod api_token;
 pub mod browser;
 pub mod color;
 pub mod common_passwords;
+pub mod dashboard;
 pub mod decision_reason;
 pub mod domain_rule;
 pub mod email;

@@ -7,6 +7,7 @@ pub mod account;
 pub mod api_token;
 pub mod audit;
 pub mod branding;
+pub mod dashboard;
 pub mod domain_rule;
 pub mod error;
 pub mod import;

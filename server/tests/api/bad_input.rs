@@ -41,6 +41,7 @@ const NOTHING_REQUIRED: &[&str] = &[
     "list_api_tokens",
     "list_domain_rules",
     "list_link_requests",
+    "onboarding_dashboard",
     "link_request_count",
     "remove_logo",
     "list_webhooks",

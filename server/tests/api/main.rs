@@ -19,6 +19,7 @@ mod branding;
 mod cli;
 mod concurrency;
 mod correlation_id;
+mod dashboard;
 mod decisions;
 mod developers;
 mod domain_rules;

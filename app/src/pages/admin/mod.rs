@@ -1,13 +1,13 @@
 //! The admin console: Consumers > Invitations, Consumers > Developers and Settings, behind an admin session.
 
 pub mod activity;
+pub mod dashboard;
 pub mod developers;
 pub mod invitations;
 mod list_url;
 pub mod settings;
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
 use crate::{
     components::{
@@ -19,10 +19,10 @@ use crate::{
     domain::Role,
 };
 
-/// `/admin`: the console opens on the invitations.
+/// `/admin`: the console opens on the onboarding dashboard.
 #[component]
 pub fn AdminHome() -> impl IntoView {
-    view! { <Redirect path="/admin/invitations" /> }
+    view! { <dashboard::DashboardPage /> }
 }
 
 /// The frame of every admin page: the signed-in check, the header with navigation, toasts.

@@ -39,6 +39,8 @@ pub struct Model {
     /// The reminder's link: a second token for the same invitation, so the first email's
     /// link keeps working too. Either link uses the invitation up.
     pub reminder_token_hash: Option<String>,
+    /// When its link's page was first opened (the dashboard's "link opened"; migration m0024).
+    pub first_opened_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -25,6 +25,7 @@ mod m0020_domain_rules;
 mod m0021_portal_name;
 mod m0022_portal_logo;
 mod m0023_reminders_and_requests;
+mod m0024_link_opened;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0021_portal_name::Migration),
             Box::new(m0022_portal_logo::Migration),
             Box::new(m0023_reminders_and_requests::Migration),
+            Box::new(m0024_link_opened::Migration),
         ]
     }
 }

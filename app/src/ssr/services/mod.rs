@@ -5,6 +5,7 @@ pub mod administrators;
 pub mod api_tokens;
 pub mod audit;
 pub mod cleanup;
+pub mod dashboard;
 pub mod developers;
 pub mod domain_rules;
 pub mod generate;

@@ -273,6 +273,7 @@ pub(crate) async fn insert_pending_unindexed(
         remind_at: Set(new.reminder.remind_at(now, valid_until)),
         reminded_at: Set(None),
         reminder_token_hash: Set(None),
+        first_opened_at: Set(None),
         supersedes_id: Set(new.supersedes),
         sign_up_full_name: Set(new.suggested_name.map(str::to_owned)),
         account_id: Set(None),

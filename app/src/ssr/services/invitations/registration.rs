@@ -54,7 +54,8 @@ pub(crate) async fn find_by_token(
         .await?)
 }
 
-/// What the link's page should say. Reading never changes anything.
+/// What the link's page should say. Reading never changes the invitation's state; the first
+/// opening of a usable link is noted for the dashboard (a conditional update, once).
 pub async fn landing(
     db: &DatabaseConnection,
     token: &str,
@@ -70,6 +71,22 @@ pub async fn landing(
     };
     let state = LinkState::from_status(effective(&model, now)?);
     let usable = state.is_usable();
+    if usable && model.first_opened_at.is_none() {
+        // Only a figure on the dashboard: a database that cannot take the write (read-only,
+        // full) must not keep the developer from their page.
+        let noted = invitation::Entity::update_many()
+            .col_expr(invitation::Column::FirstOpenedAt, Expr::value(now))
+            .filter(invitation::Column::Id.eq(model.id))
+            .filter(invitation::Column::FirstOpenedAt.is_null())
+            .exec(db)
+            .await;
+        if let Err(e) = noted {
+            tracing::warn!(
+                invitation_id = model.id,
+                "could not note the link's opening: {e}"
+            );
+        }
+    }
     Ok(InvitationLanding {
         state,
         email: usable.then(|| model.email.clone()),

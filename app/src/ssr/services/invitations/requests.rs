@@ -142,6 +142,23 @@ pub async fn request(
     Ok(RequestAnswer(plan))
 }
 
+/// The update that answers requests: `status`, by the account `by` (none: the portal), at
+/// `now`; the request no longer holds its address's waiting place.
+fn answer(
+    status: RequestStatus,
+    by: Option<i32>,
+    now: DateTime<Utc>,
+) -> sea_orm::UpdateMany<link_request::Entity> {
+    link_request::Entity::update_many()
+        .col_expr(link_request::Column::Status, Expr::value(status.as_str()))
+        .col_expr(
+            link_request::Column::WaitingEmail,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(link_request::Column::DecidedAt, Expr::value(now))
+        .col_expr(link_request::Column::DecidedBy, Expr::value(by))
+}
+
 /// Marks the address's waiting request, if any, granted: called by every resend, so a resend
 /// from the list, the REST API or the command line answers the request too.
 pub(crate) async fn settle(
@@ -150,20 +167,7 @@ pub(crate) async fn settle(
     operator: Operator<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), sea_orm::DbErr> {
-    link_request::Entity::update_many()
-        .col_expr(
-            link_request::Column::Status,
-            Expr::value(RequestStatus::Granted.as_str()),
-        )
-        .col_expr(
-            link_request::Column::WaitingEmail,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(link_request::Column::DecidedAt, Expr::value(now))
-        .col_expr(
-            link_request::Column::DecidedBy,
-            Expr::value(operator.account_id()),
-        )
+    answer(RequestStatus::Granted, operator.account_id(), now)
         .filter(link_request::Column::WaitingEmail.eq(email_normalized))
         .exec(txn)
         .await?;
@@ -214,11 +218,11 @@ pub async fn waiting(
 }
 
 /// How many requests wait (the navigation's badge).
-pub async fn waiting_count(db: &DatabaseConnection) -> Result<u64, InvitationError> {
-    Ok(link_request::Entity::find()
+pub async fn waiting_count(db: &DatabaseConnection) -> Result<u64, sea_orm::DbErr> {
+    link_request::Entity::find()
         .filter(link_request::Column::Status.eq(RequestStatus::Waiting.as_str()))
         .count(db)
-        .await?)
+        .await
 }
 
 /// Reads a waiting request, or says why it cannot be acted on.
@@ -263,17 +267,7 @@ pub async fn decline(
 ) -> Result<(), InvitationError> {
     let txn = begin_write(db).await?;
     let request = waiting_request(&txn, id).await?;
-    let declined = link_request::Entity::update_many()
-        .col_expr(
-            link_request::Column::Status,
-            Expr::value(RequestStatus::Declined.as_str()),
-        )
-        .col_expr(
-            link_request::Column::WaitingEmail,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(link_request::Column::DecidedAt, Expr::value(now))
-        .col_expr(link_request::Column::DecidedBy, Expr::value(admin.id))
+    let declined = answer(RequestStatus::Declined, Some(admin.id), now)
         .filter(link_request::Column::Id.eq(id))
         .filter(link_request::Column::Status.eq(RequestStatus::Waiting.as_str()))
         .exec(&txn)
