@@ -35,25 +35,33 @@ impl RequestAnswer {
     }
 }
 
-/// One waiting request, with the state of the invitation a grant resends.
+/// The invitation a grant would resend, as it stands now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestedInvitation {
+    pub id: i32,
+    pub status: InvitationStatus,
+    pub valid_until: DateTime<Utc>,
+}
+
+/// One waiting request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkRequestRow {
     pub id: i32,
     pub email: String,
     pub requested_at: DateTime<Utc>,
-    /// The address's current invitation, and where it stands now.
-    pub invitation_id: i32,
-    pub invitation_status: InvitationStatus,
-    pub valid_until: DateTime<Utc>,
+    /// The address's current invitation; none once it was deleted.
+    pub invitation: Option<RequestedInvitation>,
 }
 
 impl LinkRequestRow {
     /// Granting resends the invitation, which only a Pending or Expired one allows.
     pub fn can_grant(&self) -> bool {
-        matches!(
-            self.invitation_status,
-            InvitationStatus::Pending | InvitationStatus::Expired
-        )
+        self.invitation.is_some_and(|i| {
+            matches!(
+                i.status,
+                InvitationStatus::Pending | InvitationStatus::Expired
+            )
+        })
     }
 }
 

@@ -62,7 +62,10 @@ async fn an_expired_link_asks_for_a_new_invitation_and_an_admin_grants_it_with_a
     let list = waiting(&app).await;
     assert_eq!(list.waiting, 1);
     assert_eq!(list.rows[0].email, "late@example.com");
-    assert_eq!(list.rows[0].invitation_status, InvitationStatus::Expired);
+    assert_eq!(
+        list.rows[0].invitation.map(|i| i.status),
+        Some(InvitationStatus::Expired)
+    );
     assert!(list.rows[0].can_grant());
     assert_eq!(
         ok::<u64>(app.call("link_request_count", &[]).await).await,
@@ -84,9 +87,11 @@ async fn an_expired_link_asks_for_a_new_invitation_and_an_admin_grants_it_with_a
     assert_ne!(fresh, expired);
     assert_eq!(app.landing(&fresh).await.state, LinkState::Usable);
     assert_eq!(waiting(&app).await.waiting, 0);
-    // Answered once: a second grant is refused with a reason.
+    // Answered once: a second grant, or a decline, is refused with a reason.
     let again = conflict(app.call("grant_link_request", &[("id", &id)]).await).await;
     assert!(again.contains("changed"), "{again}");
+    let late = conflict(app.call("decline_link_request", &[("id", &id)]).await).await;
+    assert!(late.contains("changed"), "{late}");
     assert_eq!(
         audit_targets(&app, AuditAction::NewInvitationRequested).await,
         ["late@example.com"]
@@ -111,7 +116,10 @@ async fn a_replaced_link_is_resent_at_once_only_when_settings_allow_and_three_re
     // Settings off (the default): the request waits, and is declined.
     assert_eq!(requested(&app, &replaced).await, RequestPlan::Wait);
     let list = waiting(&app).await;
-    assert_eq!(list.rows[0].invitation_status, InvitationStatus::Pending);
+    assert_eq!(
+        list.rows[0].invitation.map(|i| i.status),
+        Some(InvitationStatus::Pending)
+    );
     let request_id = list.rows[0].id.to_string();
     assert_eq!(
         app.call("decline_link_request", &[("id", &request_id)])
@@ -177,4 +185,55 @@ async fn a_usable_unknown_or_used_link_has_nothing_to_request_and_says_what_to_d
     let registered = conflict(request(&app, &first).await).await;
     assert!(registered.contains("already registered"), "{registered}");
     assert_eq!(waiting(&app).await.waiting, 0);
+}
+
+#[tokio::test]
+async fn a_new_invitation_from_anywhere_or_a_registration_answers_the_waiting_request() {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    // Expired, asked for, then simply invited again from the Invite form.
+    app.invite("again@example.com").await;
+    let expired = app.token_for("again@example.com").await;
+    app.expire_invitations_of("again@example.com").await;
+    assert_eq!(requested(&app, &expired).await, RequestPlan::Wait);
+    app.invite("again@example.com").await;
+    assert_eq!(
+        waiting(&app).await.waiting,
+        0,
+        "the new invitation answered it"
+    );
+
+    // Replaced, asked for, then registered with the newest link, which still worked.
+    let report = app.invite("found-it@example.com").await;
+    let replaced = app.token_for("found-it@example.com").await;
+    let id = invited_id(&report.entries[0].outcome).to_string();
+    let _: InvitationRow = ok(app.call("resend_invitation", &[("id", &id)]).await).await;
+    assert_eq!(requested(&app, &replaced).await, RequestPlan::Wait);
+    let list = waiting(&app).await;
+    assert_eq!(list.rows[0].email, "found-it@example.com");
+    assert_eq!(
+        list.rows[0].invitation.map(|i| i.status),
+        Some(InvitationStatus::Pending),
+        "the list shows the address's current invitation"
+    );
+    let newest = app.token_for("found-it@example.com").await;
+    let (_, response) = app.complete(&newest, "Found It", DEVELOPER_PASSWORD).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        waiting(&app).await.waiting,
+        0,
+        "the registration answered it"
+    );
+
+    // Expired, asked for, then deleted by an admin: the request is declined with it.
+    let report = app.invite("withdrawn@example.com").await;
+    let expired = app.token_for("withdrawn@example.com").await;
+    app.expire_invitations_of("withdrawn@example.com").await;
+    assert_eq!(requested(&app, &expired).await, RequestPlan::Wait);
+    let id = invited_id(&report.entries[0].outcome).to_string();
+    assert_eq!(
+        app.call("delete_invitation", &[("id", &id)]).await.status(),
+        200
+    );
+    assert_eq!(waiting(&app).await.waiting, 0, "the deletion declined it");
 }

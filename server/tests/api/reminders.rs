@@ -116,6 +116,11 @@ async fn resent_and_used_invitations_get_no_reminder_and_zero_hours_turns_remind
 
     let on = app.save_settings(SettingsFields::default()).await;
     assert_eq!(on.status(), 200);
+    assert_eq!(
+        send_reminders_in(&app, 71).await,
+        0,
+        "no reminder in an invitation's last hour: it would come too late"
+    );
     assert_eq!(send_reminders_in(&app, 49).await, 1, "only later@ is due");
     assert_eq!(invitation_emails(&app, "later@example.com").await.len(), 2);
     assert_eq!(invitation_emails(&app, "resent@example.com").await.len(), 2);

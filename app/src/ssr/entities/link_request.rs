@@ -7,8 +7,9 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
-    /// The invitation a grant resends.
-    pub invitation_id: i32,
+    /// The invitation asked about (none once it was deleted: the request stays, and still
+    /// counts towards the address's limit).
+    pub invitation_id: Option<i32>,
     pub email: String,
     pub email_normalized: String,
     /// `waiting`, `granted` or `declined`.

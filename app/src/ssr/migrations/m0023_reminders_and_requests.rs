@@ -101,7 +101,9 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(LinkRequests::Table)
                     .col(pk_auto(LinkRequests::Id))
-                    .col(integer(LinkRequests::InvitationId))
+                    // Kept when the invitation goes (deleted, or a sign-up swept), so the
+                    // address's limit still counts it.
+                    .col(integer_null(LinkRequests::InvitationId))
                     .col(string_len(LinkRequests::Email, 254))
                     .col(string_len(LinkRequests::EmailNormalized, 254))
                     .col(string_len(LinkRequests::Status, 16))
@@ -113,7 +115,7 @@ impl MigrationTrait for Migration {
                         ForeignKey::create()
                             .from(LinkRequests::Table, LinkRequests::InvitationId)
                             .to(Invitations::Table, Invitations::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
+                            .on_delete(ForeignKeyAction::SetNull),
                     )
                     .foreign_key(
                         ForeignKey::create()

@@ -6,7 +6,8 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     sea_query::{Expr, ExprTrait},
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use crate::{
@@ -89,6 +90,7 @@ pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Dashboa
         .filter(counted())
         .filter(invitation::Column::InvitedAt.gte(first))
         .filter(invitation::Column::CompletedAt.is_not_null())
+        .order_by_desc(invitation::Column::InvitedAt)
         .limit(MEDIAN_SAMPLE)
         .into_tuple()
         .all(db)

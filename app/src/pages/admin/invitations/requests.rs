@@ -105,16 +105,21 @@ fn RequestRow(
         });
     };
     let (grant, decline) = (act.clone(), act);
-    let status = row.invitation_status;
+    let invitation = row.invitation;
     let can_grant = row.can_grant();
     view! {
         <tr data-testid="request-row" data-email=row.email.clone()>
             <td class="email-cell"><span class="cell-text" title=row.email.clone()>{row.email.clone()}</span></td>
             <td data-label="Asked"><LocalTime at=row.requested_at now /></td>
             <td data-label="Invitation">
-                <span class=format!("badge badge-{}", status.as_str()) title=status.description()>{status.label()}</span>
-                " "
-                <span class="muted small">"valid until "<LocalTime at=row.valid_until now /></span>
+                {match invitation {
+                    Some(i) => view! {
+                        <span class=format!("badge badge-{}", i.status.as_str()) title=i.status.description()>{i.status.label()}</span>
+                        " "
+                        <span class="muted small">"valid until "<LocalTime at=i.valid_until now /></span>
+                    }.into_any(),
+                    None => view! { <span class="muted">"Deleted: nothing to resend"</span> }.into_any(),
+                }}
             </td>
             <td>
                 <div class="button-row" aria-busy=move || busy.get().to_string()>

@@ -158,7 +158,6 @@ pub(crate) async fn resend_in(
         now,
     )
     .await?;
-    super::requests::settle(txn, &old.email_normalized, operator, now).await?;
     let mut data = webhooks::invitation_data(&created, "pending");
     data["replaces"] = old.id.into();
     webhooks::emit(txn, EventType::InvitationResent, &created.email, data, now).await?;
@@ -187,6 +186,7 @@ pub async fn delete(
     }
     search_index::remove(&txn, &search_index::Entry::from(&deleted)).await?;
     outbox::drop_queued_for_invitation(&txn, id).await?;
+    super::requests::withdraw(&txn, &deleted.email_normalized, operator.account_id(), now).await?;
     audit::record(
         &txn,
         operator.actor(),

@@ -293,6 +293,14 @@ pub(crate) async fn insert_pending_unindexed(
         reminder: false,
     };
     outbox::enqueue(txn, new.email, Some(model.id), &message, now).await?;
+    // A new invitation for the address answers its request for one, whoever sent it.
+    requests::settle(
+        txn,
+        new.email_normalized,
+        new.invited_by.map(|(id, _)| id),
+        now,
+    )
+    .await?;
     Ok(model)
 }
 

@@ -231,6 +231,8 @@ async fn finish(
         };
         return Err(link_refused(state));
     }
+    // Registered with a link that still worked: a request for a new one is answered.
+    super::requests::settle(&txn, &model.email_normalized, None, now).await?;
 
     // The account gets the invitation's role (an admin's invitation makes an admin).
     let role = Role::parse(&model.role).unwrap_or(Role::Developer);

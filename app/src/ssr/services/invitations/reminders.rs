@@ -6,7 +6,7 @@
 //! update (`WHERE reminded_at IS NULL AND status = 'pending' ...`) in the transaction that
 //! queues its email, so exactly one replica sends it.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     prelude::Expr, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -26,13 +26,17 @@ use crate::{
 /// Reminders queued per transaction.
 const BATCH: u64 = 200;
 
-/// Due and not yet sent: still Pending, unexpired, never reminded.
+/// No reminder goes in an invitation's last hour: one that came due while reminders were off
+/// or the servers were down would arrive too late to help.
+const LAST_USEFUL: Duration = Duration::hours(1);
+
+/// Due and not yet sent: still Pending, more than an hour from expiry, never reminded.
 fn due(now: DateTime<Utc>) -> sea_orm::Condition {
     sea_orm::Condition::all()
         .add(invitation::Column::RemindAt.lte(now))
         .add(invitation::Column::RemindedAt.is_null())
         .add(invitation::Column::Status.eq(StoredStatus::Pending.as_str()))
-        .add(invitation::Column::ValidUntil.gt(now))
+        .add(invitation::Column::ValidUntil.gt(now + LAST_USEFUL))
 }
 
 /// Queues every reminder due at `now`; returns how many. Nothing is sent while reminders are
@@ -65,6 +69,8 @@ async fn send_batch(
     let rows = invitation::Entity::find()
         .filter(due(now))
         .order_by_asc(invitation::Column::RemindAt)
+        // Every replica locks a batch's rows in the same order.
+        .order_by_asc(invitation::Column::Id)
         .limit(BATCH)
         .all(&txn)
         .await?;

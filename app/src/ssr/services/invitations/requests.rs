@@ -18,7 +18,9 @@ use crate::{
     model::{
         account::SessionUser,
         audit::AuditAction,
-        link_request::{LinkRequestRow, LinkRequests, RequestAnswer, LINK_REQUESTS_SHOWN},
+        link_request::{
+            LinkRequestRow, LinkRequests, RequestAnswer, RequestedInvitation, LINK_REQUESTS_SHOWN,
+        },
     },
     ssr::{
         db::{begin_write, is_unique_violation},
@@ -99,7 +101,7 @@ pub async fn request(
         }
     };
     let stored = link_request::ActiveModel {
-        invitation_id: Set(current.id),
+        invitation_id: Set(Some(current.id)),
         email: Set(current.email.clone()),
         email_normalized: Set(current.email_normalized.clone()),
         status: Set(status.as_str().to_owned()),
@@ -159,15 +161,32 @@ fn answer(
         .col_expr(link_request::Column::DecidedBy, Expr::value(by))
 }
 
-/// Marks the address's waiting request, if any, granted: called by every resend, so a resend
-/// from the list, the REST API or the command line answers the request too.
+/// Marks the address's waiting request, if any, granted: called for every new invitation
+/// (a resend, an invite, an import, a sign-up; from the console, the REST API or the command
+/// line) and every registration, so nobody answers the same developer twice and no request
+/// outlives its reason. `by` is the admin, if one acted.
 pub(crate) async fn settle(
     txn: &impl ConnectionTrait,
     email_normalized: &str,
-    operator: Operator<'_>,
+    by: Option<i32>,
     now: DateTime<Utc>,
 ) -> Result<(), sea_orm::DbErr> {
-    answer(RequestStatus::Granted, operator.account_id(), now)
+    answer(RequestStatus::Granted, by, now)
+        .filter(link_request::Column::WaitingEmail.eq(email_normalized))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Declines the address's waiting request, if any: its invitation was deleted by `by`, so
+/// there is nothing left to resend.
+pub(crate) async fn withdraw(
+    txn: &impl ConnectionTrait,
+    email_normalized: &str,
+    by: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    answer(RequestStatus::Declined, by, now)
         .filter(link_request::Column::WaitingEmail.eq(email_normalized))
         .exec(txn)
         .await?;
@@ -190,25 +209,41 @@ pub async fn waiting(
         .limit(LINK_REQUESTS_SHOWN)
         .all(db)
         .await?;
-    let invitations: std::collections::HashMap<i32, invitation::Model> = invitation::Entity::find()
-        .filter(invitation::Column::Id.is_in(requests.iter().map(|r| r.invitation_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| (m.id, m))
-        .collect();
+    // Each address's current invitation: its live one, else the one asked about.
+    let mut invitations: std::collections::HashMap<String, invitation::Model> =
+        invitation::Entity::find()
+            .filter(invitation::Column::Id.is_in(requests.iter().filter_map(|r| r.invitation_id)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| (m.email_normalized.clone(), m))
+            .collect();
+    invitations.extend(
+        invitation::Entity::find()
+            .filter(
+                invitation::Column::LiveEmail
+                    .is_in(requests.iter().map(|r| r.email_normalized.clone())),
+            )
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| (m.email_normalized.clone(), m)),
+    );
     let mut rows = Vec::with_capacity(requests.len());
     for request in requests {
-        let Some(model) = invitations.get(&request.invitation_id) else {
-            continue; // Deleted meanwhile (its requests go with it).
+        let invitation = match invitations.get(&request.email_normalized) {
+            Some(model) => Some(RequestedInvitation {
+                id: model.id,
+                status: effective(model, now)?,
+                valid_until: model.valid_until,
+            }),
+            None => None, // Deleted: nothing to resend, the admin declines it.
         };
         rows.push(LinkRequestRow {
             id: request.id,
             email: request.email,
             requested_at: request.requested_at,
-            invitation_id: model.id,
-            invitation_status: effective(model, now)?,
-            valid_until: model.valid_until,
+            invitation,
         });
     }
     Ok(LinkRequests {
@@ -250,6 +285,16 @@ pub async fn grant(
 ) -> Result<(), InvitationError> {
     let txn = begin_write(&state.db).await?;
     let request = waiting_request(&txn, id).await?;
+    // Claimed first, conditionally: a decline (or grant) committed meanwhile wins, and this
+    // one is rolled back whole.
+    let claimed = answer(RequestStatus::Granted, operator.account_id(), now)
+        .filter(link_request::Column::Id.eq(id))
+        .filter(link_request::Column::Status.eq(RequestStatus::Waiting.as_str()))
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected == 0 {
+        return Err(InvitationError::ChangedMeanwhile);
+    }
     let current = current_invitation(&txn, &request.email_normalized)
         .await?
         .ok_or(InvitationError::NotFound)?;
