@@ -109,7 +109,10 @@ fn Funnel(d: Dashboard) -> impl IntoView {
                     }
                 }).collect_view()}
             </ol>
-            <WeeklyChart weeks=d.weeks.clone() description />
+            // On a phone the chart keeps a legible size and scrolls inside its frame.
+            <div class="chart-scroll" tabindex="0" role="group" aria-label="Weekly chart (scrolls sideways)">
+                <WeeklyChart weeks=d.weeks.clone() description />
+            </div>
             <ul class="chart-legend" aria-hidden="true">
                 {steps.iter().enumerate().map(|(i, (name, _))| view! {
                     <li><span class=format!("legend-swatch series-{}", SERIES[i])></span>{*name}</li>
