@@ -169,11 +169,11 @@ pub async fn complete_registration(
     use crate::{
         domain::{
             mfa::{second_step, SecondStep},
-            LinkState, Role,
+            Role,
         },
         ssr::{
             auth::challenge,
-            services::{invitations, invitations::InvitationError, settings, sign_in::sign_in},
+            services::{invitations, settings, sign_in::sign_in},
             AppState,
         },
     };
@@ -181,19 +181,11 @@ pub async fn complete_registration(
     let state = AppState::from_context();
     crate::ssr::rate_limit::refuse_after_bad_links(&state).await?;
     let now = chrono::Utc::now();
-    let completed =
-        match invitations::complete(&state.db, &token, &full_name, &password, &confirmation, now)
-            .await
-        {
-            Ok(completed) => completed,
-            Err(error) => {
-                // An unknown link counts against the client, like one opened.
-                if matches!(error, InvitationError::Link(LinkState::Unknown)) {
-                    crate::ssr::rate_limit::count_bad_link(&state).await?;
-                }
-                return Err(error.into());
-            }
-        };
+    let completed = counting_unknown_link(
+        &state,
+        invitations::complete(&state.db, &token, &full_name, &password, &confirmation, now).await,
+    )
+    .await?;
     if completed.outcome != CompletionOutcome::Approved {
         return Ok(completed.outcome);
     }
@@ -247,6 +239,20 @@ pub async fn sign_up_open() -> Result<bool, ApiError> {
 
 #[cfg(feature = "ssr")]
 pub(crate) use limits::count_invite_call;
+
+/// Passes a link's outcome on; an unknown link counts against the client first, like one
+/// opened (the bad-link limit).
+#[cfg(feature = "ssr")]
+pub(crate) async fn counting_unknown_link<T>(
+    state: &crate::ssr::AppState,
+    outcome: Result<T, crate::ssr::services::invitations::InvitationError>,
+) -> Result<T, ApiError> {
+    use crate::{domain::LinkState, ssr::services::invitations::InvitationError};
+    if matches!(outcome, Err(InvitationError::Link(LinkState::Unknown))) {
+        crate::ssr::rate_limit::count_bad_link(state).await?;
+    }
+    Ok(outcome?)
+}
 
 /// The rate limits of the invitation endpoints.
 #[cfg(feature = "ssr")]

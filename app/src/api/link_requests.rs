@@ -10,25 +10,11 @@ use crate::model::link_request::{LinkRequests, RequestAnswer};
 /// the proof). Unknown links count against the client like opened ones.
 #[server(endpoint = "request_new_invitation")]
 pub async fn request_new_invitation(token: String) -> Result<RequestAnswer, ApiError> {
-    use crate::ssr::{
-        rate_limit,
-        services::invitations::{requests, InvitationError},
-        AppState,
-    };
+    use crate::ssr::{rate_limit, services::invitations::requests, AppState};
     let state = AppState::from_context();
     rate_limit::refuse_after_bad_links(&state).await?;
-    match requests::request(&state, &token, chrono::Utc::now()).await {
-        Ok(answer) => Ok(answer),
-        Err(error) => {
-            if matches!(
-                error,
-                InvitationError::Link(crate::domain::LinkState::Unknown)
-            ) {
-                rate_limit::count_bad_link(&state).await?;
-            }
-            Err(error.into())
-        }
-    }
+    let outcome = requests::request(&state, &token, chrono::Utc::now()).await;
+    super::invitations::counting_unknown_link(&state, outcome).await
 }
 
 /// The waiting requests, oldest first.

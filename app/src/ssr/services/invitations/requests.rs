@@ -198,10 +198,7 @@ pub async fn waiting(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
 ) -> Result<LinkRequests, InvitationError> {
-    let count = link_request::Entity::find()
-        .filter(link_request::Column::Status.eq(RequestStatus::Waiting.as_str()))
-        .count(db)
-        .await?;
+    let count = waiting_count(db).await?;
     let requests = link_request::Entity::find()
         .filter(link_request::Column::Status.eq(RequestStatus::Waiting.as_str()))
         .order_by_asc(link_request::Column::RequestedAt)
