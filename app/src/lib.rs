@@ -106,6 +106,11 @@ pub fn App() -> impl IntoView {
                     view=pages::admin::settings::SettingsPage
                     ssr=SsrMode::Async
                 />
+                <Route
+                    path=(StaticSegment("admin"), StaticSegment("settings"), StaticSegment("emails"), ParamSegment("kind"))
+                    view=pages::admin::settings::EmailEditorPage
+                    ssr=SsrMode::Async
+                />
                 <Route path=StaticSegment("portal") view=pages::portal::PortalHome ssr=SsrMode::Async />
                 <Route
                     path=(StaticSegment("portal"), StaticSegment("profile"))

@@ -242,6 +242,7 @@ async fn main() {
                 trusted_proxies: vec![],
             },
             portal_name: "Portico".into(),
+            invitation_subject: "You're invited to {portal}".into(),
             webhooks: Default::default(),
         }),
     };

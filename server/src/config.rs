@@ -373,6 +373,7 @@ impl Config {
             session_absolute_timeout: Duration::from_secs(self.session_max_hours * 3600),
             rate_limits: self.limits.rate_limits(),
             portal_name: self.mail.portal_name.clone(),
+            invitation_subject: self.mail.invitation_subject.clone(),
             webhooks: self.webhooks.settings(),
         }
     }

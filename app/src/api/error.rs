@@ -146,6 +146,17 @@ mod conversions {
         }
     }
 
+    impl From<crate::ssr::services::email_templates::EmailTemplateError> for ApiError {
+        #[track_caller]
+        fn from(error: crate::ssr::services::email_templates::EmailTemplateError) -> Self {
+            use crate::ssr::services::email_templates::EmailTemplateError as E;
+            match error {
+                E::Invalid(problems) => ApiError::InvalidInput(problems.to_string()),
+                E::Database(e) => e.into(),
+            }
+        }
+    }
+
     impl From<crate::ssr::services::logo::LogoError> for ApiError {
         #[track_caller]
         fn from(error: crate::ssr::services::logo::LogoError) -> Self {

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod developers;
 pub mod domain_rules;
+pub mod email_templates;
 pub mod error;
 #[cfg(feature = "ssr")]
 pub mod export;

@@ -12,6 +12,7 @@ pub mod decision_reason;
 pub mod domain_rule;
 pub mod email;
 pub mod email_list;
+pub mod email_template;
 pub mod import;
 pub mod invitation;
 pub mod link_request;

@@ -39,10 +39,12 @@ pub enum AuditAction {
     Reminded,
     NewInvitationRequested,
     NewInvitationDeclined,
+    EmailTemplateChanged,
+    EmailTemplateReset,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 31] = [
+    pub const ALL: [AuditAction; 33] = [
         AuditAction::Invited,
         AuditAction::Resent,
         AuditAction::Deleted,
@@ -74,6 +76,8 @@ impl AuditAction {
         AuditAction::Reminded,
         AuditAction::NewInvitationRequested,
         AuditAction::NewInvitationDeclined,
+        AuditAction::EmailTemplateChanged,
+        AuditAction::EmailTemplateReset,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -109,6 +113,8 @@ impl AuditAction {
             AuditAction::Reminded => "reminded",
             AuditAction::NewInvitationRequested => "new_invitation_requested",
             AuditAction::NewInvitationDeclined => "new_invitation_declined",
+            AuditAction::EmailTemplateChanged => "email_template_changed",
+            AuditAction::EmailTemplateReset => "email_template_reset",
         }
     }
 
@@ -145,6 +151,8 @@ impl AuditAction {
             AuditAction::Reminded => "Reminder sent",
             AuditAction::NewInvitationRequested => "New invitation requested",
             AuditAction::NewInvitationDeclined => "Request for a new invitation declined",
+            AuditAction::EmailTemplateChanged => "Email wording changed",
+            AuditAction::EmailTemplateReset => "Email wording reset to the default",
         }
     }
 

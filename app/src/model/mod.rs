@@ -9,6 +9,7 @@ pub mod audit;
 pub mod branding;
 pub mod dashboard;
 pub mod domain_rule;
+pub mod email_template;
 pub mod error;
 pub mod import;
 pub mod invitation;

@@ -4,7 +4,7 @@
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
 
 /// Link and image targets allowed through; anything else (javascript:, data:, ...) becomes `#`.
-fn safe_url(url: &str) -> bool {
+pub(crate) fn safe_url(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
     lower.starts_with("https://")
         || lower.starts_with("http://")

@@ -23,6 +23,9 @@ pub struct ServerSettings {
     /// The configured portal name (`PORTICO_PORTAL_NAME`): used until an admin sets one in
     /// Settings (see [`AppState::portal_name`]).
     pub portal_name: String,
+    /// The invitation email's default subject (`PORTICO_INVITATION_SUBJECT`), until an admin
+    /// words it in Settings › Emails.
+    pub invitation_subject: String,
     /// How webhooks are sent (`PORTICO_WEBHOOKS_*`).
     pub webhooks: crate::ssr::webhooks::WebhookSettings,
 }

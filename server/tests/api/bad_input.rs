@@ -40,6 +40,7 @@ const NOTHING_REQUIRED: &[&str] = &[
     "list_administrators",
     "list_api_tokens",
     "list_domain_rules",
+    "list_email_templates",
     "list_link_requests",
     "onboarding_dashboard",
     "link_request_count",

@@ -23,6 +23,7 @@ mod dashboard;
 mod decisions;
 mod developers;
 mod domain_rules;
+mod emails;
 mod export;
 mod faults;
 mod health;

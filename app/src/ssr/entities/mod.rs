@@ -4,6 +4,7 @@ pub mod account;
 pub mod api_token;
 pub mod audit_event;
 pub mod domain_rule;
+pub mod email_template;
 pub mod idempotency_key;
 pub mod invitation;
 pub mod invitation_gram;

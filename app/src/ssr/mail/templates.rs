@@ -4,7 +4,10 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::email_template::EmailTemplate;
+
 mod decision;
+pub mod editable;
 pub use decision::DecisionEmail;
 
 /// One email, ready to be addressed and sent.
@@ -15,25 +18,21 @@ pub struct Rendered {
     pub html: String,
 }
 
-/// The invitation a developer receives.
+/// The invitation a developer receives, its reminder, or a sign-up's confirmation: a link with
+/// its expiry, in the admin's words (Settings › Emails) or the defaults.
 #[derive(Debug, Clone)]
 pub struct InvitationEmail<'a> {
     pub portal_name: &'a str,
-    /// The configured subject; `{portal}` stands for the portal's name.
-    pub subject_template: &'a str,
     pub invitee_email: &'a str,
+    /// The name the invitation suggests (an import's, a sign-up's), if any.
+    pub invitee_name: Option<&'a str>,
     pub link: &'a str,
     pub valid_until: DateTime<Utc>,
     pub invited_by: Option<&'a str>,
-    /// The developer signed up on their own: the link confirms that the address is theirs, and
-    /// its page asks for the password.
-    pub self_sign_up: bool,
-    /// The invitation makes its holder an administrator of the portal.
-    pub as_admin: bool,
-    /// The reminder sent before the invitation expires, not the invitation itself.
-    pub reminder: bool,
     /// When the email is rendered, for "in 3 days".
     pub now: DateTime<Utc>,
+    /// The words of the kind `EmailKind::for_invitation` picks.
+    pub template: &'a EmailTemplate,
 }
 
 /// Told to an address someone tried to sign up with when it already has an account or an
@@ -67,66 +66,16 @@ color:#ffffff;font-size:17px;font-weight:bold;text-decoration:none;border-radius
 
 impl InvitationEmail<'_> {
     pub fn render(&self) -> Rendered {
-        let portal = single_line(self.portal_name);
-        let until_utc = utc_words(self.valid_until);
-        let until_relative = relative_words(self.now, self.valid_until);
-        let subject = match (self.reminder, self.self_sign_up) {
-            (true, true) => {
-                format!("Reminder: confirm your email address for {portal} ({until_relative})")
-            }
-            (true, false) => {
-                format!("Reminder: your invitation to {portal} expires {until_relative}")
-            }
-            (false, true) => format!("Confirm your email address for {portal}"),
-            (false, false) => single_line(&self.subject_template.replace("{portal}", &portal)),
+        let values = editable::Values {
+            portal_name: self.portal_name,
+            recipient: self.invitee_email,
+            name: self.invitee_name,
+            link: Some(self.link),
+            valid_until: Some(self.valid_until),
+            invited_by: self.invited_by,
+            now: self.now,
         };
-        let inviter = self.invited_by.map(single_line).filter(|n| !n.is_empty());
-        let opening = match &inviter {
-            _ if self.reminder && self.self_sign_up => format!(
-                "You signed up for {portal} but have not confirmed your email address yet. Open \
-                 the link to confirm it and choose your password before the link expires."
-            ),
-            _ if self.reminder => format!(
-                "Your invitation to {portal} has not been used yet and expires soon. Open the \
-                 link to create your account; the link in the first email works too."
-            ),
-            _ if self.self_sign_up => format!(
-                "You signed up for {portal}. Open the link to confirm that this email address is \
-                 yours and choose your password."
-            ),
-            Some(name) if self.as_admin => {
-                format!("{name} invited you to {portal} as an administrator.")
-            }
-            None if self.as_admin => format!("You are invited to {portal} as an administrator."),
-            Some(name) => format!("{name} invited you to {portal}."),
-            None => format!("You are invited to {portal}."),
-        };
-        let text = format!(
-            "Hello,\n\n{opening}\n\n\
-             Confirm your account by opening this link:\n{link}\n\n\
-             The link works until {until_utc} ({until_relative}) and only once.\n\n\
-             This email was sent to {email}. If you did not expect it, you can ignore it.\n",
-            link = self.link,
-            email = self.invitee_email,
-        );
-        let body = format!(
-            "<p>Hello,</p>\n<p>{opening}</p>\n\
-             <p style=\"margin:32px 0\"><a href=\"{link}\" style=\"{BUTTON_STYLE}\">Confirm your account</a></p>\n\
-             <p>The link works until <strong>{until_utc}</strong> ({until_relative}) and only once.</p>\n\
-             <p style=\"color:#555555;font-size:13px\">If the button does not work, copy this link into your browser:<br>\n\
-             <a href=\"{link}\" style=\"color:#2251cc;word-break:break-all\">{link}</a></p>\n\
-             <p style=\"color:#555555;font-size:13px\">This email was sent to {email}. If you did not expect it, you can ignore it.</p>",
-            opening = escape_html(&opening),
-            link = escape_html(self.link),
-            until_utc = escape_html(&until_utc),
-            until_relative = escape_html(&until_relative),
-            email = escape_html(self.invitee_email),
-        );
-        Rendered {
-            subject,
-            text,
-            html: page(&portal, &body),
-        }
+        editable::render(self.template, &values, None)
     }
 }
 

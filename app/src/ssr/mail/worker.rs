@@ -21,7 +21,7 @@ use super::{
     MailError, MailSettings,
 };
 use crate::{
-    domain::{effective_status, InvitationStatus, StoredStatus},
+    domain::{effective_status, email_template::EmailKind, InvitationStatus, StoredStatus},
     ssr::{
         entities::{invitation, outbox},
         services::outbox::{Message, SignUpNoticeReason, ADMIN_REVIEW_NEEDED_KIND},
@@ -30,6 +30,7 @@ use crate::{
 
 mod decision;
 mod recovery;
+mod test_email;
 
 /// Rows claimed at once: several per pooled SMTP connection, so that the connections stay busy
 /// for most of a batch (the last sends of a batch leave some idle).
@@ -91,6 +92,19 @@ enum Outcome {
 impl Worker {
     /// The portal's name as emails show it now: the admin's (Settings), else the configured
     /// one. Read per email, so a rename shows in the next email on every replica.
+    /// The words an email of `kind` goes out with now (Settings › Emails, else the default).
+    async fn template(
+        &self,
+        kind: EmailKind,
+    ) -> Result<crate::domain::email_template::EmailTemplate, MailError> {
+        Ok(crate::ssr::services::email_templates::current(
+            &self.db,
+            kind,
+            &self.settings.invitation_subject,
+        )
+        .await?)
+    }
+
     async fn portal_name(&self) -> String {
         match crate::ssr::services::settings::load(&self.db).await {
             Ok(current) => current
@@ -271,6 +285,12 @@ impl Worker {
                 self.deliver_decision(&row, approved, full_name, reason.as_deref())
                     .await
             }
+            Message::TestEmail {
+                email,
+                ref subject,
+                ref body,
+                ref name,
+            } => self.deliver_test(&row, email, subject, body, name).await,
             // run_once batches these by recipient; one reaching here is a digest of one.
             Message::AdminReviewNeeded { .. } => {
                 let recipient = row.recipient.clone();
@@ -289,10 +309,10 @@ impl Worker {
         kept: String,
     ) -> Result<(), MailError> {
         let now = Utc::now();
-        if !self
+        let Some(pending) = self
             .invitation_still_pending(row.invitation_id, now)
             .await?
-        {
+        else {
             queue::mark_dropped(&self.db, row, kept).await?;
             tracing::info!(
                 outbox_id = row.id,
@@ -301,18 +321,21 @@ impl Worker {
                 row.recipient
             );
             return Ok(());
-        }
+        };
+        let kind = EmailKind::for_invitation(
+            invitation.self_sign_up,
+            invitation.as_admin,
+            invitation.reminder,
+        );
         let rendered = InvitationEmail {
             portal_name: &self.portal_name().await,
-            subject_template: &self.settings.invitation_subject,
             invitee_email: &row.recipient,
+            invitee_name: pending.as_deref(),
             link: invitation.link,
             valid_until: invitation.valid_until,
             invited_by: invitation.invited_by,
-            self_sign_up: invitation.self_sign_up,
-            as_admin: invitation.as_admin,
-            reminder: invitation.reminder,
             now,
+            template: &self.template(kind).await?,
         }
         .render();
         self.deliver_rendered(row, rendered, kept, Some(invitation.link))
@@ -350,25 +373,26 @@ impl Worker {
         }
     }
 
-    /// Whether the invitation behind an email still waits for its developer: not deleted,
-    /// not replaced by a resend, not used, not expired.
+    /// Whether the invitation behind an email still waits for its developer (not deleted,
+    /// not replaced by a resend, not used, not expired), with the name it suggests if any.
     async fn invitation_still_pending(
         &self,
         invitation_id: Option<i32>,
         now: DateTime<Utc>,
-    ) -> Result<bool, MailError> {
+    ) -> Result<Option<Option<String>>, MailError> {
         let Some(id) = invitation_id else {
-            return Ok(true);
+            return Ok(Some(None));
         };
         Ok(invitation::Entity::find_by_id(id)
             .one(&self.db)
             .await?
-            .is_some_and(|i| {
+            .filter(|i| {
                 // The status rules decide (an invitation past its valid-until is Expired).
                 StoredStatus::parse(&i.status)
                     .map(|stored| effective_status(stored, i.valid_until, now))
                     == Some(InvitationStatus::Pending)
-            }))
+            })
+            .map(|i| i.sign_up_full_name))
     }
 
     /// One email to one admin listing every registration in `entries`, unless the last one went

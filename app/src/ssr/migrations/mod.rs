@@ -26,6 +26,7 @@ mod m0021_portal_name;
 mod m0022_portal_logo;
 mod m0023_reminders_and_requests;
 mod m0024_link_opened;
+mod m0025_email_templates;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0022_portal_logo::Migration),
             Box::new(m0023_reminders_and_requests::Migration),
             Box::new(m0024_link_opened::Migration),
+            Box::new(m0025_email_templates::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ pub mod cleanup;
 pub mod dashboard;
 pub mod developers;
 pub mod domain_rules;
+pub mod email_templates;
 pub mod generate;
 pub mod invitations;
 pub mod logo;

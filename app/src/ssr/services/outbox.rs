@@ -63,6 +63,15 @@ pub enum Message {
     },
     /// A webhook endpoint kept failing and was turned off: every admin is told.
     WebhookDisabled { url: String, failures: i32 },
+    /// An admin's draft of an editable email, sent to themself with example values
+    /// (Settings › Emails › Send me a test).
+    TestEmail {
+        email: crate::domain::email_template::EmailKind,
+        subject: String,
+        body: String,
+        /// The admin's name, standing in for the developer's.
+        name: String,
+    },
 }
 
 /// What a security notice tells an account's owner.
@@ -102,6 +111,7 @@ pub const REGISTRATION_DECISION_KIND: &str = "registration_decision";
 pub const PASSWORD_RESET_KIND: &str = "password_reset";
 pub const SECURITY_NOTICE_KIND: &str = "security_notice";
 pub const WEBHOOK_DISABLED_KIND: &str = "webhook_disabled";
+pub const TEST_EMAIL_KIND: &str = "test_email";
 
 impl Message {
     pub fn kind(&self) -> &'static str {
@@ -113,6 +123,7 @@ impl Message {
             Message::PasswordReset => PASSWORD_RESET_KIND,
             Message::SecurityNotice { .. } => SECURITY_NOTICE_KIND,
             Message::WebhookDisabled { .. } => WEBHOOK_DISABLED_KIND,
+            Message::TestEmail { .. } => TEST_EMAIL_KIND,
         }
     }
 

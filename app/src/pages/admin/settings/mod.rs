@@ -1,5 +1,6 @@
 //! Settings: auto-approval, invitation validity, self-registration, the login background color
-//! (with a live preview), the portal home content, and the administrators.
+//! (with a live preview), the portal home content, the logo, domain rules, the emails' words
+//! (edited on their own page), the administrators, API tokens and webhooks.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -9,6 +10,7 @@ use super::AdminFrame;
 mod administrators;
 mod api_tokens;
 mod domain_rules;
+mod emails;
 mod logo;
 mod webhooks;
 use crate::{
@@ -22,6 +24,8 @@ use crate::{
 use administrators::{administrators_state, AdministratorsSection};
 use api_tokens::{api_tokens_state, ApiTokensSection};
 use domain_rules::{domain_rules_state, DomainRulesSection};
+pub use emails::EmailEditorPage;
+use emails::{emails_state, EmailsSection};
 use logo::{logo_state, LogoSection};
 use webhooks::{webhooks_state, WebhooksSection};
 
@@ -30,6 +34,7 @@ pub fn SettingsPage() -> impl IntoView {
     let administrators = administrators_state();
     let api_tokens = api_tokens_state();
     let domain_rules = domain_rules_state();
+    let emails = emails_state();
     let logo = logo_state();
     let webhooks = webhooks_state();
     view! {
@@ -38,6 +43,7 @@ pub fn SettingsPage() -> impl IntoView {
             <SettingsLoader />
             <LogoSection state=logo />
             <DomainRulesSection state=domain_rules />
+            <EmailsSection state=emails />
             <AdministratorsSection state=administrators />
             <ApiTokensSection state=api_tokens />
             <WebhooksSection state=webhooks />

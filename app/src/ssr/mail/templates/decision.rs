@@ -1,7 +1,14 @@
 //! The email a developer gets when an admin decides their registration: approved, with a link
-//! to log in, or not approved, with the admin's reason quoted when they gave one.
+//! to log in, or not approved, with the admin's reason quoted when they gave one. Its words
+//! are the admin's (Settings › Emails) or the defaults.
 
-use super::{escape_html, page, single_line, Rendered, BUTTON_STYLE};
+use chrono::Utc;
+
+use super::{
+    editable::{self, Quote, Values},
+    Rendered,
+};
+use crate::domain::email_template::{EmailKind, EmailTemplate};
 
 /// An admin's decision on a registration that waited for review, told to its developer.
 #[derive(Debug, Clone)]
@@ -9,114 +16,68 @@ pub struct DecisionEmail<'a> {
     pub portal_name: &'a str,
     /// The developer's address (the email says where it was sent).
     pub recipient: &'a str,
-    /// The developer's name, for the greeting (empty: "Hello,").
+    /// The developer's name, for the greeting (empty: their address).
     pub full_name: &'a str,
     pub approved: bool,
     /// A denial's reason as the admin typed it (several lines allowed); never with an approval.
     pub reason: Option<&'a str>,
     /// The login page.
     pub login_link: &'a str,
+    /// The words of [`DecisionEmail::kind`].
+    pub template: &'a EmailTemplate,
 }
 
 impl DecisionEmail<'_> {
-    pub fn render(&self) -> Rendered {
-        let portal = single_line(self.portal_name);
-        let name = single_line(self.full_name);
-        let greeting = if name.is_empty() {
-            "Hello,".to_owned()
+    /// Which email tells this decision.
+    pub fn kind(approved: bool) -> EmailKind {
+        if approved {
+            EmailKind::RegistrationApproved
         } else {
-            format!("Hello {name},")
-        };
-        let footer = format!(
-            "This email was sent to {} because you registered on {portal}.",
-            self.recipient
-        );
-        let (subject, text, body) = if self.approved {
-            self.approval(&portal, &greeting, &footer)
-        } else {
-            self.denial(&portal, &greeting, &footer)
-        };
-        Rendered {
-            subject: single_line(&subject),
-            text,
-            html: page(&portal, &body),
+            EmailKind::RegistrationDenied
         }
     }
 
-    fn approval(&self, portal: &str, greeting: &str, footer: &str) -> (String, String, String) {
-        let news = format!("Your registration to {portal} was approved: your account is active.");
-        let how = "Log in with this email address and the password you chose.";
-        let text = format!(
-            "{greeting}\n\n{news}\n\n{how}\n{link}\n\n{footer}\n",
-            link = self.login_link,
-        );
-        let body = format!(
-            "<p>{greeting}</p>\n<p>{news}</p>\n<p>{how}</p>\n\
-             <p style=\"margin:32px 0\"><a href=\"{link}\" style=\"{BUTTON_STYLE}\">Log in to {portal}</a></p>\n\
-             <p style=\"color:#555555;font-size:13px\">If the button does not work, copy this link into your browser:<br>\n\
-             <a href=\"{link}\" style=\"color:#2251cc;word-break:break-all\">{link}</a></p>\n\
-             <p style=\"color:#555555;font-size:13px\">{footer}</p>",
-            greeting = escape_html(greeting),
-            news = escape_html(&news),
-            link = escape_html(self.login_link),
-            portal = escape_html(portal),
-            footer = escape_html(footer),
-        );
-        (
-            format!("Your registration to {portal} was approved"),
+    pub fn render(&self) -> Rendered {
+        let values = Values {
+            portal_name: self.portal_name,
+            recipient: self.recipient,
+            name: Some(self.full_name),
+            link: self.approved.then_some(self.login_link),
+            valid_until: None,
+            invited_by: None,
+            now: Utc::now(),
+        };
+        let reason = self
+            .reason
+            .filter(|_| !self.approved)
+            .map(str::trim)
+            .filter(|reason| !reason.is_empty());
+        let quote = reason.map(|text| Quote {
+            heading: "The administrator gave this reason:",
             text,
-            body,
-        )
-    }
-
-    fn denial(&self, portal: &str, greeting: &str, footer: &str) -> (String, String, String) {
-        let news = format!(
-            "Your registration to {portal} was not approved, so your account was not activated."
-        );
-        let reason = self.reason.map(str::trim).filter(|r| !r.is_empty());
-        let advice = format!(
-            "If you think this is a mistake, contact the people who run {portal}: they can \
-             invite you again."
-        );
-        let text_reason = reason.map_or(String::new(), |reason| {
-            let quoted: Vec<String> = reason
-                .lines()
-                .map(|line| format!("> {line}").trim_end().to_owned())
-                .collect();
-            format!(
-                "The administrator gave this reason:\n\n{}\n\n",
-                quoted.join("\n")
-            )
         });
-        let text = format!("{greeting}\n\n{news}\n\n{text_reason}{advice}\n\n{footer}\n");
-        let html_reason = reason.map_or(String::new(), |reason| {
-            let lines: Vec<String> = reason.lines().map(escape_html).collect();
-            format!(
-                "<p>The administrator gave this reason:</p>\n\
-                 <blockquote style=\"margin:16px 0;padding:8px 16px;border-left:4px solid #d0d5dd;\
-                 color:#333333\">{}</blockquote>\n",
-                lines.join("<br>\n")
-            )
-        });
-        let body = format!(
-            "<p>{greeting}</p>\n<p>{news}</p>\n{html_reason}<p>{advice}</p>\n\
-             <p style=\"color:#555555;font-size:13px\">{footer}</p>",
-            greeting = escape_html(greeting),
-            news = escape_html(&news),
-            advice = escape_html(&advice),
-            footer = escape_html(footer),
-        );
-        (
-            format!("Your registration to {portal} was not approved"),
-            text,
-            body,
-        )
+        editable::render(self.template, &values, quote)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::email_template::EmailTemplate;
+    use std::sync::LazyLock;
+
+    static APPROVED: LazyLock<EmailTemplate> =
+        LazyLock::new(|| EmailTemplate::default_for(EmailKind::RegistrationApproved));
+    static DENIED: LazyLock<EmailTemplate> =
+        LazyLock::new(|| EmailTemplate::default_for(EmailKind::RegistrationDenied));
+
+    fn template(approved: bool) -> &'static EmailTemplate {
+        if approved {
+            &APPROVED
+        } else {
+            &DENIED
+        }
+    }
 
     fn decision(approved: bool, reason: Option<&str>) -> Rendered {
         DecisionEmail {
@@ -126,6 +87,7 @@ mod tests {
             approved,
             reason,
             login_link: "https://portal.example.com/login",
+            template: template(approved),
         }
         .render()
     }
@@ -185,6 +147,7 @@ mod tests {
             approved: false,
             reason: Some("<script>alert(1)</script> & \"quotes\""),
             login_link: "https://p.example.com/login",
+            template: template(false),
         }
         .render();
         assert!(!email.html.contains("<script>"), "{}", email.html);
@@ -213,6 +176,7 @@ mod tests {
             approved: true,
             reason: None,
             login_link: "https://p.example.com/login",
+            template: template(true),
         }
         .render();
         assert_eq!(
@@ -225,7 +189,7 @@ mod tests {
             ..email_parts()
         }
         .render();
-        assert!(nameless.text.starts_with("Hello,\n"));
+        assert!(nameless.text.starts_with("Hello dev@example.com,\n"));
     }
 
     fn email_parts() -> DecisionEmail<'static> {
@@ -236,6 +200,7 @@ mod tests {
             approved: true,
             reason: None,
             login_link: "https://p.example.com/login",
+            template: template(true),
         }
     }
 }

@@ -4,20 +4,28 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{escape_html, page, relative_words, single_line, utc_words, Rendered, BUTTON_STYLE};
+use super::{
+    editable::{self, Values},
+    escape_html, page, single_line, utc_words, Rendered, BUTTON_STYLE,
+};
 use crate::{
-    domain::{password_reset::cannot_sign_in_reason, Standing},
+    domain::{email_template::EmailTemplate, password_reset::cannot_sign_in_reason, Standing},
     ssr::services::outbox::SecurityEvent,
 };
 
-/// A single-use link to choose a new password.
+/// A single-use link to choose a new password; its words are the admin's (Settings › Emails)
+/// or the defaults.
 #[derive(Debug, Clone)]
 pub struct PasswordResetEmail<'a> {
     pub portal_name: &'a str,
     pub recipient: &'a str,
+    /// The account's name, for the greeting.
+    pub name: &'a str,
     pub link: &'a str,
     pub valid_until: DateTime<Utc>,
     pub now: DateTime<Utc>,
+    /// The words of the password-reset email.
+    pub template: &'a EmailTemplate,
 }
 
 /// The answer to a reset request for an account that cannot sign in: why, and no link.
@@ -43,38 +51,16 @@ const SMALL: &str = "color:#555555;font-size:13px";
 
 impl PasswordResetEmail<'_> {
     pub fn render(&self) -> Rendered {
-        let portal = single_line(self.portal_name);
-        let until_utc = utc_words(self.valid_until);
-        let until_relative = relative_words(self.now, self.valid_until);
-        let text = format!(
-            "Hello,\n\nSomeone, hopefully you, asked to reset the password of the account \
-             {email} on {portal}.\n\nChoose a new password by opening this link:\n{link}\n\n\
-             The link works until {until_utc} ({until_relative}) and only once; asking again \
-             replaces it. Choosing a new password signs the account out everywhere.\n\n\
-             If you did not ask for this, ignore this email: your password stays as it is.\n",
-            email = self.recipient,
-            link = self.link,
-        );
-        let body = format!(
-            "<p>Hello,</p>\n<p>Someone, hopefully you, asked to reset the password of the account \
-             <strong>{email}</strong> on {portal}.</p>\n\
-             <p style=\"margin:32px 0\"><a href=\"{link}\" style=\"{BUTTON_STYLE}\">Choose a new password</a></p>\n\
-             <p>The link works until <strong>{until_utc}</strong> ({until_relative}) and only once; \
-             asking again replaces it. Choosing a new password signs the account out everywhere.</p>\n\
-             <p style=\"{SMALL}\">If the button does not work, copy this link into your browser:<br>\n\
-             <a href=\"{link}\" style=\"color:#2251cc;word-break:break-all\">{link}</a></p>\n\
-             <p style=\"{SMALL}\">If you did not ask for this, ignore this email: your password stays as it is.</p>",
-            email = escape_html(self.recipient),
-            portal = escape_html(&portal),
-            link = escape_html(self.link),
-            until_utc = escape_html(&until_utc),
-            until_relative = escape_html(&until_relative),
-        );
-        Rendered {
-            subject: single_line(&format!("Reset your password on {portal}")),
-            text,
-            html: page(&portal, &body),
-        }
+        let values = Values {
+            portal_name: self.portal_name,
+            recipient: self.recipient,
+            name: Some(self.name),
+            link: Some(self.link),
+            valid_until: Some(self.valid_until),
+            invited_by: None,
+            now: self.now,
+        };
+        editable::render(self.template, &values, None)
     }
 }
 
@@ -190,6 +176,7 @@ impl SecurityNoticeEmail<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::email_template::EmailKind;
 
     fn at(text: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(text)
@@ -199,12 +186,15 @@ mod tests {
 
     #[test]
     fn a_reset_email_carries_the_link_and_says_when_it_stops_working() {
+        let template = EmailTemplate::default_for(EmailKind::PasswordReset);
         let rendered = PasswordResetEmail {
             portal_name: "Acme <APIs>",
             recipient: "ada@example.com",
+            name: "Ada",
             link: "https://portal.test/password-reset/abc",
             valid_until: at("2026-12-04T11:00:00Z"),
             now: at("2026-12-04T10:00:00Z"),
+            template: &template,
         }
         .render();
         assert_eq!(rendered.subject, "Reset your password on Acme <APIs>");

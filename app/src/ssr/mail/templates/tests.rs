@@ -1,24 +1,41 @@
 use super::*;
+use crate::domain::email_template::EmailKind;
 use chrono::{Duration, TimeZone};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 3, 11, 9, 30, 0).unwrap()
 }
 
-fn invitation(invited_by: Option<&str>) -> Rendered {
+/// The email of `kind` for an invitation link, in its default words.
+fn link_email(
+    kind: EmailKind,
+    portal_name: &str,
+    link: &str,
+    invited_by: Option<&str>,
+    valid_for: Duration,
+) -> Rendered {
+    let template = EmailTemplate::default_for(kind);
     InvitationEmail {
-        portal_name: "Acme APIs",
-        subject_template: "You're invited to {portal}",
+        portal_name,
         invitee_email: "dev@example.com",
-        link: "https://portal.example.com/invitation/abc123",
-        valid_until: now() + Duration::hours(72),
+        invitee_name: None,
+        link,
+        valid_until: now() + valid_for,
         invited_by,
-        self_sign_up: false,
-        as_admin: false,
-        reminder: false,
         now: now(),
+        template: &template,
     }
     .render()
+}
+
+fn invitation(invited_by: Option<&str>) -> Rendered {
+    link_email(
+        EmailKind::Invitation,
+        "Acme APIs",
+        "https://portal.example.com/invitation/abc123",
+        invited_by,
+        Duration::hours(72),
+    )
 }
 
 #[test]
@@ -43,23 +60,28 @@ fn the_invitation_has_a_confirm_button_with_the_link_and_both_dates() {
 #[test]
 fn without_an_inviter_the_invitation_says_who_invites_plainly() {
     let email = invitation(None);
-    assert!(email.text.contains("You are invited to Acme APIs."));
-    assert!(!email.text.contains("invited you"));
+    assert!(email
+        .text
+        .contains("An administrator invited you to Acme APIs."));
 }
 
 #[test]
 fn everything_interpolated_into_html_is_escaped() {
+    let template = EmailTemplate::parse(
+        EmailKind::Invitation,
+        "{{portal_name}}",
+        "{{invited_by}} invited you to {{portal_name}}.\n\n[Go]({{link}})",
+    )
+    .unwrap();
     let email = InvitationEmail {
         portal_name: "A&B <Portal>",
-        subject_template: "{portal}",
         invitee_email: "o'hara@example.com",
+        invitee_name: None,
         link: "https://p.example.com/invitation/x\"><script>",
         valid_until: now() + Duration::hours(1),
         invited_by: Some("<script>alert(1)</script>"),
-        self_sign_up: false,
-        as_admin: false,
-        reminder: false,
         now: now(),
+        template: &template,
     }
     .render();
     assert!(!email.html.contains("<script>"), "{}", email.html);
@@ -67,24 +89,23 @@ fn everything_interpolated_into_html_is_escaped() {
         .html
         .contains("&lt;script&gt;alert(1)&lt;/script&gt; invited you to A&amp;B &lt;Portal&gt;."));
     assert!(email.html.contains("o&#39;hara@example.com"));
-    assert!(email.html.contains("invitation/x&quot;&gt;&lt;script&gt;"));
+    assert!(!email.html.contains("x\"><"), "{}", email.html);
     // The plain-text part shows the name as written.
     assert!(email.text.contains("<script>alert(1)</script> invited you"));
 }
 
 #[test]
 fn a_subject_never_contains_a_line_break() {
+    let template = EmailTemplate::default_with_subject(EmailKind::Invitation, "Join {portal} now");
     let email = InvitationEmail {
         portal_name: "Acme\r\nBcc: victim@example.com",
-        subject_template: "Join {portal}\nnow",
         invitee_email: "dev@example.com",
+        invitee_name: Some("Eve\r\nX-Evil: 2"),
         link: "https://p.example.com/invitation/x",
         valid_until: now() + Duration::hours(1),
         invited_by: Some("Eve\r\nX-Evil: 1"),
-        self_sign_up: false,
-        as_admin: false,
-        reminder: false,
         now: now(),
+        template: &template,
     }
     .render();
     assert_eq!(email.subject, "Join Acme Bcc: victim@example.com now");
@@ -146,22 +167,16 @@ fn relative_words_round_to_the_nearest_unit() {
 
 #[test]
 fn a_self_sign_up_confirms_the_address_instead_of_naming_an_inviter() {
-    let email = InvitationEmail {
-        portal_name: "Acme APIs",
-        subject_template: "You're invited to {portal}",
-        invitee_email: "dev@example.com",
-        link: "https://portal.example.com/invitation/abc123",
-        valid_until: now() + Duration::hours(72),
-        invited_by: None,
-        self_sign_up: true,
-        as_admin: false,
-        reminder: false,
-        now: now(),
-    }
-    .render();
+    let email = link_email(
+        EmailKind::SignUpConfirmation,
+        "Acme APIs",
+        "https://portal.example.com/invitation/abc123",
+        None,
+        Duration::hours(72),
+    );
     assert_eq!(email.subject, "Confirm your email address for Acme APIs");
     assert!(email.text.contains("You signed up for Acme APIs."));
-    assert!(email.html.contains(">Confirm your account</a>"));
+    assert!(email.html.contains(">Confirm your email address</a>"));
     assert!(!email.text.contains("invited you"));
 }
 
@@ -181,20 +196,13 @@ fn a_sign_up_notice_says_what_exists_and_escapes_the_portal_name() {
 
 #[test]
 fn an_administrators_invitation_says_so() {
-    let now = now();
-    let email = InvitationEmail {
-        portal_name: "Acme",
-        subject_template: "You're invited to {portal}",
-        invitee_email: "ada@example.com",
-        link: "https://portal.test/invitation/abc",
-        valid_until: now + Duration::days(3),
-        invited_by: Some("Grace Hopper"),
-        self_sign_up: false,
-        as_admin: true,
-        reminder: false,
-        now,
-    }
-    .render();
+    let email = link_email(
+        EmailKind::AdminInvitation,
+        "Acme",
+        "https://portal.test/invitation/abc",
+        Some("Grace Hopper"),
+        Duration::days(3),
+    );
     assert!(email
         .text
         .contains("Grace Hopper invited you to Acme as an administrator."));
@@ -202,25 +210,19 @@ fn an_administrators_invitation_says_so() {
 
 #[test]
 fn a_reminder_says_it_is_one_and_when_the_invitation_expires() {
-    let email = InvitationEmail {
-        portal_name: "Acme APIs",
-        subject_template: "You're invited to {portal}",
-        invitee_email: "dev@example.com",
-        link: "https://portal.example.com/invitation/def456",
-        valid_until: now() + Duration::hours(24),
-        invited_by: Some("Ada Admin"),
-        self_sign_up: false,
-        as_admin: false,
-        reminder: true,
-        now: now(),
-    }
-    .render();
+    let email = link_email(
+        EmailKind::Reminder,
+        "Acme APIs",
+        "https://portal.example.com/invitation/def456",
+        Some("Ada Admin"),
+        Duration::hours(24),
+    );
     assert_eq!(
         email.subject,
-        "Reminder: your invitation to Acme APIs expires in 24 hours"
+        "Reminder: your link to Acme APIs expires in 24 hours"
     );
     for part in [&email.text, &email.html] {
-        assert!(part.contains("has not been used yet and expires soon"));
+        assert!(part.contains("is not created yet, and your link expires in 24 hours"));
         assert!(part.contains("Wednesday 12 March 2025, 09:30 UTC"));
         assert!(part.contains("https://portal.example.com/invitation/def456"));
     }

@@ -10,6 +10,7 @@ use super::{
 };
 use crate::{
     domain::{
+        email_template::EmailKind,
         password_reset::{reset_link_path, ResetReply},
         Email, Standing,
     },
@@ -74,9 +75,11 @@ impl Worker {
                 let rendered = PasswordResetEmail {
                     portal_name: &self.portal_name().await,
                     recipient: &row.recipient,
+                    name: &account.full_name,
                     link: &link,
                     valid_until,
                     now,
+                    template: &self.template(EmailKind::PasswordReset).await?,
                 }
                 .render();
                 self.deliver_rendered(row, rendered, kept, Some(&link))

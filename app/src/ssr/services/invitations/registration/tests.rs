@@ -35,6 +35,7 @@ fn settings(secure: bool) -> ServerSettings {
             trusted_proxies: vec![],
         },
         portal_name: "Portico".into(),
+        invitation_subject: "You're invited to {portal}".into(),
         webhooks: Default::default(),
     }
 }
