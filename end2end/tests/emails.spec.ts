@@ -2,6 +2,8 @@ import { test, expect, logInAsAdmin, openHydrated, inviteThroughDialog, emailTo 
 import { ADMIN_EMAIL } from '../support/env';
 
 test('an admin rewords the invitation with a live preview, gets a test, and the next invitation uses the words until the default returns', async ({ page, mailURL }) => {
+  // Two emails and a dozen edits, each waiting for the preview: longer than the default 30 s.
+  test.setTimeout(90_000);
   await logInAsAdmin(page);
   try {
     await openHydrated(page, '/admin/settings');
@@ -12,6 +14,8 @@ test('an admin rewords the invitation with a live preview, gets a test, and the 
     await expect(page.getByRole('heading', { name: 'Email: Invitation' })).toBeVisible();
     await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
     await expect(page.getByTestId('preview-subject')).toHaveText(/^You're invited to /);
+    // The HTML part, as a mail client would show it: the link drawn as a button.
+    await expect(page.frameLocator('[data-testid="preview-frame"]').getByRole('link', { name: 'Confirm your account' }).first()).toBeVisible();
 
     // A mistake is named as it is typed, and nothing can be saved meanwhile.
     const subject = page.getByLabel('Subject');
@@ -27,9 +31,10 @@ test('an admin rewords the invitation with a live preview, gets a test, and the 
     await body.fill('Hello {{name}},\n\n<b>{{invited_by}}</b> saved you a seat.\n\n[Take your seat]({{link}})\n\nIt expires {{expires_in}}.');
     await expect(page.getByTestId('email-problems')).toHaveCount(0);
     await expect(page.getByTestId('preview-subject')).toHaveText(/is waiting for you, Administrator$/);
-    const frame = page.frameLocator('[data-testid="preview-frame"]');
-    await expect(frame.getByRole('link', { name: 'Take your seat' })).toBeVisible();
-    await expect(frame.getByText('<b>Administrator</b> saved you a seat.')).toBeVisible();
+    // Each new preview is a new frame: its document is read from the frame's srcdoc.
+    const frame = page.getByTestId('preview-frame');
+    await expect(frame).toHaveAttribute('srcdoc', /style="display:inline-block[^"]*">Take your seat<\/a>/);
+    await expect(frame).toHaveAttribute('srcdoc', /&lt;b&gt;Administrator&lt;\/b&gt; saved you a seat\./);
     await expect(page.getByTestId('unsaved')).toBeVisible();
 
     await page.getByRole('button', { name: 'SEND ME A TEST' }).click();
@@ -39,13 +44,13 @@ test('an admin rewords the invitation with a live preview, gets a test, and the 
 
     await page.getByRole('button', { name: 'SAVE' }).click();
     await expect(page.getByText('Saved: the next Invitation emails use these words.')).toBeVisible();
-    await expect(page.getByTestId('email-edited')).toContainText('Edited by admin@portico.test');
+    await expect(page.getByTestId('email-edited')).toContainText('Edited by you');
     await expect(page.getByTestId('unsaved')).toHaveCount(0);
 
     await openHydrated(page, '/admin/invitations');
     await inviteThroughDialog(page, 'seated@example.com');
     const invitation = await emailTo(mailURL, 'seated@example.com', /is waiting for you, seated@example\.com$/);
-    expect(invitation.text).toContain('Administrator saved you a seat.');
+    expect(invitation.text).toContain('<b>Administrator</b> saved you a seat.');
     expect(invitation.text).toMatch(/Take your seat:\nhttps?:\/\/\S+\/invitation\/[0-9a-f]{64}\n/);
 
     // Back to the default words.

@@ -101,8 +101,8 @@ test('a reminder comes before the invitation expires, and its link opens the inv
   const first = await invitationLinkFor(mailURL, 'reminded@example.com');
   // Make the reminder due now, as two days would; housekeeping queues it within seconds.
   sqlite("UPDATE invitations SET remind_at = invited_at WHERE email_normalized = 'reminded@example.com'");
-  const reminder = await emailTo(mailURL, 'reminded@example.com', /^Reminder: your invitation to .* expires in/);
-  expect(reminder.text).toContain('has not been used yet and expires soon');
+  const reminder = await emailTo(mailURL, 'reminded@example.com', /^Reminder: your link to .* expires in/);
+  expect(reminder.text).toContain('is not created yet, and your link expires in');
   const link = await invitationLinkFor(mailURL, 'reminded@example.com', first);
   expect(link).not.toBe(first);
 

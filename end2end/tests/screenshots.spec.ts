@@ -156,3 +156,11 @@ test('screenshot of the onboarding dashboard', async ({ page }) => {
   await expect(page.getByTestId('funnel-chart')).toBeVisible();
   await shoot(page, 'dashboard');
 });
+
+test('screenshot of the email editor with its live preview', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await logInAsAdmin(page);
+  await openHydrated(page, '/admin/settings/emails/invitation');
+  await expect(page.getByTestId('preview-subject')).toHaveText(/^You're invited to /);
+  await shoot(page, 'email-editor');
+});

@@ -69,7 +69,7 @@ struct Claimed {
 /// What a batch runs side by side: one row's email, or one admin's review digest (every
 /// claimed notice to that admin, sent as one email).
 enum Job {
-    Single(outbox::Model, Result<Message, serde_json::Error>),
+    Single(outbox::Model, Box<Result<Message, serde_json::Error>>),
     Digest(String, Vec<Claimed>),
 }
 
@@ -169,7 +169,7 @@ impl Worker {
                     .entry(row.recipient.clone())
                     .or_default()
                     .push(Claimed { row, message }),
-                parsed => jobs.push(Job::Single(row, parsed)),
+                parsed => jobs.push(Job::Single(row, Box::new(parsed))),
             }
         }
         jobs.extend(
@@ -210,7 +210,7 @@ impl Worker {
             return Outcome::NotStarted(job.ids());
         }
         let done = match job {
-            Job::Single(row, parsed) => self.deliver(row, parsed).await,
+            Job::Single(row, parsed) => self.deliver(row, *parsed).await,
             Job::Digest(recipient, entries) => self.deliver_digest(&recipient, entries).await,
         };
         if done.is_err() {

@@ -17,7 +17,6 @@ use crate::{
     components::{
         form::{FormError, SubmitButton},
         time::LocalTime,
-        toast::use_toasts,
     },
     domain::email_template::{EmailKind, EmailTemplate},
     model::{
@@ -92,9 +91,10 @@ pub fn EmailEditorPage() -> impl IntoView {
     let save = ServerAction::<SaveEmailTemplate>::new();
     let reset = ServerAction::<ResetEmailTemplate>::new();
     let test = ServerAction::<SendTestEmail>::new();
+    // Read once per email: after a save or a reset the editor updates itself.
     let view_of = Resource::new(
-        move || (kind.get(), save.version().get(), reset.version().get()),
-        |(kind, _, _)| async move {
+        move || kind.get(),
+        |kind| async move {
             match kind {
                 Some(kind) => email_template(kind.slug().to_owned()).await,
                 None => Err(ApiError::NotFound(
@@ -123,6 +123,88 @@ pub fn EmailEditorPage() -> impl IntoView {
     }
 }
 
+/// What the editor holds besides the fields' defaults.
+#[derive(Clone, Copy)]
+struct EditorState {
+    subject: RwSignal<String>,
+    body: RwSignal<String>,
+    /// The words as stored (the defaults when none are).
+    saved: RwSignal<(String, String)>,
+    defaults: StoredValue<(String, String)>,
+    /// Who changed the words last and when; none while they are the defaults.
+    edited: RwSignal<Option<(String, chrono::DateTime<chrono::Utc>)>>,
+    customized: RwSignal<bool>,
+    /// The answer to the last action, shown beside the buttons: (is an error, text).
+    notice: RwSignal<Option<(bool, String)>>,
+}
+
+/// Answers the editor's actions (in the browser, once each): a save makes the words the
+/// saved ones, a reset brings the defaults back into the fields; each is told beside the
+/// buttons, where the admin is looking.
+fn answers(kind: EmailKind, actions: EditorActions, state: EditorState) {
+    let EditorActions { save, reset, test } = actions;
+    let EditorState {
+        subject,
+        body,
+        saved,
+        defaults,
+        edited,
+        customized,
+        notice,
+    } = state;
+    let told = move |text: String| notice.set(Some((false, text)));
+    // Answers that came before this editor was made (another email's) are not this one's.
+    let (saves, resets, tests) = (
+        save.version().get_untracked(),
+        reset.version().get_untracked(),
+        test.version().get_untracked(),
+    );
+    Effect::new(move |_| {
+        // Tracks the answer (set just after the version), then asks whether it is this editor's.
+        let answer = save.value().get();
+        if save.version().get_untracked() > saves {
+            if let Some(Ok(())) = answer {
+                saved.set((subject.get_untracked(), body.get_untracked()));
+                customized.set(true);
+                edited.set(Some(("you".into(), chrono::Utc::now())));
+                told(format!(
+                    "Saved: the next {} emails use these words.",
+                    kind.label()
+                ));
+            }
+        }
+    });
+    Effect::new(move |_| {
+        let answer = reset.value().get();
+        if reset.version().get_untracked() > resets {
+            match answer {
+                Some(Ok(())) => {
+                    let (default_subject, default_body) = defaults.get_value();
+                    subject.set(default_subject.clone());
+                    body.set(default_body.clone());
+                    saved.set((default_subject, default_body));
+                    customized.set(false);
+                    edited.set(None);
+                    told(format!(
+                        "The {} email uses the default words again.",
+                        kind.label()
+                    ));
+                }
+                Some(Err(e)) => notice.set(Some((true, e.to_string()))),
+                None => {}
+            }
+        }
+    });
+    Effect::new(move |_| {
+        let answer = test.value().get();
+        if test.version().get_untracked() > tests {
+            if let Some(Ok(())) = answer {
+                told("A test email is on its way to your address.".into());
+            }
+        }
+    });
+}
+
 #[derive(Clone, Copy)]
 struct EditorActions {
     save: ServerAction<SaveEmailTemplate>,
@@ -133,19 +215,42 @@ struct EditorActions {
 #[component]
 fn Editor(current: EmailTemplateView, actions: EditorActions) -> impl IntoView {
     let EditorActions { save, reset, test } = actions;
-    let toasts = use_toasts();
     let kind = current.kind;
+
     let subject = RwSignal::new(current.subject.clone());
     let body = RwSignal::new(current.body.clone());
-    let saved = StoredValue::new((current.subject.clone(), current.body.clone()));
-    let unsaved = move || saved.with_value(|(s, b)| subject.get() != *s || body.get() != *b);
-    let is_default = {
-        let (default_subject, default_body) = (
-            current.default_subject.clone(),
-            current.default_body.clone(),
-        );
-        move || subject.get() == default_subject && body.get() == default_body
+    let saved = RwSignal::new((current.subject.clone(), current.body.clone()));
+    let unsaved = move || saved.with(|(s, b)| subject.get() != *s || body.get() != *b);
+    let defaults = StoredValue::new((
+        current.default_subject.clone(),
+        current.default_body.clone(),
+    ));
+    let is_default = move || defaults.with_value(|(s, b)| subject.get() == *s && body.get() == *b);
+    // Who changed the words last and when; none while they are the defaults.
+    let edited = RwSignal::new(
+        current
+            .customized
+            .then(|| {
+                let by = current
+                    .updated_by
+                    .clone()
+                    .unwrap_or_else(|| "an administrator".into());
+                current.updated_at.map(|at| (by, at))
+            })
+            .flatten(),
+    );
+    let customized = RwSignal::new(current.customized);
+    let notice = RwSignal::new(None::<(bool, String)>);
+    let state = EditorState {
+        subject,
+        body,
+        saved,
+        defaults,
+        edited,
+        customized,
+        notice,
     };
+    answers(kind, actions, state);
     // The rules, as the admin types: the same the server applies on save.
     let problems =
         Memo::new(
@@ -156,41 +261,19 @@ fn Editor(current: EmailTemplateView, actions: EditorActions) -> impl IntoView {
         );
     let ready = Signal::derive(move || problems.with(Vec::is_empty));
 
-    Effect::new(move |_| {
-        if let Some(Ok(())) = save.value().get() {
-            toasts.success(format!(
-                "Saved: the next {} emails use these words.",
-                kind.label()
-            ));
-        }
-    });
-    Effect::new(move |_| match reset.value().get() {
-        Some(Ok(())) => toasts.success(format!(
-            "The {} email uses the default words again.",
-            kind.label()
-        )),
-        Some(Err(e)) => toasts.error(e.to_string()),
-        None => {}
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = test.value().get() {
-            toasts.success("A test email is on its way to your address.");
-        }
-    });
-
     let placeholders = kind
         .placeholders()
         .iter()
         .map(|p| view! { <li><code>{p.written()}</code>" "<span class="muted">{p.meaning()}</span></li> })
         .collect_view();
-    let changed = match (current.customized, current.updated_at) {
-        (true, Some(at)) => {
-            let by = current.updated_by.clone().unwrap_or_else(|| "an administrator".into());
+    let changed = move || {
+        match edited.get() {
+        Some((by, at)) => {
             view! { <p class="muted small" data-testid="email-edited">{format!("Edited by {by}, ")}<LocalTime at=at now=chrono::Utc::now() /></p> }.into_any()
         }
-        _ => view! { <p class="muted small" data-testid="email-edited">"Portico's default words."</p> }.into_any(),
+        None => view! { <p class="muted small" data-testid="email-edited">"Portico's default words."</p> }.into_any(),
+    }
     };
-    let customized = current.customized;
 
     view! {
         <div class="page-header">
@@ -238,7 +321,7 @@ fn Editor(current: EmailTemplateView, actions: EditorActions) -> impl IntoView {
                         <input type="hidden" name="body" prop:value=move || body.get() />
                         <SubmitButton label="SEND ME A TEST" pending_label="SENDING…" pending=test.pending() ready class="button secondary" />
                     </ActionForm>
-                    {move || (customized || !is_default()).then(|| view! {
+                    {move || (customized.get() || !is_default()).then(|| view! {
                         <ActionForm action=reset attr:class="inline-form">
                             <input type="hidden" name="kind" value=kind.slug() />
                             <SubmitButton label="RETURN TO THE DEFAULT" pending_label="RESETTING…" pending=reset.pending() class="button secondary" />
@@ -246,6 +329,11 @@ fn Editor(current: EmailTemplateView, actions: EditorActions) -> impl IntoView {
                     })}
                 </div>
                 <FormError action=test />
+                <div role="status" aria-live="polite" data-testid="editor-notice">
+                    {move || notice.get().map(|(error, text)| view! {
+                        <p class=if error { "form-error" } else { "notice" }>{text}</p>
+                    })}
+                </div>
                 <section class="email-placeholders" id="email-placeholders" aria-labelledby="placeholders-title">
                     <h2 id="placeholders-title">"Placeholders"</h2>
                     <ul>{placeholders}</ul>

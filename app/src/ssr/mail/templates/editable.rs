@@ -270,11 +270,7 @@ fn plain_text(events: &[Event<'_>]) -> String {
                     _ => text.push_str("- "),
                 }
             }
-            Event::End(TagEnd::Item) => {
-                if !text.ends_with('\n') {
-                    text.push('\n');
-                }
-            }
+            Event::End(TagEnd::Item) if !text.ends_with('\n') => text.push('\n'),
             Event::Start(Tag::Link { dest_url, .. }) => {
                 links.push((dest_url.to_string(), text.len()));
             }
