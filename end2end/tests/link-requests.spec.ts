@@ -45,9 +45,14 @@ test('an expired link asks for a new invitation, the admin grants it from Reques
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow, 'the requests page is wider than a phone').toBeLessThanOrEqual(0);
   await page.setViewportSize({ width: 1280, height: 800 });
+  const badge = page.getByTestId('nav-requests-count');
+  const before = Number(await badge.textContent());
   await row.getByRole('button', { name: 'GRANT' }).click();
   await expect(page.getByTestId('toast').last()).toContainText('A new invitation was sent to asks-again@example.com');
   await expect(row).toHaveCount(0);
+  // The navigation's badge follows the answer without a reload.
+  if (before === 1) await expect(badge).toHaveCount(0);
+  else await expect(badge).toHaveText(String(before - 1));
 
   // The new email's link works where the old one did not.
   const fresh = await invitationLinkFor(mailURL, 'asks-again@example.com', expired);

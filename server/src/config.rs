@@ -294,11 +294,13 @@ pub struct MailConfig {
     #[arg(long, env = "PORTICO_PORTAL_NAME", default_value = "Portico", value_parser = portal_name)]
     pub portal_name: String,
 
-    /// The invitation email's subject; {portal} stands for the portal's name.
+    /// The developer invitation's default subject, until an admin words it in Settings ›
+    /// Emails; {portal} stands for the portal's name.
     #[arg(
         long,
         env = "PORTICO_INVITATION_SUBJECT",
-        default_value = "You're invited to {portal}"
+        default_value = "You're invited to {portal}",
+        value_parser = invitation_subject
     )]
     pub invitation_subject: String,
 
@@ -344,6 +346,17 @@ pub struct MailConfig {
         default_value_t = 600
     )]
     pub mail_review_digest_seconds: u64,
+}
+
+/// An invitation subject the editable emails' rules accept (one line, at most 150
+/// characters, only the invitation's placeholders), so that it is the one sent.
+fn invitation_subject(value: &str) -> Result<String, String> {
+    use app::domain::email_template::{EmailKind, EmailTemplate};
+    let kind = EmailKind::Invitation;
+    let subject = value.replace("{portal}", "{{portal_name}}");
+    EmailTemplate::parse(kind, &subject, kind.default_body())
+        .map(|_| value.trim().to_owned())
+        .map_err(|problems| problems.to_string())
 }
 
 /// A portal name: trimmed, not empty, one line, at most 100 characters (it heads every card
@@ -467,6 +480,20 @@ mod tests {
         assert_eq!(
             parse(&["--portal-name", " Acme APIs "]).mail.portal_name,
             "Acme APIs"
+        );
+    }
+
+    #[test]
+    fn an_invitation_subject_the_email_rules_refuse_stops_the_start_with_the_reason() {
+        let error = Cli::try_parse_from(["server", "--invitation-subject", "Hi {{nmae}}"])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("{{nmae}} is not a placeholder"), "{error}");
+        assert_eq!(
+            parse(&["--invitation-subject", "Join {portal}"])
+                .mail
+                .invitation_subject,
+            "Join {portal}"
         );
     }
 

@@ -14,6 +14,42 @@ use crate::{
 #[derive(Clone, Copy)]
 pub struct NavClicks(pub RwSignal<u32>);
 
+/// How many requests for a new invitation wait, read once per admin page and shown twice (the
+/// navigation's badge, and REQUESTS on Invitations). Provided by the admin frame; a page that
+/// answers or settles requests calls [`WaitingRequests::changed`], and both badges follow.
+#[derive(Clone, Copy)]
+pub struct WaitingRequests {
+    count: Resource<Result<u64, crate::model::ApiError>>,
+    version: RwSignal<u32>,
+}
+
+impl WaitingRequests {
+    pub fn new() -> Self {
+        let version = RwSignal::new(0u32);
+        let count = Resource::new(
+            move || version.get(),
+            |_| crate::api::link_requests::link_request_count(),
+        );
+        Self { count, version }
+    }
+
+    /// Reads the count again.
+    pub fn changed(&self) {
+        self.version.update(|v| *v = v.wrapping_add(1));
+    }
+
+    /// The count now (0 when it cannot be read: a badge is no place for an error).
+    pub async fn waiting(&self) -> u64 {
+        self.count.await.unwrap_or(0)
+    }
+}
+
+impl Default for WaitingRequests {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// The header of every signed-in page: the portal's name, the navigation for the role, the
 /// signed-in person and Sign out.
 #[component]
@@ -71,18 +107,18 @@ pub fn TopBar(user: SessionUser, branding: BrandingResource) -> impl IntoView {
 /// Invitations link (nothing when none waits).
 #[component]
 fn RequestsBadge() -> impl IntoView {
-    let count = Resource::new(|| (), |_| crate::api::link_requests::link_request_count());
+    let requests = use_context::<WaitingRequests>().unwrap_or_default();
     view! {
-        <Suspense fallback=|| ()>
+        <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                let waiting = count.await.unwrap_or(0);
+                let waiting = requests.waiting().await;
                 (waiting > 0).then(|| view! {
                     <span class="count-badge" data-testid="nav-requests-count"
                         title="Requests for a new invitation waiting">{waiting.to_string()}</span>
                     <span class="visually-hidden">" requests for a new invitation waiting"</span>
                 })
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -420,8 +420,20 @@ impl EmailTemplate {
                 body.chars().count()
             ));
         }
+        if body
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            problems.push(
+                "The body holds an invisible control character (pasted from another program?): retype the line it is on."
+                    .to_owned(),
+            );
+        }
         let mut has_link = false;
         for (number, line) in body.lines().enumerate() {
+            if let Some(problem) = placeholder_in_address(line) {
+                problems.push(format!("Line {} of the body: {problem}", number + 1));
+            }
             match pieces(line) {
                 Err(problem) => problems.push(format!(
                     "Line {} of the body: {}{}",
@@ -453,10 +465,12 @@ impl EmailTemplate {
             );
         }
         if problems.is_empty() {
+            // Stored as `{{name}}`, whatever the spaces typed: Markdown reads no space in a
+            // link's address.
             Ok(Self {
                 kind,
-                subject: subject.to_owned(),
-                body: body.to_owned(),
+                subject: canonical(subject),
+                body: canonical(body),
             })
         } else {
             Err(TemplateProblems(problems))
@@ -490,6 +504,64 @@ impl EmailTemplate {
     pub fn body(&self) -> &str {
         &self.body
     }
+}
+
+/// The text with every placeholder written `{{token}}`.
+fn canonical(text: &str) -> String {
+    fill(text, Placeholder::written)
+}
+
+/// A placeholder in a link's or an image's address other than a link that is `{{link}}`
+/// itself: a developer's name must not decide where a link goes, and the link's single-use
+/// token must not become an image a mail client fetches on its own.
+fn placeholder_in_address(line: &str) -> Option<&'static str> {
+    let is_link = |address: &str| {
+        let address = address.trim();
+        let address = address
+            .strip_prefix('<')
+            .and_then(|a| a.strip_suffix('>'))
+            .unwrap_or(address)
+            .trim();
+        pieces(address).ok() == Some(vec![Piece::Value(Placeholder::Link)])
+    };
+    // Inline links and images: `[label](address)`, `![alt](address)`.
+    let mut rest = line;
+    while let Some(at) = rest.find("](") {
+        let image = rest[..at]
+            .rfind('[')
+            .is_some_and(|open| rest[..open].ends_with('!'));
+        let after = &rest[at + 2..];
+        let address = &after[..after.find(')').unwrap_or(after.len())];
+        if address.contains("{{") {
+            if image {
+                return Some("an image's address cannot hold a placeholder.");
+            }
+            let target = address
+                .split_once(" \"")
+                .map_or(address, |(target, _)| target);
+            if !is_link(target) {
+                return Some(
+                    "a link's address may hold only {{link}}, alone: write [a label]({{link}}).",
+                );
+            }
+        }
+        rest = after;
+    }
+    // Reference definitions: `[label]: address`.
+    let trimmed = line.trim_start();
+    if let Some(definition) = trimmed
+        .strip_prefix('[')
+        .and_then(|d| d.split_once("]:"))
+        .map(|(_, address)| address.trim())
+    {
+        let target = definition.split_whitespace().next().unwrap_or_default();
+        if definition.contains("{{") && !is_link(target) {
+            return Some(
+                "a link's address may hold only {{link}}, alone: write [a label]({{link}}).",
+            );
+        }
+    }
+    None
 }
 
 fn values<'a>(parts: &'a [Piece<'a>]) -> impl Iterator<Item = Placeholder> + 'a {
@@ -604,6 +676,54 @@ mod tests {
             .unwrap_err()
             .0;
         assert!(problems[0].contains("shorten it to 10000"), "{problems:?}");
+    }
+
+    #[test]
+    fn a_link_address_holds_only_the_link_and_an_image_none() {
+        for body in [
+            "[x]({{name}})",
+            "[x](https://{{invited_by}}.example/{{link}})",
+            "[r]: //{{name}}\n\n[x][r] [go]({{link}})",
+        ] {
+            let problems = EmailTemplate::parse(EmailKind::Invitation, "Hi", body).unwrap_err();
+            assert!(
+                problems
+                    .0
+                    .iter()
+                    .any(|p| p.contains("may hold only {{link}}")),
+                "{body}: {problems}"
+            );
+        }
+        let problems = EmailTemplate::parse(
+            EmailKind::Invitation,
+            "Hi",
+            "![logo]({{link}}) [go]({{link}})",
+        )
+        .unwrap_err();
+        assert!(
+            problems.0[0].contains("image's address cannot hold"),
+            "{problems}"
+        );
+        assert!(
+            EmailTemplate::parse(EmailKind::Invitation, "Hi", "[go]( <{{ link }}> \"t\")").is_ok()
+        );
+    }
+
+    #[test]
+    fn placeholders_are_stored_without_spaces_and_control_characters_are_refused() {
+        let template =
+            EmailTemplate::parse(EmailKind::Invitation, "Hi {{ name }}", "[go]({{ link }})")
+                .unwrap();
+        assert_eq!(
+            (template.subject(), template.body()),
+            ("Hi {{name}}", "[go]({{link}})")
+        );
+        let problems =
+            EmailTemplate::parse(EmailKind::Invitation, "Hi", "[go]({{link}})\u{0}").unwrap_err();
+        assert!(
+            problems.0[0].contains("invisible control character"),
+            "{problems}"
+        );
     }
 
     #[test]

@@ -229,3 +229,25 @@ async fn the_preview_renders_a_draft_and_the_test_goes_to_the_admin_alone_withou
     assert!(part(&emails[0], "text").contains(&format!("Log in:\n{}/\n", app.address)));
     assert!(!view(&app, "registration-approved").await.customized);
 }
+
+#[tokio::test]
+async fn two_admins_saving_the_same_email_at_once_both_succeed_and_the_last_save_stands() {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    for round in 0..5 {
+        let (a, b) = (
+            format!("First {round}, {{{{name}}}}"),
+            format!("Second {round}, {{{{name}}}}"),
+        );
+        let (first, second) = tokio::join!(
+            save(&app, "reminder", &a, "[Go]({{link}})"),
+            save(&app, "reminder", &b, "[Go]({{link}})"),
+        );
+        assert_eq!(
+            (first.status().as_u16(), second.status().as_u16()),
+            (200, 200)
+        );
+        let stored = view(&app, "reminder").await.subject;
+        assert!(stored == a || stored == b, "{stored}");
+    }
+}

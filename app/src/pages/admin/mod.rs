@@ -13,7 +13,7 @@ use crate::{
     components::{
         auth::RequireUser,
         branding::branding_resource,
-        layout::{NavClicks, TopBar},
+        layout::{NavClicks, TopBar, WaitingRequests},
         toast::ToastHost,
     },
     domain::Role,
@@ -31,6 +31,7 @@ pub fn AdminFrame(children: ChildrenFn) -> impl IntoView {
     let children = StoredValue::new(children);
     let branding = branding_resource();
     provide_context(NavClicks(RwSignal::new(0)));
+    provide_context(WaitingRequests::new());
     view! {
         <RequireUser role=Some(Role::Admin) render=move |user| {
             view! {

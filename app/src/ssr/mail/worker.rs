@@ -90,21 +90,26 @@ enum Outcome {
 }
 
 impl Worker {
-    /// The portal's name as emails show it now: the admin's (Settings), else the configured
-    /// one. Read per email, so a rename shows in the next email on every replica.
     /// The words an email of `kind` goes out with now (Settings › Emails, else the default).
-    async fn template(
-        &self,
-        kind: EmailKind,
-    ) -> Result<crate::domain::email_template::EmailTemplate, MailError> {
-        Ok(crate::ssr::services::email_templates::current(
-            &self.db,
-            kind,
-            &self.settings.invitation_subject,
-        )
-        .await?)
+    /// Read per email, so a change shows in the next email on every replica; if they cannot
+    /// be read, the email goes out in the default words rather than waiting (like the name).
+    async fn template(&self, kind: EmailKind) -> crate::domain::email_template::EmailTemplate {
+        use crate::ssr::services::email_templates;
+        let configured = &self.settings.invitation_subject;
+        match email_templates::current(&self.db, kind, configured).await {
+            Ok(template) => template,
+            Err(error) => {
+                tracing::warn!(
+                    kind = kind.slug(),
+                    "the {kind} email's words could not be read ({error}); the default is sent"
+                );
+                email_templates::default_for(kind, configured)
+            }
+        }
     }
 
+    /// The portal's name as emails show it now: the admin's (Settings), else the configured
+    /// one. Read per email, so a rename shows in the next email on every replica.
     async fn portal_name(&self) -> String {
         match crate::ssr::services::settings::load(&self.db).await {
             Ok(current) => current
@@ -335,7 +340,7 @@ impl Worker {
             valid_until: invitation.valid_until,
             invited_by: invitation.invited_by,
             now,
-            template: &self.template(kind).await?,
+            template: &self.template(kind).await,
         }
         .render();
         self.deliver_rendered(row, rendered, kept, Some(invitation.link))

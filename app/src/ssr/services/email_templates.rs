@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, Set,
+    sea_query::OnConflict, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Set,
 };
 
 use crate::{
@@ -15,7 +15,7 @@ use crate::{
         email_template::{EmailPreview, EmailTemplateSummary, EmailTemplateView},
     },
     ssr::{
-        db::{begin_write, is_unique_violation},
+        db::begin_write,
         entities::{account, email_template},
         mail::templates::editable::{self, Values},
         services::{audit, operator::Operator, outbox},
@@ -134,27 +134,21 @@ pub async fn save(
         updated_by: Set(operator.account().map(|a| a.id)),
         updated_at: Set(now),
     };
-    match email_template::Entity::find_by_id(kind.slug().to_owned())
-        .one(&txn)
-        .await?
-    {
-        Some(existing) => {
-            let mut active = existing.into_active_model();
-            active.subject = row.subject;
-            active.body = row.body;
-            active.updated_by = row.updated_by;
-            active.updated_at = row.updated_at;
-            active.update(&txn).await?;
-        }
-        None => match row.clone().insert(&txn).await {
-            Ok(_) => {}
-            // Another admin saved the same email a moment ago: the last save wins.
-            Err(e) if is_unique_violation(&e) => {
-                row.update(&txn).await?;
-            }
-            Err(e) => return Err(e.into()),
-        },
-    }
+    // One statement whether the row exists or not: two admins saving at once both succeed,
+    // the last save wins (a failed insert would abort a PostgreSQL transaction).
+    email_template::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(email_template::Column::Kind)
+                .update_columns([
+                    email_template::Column::Subject,
+                    email_template::Column::Body,
+                    email_template::Column::UpdatedBy,
+                    email_template::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec(&txn)
+        .await?;
     audit::record(
         &txn,
         operator.actor(),

@@ -24,7 +24,10 @@ use self::{
 };
 use super::AdminFrame;
 use crate::{
-    components::{layout::NavClicks, time::LocalTime},
+    components::{
+        layout::{NavClicks, WaitingRequests},
+        time::LocalTime,
+    },
     domain::InvitationStatus,
     model::invitation::{InvitationList, InvitationRow, Origin, SortKey, PAGE_SIZES},
 };
@@ -54,7 +57,14 @@ fn Invitations() -> impl IntoView {
     refresh_while_visible(params, list);
     let inviting = RwSignal::new(false);
     let dialog = RwSignal::new(None::<RowDialog>);
-    let refresh = Callback::new(move |_: ()| version.update(|v| *v = v.wrapping_add(1)));
+    // A resend, a new invitation or a delete may answer requests: their count follows.
+    let requests = use_context::<WaitingRequests>();
+    let refresh = Callback::new(move |_: ()| {
+        version.update(|v| *v = v.wrapping_add(1));
+        if let Some(requests) = requests {
+            requests.changed();
+        }
+    });
 
     view! {
         <div class="page-header">
@@ -93,20 +103,20 @@ fn Invitations() -> impl IntoView {
 /// REQUESTS, with a badge of how many wait: developers who asked for a new invitation.
 #[component]
 fn RequestsLink() -> impl IntoView {
-    let count = Resource::new(|| (), |_| crate::api::link_requests::link_request_count());
+    let requests = use_context::<WaitingRequests>().unwrap_or_default();
     view! {
         <a class="button secondary" href="/admin/invitations/requests" data-testid="requests-link"
             title="Developers whose link expired or was replaced and who asked for a new invitation">
             "REQUESTS"
-            <Suspense fallback=|| ()>
+            <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let waiting = count.await.unwrap_or(0);
+                    let waiting = requests.waiting().await;
                     (waiting > 0).then(|| view! {
                         <span class="count-badge" data-testid="requests-count">{waiting.to_string()}</span>
                         <span class="visually-hidden">" waiting"</span>
                     })
                 })}
-            </Suspense>
+            </Transition>
         </a>
     }
 }

@@ -10,7 +10,7 @@ use leptos_meta::Title;
 use super::super::AdminFrame;
 use crate::{
     api::link_requests::{decline_link_request, grant_link_request, list_link_requests},
-    components::{time::LocalTime, toast::use_toasts},
+    components::{layout::WaitingRequests, time::LocalTime, toast::use_toasts},
     model::link_request::LinkRequestRow,
 };
 
@@ -28,7 +28,14 @@ pub fn RequestsPage() -> impl IntoView {
 fn Requests() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let requests = Resource::new(move || version.get(), |_| list_link_requests());
-    let refresh = Callback::new(move |_: ()| version.update(|v| *v = v.wrapping_add(1)));
+    // An answered request leaves both badges (the navigation's and REQUESTS) too.
+    let waiting = use_context::<WaitingRequests>();
+    let refresh = Callback::new(move |_: ()| {
+        version.update(|v| *v = v.wrapping_add(1));
+        if let Some(waiting) = waiting {
+            waiting.changed();
+        }
+    });
     view! {
         <div class="page-header">
             <div>

@@ -153,6 +153,22 @@ fn answers(kind: EmailKind, actions: EditorActions, state: EditorState) {
         notice,
     } = state;
     let told = move |text: String| notice.set(Some((false, text)));
+    // What the save and the reset sent, kept when dispatched (their input is cleared once
+    // answered): the words saved are those sent, not what was typed meanwhile, and an answer
+    // about another email (the admin moved on while it ran) is not this one's.
+    let sent_save = StoredValue::new(None::<SaveEmailTemplate>);
+    Effect::new(move |_| {
+        if let Some(input) = save.input().get() {
+            sent_save.set_value(Some(input));
+        }
+    });
+    let sent_reset = StoredValue::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(input) = reset.input().get() {
+            sent_reset.set_value(Some(input.kind));
+        }
+    });
+    let ours = move |sent: Option<String>| sent.as_deref() == Some(kind.slug());
     // Answers that came before this editor was made (another email's) are not this one's.
     let (saves, resets, tests) = (
         save.version().get_untracked(),
@@ -163,8 +179,10 @@ fn answers(kind: EmailKind, actions: EditorActions, state: EditorState) {
         // Tracks the answer (set just after the version), then asks whether it is this editor's.
         let answer = save.value().get();
         if save.version().get_untracked() > saves {
-            if let Some(Ok(())) = answer {
-                saved.set((subject.get_untracked(), body.get_untracked()));
+            let sent = sent_save.get_value();
+            if let (Some(Ok(())), true) = (answer, ours(sent.as_ref().map(|s| s.kind.clone()))) {
+                let sent = sent.expect("checked above");
+                saved.set((sent.subject, sent.body));
                 customized.set(true);
                 edited.set(Some(("you".into(), chrono::Utc::now())));
                 told(format!(
@@ -178,6 +196,7 @@ fn answers(kind: EmailKind, actions: EditorActions, state: EditorState) {
         let answer = reset.value().get();
         if reset.version().get_untracked() > resets {
             match answer {
+                _ if !ours(sent_reset.get_value()) => {}
                 Some(Ok(())) => {
                     let (default_subject, default_body) = defaults.get_value();
                     subject.set(default_subject.clone());
@@ -275,6 +294,10 @@ fn Editor(current: EmailTemplateView, actions: EditorActions) -> impl IntoView {
     }
     };
 
+    // The words as first shown: written into the server's HTML (a property is not), so the
+    // fields hold them before the app starts, and a form sent before then sends them.
+    let (first_subject, first_body) = (current.subject.clone(), current.body.clone());
+    let (test_subject, test_body) = (current.subject.clone(), current.body.clone());
     view! {
         <div class="page-header">
             <div>
@@ -289,6 +312,7 @@ fn Editor(current: EmailTemplateView, actions: EditorActions) -> impl IntoView {
                     <input type="hidden" name="kind" value=kind.slug() />
                     <label for="email-subject">"Subject"</label>
                     <input id="email-subject" name="subject" type="text" maxlength="150" required
+                        value=first_subject
                         prop:value=move || subject.get()
                         on:input=move |ev| subject.set(event_target_value(&ev)) />
                     <label for="email-body">"Body (Markdown)"</label>
@@ -296,7 +320,7 @@ fn Editor(current: EmailTemplateView, actions: EditorActions) -> impl IntoView {
                         aria-describedby="email-placeholders email-problems"
                         prop:value=move || body.get()
                         on:input=move |ev| body.set(event_target_value(&ev))>
-                        {current.body.clone()}
+                        {first_body}
                     </textarea>
                     <div id="email-problems" aria-live="polite">
                         {move || {
@@ -317,8 +341,8 @@ fn Editor(current: EmailTemplateView, actions: EditorActions) -> impl IntoView {
                 <div class="email-editor-secondary">
                     <ActionForm action=test attr:class="inline-form">
                         <input type="hidden" name="kind" value=kind.slug() />
-                        <input type="hidden" name="subject" prop:value=move || subject.get() />
-                        <input type="hidden" name="body" prop:value=move || body.get() />
+                        <input type="hidden" name="subject" value=test_subject prop:value=move || subject.get() />
+                        <input type="hidden" name="body" value=test_body prop:value=move || body.get() />
                         <SubmitButton label="SEND ME A TEST" pending_label="SENDING…" pending=test.pending() ready class="button secondary" />
                     </ActionForm>
                     {move || (customized.get() || !is_default()).then(|| view! {

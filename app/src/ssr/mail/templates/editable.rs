@@ -63,7 +63,7 @@ pub struct Quote<'a> {
 pub fn render(template: &EmailTemplate, values: &Values<'_>, quote: Option<Quote<'_>>) -> Rendered {
     let portal = single_line(values.portal_name);
     let subject = single_line(&fill(template.subject(), |p| values.get(p)));
-    let events = events(template.body(), values);
+    let events = events(template.body(), values, template.kind().placeholders());
     let footer = format!(
         "This email was sent to {} by {portal}.",
         single_line(values.recipient)
@@ -105,14 +105,23 @@ pub fn render(template: &EmailTemplate, values: &Values<'_>, quote: Option<Quote
 
 /// The body's Markdown events with raw HTML shown as text, placeholders filled in (as text,
 /// so the renderer escapes them) and link targets filled in and checked.
-fn events<'a>(markdown: &'a str, values: &Values<'_>) -> Vec<Event<'a>> {
+fn events<'a>(markdown: &'a str, values: &Values<'_>, allowed: &[Placeholder]) -> Vec<Event<'a>> {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut out = Vec::new();
     let mut in_link = 0usize;
     for event in TextMergeStream::new(Parser::new_ext(markdown, options)) {
         match event {
-            Event::Html(raw) | Event::InlineHtml(raw) => out.push(Event::Text(raw)),
-            Event::Text(text) => expand(&text, values, in_link > 0, &mut out),
+            Event::Html(raw) | Event::InlineHtml(raw) => {
+                expand(&raw, values, allowed, in_link > 0, &mut out)
+            }
+            Event::Text(text) => expand(&text, values, allowed, in_link > 0, &mut out),
+            Event::Code(code) => out.push(Event::Code(CowStr::from(fill(&code, |p| {
+                if allowed.contains(&p) {
+                    values.get(p)
+                } else {
+                    p.written()
+                }
+            })))),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -123,7 +132,13 @@ fn events<'a>(markdown: &'a str, values: &Values<'_>) -> Vec<Event<'a>> {
                 out.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url: target(&dest_url, values),
-                    title: CowStr::from(fill(&title, |p| values.get(p))),
+                    title: CowStr::from(fill(&title, |p| {
+                        if allowed.contains(&p) {
+                            values.get(p)
+                        } else {
+                            p.written()
+                        }
+                    })),
                     id,
                 }));
             }
@@ -138,7 +153,12 @@ fn events<'a>(markdown: &'a str, values: &Values<'_>) -> Vec<Event<'a>> {
                 id,
             }) => out.push(Event::Start(Tag::Image {
                 link_type,
-                dest_url: target(&dest_url, values),
+                // No placeholder is filled in an image's address (the rules refuse one).
+                dest_url: if safe_url(&dest_url) {
+                    dest_url
+                } else {
+                    CowStr::from("#")
+                },
                 title,
                 id,
             })),
@@ -148,9 +168,14 @@ fn events<'a>(markdown: &'a str, values: &Values<'_>) -> Vec<Event<'a>> {
     out
 }
 
-/// A link target with its placeholders filled in; `#` if the result could run a script.
+/// A link target: `{{link}}` alone becomes the link (no other value decides where a link
+/// goes; the rules refuse one); `#` if the result could run a script.
 fn target(dest: &str, values: &Values<'_>) -> CowStr<'static> {
-    let filled = fill(dest, |p| values.get(p));
+    let filled = if pieces(dest.trim()).ok() == Some(vec![Piece::Value(Placeholder::Link)]) {
+        values.get(Placeholder::Link)
+    } else {
+        dest.to_owned()
+    };
     if safe_url(&filled) {
         CowStr::from(filled)
     } else {
@@ -159,7 +184,13 @@ fn target(dest: &str, values: &Values<'_>) -> CowStr<'static> {
 }
 
 /// Text with its placeholders filled in; outside a link, `{{link}}` becomes a link to itself.
-fn expand<'a>(text: &str, values: &Values<'_>, in_link: bool, out: &mut Vec<Event<'a>>) {
+fn expand<'a>(
+    text: &str,
+    values: &Values<'_>,
+    allowed: &[Placeholder],
+    in_link: bool,
+    out: &mut Vec<Event<'a>>,
+) {
     let Ok(parts) = pieces(text) else {
         out.push(Event::Text(CowStr::from(text.to_owned())));
         return;
@@ -167,6 +198,11 @@ fn expand<'a>(text: &str, values: &Values<'_>, in_link: bool, out: &mut Vec<Even
     for piece in parts {
         match piece {
             Piece::Text(words) => out.push(Event::Text(CowStr::from(words.to_owned()))),
+            // One the email does not have (written with entities the rules did not read)
+            // stays as written.
+            Piece::Value(placeholder) if !allowed.contains(&placeholder) => {
+                out.push(Event::Text(CowStr::from(placeholder.written())))
+            }
             Piece::Value(Placeholder::Link) if !in_link => {
                 let link = values.get(Placeholder::Link);
                 out.push(Event::Start(Tag::Link {
@@ -252,7 +288,13 @@ fn plain_text(events: &[Event<'_>]) -> String {
             Event::Text(words) | Event::Code(words) => text.push_str(words),
             Event::SoftBreak | Event::HardBreak => text.push('\n'),
             Event::Rule => text.push_str("----\n\n"),
-            Event::Start(Tag::List(first)) => lists.push(*first),
+            Event::Start(Tag::List(first)) => {
+                // A list inside an item starts on a line of its own.
+                if !lists.is_empty() && !text.ends_with('\n') {
+                    text.push('\n');
+                }
+                lists.push(*first);
+            }
             Event::End(TagEnd::List(_)) => {
                 lists.pop();
                 if lists.is_empty() {

@@ -20,7 +20,7 @@ impl Worker {
             approved,
             reason,
             login_link: &login_link,
-            template: &self.template(DecisionEmail::kind(approved)).await?,
+            template: &self.template(DecisionEmail::kind(approved)).await,
         }
         .render();
         let kept = row.payload.clone();

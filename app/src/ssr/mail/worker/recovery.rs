@@ -79,7 +79,7 @@ impl Worker {
                     link: &link,
                     valid_until,
                     now,
-                    template: &self.template(EmailKind::PasswordReset).await?,
+                    template: &self.template(EmailKind::PasswordReset).await,
                 }
                 .render();
                 self.deliver_rendered(row, rendered, kept, Some(&link))

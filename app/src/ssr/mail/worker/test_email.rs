@@ -3,7 +3,7 @@
 
 use super::{MailError, Worker};
 use crate::{
-    domain::email_template::{EmailKind, EmailTemplate},
+    domain::email_template::EmailKind,
     ssr::{
         entities::outbox,
         services::email_templates::{self, Example},
@@ -20,17 +20,21 @@ impl Worker {
         body: &str,
         admin_name: &str,
     ) -> Result<(), MailError> {
-        // Checked when queued; checked again in case the rules changed meanwhile.
-        EmailTemplate::parse(kind, subject, body)
-            .map_err(|problems| MailError::Build(problems.to_string()))?;
+        let kept = row.payload.clone();
         let now = Utc::now();
         let home = format!("{}/", self.settings.public_url);
         let portal_name = self.portal_name().await;
         let example = Example::new(&portal_name, &row.recipient, admin_name, &home, now);
-        let mut rendered = email_templates::preview(kind, subject, body, &example)
-            .map_err(|e| MailError::Build(e.to_string()))?;
+        // Checked when queued, and again here (the rules may have changed meanwhile): words
+        // that break them fail the row for good instead of being tried again.
+        let mut rendered = match email_templates::preview(kind, subject, body, &example) {
+            Ok(rendered) => rendered,
+            Err(e) => {
+                let error = MailError::Build(e.to_string());
+                return self.record_failure(row, &error, Some(kept)).await;
+            }
+        };
         rendered.subject = format!("[Test] {}", rendered.subject);
-        let kept = row.payload.clone();
         let email = super::super::templates::Rendered {
             subject: rendered.subject,
             text: rendered.text,

@@ -152,3 +152,21 @@ fn a_quote_sits_below_the_body_escaped() {
         .contains("&lt;b&gt;No&lt;/b&gt;<br>\nsorry</blockquote>"));
     assert!(email.text.contains("reason:\n\n> <b>No</b>\n> sorry\n"));
 }
+
+#[test]
+fn only_the_emails_own_placeholders_are_filled_and_nested_lists_keep_their_lines() {
+    // Entities the rules do not read as a placeholder stay as written in a denial.
+    let template = EmailTemplate::parse(
+        EmailKind::RegistrationDenied,
+        "No",
+        "Sorry &#123;&#123;invited_by&#125;&#125; `{{name}}`\n\n- a\n  - b\n- c",
+    )
+    .unwrap();
+    let email = render(&template, &values(Some("Ada"), ""), None);
+    assert!(
+        email.text.contains("Sorry {{invited_by}} Ada"),
+        "{}",
+        email.text
+    );
+    assert!(email.text.contains("- a\n  - b\n- c"), "{}", email.text);
+}
