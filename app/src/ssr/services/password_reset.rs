@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     prelude::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, Set,
+    EntityTrait, QueryFilter, QuerySelect, Set,
 };
 
 use crate::{
@@ -66,10 +66,27 @@ pub async fn issue(
     let token = secret_token();
     let expires_at = reset_link_expires_at(now);
     let txn = begin_write(db).await?;
-    password_reset::Entity::delete_many()
-        .filter(password_reset::Column::AccountId.eq(account_id))
-        .exec(&txn)
+    // The account's row, locked: two requests for one account take turns (one live link
+    // each time), and requests for different accounts never wait on each other. A delete by
+    // account id would lock the index gap where the account's links go on MySQL/MariaDB, and
+    // two of those followed by their inserts deadlock (seen with two accounts asking at once).
+    account::Entity::find_by_id(account_id)
+        .lock_exclusive()
+        .one(&txn)
         .await?;
+    let older: Vec<i32> = password_reset::Entity::find()
+        .select_only()
+        .column(password_reset::Column::Id)
+        .filter(password_reset::Column::AccountId.eq(account_id))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    if !older.is_empty() {
+        password_reset::Entity::delete_many()
+            .filter(password_reset::Column::Id.is_in(older))
+            .exec(&txn)
+            .await?;
+    }
     password_reset::ActiveModel {
         account_id: Set(account_id),
         token_hash: Set(token_hash(&token)),
