@@ -46,7 +46,13 @@ pub async fn preview_email_template(
     let example =
         email_templates::Example::new(&portal_name, &admin.email, &admin.full_name, &home, now);
     match email_templates::preview(kind, &subject, &body, &example) {
-        Ok(email) => Ok(PreviewAnswer::Email(email)),
+        Ok(email) => Ok(PreviewAnswer::Email(
+            crate::model::email_template::EmailPreview {
+                subject: email.subject,
+                html: email.html,
+                text: email.text,
+            },
+        )),
         Err(EmailTemplateError::Invalid(problems)) => Ok(PreviewAnswer::Problems(problems.0)),
         Err(other) => Err(other.into()),
     }

@@ -12,12 +12,15 @@ use crate::{
     model::{
         account::SessionUser,
         audit::AuditAction,
-        email_template::{EmailPreview, EmailTemplateSummary, EmailTemplateView},
+        email_template::{EmailTemplateSummary, EmailTemplateView},
     },
     ssr::{
         db::begin_write,
         entities::{account, email_template},
-        mail::templates::editable::{self, Values},
+        mail::templates::{
+            editable::{self, Values},
+            Rendered,
+        },
         services::{audit, operator::Operator, outbox},
     },
 };
@@ -197,20 +200,14 @@ pub fn preview(
     subject: &str,
     body: &str,
     example: &Example<'_>,
-) -> Result<EmailPreview, EmailTemplateError> {
+) -> Result<Rendered, EmailTemplateError> {
     let template =
         EmailTemplate::parse(kind, subject, body).map_err(EmailTemplateError::Invalid)?;
     let values = example.values();
-    let quote = (kind == EmailKind::RegistrationDenied).then_some(editable::Quote {
-        heading: "The administrator gave this reason:",
-        text: "(The reason an administrator types when denying, if any, is quoted here.)",
-    });
-    let rendered = editable::render(&template, &values, quote);
-    Ok(EmailPreview {
-        subject: rendered.subject,
-        html: rendered.html,
-        text: rendered.text,
-    })
+    let quote = (kind == EmailKind::RegistrationDenied).then_some(editable::Quote::reason(
+        "(The reason an administrator types when denying, if any, is quoted here.)",
+    ));
+    Ok(editable::render(&template, &values, quote))
 }
 
 /// The values a preview and a test email are filled with.

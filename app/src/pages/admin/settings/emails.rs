@@ -18,7 +18,7 @@ use crate::{
         form::{FormError, SubmitButton},
         time::LocalTime,
     },
-    domain::email_template::{EmailKind, EmailTemplate},
+    domain::email_template::{EmailKind, EmailTemplate, UnknownEmailKind},
     model::{
         email_template::{EmailTemplateSummary, EmailTemplateView, PreviewAnswer},
         ApiError,
@@ -97,9 +97,7 @@ pub fn EmailEditorPage() -> impl IntoView {
         |kind| async move {
             match kind {
                 Some(kind) => email_template(kind.slug().to_owned()).await,
-                None => Err(ApiError::NotFound(
-                    "There is no such email to edit: choose one from Settings › Emails.".into(),
-                )),
+                None => Err(ApiError::NotFound(UnknownEmailKind.to_string())),
             }
         },
     );

@@ -52,11 +52,7 @@ impl DecisionEmail<'_> {
             .filter(|_| !self.approved)
             .map(str::trim)
             .filter(|reason| !reason.is_empty());
-        let quote = reason.map(|text| Quote {
-            heading: "The administrator gave this reason:",
-            text,
-        });
-        editable::render(self.template, &values, quote)
+        editable::render(self.template, &values, reason.map(Quote::reason))
     }
 }
 

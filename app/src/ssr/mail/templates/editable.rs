@@ -59,6 +59,16 @@ pub struct Quote<'a> {
     pub text: &'a str,
 }
 
+impl<'a> Quote<'a> {
+    /// A denial's reason, as the admin typed it.
+    pub fn reason(text: &'a str) -> Self {
+        Self {
+            heading: "The administrator gave this reason:",
+            text,
+        }
+    }
+}
+
 /// The email `template` makes of `values`, with `quote` below the body when given.
 pub fn render(template: &EmailTemplate, values: &Values<'_>, quote: Option<Quote<'_>>) -> Rendered {
     let portal = single_line(values.portal_name);
@@ -116,11 +126,7 @@ fn events<'a>(markdown: &'a str, values: &Values<'_>, allowed: &[Placeholder]) -
             }
             Event::Text(text) => expand(&text, values, allowed, in_link > 0, &mut out),
             Event::Code(code) => out.push(Event::Code(CowStr::from(fill(&code, |p| {
-                if allowed.contains(&p) {
-                    values.get(p)
-                } else {
-                    p.written()
-                }
+                own_value(values, allowed, p)
             })))),
             Event::Start(Tag::Link {
                 link_type,
@@ -132,13 +138,7 @@ fn events<'a>(markdown: &'a str, values: &Values<'_>, allowed: &[Placeholder]) -
                 out.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url: target(&dest_url, values),
-                    title: CowStr::from(fill(&title, |p| {
-                        if allowed.contains(&p) {
-                            values.get(p)
-                        } else {
-                            p.written()
-                        }
-                    })),
+                    title: CowStr::from(fill(&title, |p| own_value(values, allowed, p))),
                     id,
                 }));
             }
@@ -166,6 +166,16 @@ fn events<'a>(markdown: &'a str, values: &Values<'_>, allowed: &[Placeholder]) -
         }
     }
     out
+}
+
+/// The value of `placeholder` if the email has it; one it does not have (written with
+/// entities the rules did not read) stays as written.
+fn own_value(values: &Values<'_>, allowed: &[Placeholder], placeholder: Placeholder) -> String {
+    if allowed.contains(&placeholder) {
+        values.get(placeholder)
+    } else {
+        placeholder.written()
+    }
 }
 
 /// A link target: `{{link}}` alone becomes the link (no other value decides where a link

@@ -35,11 +35,6 @@ impl Worker {
             }
         };
         rendered.subject = format!("[Test] {}", rendered.subject);
-        let email = super::super::templates::Rendered {
-            subject: rendered.subject,
-            text: rendered.text,
-            html: rendered.html,
-        };
-        self.deliver_rendered(row, email, kept, None).await
+        self.deliver_rendered(row, rendered, kept, None).await
     }
 }
