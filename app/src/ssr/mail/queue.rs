@@ -103,6 +103,26 @@ async fn claim_one_by_one(
     Ok(claimed)
 }
 
+/// Extends the claim on the rows `ids` that are still queued and whose claim still runs (one
+/// that ran out is left to be claimed again).
+pub async fn renew(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::LockedUntil, Expr::value(until))
+        .filter(still_queued(ids))
+        .filter(outbox::Column::LockedUntil.gt(now))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Updates the rows `ids` that are still queued.
 fn still_queued(ids: &[i32]) -> Condition {
     Condition::all()
@@ -225,4 +245,100 @@ pub async fn last_sent(
         .one(db)
         .await?
         .and_then(|row| row.sent_at))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+    use sea_orm::{ActiveModelTrait, ConnectOptions, Database, Set};
+    use sea_orm_migration::MigratorTrait;
+
+    async fn database() -> DatabaseConnection {
+        let mut options = ConnectOptions::new("sqlite::memory:");
+        options.max_connections(1).sqlx_logging(false);
+        let db = Database::connect(options).await.unwrap();
+        crate::ssr::migrations::Migrator::up(&db, None)
+            .await
+            .unwrap();
+        db
+    }
+
+    async fn queued(db: &DatabaseConnection, now: DateTime<Utc>) -> i32 {
+        outbox::ActiveModel {
+            kind: Set("invitation".into()),
+            recipient: Set("dev@example.com".into()),
+            payload: Set("{}".into()),
+            status: Set(QUEUED.into()),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap()
+        .id
+    }
+
+    async fn locked_until(db: &DatabaseConnection, id: i32) -> Option<DateTime<Utc>> {
+        outbox::Entity::find_by_id(id)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap()
+            .locked_until
+    }
+
+    #[tokio::test]
+    async fn a_renewed_claim_holds_its_rows_and_a_claim_that_ran_out_is_left_to_be_claimed_again() {
+        let db = database().await;
+        let now = Utc::now();
+        let (held, sent, lapsed) = (
+            queued(&db, now).await,
+            queued(&db, now).await,
+            queued(&db, now).await,
+        );
+        let claimed = claim_due(&db, now, now + Duration::seconds(60), 10)
+            .await
+            .unwrap();
+        assert_eq!(claimed.len(), 3);
+        // One was sent meanwhile; another's claim ran out (its worker stalled).
+        let sent_row = outbox::Entity::find_by_id(sent)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        mark_sent(&db, &sent_row, "{}".into(), now).await.unwrap();
+        outbox::Entity::update_many()
+            .col_expr(
+                outbox::Column::LockedUntil,
+                Expr::value(now - Duration::seconds(1)),
+            )
+            .filter(outbox::Column::Id.eq(lapsed))
+            .exec(&db)
+            .await
+            .unwrap();
+
+        let renewed_until = now + Duration::seconds(80);
+        renew(&db, &[held, sent, lapsed], now, renewed_until)
+            .await
+            .unwrap();
+        assert_eq!(locked_until(&db, held).await, Some(renewed_until));
+        assert_eq!(
+            locked_until(&db, sent).await,
+            None,
+            "a sent row is not claimed again"
+        );
+        assert_eq!(
+            locked_until(&db, lapsed).await,
+            Some(now - Duration::seconds(1))
+        );
+        // Within the renewed claim no other worker takes the held row; the lapsed one it does.
+        let later = now + Duration::seconds(70);
+        let again = claim_due(&db, later, later + Duration::seconds(60), 10)
+            .await
+            .unwrap();
+        assert_eq!(again.iter().map(|row| row.id).collect::<Vec<_>>(), [lapsed]);
+    }
 }

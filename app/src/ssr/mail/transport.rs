@@ -127,16 +127,31 @@ impl Transport {
     }
 }
 
+/// The `Message-ID` of the email of outbox row `id` (created at `created_at`): the same on
+/// every attempt. A send cut off after the SMTP server took the message but before the row was
+/// marked sent (the process killed in that moment) is sent again once its claim runs out; with
+/// the same ID, mail systems that collapse duplicates show it once, and it can be told apart
+/// from a second email.
+pub fn message_id(from: &Mailbox, id: i32, created_at: chrono::DateTime<chrono::Utc>) -> String {
+    format!(
+        "<outbox.{id}.{}@{}>",
+        created_at.timestamp_millis(),
+        from.email.domain()
+    )
+}
+
 /// Builds the MIME message: plain text and HTML alternatives.
 pub fn compose(
     from: &Mailbox,
     recipient: &str,
+    message_id: String,
     rendered: Rendered,
 ) -> Result<lettre::Message, MailError> {
     let to: Mailbox = recipient
         .parse()
         .map_err(|_| MailError::Recipient(recipient.to_owned()))?;
     lettre::Message::builder()
+        .message_id(Some(message_id))
         .from(from.clone())
         .to(to)
         .subject(rendered.subject)
@@ -166,8 +181,11 @@ mod tests {
     #[test]
     fn an_email_has_a_plain_and_an_html_part() {
         let from: Mailbox = "Portico <no-reply@portico.localhost>".parse().unwrap();
-        let email = compose(&from, "dev@example.com", rendered("Hello")).unwrap();
+        let created = chrono::DateTime::from_timestamp_millis(1_700_000_000_123).unwrap();
+        let id = message_id(&from, 42, created);
+        let email = compose(&from, "dev@example.com", id, rendered("Hello")).unwrap();
         let raw = String::from_utf8(email.formatted()).unwrap();
+        assert!(raw.contains("Message-ID: <outbox.42.1700000000123@portico.localhost>\r\n"));
         assert!(raw.contains("From: Portico <no-reply@portico.localhost>\r\n"));
         assert!(raw.contains("To: dev@example.com\r\n"));
         assert!(raw.contains("Subject: Hello\r\n"));
@@ -179,7 +197,13 @@ mod tests {
     #[test]
     fn a_recipient_that_is_not_an_address_is_refused() {
         let from: Mailbox = "p@portico.localhost".parse().unwrap();
-        let error = compose(&from, "not an address\r\nBcc: x@y.z", rendered("Hi")).unwrap_err();
+        let error = compose(
+            &from,
+            "not an address\r\nBcc: x@y.z",
+            "<x@y>".into(),
+            rendered("Hi"),
+        )
+        .unwrap_err();
         assert!(matches!(error, MailError::Recipient(_)));
     }
 

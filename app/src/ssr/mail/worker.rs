@@ -7,7 +7,6 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 use std::{
     collections::BTreeMap,
     sync::atomic::{AtomicBool, Ordering},
-    time::Duration,
 };
 use tokio::sync::watch;
 
@@ -17,7 +16,7 @@ use super::{
     templates::{
         InvitationEmail, Rendered, ReviewDigestEmail, SignUpNoticeEmail, WaitingRegistration,
     },
-    transport::{compose, Transport},
+    transport::{compose, message_id, Transport},
     MailError, MailSettings,
 };
 use crate::{
@@ -29,20 +28,15 @@ use crate::{
 };
 
 mod decision;
+mod lease;
 mod recovery;
 mod test_email;
+
+use lease::Lease;
 
 /// Rows claimed at once: several per pooled SMTP connection, so that the connections stay busy
 /// for most of a batch (the last sends of a batch leave some idle).
 const BATCH_SIZE: u64 = 64;
-/// How long a claim holds: longer than a batch normally takes, so that only a dead worker's
-/// rows are claimed again.
-const LEASE: Duration = Duration::from_secs(15 * 60);
-/// When less than this is left of the lease, the batch's sends not yet started are handed back
-/// unsent. It covers the sends in flight then (they run side by side, so together they take
-/// about as long as one) against a server that stalls (each SMTP command may take the timeout).
-const LEASE_MARGIN: Duration = Duration::from_secs(5 * 60);
-
 pub struct Worker {
     db: DatabaseConnection,
     transport: Transport,
@@ -163,9 +157,10 @@ impl Worker {
     /// that is not the email's own (the database): those rows are handed back unsent.
     pub async fn run_once(&self) -> Result<usize, MailError> {
         let now = Utc::now();
-        let lease_until = now + chrono::Duration::from_std(LEASE).expect("a short duration");
-        let rows = queue::claim_due(&self.db, now, lease_until, BATCH_SIZE).await?;
+        let lease = Lease::starting(now);
+        let rows = queue::claim_due(&self.db, now, lease.until(), BATCH_SIZE).await?;
         let claimed = rows.len();
+        let ids: Vec<i32> = rows.iter().map(|row| row.id).collect();
         let mut jobs = Vec::with_capacity(claimed);
         let mut digests: BTreeMap<String, Vec<Claimed>> = BTreeMap::new();
         for row in rows {
@@ -184,11 +179,14 @@ impl Worker {
         );
 
         let halted = AtomicBool::new(false);
-        let outcomes: Vec<Outcome> = stream::iter(jobs)
-            .map(|job| self.run_job(job, lease_until, &halted))
+        let sending = stream::iter(jobs)
+            .map(|job| self.run_job(job, &lease, &halted))
             .buffer_unordered(self.transport.concurrency())
-            .collect()
-            .await;
+            .collect::<Vec<Outcome>>();
+        let outcomes = tokio::select! {
+            outcomes = sending => outcomes,
+            never = lease.keep(&self.db, &ids) => match never {},
+        };
         let mut unsent = Vec::new();
         let mut first_error = None;
         for outcome in outcomes {
@@ -210,8 +208,8 @@ impl Worker {
 
     /// Runs one job of a batch unless the lease is running out or another job of the batch
     /// failed (`halted`); a job that fails sets `halted`.
-    async fn run_job(&self, job: Job, lease_until: DateTime<Utc>, halted: &AtomicBool) -> Outcome {
-        if halted.load(Ordering::Relaxed) || lease_running_out(lease_until) {
+    async fn run_job(&self, job: Job, lease: &Lease, halted: &AtomicBool) -> Outcome {
+        if halted.load(Ordering::Relaxed) || lease.running_out() {
             return Outcome::NotStarted(job.ids());
         }
         let done = match job {
@@ -358,7 +356,8 @@ impl Worker {
     ) -> Result<(), MailError> {
         let now = Utc::now();
         let sent = async {
-            let email = compose(&self.from, &row.recipient, rendered)?;
+            let id = message_id(&self.from, row.id, row.created_at);
+            let email = compose(&self.from, &row.recipient, id, rendered)?;
             self.transport.send(email, &file_name(row, now), link).await
         }
         .await;
@@ -440,7 +439,9 @@ impl Worker {
         .render();
         let now = Utc::now();
         let sent = async {
-            let email = compose(&self.from, recipient, rendered)?;
+            let first = &entries[0].row;
+            let id = message_id(&self.from, first.id, first.created_at);
+            let email = compose(&self.from, recipient, id, rendered)?;
             self.transport
                 .send(email, &file_name(&entries[0].row, now), None)
                 .await
@@ -506,11 +507,6 @@ impl Worker {
         }
         Ok(())
     }
-}
-
-fn lease_running_out(lease_until: DateTime<Utc>) -> bool {
-    let margin = chrono::Duration::from_std(LEASE_MARGIN).expect("a short duration");
-    Utc::now() + margin > lease_until
 }
 
 /// `20250311T093000-42-invitation`: sorts by time, unique per outbox row.
