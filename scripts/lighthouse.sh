@@ -20,14 +20,14 @@ ensure_wasm_target
 ensure_npm_packages
 ensure_chromium
 ensure_wasm_bindgen
-ensure_cargo_leptos
+
 if [ ! -x "$TOOL/node_modules/.bin/lighthouse" ]; then
   step "Installing Lighthouse into $TOOL"
   mkdir -p "$TOOL"
   npm install --prefix "$TOOL" --no-audit --no-fund lighthouse@12 >/dev/null
 fi
 
-step "Building the release site (cargo leptos build --release, precompressed)"
+step "Building the release site (as cargo leptos build --release does, precompressed)"
 build_site --release
 
 rm -rf "$WORK" && mkdir -p "$WORK"

@@ -121,9 +121,10 @@ else
   BACKENDS+=("MariaDB: skipped (not reachable at $MYSQL_URL)")
 fi
 
-# cargo-leptos builds the server and the WASM bundle together: both must be compiled with the
-# same flags (it adds --cfg erase_components), or hydration fails on a markup mismatch.
-step "Building the app (cargo leptos build, precompressed)"
+# The server and the WASM bundle are built together (build_site, as cargo-leptos does): both
+# must be compiled with the same flags (--cfg erase_components), or hydration fails on a markup
+# mismatch.
+step "Building the app (as cargo leptos build does, precompressed)"
 if build_site; then
   step "Browser tests (Playwright + Chromium + maildev)"
   (cd end2end && playwright test) 2>&1 | tee "$LOGS/e2e.log"
