@@ -64,6 +64,14 @@ pub enum Command {
         #[arg(long)]
         body_file: PathBuf,
     },
+    /// Benchmark helper (scripts/load.sh): serve POST /api/list_invitations with a hand-written
+    /// axum + sqlx handler doing the list's work on the configured SQLite database, the anchor
+    /// of the list's throughput.
+    #[command(hide = true)]
+    BenchAnchor {
+        #[arg(long)]
+        port: u16,
+    },
     /// Benchmark helper (scripts/load.sh): time argon2id verifications, the ceiling of logins/s.
     #[command(hide = true)]
     BenchHashRate {

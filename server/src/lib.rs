@@ -1,6 +1,7 @@
 //! The Portico server: configuration, start-up and the HTTP router. The app itself (pages,
 //! server functions, services) lives in the `app` crate; this crate only wires it together.
 
+pub mod bench_anchor;
 pub mod bench_helpers;
 pub mod bootstrap;
 pub mod cli;

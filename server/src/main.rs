@@ -37,6 +37,10 @@ async fn main() -> ExitCode {
         Command::BenchBareJson { port, body_file } => {
             server::bench_helpers::bare_json(port, &body_file).await
         }
+        Command::BenchAnchor { port } => {
+            let settings = cli.config.server_settings();
+            server::bench_anchor::serve(port, &cli.config.database_url, &settings).await
+        }
         Command::BenchHashRate { verifications } => {
             server::bench_helpers::hash_rate(verifications).await
         }
