@@ -2,7 +2,9 @@
 # A newcomer's first `make run`, measured (budget: serving within 12 minutes on a fresh 2-core
 # machine). A fresh clone of the committed state with nothing cached runs `make run` until the
 # server answers: its own CARGO_HOME (every crate downloaded again), its own tools folder
-# (wasm-bindgen-cli compiled again), no node_modules, no target/. The rustup toolchain and its
+# (wasm-bindgen-cli compiled again), its own npm cache (every package downloaded again), no
+# node_modules, no target/, and a PATH of the system's folders and rustup's alone (this
+# script's own PATH has the warm tools folder). The rustup toolchain and its
 # wasm32 target stay (rustup shares them; adding the target takes seconds). The breakdown comes
 # from the steps `make run` prints, each with its time since the start. Writes
 # target/bench/first-run.md; the run's output stays in target/bench/first-run/run.log.
@@ -20,7 +22,9 @@ commit=$(git -C "$WORK/clone" rev-parse --short HEAD)
 step "A first make run of $commit in $WORK/clone (CARGO_HOME and tools folder empty)"
 started=$(date +%s)
 ( cd "$WORK/clone" &&
+  PATH="$HOME/.cargo/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
   CARGO_HOME="$WORK/cargo-home" PORTICO_TOOLS_DIR="$WORK/tools" \
+  npm_config_cache="$WORK/npm-cache" \
   PORTICO_BIND="127.0.0.1:$PORT" PORTICO_PUBLIC_URL="http://127.0.0.1:$PORT" \
   PORTICO_ADMIN_PASSWORD="First-Run-Admin-Pw-1" exec make run ) > "$WORK/run.log" 2>&1 &
 RUN_PID=$!
