@@ -103,24 +103,25 @@ async fn claim_one_by_one(
     Ok(claimed)
 }
 
-/// Extends the claim on the rows `ids` that are still queued and whose claim still runs (one
-/// that ran out is left to be claimed again).
+/// Moves the claim `held` on the rows `ids` that are still queued and still under it to
+/// `until`; returns how many it renewed. A row whose claim changed (it ran out and another
+/// worker claimed the row) is left to that worker.
 pub async fn renew(
     db: &impl ConnectionTrait,
     ids: &[i32],
-    now: DateTime<Utc>,
+    held: DateTime<Utc>,
     until: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> Result<u64, DbErr> {
     if ids.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
-    outbox::Entity::update_many()
+    let renewed = outbox::Entity::update_many()
         .col_expr(outbox::Column::LockedUntil, Expr::value(until))
         .filter(still_queued(ids))
-        .filter(outbox::Column::LockedUntil.gt(now))
+        .filter(outbox::Column::LockedUntil.eq(held))
         .exec(db)
         .await?;
-    Ok(())
+    Ok(renewed.rows_affected)
 }
 
 /// Updates the rows `ids` that are still queued.
@@ -291,54 +292,53 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_renewed_claim_holds_its_rows_and_a_claim_that_ran_out_is_left_to_be_claimed_again() {
+    async fn a_renewed_claim_holds_its_rows_and_a_claim_that_changed_is_left_to_its_new_worker() {
         let db = database().await;
         let now = Utc::now();
-        let (held, sent, lapsed) = (
+        let (kept, sent, taken) = (
             queued(&db, now).await,
             queued(&db, now).await,
             queued(&db, now).await,
         );
-        let claimed = claim_due(&db, now, now + Duration::seconds(60), 10)
-            .await
-            .unwrap();
-        assert_eq!(claimed.len(), 3);
-        // One was sent meanwhile; another's claim ran out (its worker stalled).
+        let held = now + Duration::seconds(60);
+        assert_eq!(claim_due(&db, now, held, 10).await.unwrap().len(), 3);
+        // One was sent meanwhile; another's claim ran out and a second worker claimed it.
         let sent_row = outbox::Entity::find_by_id(sent)
             .one(&db)
             .await
             .unwrap()
             .unwrap();
         mark_sent(&db, &sent_row, "{}".into(), now).await.unwrap();
+        let theirs = now + Duration::seconds(45);
         outbox::Entity::update_many()
-            .col_expr(
-                outbox::Column::LockedUntil,
-                Expr::value(now - Duration::seconds(1)),
-            )
-            .filter(outbox::Column::Id.eq(lapsed))
+            .col_expr(outbox::Column::LockedUntil, Expr::value(theirs))
+            .filter(outbox::Column::Id.eq(taken))
             .exec(&db)
             .await
             .unwrap();
 
         let renewed_until = now + Duration::seconds(80);
-        renew(&db, &[held, sent, lapsed], now, renewed_until)
+        let renewed = renew(&db, &[kept, sent, taken], held, renewed_until)
             .await
             .unwrap();
-        assert_eq!(locked_until(&db, held).await, Some(renewed_until));
+        assert_eq!(renewed, 1);
+        assert_eq!(locked_until(&db, kept).await, Some(renewed_until));
         assert_eq!(
             locked_until(&db, sent).await,
             None,
             "a sent row is not claimed again"
         );
         assert_eq!(
-            locked_until(&db, lapsed).await,
-            Some(now - Duration::seconds(1))
+            locked_until(&db, taken).await,
+            Some(theirs),
+            "their claim is theirs"
         );
-        // Within the renewed claim no other worker takes the held row; the lapsed one it does.
+        // Within the renewed claim no other worker takes the kept row; once the second
+        // worker's claim runs out, its row is due again.
         let later = now + Duration::seconds(70);
         let again = claim_due(&db, later, later + Duration::seconds(60), 10)
             .await
             .unwrap();
-        assert_eq!(again.iter().map(|row| row.id).collect::<Vec<_>>(), [lapsed]);
+        assert_eq!(again.iter().map(|row| row.id).collect::<Vec<_>>(), [taken]);
     }
 }

@@ -127,17 +127,25 @@ impl Transport {
     }
 }
 
-/// The `Message-ID` of the email of outbox row `id` (created at `created_at`): the same on
-/// every attempt. A send cut off after the SMTP server took the message but before the row was
-/// marked sent (the process killed in that moment) is sent again once its claim runs out; with
-/// the same ID, mail systems that collapse duplicates show it once, and it can be told apart
-/// from a second email.
-pub fn message_id(from: &Mailbox, id: i32, created_at: chrono::DateTime<chrono::Utc>) -> String {
-    format!(
-        "<outbox.{id}.{}@{}>",
-        created_at.timestamp_millis(),
-        from.email.domain()
-    )
+/// The `Message-ID` of the email of the outbox rows `ids` (one, or a digest's), the first
+/// created at `created_at`: the same on every attempt. A send cut off after the SMTP server
+/// took the message but before the rows were marked sent (the process killed in that moment)
+/// is sent again once its claim runs out; with the same ID, mail systems that collapse
+/// duplicates show it once, and it can be told apart from a second email. A digest that
+/// gained a row is another email, with another ID.
+pub fn message_id(
+    from: &Mailbox,
+    ids: &[i32],
+    created_at: chrono::DateTime<chrono::Utc>,
+) -> String {
+    let rows = match ids {
+        [] => "none".to_owned(),
+        [one] => one.to_string(),
+        [first, .., last] => format!("{first}-{last}-{}", ids.len()),
+    };
+    let domain = from.email.domain();
+    let domain = idna::domain_to_ascii(domain).unwrap_or_else(|_| "portico.invalid".to_owned());
+    format!("<outbox.{rows}.{}@{domain}>", created_at.timestamp_millis())
 }
 
 /// Builds the MIME message: plain text and HTML alternatives.
@@ -182,7 +190,11 @@ mod tests {
     fn an_email_has_a_plain_and_an_html_part() {
         let from: Mailbox = "Portico <no-reply@portico.localhost>".parse().unwrap();
         let created = chrono::DateTime::from_timestamp_millis(1_700_000_000_123).unwrap();
-        let id = message_id(&from, 42, created);
+        let id = message_id(&from, &[42], created);
+        assert_eq!(
+            message_id(&from, &[42, 43, 47], created),
+            "<outbox.42-47-3.1700000000123@portico.localhost>"
+        );
         let email = compose(&from, "dev@example.com", id, rendered("Hello")).unwrap();
         let raw = String::from_utf8(email.formatted()).unwrap();
         assert!(raw.contains("Message-ID: <outbox.42.1700000000123@portico.localhost>\r\n"));

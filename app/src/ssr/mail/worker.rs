@@ -356,7 +356,7 @@ impl Worker {
     ) -> Result<(), MailError> {
         let now = Utc::now();
         let sent = async {
-            let id = message_id(&self.from, row.id, row.created_at);
+            let id = message_id(&self.from, &[row.id], row.created_at);
             let email = compose(&self.from, &row.recipient, id, rendered)?;
             self.transport.send(email, &file_name(row, now), link).await
         }
@@ -439,8 +439,7 @@ impl Worker {
         .render();
         let now = Utc::now();
         let sent = async {
-            let first = &entries[0].row;
-            let id = message_id(&self.from, first.id, first.created_at);
+            let id = message_id(&self.from, &ids, entries[0].row.created_at);
             let email = compose(&self.from, recipient, id, rendered)?;
             self.transport
                 .send(email, &file_name(&entries[0].row, now), None)

@@ -9,20 +9,22 @@ use std::{
     time::Duration,
 };
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::DatabaseConnection;
 
 use crate::ssr::mail::queue;
 
 /// How long a claim holds unless renewed.
 const LEASE: Duration = Duration::from_secs(60);
-/// How often a running batch renews its claim: a third of the lease, so one failed renewal
-/// still leaves the batch time.
-const RENEWAL: Duration = Duration::from_secs(20);
-/// When less than this is left (the renewals failed: the database does not answer), the
-/// batch's sends not yet started are handed back. It covers the sends in flight then: they run
-/// side by side, so together they take about as long as one.
-const MARGIN: Duration = Duration::from_secs(30);
+/// How often a running batch renews its claim: a quarter of the lease, so that after one
+/// failed renewal more than [`MARGIN`] is still left at the next.
+const RENEWAL: Duration = Duration::from_secs(15);
+/// When less than this is left (two renewals in a row failed: the database does not answer),
+/// the batch's sends not yet started are handed back. The sends in flight then run side by
+/// side and usually end well within it; one held up by a stalled SMTP server (each command may
+/// take the 30 s timeout) can outlast the claim, and its email may then be sent again by the
+/// worker that claims the row next, with the same Message-ID.
+const MARGIN: Duration = Duration::from_secs(20);
 
 /// Until when this worker holds its batch, as last written to the database.
 pub struct Lease {
@@ -47,15 +49,19 @@ impl Lease {
         Utc::now() + to_chrono(MARGIN) > self.until()
     }
 
-    /// Renews the claim on `ids` (those still queued and still held) every [`RENEWAL`], for as
-    /// long as the batch runs: the caller drops this future when the batch ends.
+    /// Renews the claim on `ids` (those still queued and still held by this claim) every
+    /// [`RENEWAL`], for as long as the batch runs: the caller drops this future when the batch
+    /// ends.
     pub async fn keep(&self, db: &DatabaseConnection, ids: &[i32]) -> Infallible {
         loop {
             tokio::time::sleep(RENEWAL).await;
-            let now = Utc::now();
-            let until = end_of(now);
-            match queue::renew(db, ids, now, until).await {
-                Ok(()) => self
+            let held = self.until();
+            let until = end_of(Utc::now());
+            match queue::renew(db, ids, held, until).await {
+                // None renewed: every row was sent, or the claim was lost; either way no send
+                // may start under it any more.
+                Ok(0) => {}
+                Ok(_) => self
                     .until_millis
                     .store(until.timestamp_millis(), Ordering::Relaxed),
                 Err(error) => tracing::warn!(
@@ -69,9 +75,10 @@ impl Lease {
     }
 }
 
-/// The end of a lease taken at `now`.
+/// The end of a lease taken at `now`, in whole seconds: a renewal finds the batch's rows by
+/// this exact value, and MySQL keeps timestamps to the second.
 fn end_of(now: DateTime<Utc>) -> DateTime<Utc> {
-    now + to_chrono(LEASE)
+    (now + to_chrono(LEASE)).trunc_subsecs(0)
 }
 
 fn to_chrono(duration: Duration) -> chrono::Duration {
