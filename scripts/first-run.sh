@@ -21,14 +21,15 @@ commit=$(git -C "$WORK/clone" rev-parse --short HEAD)
 
 step "A first make run of $commit in $WORK/clone (CARGO_HOME and tools folder empty)"
 started=$(date +%s)
-( cd "$WORK/clone" &&
-  PATH="$HOME/.cargo/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
-  CARGO_HOME="$WORK/cargo-home" PORTICO_TOOLS_DIR="$WORK/tools" \
-  npm_config_cache="$WORK/npm-cache" \
+# In its own session, so that everything it starts (cargo, rustc, the server) is stopped with
+# its process group however this script ends.
+env PATH="$HOME/.cargo/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+  CARGO_HOME="$WORK/cargo-home" PORTICO_TOOLS_DIR="$WORK/tools" npm_config_cache="$WORK/npm-cache" \
   PORTICO_BIND="127.0.0.1:$PORT" PORTICO_PUBLIC_URL="http://127.0.0.1:$PORT" \
-  PORTICO_ADMIN_PASSWORD="First-Run-Admin-Pw-1" exec make run ) > "$WORK/run.log" 2>&1 &
+  PORTICO_ADMIN_PASSWORD="First-Run-Pw-12" \
+  setsid bash -c 'cd "$1" && exec make run' _ "$WORK/clone" > "$WORK/run.log" 2>&1 &
 RUN_PID=$!
-trap 'pkill -P "$RUN_PID" 2>/dev/null; kill "$RUN_PID" 2>/dev/null || true; pkill -f "$WORK/clone/target/release/server" 2>/dev/null || true' EXIT
+trap 'kill -- -"$RUN_PID" 2>/dev/null || true' EXIT
 served=""
 while kill -0 "$RUN_PID" 2>/dev/null; do
   if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/login" || true)" = 200 ]; then

@@ -154,37 +154,51 @@ LEPTOS_ENV=(LEPTOS_OUTPUT_NAME=portico LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_
   LEPTOS_BIN_DIR=server LEPTOS_HASH_FILES=false)
 build_site() {
   local release="" front_profile=debug site="$ROOT/target/site"
-  local env=("${LEPTOS_ENV[@]}" LEPTOS_JS_MINIFY=false RUSTFLAGS="--cfg erase_components")
+  local env=("${LEPTOS_ENV[@]}" LEPTOS_JS_MINIFY=false RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }--cfg erase_components")
   if [ "${1:-}" = --release ]; then
     release=1 front_profile=wasm-release
     env=("${LEPTOS_ENV[@]}" LEPTOS_JS_MINIFY=true)
   fi
-  # The browser's module (its own target directory, as cargo-leptos keeps it) and the server,
-  # side by side: each spends part of its build on one core (linking, the largest crates).
-  ( env "${env[@]}" cargo build --package=frontend --lib --target-dir="$ROOT/target/front" \
-      --target=wasm32-unknown-unknown --no-default-features --locked \
-      ${release:+--profile=wasm-release} && note "the WASM module is built [$(since_start)]" ) &
-  local front=$!
-  env "${env[@]}" cargo build --package=server --bin=server --no-default-features --locked \
-    ${release:+--release} || { wait "$front"; return 1; }
-  note "the server is built [$(since_start)]"
-  wait "$front" || return 1
-
-  step "Writing the site to target/site"
-  rm -rf "$site" && mkdir -p "$site/pkg"
-  cp -R "$ROOT/public/." "$site/"
-  wasm-bindgen --target=web --out-name=portico --out-dir="$site/pkg" --no-typescript \
-    "$ROOT/target/front/wasm32-unknown-unknown/$front_profile/frontend.wasm" || return 1
-  mv "$site/pkg/portico_bg.wasm" "$site/pkg/portico.wasm"
-  if [ -n "$release" ]; then
-    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-      "$site/pkg/portico.wasm" -o "$site/pkg/portico.wasm" || return 1
-    terser "$site/pkg/portico.js" --module --compress --mangle -o "$site/pkg/portico.js" || return 1
-  fi
+  rm -rf "$site" && mkdir -p "$site/pkg" && cp -R "$ROOT/public/." "$site/" || return 1
   BROWSERSLIST=defaults lightningcss --browserslist ${release:+--minify} "$ROOT/style/main.css" \
     -o "$site/pkg/portico.css" || return 1
-  step "Precompressing the site's files (Brotli and gzip)"
-  node "$ROOT/scripts/precompress.mjs" "$site/pkg"
+  # Two pipelines side by side, each spending part of its time on one core: the browser's
+  # module (its own target directory, as cargo-leptos keeps it) with wasm-bindgen, wasm-opt, the
+  # minifier and the compressed copies after it, and the server. A failure stops both; so does
+  # Ctrl-C.
+  ( set -e
+    env "${env[@]}" cargo build --package=frontend --lib --target-dir="$ROOT/target/front" \
+      --target=wasm32-unknown-unknown --no-default-features --locked \
+      ${release:+--profile=wasm-release}
+    note "the WASM module is built [$(since_start)]"
+    wasm-bindgen --target=web --out-name=portico --out-dir="$site/pkg" --no-typescript \
+      "$ROOT/target/front/wasm32-unknown-unknown/$front_profile/frontend.wasm"
+    mv "$site/pkg/portico_bg.wasm" "$site/pkg/portico.wasm"
+    if [ -n "$release" ]; then
+      wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+        "$site/pkg/portico.wasm" -o "$site/pkg/portico.wasm"
+      terser "$site/pkg/portico.js" --module --compress --mangle -o "$site/pkg/portico.js"
+      note "the WASM module is optimized [$(since_start)]"
+    fi
+    node "$ROOT/scripts/precompress.mjs" "$site/pkg"
+    note "the site's files are precompressed (Brotli and gzip) [$(since_start)]" ) &
+  local front=$!
+  env "${env[@]}" cargo build --package=server --bin=server --no-default-features --locked \
+    ${release:+--release} &
+  local server=$!
+  trap 'kill "$front" "$server" 2>/dev/null; pkill -P "$front" 2>/dev/null; exit 130' INT TERM
+  local finished status=0
+  for _ in 1 2; do
+    wait -n -p finished "$front" "$server" || status=$?
+    if [ "$status" -ne 0 ]; then
+      kill "$front" "$server" 2>/dev/null; pkill -P "$front" 2>/dev/null
+      wait 2>/dev/null
+      trap - INT TERM
+      return 1
+    fi
+    [ "$finished" = "$server" ] && note "the server is built [$(since_start)]"
+  done
+  trap - INT TERM
 }
 
 ensure_build_tools() {
