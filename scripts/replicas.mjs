@@ -129,8 +129,10 @@ async function report(resultsFile, eventsFile, storedFile, outboxFile, maildevUr
   const killedReplica = events.replica;
 
   const failed = requests.filter((r) => r.status >= 500 || r.error);
+  // The upstream that answered (or failed) is the last nginx tried.
+  const answeredBy = (r) => r.replica.split(",").pop().trim();
   const inFlightOnKilled = (r) =>
-    r.started <= killedAt && r.ended >= killedAt && r.replica.includes(killedReplica);
+    r.started <= killedAt && r.ended >= killedAt && answeredBy(r) === killedReplica;
   const explained = failed.filter(inFlightOnKilled);
   const other4xx = requests.filter((r) => r.status >= 400 && r.status < 500);
   const byKind = {};
@@ -141,10 +143,10 @@ async function report(resultsFile, eventsFile, storedFile, outboxFile, maildevUr
     entry.times.push(r.ended - r.started);
   }
   const retried = requests.filter((r) => r.replica.includes(",")).length;
-  const onKilled = requests.filter((r) => r.replica.split(",").pop().trim() === killedReplica);
+  const onKilled = requests.filter((r) => answeredBy(r) === killedReplica);
 
   const madeBefore = sessions.filter((s) => s.made < killedAt);
-  const madeOnKilled = madeBefore.filter((s) => s.replica.split(",").pop().trim() === killedReplica);
+  const madeOnKilled = madeBefore.filter((s) => answeredBy(s) === killedReplica);
   const survived = madeBefore.filter((s) => s.valid).length;
   const survivedOnKilled = madeOnKilled.filter((s) => s.valid).length;
 

@@ -129,8 +129,8 @@ step "The load: $USERS clients for $SECONDS_OF_LOAD s; replica $PORT_A killed at
 node scripts/replicas.mjs load "$PROXY" "$SECONDS_OF_LOAD" "$USERS" "$WORK/requests.json" &
 LOAD_PID=$!
 sleep $((SECONDS_OF_LOAD / 3))
-kill -KILL "$PID_A"
 { echo "replica 127.0.0.1:$PORT_A"; echo "killed $(now_ms)"; } > "$WORK/events.log"
+kill -KILL "$PID_A"
 wait "$PID_A" 2>/dev/null || true
 note "replica $PORT_A killed"
 sleep 5
