@@ -291,7 +291,13 @@ fn report(a: &ReportArgs) -> Result<String, String> {
         loadavg("loadavg-before.txt")?,
         loadavg("loadavg-after.txt")?,
     );
-    let throughput = verdict(ratio, Budget::AtLeast(50.0));
+    // A run where either side answered errors measured something else.
+    let throughput =
+        if list.non_2xx + anchor.non_2xx + list.socket_errors + anchor.socket_errors > 0 {
+            "INVALID (errors answered, see the table)"
+        } else {
+            verdict(ratio, Budget::AtLeast(50.0))
+        };
     let logins = verdict(under_p99, Budget::AtMost(50.0));
     let idle = verdict(mib(idle_rss), Budget::AtMost(64.0));
     let load = verdict(mib(peak_rss), Budget::AtMost(128.0));
