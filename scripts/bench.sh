@@ -4,11 +4,17 @@
 # PostgreSQL when it answers; the mail worker's throughput to a local SMTP server (maildev);
 # reports the release WASM size. Writes target/bench/results.md.
 # The HTTP load benchmarks (wrk: throughput, logins under load, memory) are in scripts/load.sh.
-#   PORTICO_BENCH_ROWS   invitations to generate (default 1000000)
+# The search's own method (server/benches/search.rs: a generated corpus of terms, 200 samples
+# per shape, 3 runs, p50/p95/p99/max) runs warm and then cold (the database restarted, the page
+# cache dropped), and on PostgreSQL also at each size of the cost curve on the way to the full
+# size. Its tables go to target/bench/search.md.
+#   PORTICO_BENCH_ROWS    invitations to generate (default 1000000)
+#   PORTICO_BENCH_CURVE   smaller sizes PostgreSQL is also measured at (default "10000 100000")
 source "$(dirname "$0")/tools.sh"
 cd "$ROOT"
 set -e
 ROWS="${PORTICO_BENCH_ROWS:-1000000}"
+CURVE="${PORTICO_BENCH_CURVE:-10000 100000}"
 PG_URL="${PORTICO_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
 OUT="$ROOT/target/bench"
 mkdir -p "$OUT"
@@ -24,15 +30,64 @@ cargo build --release -p server --bin server --locked
   echo
 } > "$RESULTS"
 
-bench_on() {
-  local url="$1"
-  step "Generating $ROWS invitations ($url)"
-  target/release/server --database-url "$url" generate --invitations "$ROWS" | tee -a "$OUT/generate.log"
+# generate URL COUNT: adds COUNT generated invitations.
+generate() {
+  step "Generating $2 invitations ($1)"
+  target/release/server --database-url "$1" generate --invitations "$2" | tee -a "$OUT/generate.log"
   # PostgreSQL: the steady state autovacuum reaches on its own (statistics for the planner,
   # the visibility map for index-only scans), reached now rather than during the measurement.
-  case "$url" in postgres*) psql "$url" -qc 'VACUUM ANALYZE' ;; esac
+  case "$1" in postgres*) psql "$1" -qc 'VACUUM ANALYZE' ;; esac
+}
+
+# search URL PASS: the search method's tables (PASS warm or cold) appended to search.md.
+search() {
+  step "Search, $2 ($1)"
+  PORTICO_BENCH_DATABASE_URL="$1" PORTICO_BENCH_PASS="$2" PORTICO_BENCH_CORPUS="$OUT/corpus.tsv" \
+    cargo bench -p server --bench search --locked | sed -n '/^###/,$p' | tee -a "$OUT/search.md"
+}
+
+# cold_start URL: the database restarted (PostgreSQL) and the kernel's page cache dropped, so
+# the next queries read from disk.
+cold_start() {
+  case "$1" in
+    postgres*)
+      # The local cluster on the URL's port (pg_lsclusters: version, name, port, ...).
+      local port cluster
+      port=$(printf '%s' "$1" | sed -nE 's#^postgres(ql)?://[^/]*:([0-9]+)/.*#\2#p')
+      cluster=$(pg_lsclusters -h 2>/dev/null | awk -v port="${port:-5432}" '$3 == port { print $1, $2 }' | head -1)
+      if [ -n "$cluster" ]; then
+        pg_ctlcluster --skip-systemctl-redirect $cluster restart ||
+          note "PostgreSQL could not be restarted: the cold figures have its warm buffers"
+      else
+        note "no local PostgreSQL cluster on port ${port:-5432}: the cold figures have its warm buffers"
+      fi ;;
+  esac
+  sync
+  { echo 3 > /proc/sys/vm/drop_caches; } 2>/dev/null ||
+    note "the page cache could not be dropped (needs root): the cold figures are a restarted database's"
+  for _ in $(seq 1 30); do
+    case "$1" in postgres*) psql "$1" -Atqc 'select 1' >/dev/null 2>&1 && break ;; *) break ;; esac
+    sleep 1
+  done
+}
+
+bench_on() {
+  local url="$1" have=0 size
+  case "$url" in
+    postgres*)
+      for size in $(printf '%s\n' $CURVE | sort -n); do
+        [ "$size" -gt "$have" ] && [ "$size" -lt "$ROWS" ] || continue
+        generate "$url" $((size - have))
+        have=$size
+        search "$url" warm
+      done ;;
+  esac
+  generate "$url" $((ROWS - have))
   step "Measuring ($url)"
   PORTICO_BENCH_DATABASE_URL="$url" cargo bench -p server --bench services --locked | grep '^|' >> "$OUT/table.md"
+  search "$url" warm
+  cold_start "$url"
+  search "$url" cold
 }
 
 ensure_npm_packages
@@ -46,7 +101,7 @@ trap 'kill $MAILDEV_PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/$SMTP_PORT) 2>/dev/null && break; sleep 0.2; done
 export PORTICO_BENCH_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT"
 
-rm -f "$OUT/table.md" "$OUT/bench.db"*
+rm -f "$OUT/table.md" "$OUT/search.md" "$OUT/bench.db"*
 bench_on "sqlite://$OUT/bench.db?mode=rwc"
 if psql "$PG_URL/postgres" -Atqc 'select 1' >/dev/null 2>&1; then
   psql "$PG_URL/postgres" -qc 'drop database if exists portico_bench' -qc 'create database portico_bench'
@@ -67,5 +122,6 @@ if [ -f target/site/pkg/portico.wasm ]; then
     done
   } >> "$RESULTS"
 fi
+cat "$OUT/search.md" >> "$RESULTS"
 step "Results in $RESULTS"
 cat "$RESULTS"
