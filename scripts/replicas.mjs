@@ -131,8 +131,10 @@ async function report(resultsFile, eventsFile, storedFile, outboxFile, maildevUr
   const failed = requests.filter((r) => r.status >= 500 || r.error);
   // The upstream that answered (or failed) is the last nginx tried.
   const answeredBy = (r) => r.replica.split(",").pop().trim();
+  // In flight at the kill: started before the process was gone, ended after the signal.
+  const deadAt = Number(events.dead ?? killedAt);
   const inFlightOnKilled = (r) =>
-    r.started <= killedAt && r.ended >= killedAt && answeredBy(r) === killedReplica;
+    r.started <= deadAt && r.ended >= killedAt && answeredBy(r) === killedReplica;
   const explained = failed.filter(inFlightOnKilled);
   const other4xx = requests.filter((r) => r.status >= 400 && r.status < 500);
   const byKind = {};
@@ -193,7 +195,7 @@ async function report(resultsFile, eventsFile, storedFile, outboxFile, maildevUr
     `| invitations stored although their request failed | ${failedButStored.length} | | (the commit came before the kill; their emails count below) |`,
     `| emails lost (stored invitation, no email) | ${lost.length} of ${stored.length} | 0 | ${lost.length === 0 ? "MET" : "MISSED"} |`,
     `| emails sent twice (one address, two emails) | ${twice.length} | 0 | ${twice.length === 0 ? "MET" : "MISSED"} |`,
-    `| deliveries repeating a Message-ID | ${sameIdTwice} | | |`,
+    `| of those, deliveries repeating a Message-ID (one email sent again after the kill cut off its bookkeeping) | ${sameIdTwice} | | |`,
     `| outbox after the restart | ${outbox} | drained | ${/^0 queued/.test(outbox) ? "MET" : "MISSED"} |`,
     `| outbox drained, after the kill | ${drainedAt ? `${seconds(drainedAt - killedAt)} s` : "not within the wait"} | | |`,
     "",

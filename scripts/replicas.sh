@@ -33,7 +33,7 @@ export PORTICO_ADMIN_PASSWORD="Replica-Pw-12"
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}" ${PID_A:-} ${PID_B:-}; do kill "$pid" 2>/dev/null || true; done
-  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  kill "$(cat "$WORK/nginx.pid" 2>/dev/null)" 2>/dev/null || true
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -129,9 +129,14 @@ step "The load: $USERS clients for $SECONDS_OF_LOAD s; replica $PORT_A killed at
 node scripts/replicas.mjs load "$PROXY" "$SECONDS_OF_LOAD" "$USERS" "$WORK/requests.json" &
 LOAD_PID=$!
 sleep $((SECONDS_OF_LOAD / 3))
+# The kill's moment is a span: from just before the signal to the process's end.
 { echo "replica 127.0.0.1:$PORT_A"; echo "killed $(now_ms)"; } > "$WORK/events.log"
 kill -KILL "$PID_A"
-wait "$PID_A" 2>/dev/null || true
+for _ in $(seq 1 500); do   # until it is gone or a zombie (not a child of this shell)
+  ps -o stat= -p "$PID_A" 2>/dev/null | grep -qv Z || break
+  sleep 0.01
+done
+echo "dead $(now_ms)" >> "$WORK/events.log"
 note "replica $PORT_A killed"
 sleep 5
 PID_A=$(start_replica $PORT_A)
