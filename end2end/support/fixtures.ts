@@ -123,6 +123,13 @@ export function expireInvitationsOf(email: string): void {
     "UPDATE invitations SET invited_at = '1999' || substr(invited_at, 5), valid_until = '2000' || substr(valid_until, 5) " +
       `WHERE email_normalized = '${email.toLowerCase()}'`,
   );
+  // The search index keeps both dates, in microseconds (to the second here).
+  sqlite(
+    "UPDATE invitation_grams SET " +
+      "invited_at = (SELECT CAST(strftime('%s', substr(i.invited_at, 1, 19)) AS INTEGER) * 1000000 FROM invitations i WHERE i.id = invitation_id), " +
+      "valid_until = (SELECT CAST(strftime('%s', substr(i.valid_until, 1, 19)) AS INTEGER) * 1000000 FROM invitations i WHERE i.id = invitation_id) " +
+      `WHERE invitation_id IN (SELECT id FROM invitations WHERE email_normalized = '${email.toLowerCase()}')`,
+  );
 }
 
 /** Waits for the newest email to `email` whose subject matches, and returns it. */

@@ -21,6 +21,8 @@
 //! database and dropped the page cache: one measured run of [`COLD_SAMPLES`] per shape, no
 //! untimed pass). PORTICO_BENCH_CORPUS: a file where the warm pass writes its terms and their
 //! classes, and the cold pass reads them (classifying them would warm the cache).
+//! PORTICO_BENCH_SAMPLES and PORTICO_BENCH_RUNS override the samples per shape and the runs,
+//! for a quick look only.
 
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -266,8 +268,19 @@ async fn main() {
         }
     }
     let terms = classes.values().map(Vec::len).sum::<usize>() - 1;
-    let per_shape = if cold { COLD_SAMPLES } else { SAMPLES };
-    let runs = if cold { 1 } else { RUNS };
+    // PORTICO_BENCH_SAMPLES / PORTICO_BENCH_RUNS: fewer, for a quick look while changing the
+    // list (the figures reported use the defaults).
+    let setting = |name: &str, default: usize| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let per_shape = setting(
+        "PORTICO_BENCH_SAMPLES",
+        if cold { COLD_SAMPLES } else { SAMPLES },
+    );
+    let runs = setting("PORTICO_BENCH_RUNS", if cold { 1 } else { RUNS });
     let mut samples: Vec<(Shape, String)> = Vec::new();
     for (&class, class_terms) in &classes {
         for filter in 0..FILTERS.len() {

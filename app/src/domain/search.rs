@@ -17,6 +17,10 @@ const BITS: u32 = 21;
 const MAX_CHAR: i64 = (1 << BITS) - 1;
 /// The "end of address" marker.
 const END: u32 = 0;
+/// A gram with at least this many index rows is common: its rows are walked (newest first,
+/// until a page is full) rather than read whole as a term's candidates, and the index's
+/// statistics count it.
+pub const COMMON_GRAM_ROWS: u64 = 1_000;
 /// Longer terms are probed on this many of their grams (spread over the term): enough to find
 /// a rare one, few enough for one small query.
 pub const MAX_PROBED_GRAMS: usize = 12;

@@ -5,17 +5,17 @@
 //! bound beyond; the index follows deletes and is filled for invitations stored before it
 //! existed.
 
-use crate::support::{invalid_input, TestApp};
+use crate::support::{invalid_input, SettingsFields, TestApp, DEVELOPER_PASSWORD};
 use app::{
     domain::{effective_status, StoredStatus},
     model::invitation::InvitationList,
     ssr::{
-        entities::{invitation, invitation_gram},
+        entities::{invitation, invitation_gram, invitation_gram_stat},
         migrations::Migrator,
-        services::generate,
+        services::{generate, search_index},
     },
 };
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use sea_orm_migration::MigratorTrait;
 
 /// Addresses sharing "common", more than the planner's candidate limit (1,000), so common
@@ -217,6 +217,131 @@ async fn totals_beyond_a_thousand_are_labelled_and_paging_stays_exact() {
     }
     assert_eq!(emails(&page), emails(&by_number));
     assert_eq!(page.page, 3);
+}
+
+#[tokio::test]
+async fn a_status_filter_with_a_term_follows_every_change_of_status() {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    let saved = app
+        .save_settings(SettingsFields {
+            auto_approve: "false",
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(saved.status(), 200);
+    let people = [
+        "accepted", "denied", "waiting", "resent", "pending", "lapsed",
+    ];
+    let addresses: Vec<String> = people.iter().map(|p| format!("{p}@flow.io")).collect();
+    app.invite(&addresses.join(";")).await;
+    for person in ["accepted", "denied", "waiting"] {
+        let token = app.token_for(&format!("{person}@flow.io")).await;
+        let (_, completed) = app.complete(&token, "Flow Dev", DEVELOPER_PASSWORD).await;
+        assert_eq!(completed.status(), 200, "{person}");
+    }
+    let id_of = |page: InvitationList| page.rows[0].id.to_string();
+    for (person, decision) in [("accepted", "accept"), ("denied", "deny")] {
+        let id = id_of(app.list(&[("search", &format!("{person}@"))]).await);
+        let form = [("id", id.as_str()), ("decision", decision)];
+        assert_eq!(app.call("review_invitation", &form).await.status(), 200);
+    }
+    let id = id_of(app.list(&[("search", "resent@")]).await);
+    let resent = app.call("resend_invitation", &[("id", &id)]).await;
+    assert_eq!(resent.status(), 200);
+    app.expire_invitations_of("lapsed@flow.io").await;
+
+    for (status, want) in [
+        ("approved", vec!["accepted@flow.io"]),
+        ("rejected", vec!["denied@flow.io"]),
+        ("waiting", vec!["waiting@flow.io"]),
+        ("inactivated", vec!["resent@flow.io"]),
+        ("pending", vec!["pending@flow.io", "resent@flow.io"]),
+        ("expired", vec!["lapsed@flow.io"]),
+    ] {
+        let page = app
+            .list(&[("search", "@flow.io"), ("status", status)])
+            .await;
+        let mut listed = emails(&page);
+        listed.sort();
+        assert_eq!(listed, want, "{status}");
+        assert_eq!(page.total, want.len() as u64, "{status}");
+    }
+    // Every index row carries its invitation's stored status and validity.
+    let db = app.db().await;
+    for row in invitation::Entity::find().all(&db).await.unwrap() {
+        let grams = invitation_gram::Entity::find()
+            .filter(invitation_gram::Column::InvitationId.eq(row.id))
+            .all(&db)
+            .await
+            .unwrap();
+        assert!(!grams.is_empty(), "{} is indexed", row.email);
+        for gram in grams {
+            assert_eq!(gram.status, row.status.trim_end(), "{}", row.email);
+            // MariaDB keeps the invitation's dates to the second; the index row, to the
+            // microsecond.
+            let stored = row.valid_until.timestamp_micros();
+            assert!(
+                (stored..stored + 1_000_000).contains(&gram.valid_until),
+                "{}",
+                row.email
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_common_grams_are_counted_for_the_planner_once_a_day_by_one_replica() {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    let db = app.db().await;
+    for chunk in (0..COMMON).collect::<Vec<_>>().chunks(1_000) {
+        let batch: Vec<String> = chunk
+            .iter()
+            .map(|i| format!("x{i}.common@acme.io"))
+            .collect();
+        app.invite(&batch.join(";")).await;
+    }
+    search_index::count_grams(&db, chrono::Utc::now())
+        .await
+        .unwrap();
+    let mut rows_per_gram = std::collections::BTreeMap::<i64, i64>::new();
+    for row in invitation_gram::Entity::find().all(&db).await.unwrap() {
+        *rows_per_gram.entry(row.gram).or_default() += 1;
+    }
+    let common: Vec<(i64, i64)> = rows_per_gram
+        .into_iter()
+        .filter(|(_, n)| *n >= COUNT_LIMIT as i64)
+        .collect();
+    assert!(
+        common.len() >= 10,
+        "the grams of \"common@acme.io\" and more"
+    );
+    let counted: Vec<(i64, i64)> = invitation_gram_stat::Entity::find()
+        .filter(invitation_gram_stat::Column::Gram.ne(invitation_gram_stat::COUNTED_AT))
+        .order_by_asc(invitation_gram_stat::Column::Gram)
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| (row.gram, row.invitations))
+        .collect();
+    assert_eq!(counted, common);
+
+    // Within the day nobody counts again; a day later one replica does, the other not.
+    let now = chrono::Utc::now();
+    assert!(!search_index::count_grams_if_due(&db, now).await.unwrap());
+    let tomorrow = now + chrono::Duration::hours(25);
+    let first = search_index::count_grams_if_due(&db, tomorrow);
+    let second = search_index::count_grams_if_due(&db, tomorrow);
+    let (first, second) = tokio::join!(first, second);
+    assert_eq!(
+        [first.unwrap(), second.unwrap()]
+            .iter()
+            .filter(|c| **c)
+            .count(),
+        1
+    );
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! The search index of invitation addresses: one row per distinct gram of an address (see
 //! `domain::search`), with the invitation's date so a gram's rows come newest first straight
-//! from the primary key.
+//! from the primary key, and its status and expiry so a gram's rows of one status come newest
+//! first from `idx_invitation_grams_status` (gram, status, date, id, valid-until).
 
 use sea_orm::entity::prelude::*;
 
@@ -14,6 +15,10 @@ pub struct Model {
     pub invited_at: i64,
     #[sea_orm(primary_key, auto_increment = false)]
     pub invitation_id: i32,
+    /// The invitation's stored status, changed with it (see `search_index::restatus`).
+    pub status: String,
+    /// The invitation's `valid_until`, in microseconds since 1970 (never changes).
+    pub valid_until: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

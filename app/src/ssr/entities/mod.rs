@@ -8,6 +8,7 @@ pub mod email_template;
 pub mod idempotency_key;
 pub mod invitation;
 pub mod invitation_gram;
+pub mod invitation_gram_stat;
 pub mod link_request;
 pub mod login_challenge;
 pub mod outbox;

@@ -1,16 +1,11 @@
-//! The search index of invitation addresses (`invitation_grams`, see `domain::search`), filled
-//! for the invitations that already exist.
+//! The search index of invitation addresses (`invitation_grams`, see `domain::search`). Made
+//! empty here: m0026 rebuilds it with each invitation's status, from every stored invitation.
 //!
 //! The primary key (gram, invited_at, invitation_id) is the index itself: on SQLite the table
 //! is `WITHOUT ROWID` and on MariaDB/MySQL InnoDB clusters by it, so no second copy is kept.
 
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ConnectionTrait, DatabaseBackend};
 use sea_orm_migration::prelude::*;
-
-use crate::ssr::{entities::invitation, services::search_index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -22,9 +17,6 @@ enum InvitationGrams {
     InvitedAt,
     InvitationId,
 }
-
-/// Invitations indexed per step of the backfill.
-const BACKFILL_BATCH: u64 = 2_000;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -68,41 +60,14 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
-        backfill(manager.get_connection()).await
+        // The invitations stored before are indexed by m0026, which rebuilds the table with
+        // their statuses.
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .drop_table(Table::drop().table(InvitationGrams::Table).to_owned())
             .await
-    }
-}
-
-/// Indexes the invitations stored before this migration, in batches by id.
-async fn backfill(db: &SchemaManagerConnection<'_>) -> Result<(), DbErr> {
-    let mut after = 0;
-    loop {
-        let batch: Vec<(i32, String, chrono::DateTime<chrono::Utc>)> = invitation::Entity::find()
-            .select_only()
-            .columns([
-                invitation::Column::Id,
-                invitation::Column::EmailNormalized,
-                invitation::Column::InvitedAt,
-            ])
-            .filter(invitation::Column::Id.gt(after))
-            .order_by_asc(invitation::Column::Id)
-            .limit(BACKFILL_BATCH)
-            .into_tuple()
-            .all(db)
-            .await?;
-        let Some(last) = batch.last() else {
-            return Ok(());
-        };
-        after = last.0;
-        let entries: Vec<search_index::Entry> = batch
-            .iter()
-            .map(|(id, email, invited_at)| search_index::Entry::new(*id, email, *invited_at))
-            .collect();
-        search_index::add(db, &entries).await?;
     }
 }

@@ -27,6 +27,9 @@ mod m0022_portal_logo;
 mod m0023_reminders_and_requests;
 mod m0024_link_opened;
 mod m0025_email_templates;
+mod m0026_gram_status;
+mod m0027_gram_stats;
+mod m0028_status_indexes;
 
 pub struct Migrator;
 
@@ -58,6 +61,9 @@ impl MigratorTrait for Migrator {
             Box::new(m0023_reminders_and_requests::Migration),
             Box::new(m0024_link_opened::Migration),
             Box::new(m0025_email_templates::Migration),
+            Box::new(m0026_gram_status::Migration),
+            Box::new(m0027_gram_stats::Migration),
+            Box::new(m0028_status_indexes::Migration),
         ]
     }
 }

@@ -187,6 +187,11 @@ pub async fn run(
             Ok(_) => {}
             Err(e) => tracing::warn!("housekeeping failed, trying again next time: {e}"),
         }
+        match search_index::count_grams_if_due(&db, Utc::now()).await {
+            Ok(true) => tracing::info!("the search index's common grams were counted again"),
+            Ok(false) => {}
+            Err(e) => tracing::warn!("counting the search index's grams failed: {e}"),
+        }
         let now = Utc::now();
         match super::invitations::reminders::send_due(&db, &settings.public_url, now).await {
             Ok(0) => {}

@@ -96,30 +96,22 @@ pub async fn invitations(db: &DatabaseConnection, count: u64, seed: u64) -> Resu
             .await?;
         // Read back the new ids (not every backend returns them from a multi-row insert): the
         // rows after the highest id before, by primary key, and of those only this batch's.
-        let stored: Vec<(i32, String, DateTime<Utc>, String)> = invitation::Entity::find()
-            .select_only()
-            .columns([
-                invitation::Column::Id,
-                invitation::Column::EmailNormalized,
-                invitation::Column::InvitedAt,
-                invitation::Column::TokenHash,
-            ])
+        let stored: Vec<invitation::Model> = invitation::Entity::find()
             .filter(invitation::Column::Id.gt(before.unwrap_or(0)))
-            .into_tuple()
             .all(&txn)
             .await?;
         let stored: Vec<_> = stored
             .into_iter()
-            .filter(|(_, _, _, token)| tokens.contains(token.trim_end()))
+            .filter(|row| tokens.contains(row.token_hash.trim_end()))
             .collect();
-        let entries: Vec<search_index::Entry> = stored
-            .iter()
-            .map(|(id, email, invited_at, _)| search_index::Entry::new(*id, email, *invited_at))
-            .collect();
+        let entries: Vec<search_index::Entry> =
+            stored.iter().map(search_index::Entry::from).collect();
         search_index::add(&txn, &entries).await?;
         txn.commit().await?;
         written += size as u64;
     }
+    // The planner's statistics, as the daily sweep would count them.
+    search_index::count_grams(db, now).await?;
     Ok(written)
 }
 

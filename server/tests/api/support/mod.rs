@@ -261,7 +261,7 @@ impl TestApp {
             .exec(&self.db().await)
             .await
             .expect("update invitations");
-        // The search index keeps a copy of the date.
+        // The search index keeps a copy of both dates.
         use app::ssr::entities::invitation_gram;
         let ids: Vec<i32> = invitation::Entity::find()
             .filter(invitation::Column::EmailNormalized.eq(email.to_lowercase()))
@@ -275,6 +275,10 @@ impl TestApp {
             .col_expr(
                 invitation_gram::Column::InvitedAt,
                 Expr::value((past - chrono::Duration::hours(72)).timestamp_micros()),
+            )
+            .col_expr(
+                invitation_gram::Column::ValidUntil,
+                Expr::value(past.timestamp_micros()),
             )
             .filter(invitation_gram::Column::InvitationId.is_in(ids))
             .exec(&self.db().await)

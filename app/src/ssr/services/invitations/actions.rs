@@ -46,7 +46,7 @@ async fn load_for(
 /// from; otherwise someone else changed it first.
 async fn change_status(
     txn: &impl ConnectionTrait,
-    id: i32,
+    row: &invitation::Model,
     action: InvitationAction,
     to: StoredStatus,
     keep_live: Option<String>,
@@ -62,13 +62,14 @@ async fn change_status(
             .col_expr(invitation::Column::DecidedAt, Expr::value(now));
     }
     let result = update
-        .filter(invitation::Column::Id.eq(id))
+        .filter(invitation::Column::Id.eq(row.id))
         .filter(condition_filter(stored_condition_for_action(action), now))
         .exec(txn)
         .await?;
     if result.rows_affected == 0 {
         return Err(InvitationError::ChangedMeanwhile);
     }
+    search_index::restatus(txn, &search_index::Entry::from(row), to).await?;
     Ok(())
 }
 
@@ -105,7 +106,7 @@ pub(crate) async fn resend_in(
     super::refuse_denied_domain(txn, &old.email).await?;
     change_status(
         txn,
-        id,
+        &old,
         InvitationAction::Resend,
         StoredStatus::Inactivated,
         None,
@@ -238,7 +239,7 @@ pub async fn review(
     let RowChange::Becomes(to) = row_change else {
         return Err(InvitationError::Internal("a review keeps the row".into()));
     };
-    change_status(&txn, id, action, to, None, operator.account_id(), now).await?;
+    change_status(&txn, &model, action, to, None, operator.account_id(), now).await?;
     let approved = decision == ReviewDecision::Accept;
     if let Some(reason) = &reason {
         invitation::Entity::update_many()

@@ -24,7 +24,7 @@ use crate::{
         db::begin_write,
         entities::{account, invitation},
         random::token_hash,
-        services::{audit, domain_rules, outbox, settings},
+        services::{audit, domain_rules, outbox, search_index, settings},
         webhooks,
     },
 };
@@ -231,6 +231,7 @@ async fn finish(
         };
         return Err(link_refused(state));
     }
+    search_index::restatus(&txn, &search_index::Entry::from(model), to).await?;
     // Registered with a link that still worked: a request for a new one is answered.
     super::requests::settle(&txn, &model.email_normalized, None, now).await?;
 

@@ -103,6 +103,17 @@ impl ListQuery {
                 )
             })?),
         };
+        // Page numbers reach the rows the total counts; past them, the Next links (which
+        // carry the last row's key) go on at any depth for the cost of the first page, where
+        // skipping rows by number cost up to a second on PostgreSQL at 1,000,000 rows.
+        let last_numbered = COUNT_LIMIT.div_ceil(page_size);
+        if cursor.is_none() && page > last_numbered {
+            return Err(invalid(format!(
+                "Page numbers reach the first {COUNT_LIMIT} invitations (page {last_numbered} at \
+                 {page_size} per page): follow Next from there to go further, or narrow the \
+                 list with a search or a status."
+            )));
+        }
         Ok(Self {
             search,
             status,
@@ -122,56 +133,76 @@ pub async fn list(
 ) -> Result<InvitationList, InvitationError> {
     let term = query.search.as_deref();
     let grams = term.and_then(TermGrams::of);
-    let plan = plan::choose(db, grams.as_ref(), query.sort).await?;
-    // Rows found through the index need no check of the address when the term's grams say
-    // all there is (a three-character term, or a one-or-two-character range).
+    // The index rows carry each invitation's status, so a whole gram's rows of one status are
+    // one key range (a rare status no longer means reading many invitations per match).
+    let status_rows = query.status.map(|status| plan::status_rows(status, now));
+    let plan = plan::choose(db, grams.as_ref(), query.sort, status_rows.as_ref()).await?;
+    // A three-character term is its own gram, and a short term's range holds only grams
+    // starting with it: then the index rows prove the match and no address is checked.
+    let proven = grams.as_ref().zip(term).is_some_and(|(g, t)| g.is_exact(t));
     let from_index = matches!(plan, Plan::Candidates(_) | Plan::Posting(_));
-    let exact = from_index && grams.as_ref().zip(term).is_some_and(|(g, t)| g.is_exact(t));
-
-    let mut filter = Condition::all();
-    if let (Some(term), false) = (term, exact) {
-        filter = filter.add(
+    let like = term.map(|term| {
+        Condition::all().add(
             invitation::Column::EmailNormalized
                 .like(LikeExpr::new(like_pattern(term)).escape('\\')),
-        );
+        )
+    });
+    // What a walk of the gram's rows checks on each invitation, and what a page checks.
+    let address = like.clone().filter(|_| !proven);
+    let mut filter = Condition::all();
+    if let Some(like) = like.filter(|_| !(proven && from_index)) {
+        filter = filter.add(like);
     }
     if let Some(status) = query.status {
         filter = filter.add(condition_filter(status.stored_condition(), now));
     }
-    let posting = |walk: &Walk, filter: Condition| {
-        invitation::Entity::find()
-            .join_rev(
-                JoinType::InnerJoin,
-                invitation_gram::Relation::Invitation.def(),
-            )
-            .filter(invitation_gram::Column::Gram.eq(walk.gram))
-            .filter(also_has(&walk.also))
-            .filter(filter)
-    };
-    let select = match plan {
+    let skip = (query.page - 1) * query.page_size;
+    let (select, by_grams, skip, (total, total_is_lower_bound)) = match plan {
         Plan::Nothing => return Ok(empty_page(query)),
-        Plan::Scan | Plan::ScanWithTerm(_) => invitation::Entity::find().filter(filter.clone()),
+        Plan::Scan | Plan::ScanWithTerm(None) => {
+            let select = invitation::Entity::find().filter(filter);
+            let total = count_rows(db, select.clone()).await?;
+            (select, false, skip, total)
+        }
         Plan::Candidates(grams) => {
-            let ids = candidate_ids(db, grams).await?;
-            invitation::Entity::find()
+            let ids = candidate_ids(db, grams, status_rows.as_ref()).await?;
+            let select = invitation::Entity::find()
                 .filter(invitation::Column::Id.is_in(ids))
-                .filter(filter.clone())
+                .filter(filter);
+            let total = count_rows(db, select.clone()).await?;
+            (select, false, skip, total)
         }
-        Plan::Posting(ref walk) => posting(walk, filter.clone()),
-    };
-    // The count does not depend on the order, so a common term is counted along one of its
-    // grams' rows even when the page walks another index.
-    let (total, total_is_lower_bound) = match plan {
-        Plan::ScanWithTerm(Some(ref walk)) => count(db, &posting(walk, filter), &plan).await?,
-        // The index rows alone say it: nothing to check on the invitations.
-        Plan::Posting(ref walk) if exact && query.status.is_none() => {
-            let rows =
-                invitation_gram::Entity::find().filter(invitation_gram::Column::Gram.eq(walk.gram));
-            count_rows(db, rows).await?
+        Plan::Posting(ref walk) | Plan::ScanWithTerm(Some(ref walk)) => {
+            // One walk of the gram's rows finds the matches, newest first, up to one past the
+            // count's limit: that is the total, and often the page too.
+            let ids = matching_ids(db, walk, status_rows.as_ref(), address).await?;
+            let found = ids.len() as u64;
+            let newest_first = query.descending && query.cursor.is_none();
+            if found <= COUNT_LIMIT {
+                // Every match is known: the page is theirs in any order, at any depth.
+                let select = invitation::Entity::find().filter(invitation::Column::Id.is_in(ids));
+                (select, false, skip, (found, false))
+            } else if newest_first && skip + query.page_size < found {
+                // The page is among the matches found, in their order.
+                let page = ids[skip as usize..(skip + query.page_size + 1) as usize].to_vec();
+                let select = invitation::Entity::find().filter(invitation::Column::Id.is_in(page));
+                (select, false, 0, (COUNT_LIMIT, true))
+            } else if let Plan::Posting(walk) = &plan {
+                // Deeper, or the other way round: the gram's rows walked in that order.
+                (
+                    posting(walk, status_rows.as_ref(), filter),
+                    true,
+                    skip,
+                    (COUNT_LIMIT, true),
+                )
+            } else {
+                // A common term in another order: the sort column's index, checked row by row.
+                let select = invitation::Entity::find().filter(filter);
+                (select, false, skip, (COUNT_LIMIT, true))
+            }
         }
-        _ => count(db, &select, &plan).await?,
     };
-    let (rows, previous, next, page) = fetch_page(db, select, &plan, query).await?;
+    let (rows, previous, next, page) = fetch_page(db, select, by_grams, skip, query).await?;
     Ok(InvitationList {
         rows: rows_for(db, &rows, now).await?,
         total,
@@ -181,6 +212,62 @@ pub async fn list(
         previous,
         next,
     })
+}
+
+/// The invitations of one gram's index rows (walked in date order) that also have the walk's
+/// other grams, are in `status` (by the index rows) and pass `filter`.
+fn posting(
+    walk: &Walk,
+    status: Option<&Condition>,
+    filter: Condition,
+) -> Select<invitation::Entity> {
+    let mut select = invitation::Entity::find()
+        .join_rev(
+            JoinType::InnerJoin,
+            invitation_gram::Relation::Invitation.def(),
+        )
+        .filter(invitation_gram::Column::Gram.eq(walk.gram))
+        .filter(also_has(&walk.also));
+    if let Some(status) = status {
+        select = select.filter(status.clone());
+    }
+    select.filter(filter)
+}
+
+/// The ids of the invitations matching a walked term, newest first, no more than one past
+/// [`COUNT_LIMIT`]. Only the index rows are read when the grams prove the match; otherwise
+/// each candidate's address is checked.
+async fn matching_ids(
+    db: &impl ConnectionTrait,
+    walk: &Walk,
+    status: Option<&Condition>,
+    address: Option<Condition>,
+) -> Result<Vec<i32>, InvitationError> {
+    use invitation_gram::{Column as G, Entity as Grams};
+    let mut select = Grams::find()
+        .select_only()
+        .column(G::InvitationId)
+        .filter(G::Gram.eq(walk.gram))
+        .filter(also_has(&walk.also));
+    if let Some(status) = status {
+        select = select.filter(status.clone());
+    }
+    if let Some(address) = address {
+        select = select
+            .join(
+                JoinType::InnerJoin,
+                invitation_gram::Relation::Invitation.def(),
+            )
+            .filter(address);
+    }
+    let ids = select
+        .order_by(G::InvitedAt, Order::Desc)
+        .order_by(G::InvitationId, Order::Desc)
+        .limit(COUNT_LIMIT + 1)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(ids)
 }
 
 fn empty_page(query: &ListQuery) -> InvitationList {
@@ -218,32 +305,17 @@ fn also_has(grams: &[i64]) -> Condition {
 async fn candidate_ids(
     db: &impl ConnectionTrait,
     grams: GramFilter,
+    status: Option<&Condition>,
 ) -> Result<Vec<i32>, InvitationError> {
     let mut select = invitation_gram::Entity::find()
         .select_only()
         .column(invitation_gram::Column::InvitationId);
     QueryTrait::query(&mut select).limit(plan::CANDIDATE_LIMIT);
-    grams.apply(QueryTrait::query(&mut select));
+    grams.apply(QueryTrait::query(&mut select), status);
     let mut ids: Vec<i32> = select.into_tuple().all(db).await?;
     ids.sort_unstable();
     ids.dedup();
     Ok(ids)
-}
-
-/// The number of matching rows: exact up to [`COUNT_LIMIT`], then `(COUNT_LIMIT, true)`.
-async fn count(
-    db: &impl ConnectionTrait,
-    select: &Select<invitation::Entity>,
-    plan: &Plan,
-) -> Result<(u64, bool), InvitationError> {
-    let mut select = select.clone();
-    if let Plan::Posting(_) | Plan::ScanWithTerm(Some(_)) = plan {
-        // In the gram's own order, so the database walks that index and stops at the limit
-        // (unordered, PostgreSQL chose to scan and join whole tables: 200 ms instead of 5).
-        let (key, id) = gram_order();
-        select = select.order_by(key, Order::Desc).order_by(id, Order::Desc);
-    }
-    count_rows(db, select).await
 }
 
 /// Counts the rows of `select`, no further than one past [`COUNT_LIMIT`].
@@ -268,11 +340,14 @@ async fn count_rows<E: EntityTrait>(
 
 type PageParts = (Vec<invitation::Model>, Option<String>, Option<String>, u64);
 
-/// One page in the requested order, with the links to the pages before and after it.
+/// One page in the requested order, with the links to the pages before and after it: the
+/// rows after `skip` others (or after the query's cursor), walking a gram's index rows when
+/// `by_grams`.
 async fn fetch_page(
     db: &impl ConnectionTrait,
     select: Select<invitation::Entity>,
-    plan: &Plan,
+    by_grams: bool,
+    skip: u64,
     query: &ListQuery,
 ) -> Result<PageParts, InvitationError> {
     let backwards = query
@@ -282,15 +357,15 @@ async fn fetch_page(
     // Walking back to the previous page reads the rows before the cursor in reverse.
     let descending = query.descending != backwards;
     let order = if descending { Order::Desc } else { Order::Asc };
-    let (key_column, id_column) = sort_columns(plan, query.sort);
+    let (key_column, id_column) = sort_columns(by_grams, query.sort);
     let mut select = select
         .order_by(key_column.clone(), order.clone())
         .order_by(id_column.clone(), order)
         .limit(query.page_size + 1);
     match &query.cursor {
         Some(cursor) => {
-            let key = match (&cursor.key, plan) {
-                (CursorKey::Time(t), Plan::Posting(_)) => Expr::val(t.timestamp_micros()),
+            let key = match (&cursor.key, by_grams) {
+                (CursorKey::Time(t), true) => Expr::val(t.timestamp_micros()),
                 (CursorKey::Time(t), _) => Expr::val(*t),
                 (CursorKey::Email(e), _) => Expr::val(e.clone()),
             };
@@ -298,7 +373,7 @@ async fn fetch_page(
             let at = Expr::tuple([key, Expr::val(cursor.id)]);
             select = select.filter(if descending { row.lt(at) } else { row.gt(at) });
         }
-        None => select = select.offset((query.page - 1) * query.page_size),
+        None => select = select.offset(skip),
     }
     let mut rows = select.all(db).await?;
     let more = rows.len() as u64 > query.page_size;
@@ -334,12 +409,12 @@ async fn fetch_page(
     Ok((rows, previous, next, page))
 }
 
-/// The columns a plan's rows come ordered by: the index's own copy of the date when walking
-/// a gram's rows, the invitation's column otherwise. Qualified, as a join has both dates.
-fn sort_columns(plan: &Plan, sort: SortKey) -> (Expr, Expr) {
+/// The columns the rows come ordered by: the index's own copy of the date when walking a
+/// gram's rows, the invitation's column otherwise. Qualified, as a join has both dates.
+fn sort_columns(by_grams: bool, sort: SortKey) -> (Expr, Expr) {
     use invitation::{Column as I, Entity as Invitations};
-    match (plan, sort) {
-        (Plan::Posting(_), _) => gram_order(),
+    match (by_grams, sort) {
+        (true, _) => gram_order(),
         (_, SortKey::InvitedAt) => (
             Expr::col((Invitations, I::InvitedAt)),
             Expr::col((Invitations, I::Id)),
@@ -389,11 +464,19 @@ mod tests {
         for bad in [
             ListQuery::parse(None, Some("lost".into()), None, None, None, None, None),
             ListQuery::parse(None, None, Some(0), None, None, None, None),
+            ListQuery::parse(None, None, Some(51), Some(20), None, None, None),
+            ListQuery::parse(None, None, Some(11), Some(100), None, None, None),
             ListQuery::parse(None, None, None, Some(101), None, None, None),
             ListQuery::parse(None, None, None, None, Some("name".into()), None, None),
             ListQuery::parse(None, None, None, None, None, None, Some("zz".into())),
         ] {
             assert!(matches!(bad, Err(InvitationError::InvalidInput(_))));
         }
+        // The last numbered page, and any depth by a Next link.
+        let last = ListQuery::parse(None, None, Some(50), Some(20), None, None, None);
+        assert_eq!(last.unwrap().page, 50);
+        let cursor = Some("a7.1764000000123456000".to_owned());
+        let deep = ListQuery::parse(None, None, Some(5_000), Some(20), None, None, cursor);
+        assert_eq!(deep.unwrap().page, 5_000);
     }
 }

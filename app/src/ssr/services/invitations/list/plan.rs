@@ -9,21 +9,22 @@
 //! - otherwise (a common term sorted by email or expiry): the sort column's index, checked
 //!   row by row, which the term's frequency keeps short.
 
+use chrono::{DateTime, Utc};
 use sea_orm::{
     sea_query::{
         Alias, Asterisk, Expr, ExprTrait, Func, Query, SelectStatement, SubQueryStatement,
     },
-    ConnectionTrait, DbErr, QueryResult,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, QueryResult,
 };
 
 use crate::{
-    domain::search::TermGrams,
+    domain::{invitation::ExpiryCondition, search::TermGrams, InvitationStatus},
     model::invitation::SortKey,
     ssr::entities::invitation_gram::{Column as Gram, Entity as Grams},
 };
 
 /// A gram with fewer index rows than this is walked whole as the candidate set.
-pub const CANDIDATE_LIMIT: u64 = 1_000;
+pub const CANDIDATE_LIMIT: u64 = crate::domain::search::COMMON_GRAM_ROWS;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Plan {
@@ -50,16 +51,13 @@ pub struct Walk {
 }
 
 impl Walk {
-    /// Walks `gram`, also checking two of the term's other probed grams: the first and the
-    /// last of them (probes are in gram order, so these are as different as the term allows).
-    /// Two catch most rows that cannot match; more would cost every match a lookup each.
-    fn of(gram: i64, probed: &[i64]) -> Self {
-        let others: Vec<i64> = probed.iter().copied().filter(|g| *g != gram).collect();
-        let also = match others[..] {
-            [] | [_] | [_, _] => others,
-            [first, .., last] => vec![first, last],
-        };
-        Self { gram, also }
+    /// Walks the first of `grams` (rarest first), also checking the next two: two catch most
+    /// rows that cannot match; more would cost every match a lookup each.
+    fn rarest_first(grams: &[i64]) -> Self {
+        Self {
+            gram: grams[0],
+            also: grams[1..].iter().take(2).copied().collect(),
+        }
     }
 }
 
@@ -71,62 +69,137 @@ pub enum GramFilter {
 }
 
 impl GramFilter {
-    pub fn apply(self, select: &mut SelectStatement) {
+    /// Selects the filter's index rows; of a whole gram, only those in `status` (the index by
+    /// status makes that one key range; a range of grams keeps every status, as walking it for
+    /// one status could read every row of the range).
+    pub fn apply(self, select: &mut SelectStatement, status: Option<&Condition>) {
         match self {
-            GramFilter::Is(gram) => select.and_where(Expr::col(Gram::Gram).eq(gram)),
+            GramFilter::Is(gram) => {
+                select.and_where(Expr::col(Gram::Gram).eq(gram));
+                if let Some(status) = status {
+                    select.cond_where(status.clone());
+                }
+            }
             GramFilter::Between(low, high) => {
-                select.and_where(Expr::col(Gram::Gram).between(low, high))
+                select.and_where(Expr::col(Gram::Gram).between(low, high));
             }
         };
     }
 }
 
-/// Chooses the plan: one query counts (up to the limit) the index rows of each probed gram.
+/// The index rows of invitations in `status` at `now`: each row carries its invitation's
+/// stored status and valid-until, so this is the status's own condition on the index.
+pub fn status_rows(status: InvitationStatus, now: DateTime<Utc>) -> Condition {
+    let condition = status.stored_condition();
+    let statuses = condition.statuses.iter().map(|s| s.as_str());
+    let rows = Condition::all().add(Gram::Status.is_in(statuses));
+    // Microseconds, as stored; `now` rounded down compares as `now` itself.
+    let now = now.timestamp_micros();
+    match condition.expiry {
+        ExpiryCondition::Unexpired => rows.add(Gram::ValidUntil.gt(now)),
+        ExpiryCondition::Expired => rows.add(Gram::ValidUntil.lte(now)),
+        ExpiryCondition::Either => rows,
+    }
+}
+
+/// Chooses the plan. The index's statistics say which of a term's grams were common when last
+/// counted; one query counts the others' rows (up to the limit, in the filtered status), which
+/// finds an absent or rare gram exactly. Common grams are ranked by their counted rows, so the
+/// walk takes the rarest and checks the next two.
 pub async fn choose(
     db: &impl ConnectionTrait,
     grams: Option<&TermGrams>,
     sort: SortKey,
+    status: Option<&Condition>,
 ) -> Result<Plan, DbErr> {
-    let Some(grams) = grams else {
-        return Ok(Plan::Scan);
-    };
-    let filters: Vec<GramFilter> = match grams {
-        TermGrams::All(all) => all.iter().map(|g| GramFilter::Is(*g)).collect(),
-        TermGrams::Range { low, high } => vec![GramFilter::Between(*low, *high)],
-    };
-    let counts = bounded_counts(db, &filters).await?;
-    let (rarest, count) = filters
-        .iter()
-        .zip(&counts)
-        .min_by_key(|(_, count)| **count)
-        .expect("a term has at least one gram");
-    Ok(if *count == 0 {
-        Plan::Nothing
-    } else if *count < CANDIDATE_LIMIT {
-        Plan::Candidates(*rarest)
-    } else {
-        let probed: Vec<i64> = match grams {
-            TermGrams::All(all) => all.clone(),
-            TermGrams::Range { .. } => Vec::new(),
-        };
-        match (sort, rarest) {
-            (SortKey::InvitedAt, GramFilter::Is(gram)) => Plan::Posting(Walk::of(*gram, &probed)),
-            (_, GramFilter::Is(gram)) => Plan::ScanWithTerm(Some(Walk::of(*gram, &probed))),
-            (_, GramFilter::Between(..)) => Plan::ScanWithTerm(None),
+    let all = match grams {
+        None => return Ok(Plan::Scan),
+        Some(TermGrams::Range { low, high }) => {
+            let range = GramFilter::Between(*low, *high);
+            let count = bounded_counts(db, &[range], None).await?[0];
+            return Ok(if count == 0 {
+                Plan::Nothing
+            } else if count < CANDIDATE_LIMIT {
+                Plan::Candidates(range)
+            } else {
+                Plan::ScanWithTerm(None)
+            });
         }
+        Some(TermGrams::All(all)) => all,
+    };
+    let counted = gram_stats(db, all).await?;
+    let mut ranked: Vec<(u64, i64)> = counted.iter().map(|(g, n)| (*n, *g)).collect();
+    ranked.sort_unstable();
+    // Grams not counted as common, and (with a status) the rarest common one, whose rows in
+    // that status may be few.
+    let mut probed: Vec<i64> = all
+        .iter()
+        .copied()
+        .filter(|g| !counted.contains_key(g))
+        .collect();
+    if let (Some(_), Some((_, rarest))) = (status, ranked.first()) {
+        probed.push(*rarest);
+    }
+    let filters: Vec<GramFilter> = probed.iter().map(|g| GramFilter::Is(*g)).collect();
+    let counts = if filters.is_empty() {
+        Vec::new()
+    } else {
+        bounded_counts(db, &filters, status).await?
+    };
+    if let Some((gram, count)) = probed.iter().zip(&counts).min_by_key(|(_, n)| **n) {
+        if *count == 0 {
+            return Ok(Plan::Nothing);
+        }
+        if *count < CANDIDATE_LIMIT {
+            return Ok(Plan::Candidates(GramFilter::Is(*gram)));
+        }
+    }
+    // Every gram is common. Those the statistics do not know had fewer rows when counted:
+    // they come first, then the counted ones, rarest first.
+    let mut order: Vec<i64> = probed
+        .iter()
+        .copied()
+        .filter(|g| !counted.contains_key(g))
+        .collect();
+    order.extend(ranked.iter().map(|(_, g)| *g));
+    let walk = Walk::rarest_first(&order);
+    Ok(match sort {
+        SortKey::InvitedAt => Plan::Posting(walk),
+        _ => Plan::ScanWithTerm(Some(walk)),
     })
+}
+
+/// The counted rows of those of `grams` the statistics hold (the common ones).
+async fn gram_stats(
+    db: &impl ConnectionTrait,
+    grams: &[i64],
+) -> Result<std::collections::HashMap<i64, u64>, DbErr> {
+    use crate::ssr::entities::invitation_gram_stat::{Column, Entity};
+    use sea_orm::{EntityTrait, QueryFilter, QuerySelect};
+    let rows: Vec<(i64, i64)> = Entity::find()
+        .select_only()
+        .columns([Column::Gram, Column::Invitations])
+        .filter(Column::Gram.is_in(grams.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(gram, n)| (gram, u64::try_from(n).unwrap_or(0)))
+        .collect())
 }
 
 /// For each filter, how many index rows it selects, counting no further than the limit.
 async fn bounded_counts(
     db: &impl ConnectionTrait,
     filters: &[GramFilter],
+    status: Option<&Condition>,
 ) -> Result<Vec<u64>, DbErr> {
     let mut select = Query::select();
     for (n, filter) in filters.iter().enumerate() {
         let mut rows = Query::select();
         rows.expr(Expr::val(1)).from(Grams);
-        filter.apply(&mut rows);
+        filter.apply(&mut rows, status);
         rows.limit(CANDIDATE_LIMIT);
         select.expr_as(
             Expr::SubQuery(
@@ -164,10 +237,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_walk_checks_the_first_and_last_of_the_other_probed_grams() {
-        assert_eq!(Walk::of(3, &[1, 2, 3, 4, 5]).also, vec![1, 5]);
-        assert_eq!(Walk::of(1, &[1, 2, 3]).also, vec![2, 3]);
-        assert_eq!(Walk::of(1, &[1, 2]).also, vec![2]);
-        assert!(Walk::of(1, &[1]).also.is_empty());
+    fn a_walk_takes_the_rarest_gram_and_checks_the_next_two() {
+        let walk = Walk::rarest_first(&[7, 3, 5, 1]);
+        assert_eq!((walk.gram, walk.also), (7, vec![3, 5]));
+        assert_eq!(Walk::rarest_first(&[2, 9]).also, vec![9]);
+        assert!(Walk::rarest_first(&[4]).also.is_empty());
     }
 }
