@@ -7,7 +7,7 @@ mod plan;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{
-    sea_query::{Alias, Expr, ExprTrait, LikeExpr, Query},
+    sea_query::{Alias, Expr, ExprTrait, LikeExpr, Query, SelectStatement},
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, Order,
     QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait, Select,
 };
@@ -253,12 +253,18 @@ async fn matching_ids(
         select = select.filter(status.clone());
     }
     if let Some(address) = address {
-        select = select
-            .join(
-                JoinType::InnerJoin,
-                invitation_gram::Relation::Invitation.def(),
+        // Each walked row's invitation, looked up by id (a subquery rather than a join, for
+        // the reason `fenced` gives).
+        let mut lookup = Query::select();
+        lookup
+            .expr(Expr::val(1))
+            .from(invitation::Entity)
+            .and_where(
+                Expr::col((invitation::Entity, invitation::Column::Id))
+                    .equals((Grams, G::InvitationId)),
             )
-            .filter(address);
+            .cond_where(address);
+        select = select.filter(Expr::exists(fenced(lookup)));
     }
     let ids = select
         .order_by(G::InvitedAt, Order::Desc)
@@ -296,9 +302,19 @@ fn also_has(grams: &[i64]) -> Condition {
             .and_where(Expr::col((other.clone(), G::Gram)).eq(*gram))
             .and_where(Expr::col((other.clone(), G::InvitedAt)).equals((Grams, G::InvitedAt)))
             .and_where(Expr::col((other, G::InvitationId)).equals((Grams, G::InvitationId)));
-        condition = condition.add(Expr::exists(lookup));
+        condition = condition.add(Expr::exists(fenced(lookup)));
     }
     condition
+}
+
+/// A per-row check that the database must run for each walked row, in the walk's order.
+/// PostgreSQL turns a plain `EXISTS` into a join, and as it takes the grams of one address for
+/// independent it expects a handful of rows and chose to hash-join whole grams (100,000 rows of
+/// `ies` and `s.c` for `ries.co`: 0.8 s) instead of walking the first 1,001 in date order
+/// (a few milliseconds). `OFFSET 0` keeps the subquery a subquery on every backend.
+fn fenced(mut lookup: SelectStatement) -> SelectStatement {
+    lookup.limit(1).offset(0);
+    lookup
 }
 
 /// The invitations a rare gram (or short term's range) points at: fewer than the limit.
