@@ -106,27 +106,29 @@ async fn create_table(manager: &SchemaManager<'_>, with_status: bool) -> Result<
     manager.create_table(table.to_owned()).await
 }
 
+/// What the index needs of an invitation: id, address, date, status, valid-until.
+type StoredRow = (i32, String, DateTime<Utc>, String, DateTime<Utc>);
+
 /// Indexes every stored invitation, in batches by id.
 async fn rebuild(db: &SchemaManagerConnection<'_>) -> Result<(), DbErr> {
     let mut after = 0;
     loop {
         // The columns the index needs, by name: a later migration's columns do not exist yet.
-        let batch: Vec<(i32, String, DateTime<Utc>, String, DateTime<Utc>)> =
-            invitation::Entity::find()
-                .select_only()
-                .columns([
-                    invitation::Column::Id,
-                    invitation::Column::EmailNormalized,
-                    invitation::Column::InvitedAt,
-                    invitation::Column::Status,
-                    invitation::Column::ValidUntil,
-                ])
-                .filter(invitation::Column::Id.gt(after))
-                .order_by_asc(invitation::Column::Id)
-                .limit(BATCH)
-                .into_tuple()
-                .all(db)
-                .await?;
+        let batch: Vec<StoredRow> = invitation::Entity::find()
+            .select_only()
+            .columns([
+                invitation::Column::Id,
+                invitation::Column::EmailNormalized,
+                invitation::Column::InvitedAt,
+                invitation::Column::Status,
+                invitation::Column::ValidUntil,
+            ])
+            .filter(invitation::Column::Id.gt(after))
+            .order_by_asc(invitation::Column::Id)
+            .limit(BATCH)
+            .into_tuple()
+            .all(db)
+            .await?;
         let Some(last) = batch.last() else {
             return Ok(());
         };
