@@ -103,6 +103,17 @@ async fn walk(app: &TestApp, form: &[(&str, &str)]) -> (Vec<String>, bool, (u64,
     (forward, more, total)
 }
 
+/// Invites [`COMMON`] addresses sharing "common@acme.io", a thousand per call.
+async fn invite_common(app: &TestApp) {
+    for chunk in (0..COMMON).collect::<Vec<_>>().chunks(1_000) {
+        let batch: Vec<String> = chunk
+            .iter()
+            .map(|i| format!("x{i}.common@acme.io"))
+            .collect();
+        app.invite(&batch.join(";")).await;
+    }
+}
+
 #[tokio::test]
 async fn every_kind_of_term_lists_exactly_the_rows_a_plain_filter_finds() {
     println!("backend: {}", crate::support::backend());
@@ -112,13 +123,7 @@ async fn every_kind_of_term_lists_exactly_the_rows_a_plain_filter_finds() {
     // Realistic rows in every status, then many sharing one word, a few with punctuation,
     // underscores, percent signs and non-ASCII letters.
     generate::invitations(&db, 400, 7).await.unwrap();
-    for chunk in (0..COMMON).collect::<Vec<_>>().chunks(1_000) {
-        let batch: Vec<String> = chunk
-            .iter()
-            .map(|i| format!("x{i}.common@acme.io"))
-            .collect();
-        app.invite(&batch.join(";")).await;
-    }
+    invite_common(&app).await;
     app.invite("grey.g@q.co;y_g@q.co;per%cent@q.co;zoë.ålund@été.fr;a@b.io")
         .await;
     for expired in ["x7.common@acme.io", "x1500.common@acme.io", "grey.g@q.co"] {
@@ -295,13 +300,7 @@ async fn the_common_grams_are_counted_for_the_planner_once_a_day_by_one_replica(
     let app = TestApp::spawn().await;
     app.login_as_admin().await;
     let db = app.db().await;
-    for chunk in (0..COMMON).collect::<Vec<_>>().chunks(1_000) {
-        let batch: Vec<String> = chunk
-            .iter()
-            .map(|i| format!("x{i}.common@acme.io"))
-            .collect();
-        app.invite(&batch.join(";")).await;
-    }
+    invite_common(&app).await;
     search_index::count_grams(&db, chrono::Utc::now())
         .await
         .unwrap();

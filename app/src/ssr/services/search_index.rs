@@ -5,8 +5,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend,
-    DbErr, EntityTrait, QueryFilter, Set, Statement, TransactionTrait,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
+    DbBackend, DbErr, EntityTrait, QueryFilter, Set, Statement, TransactionTrait,
 };
 
 use crate::{
@@ -133,9 +133,7 @@ pub async fn restatus(
 ) -> Result<(), DbErr> {
     invitation_gram::Entity::update_many()
         .col_expr(invitation_gram::Column::Status, Expr::value(to.as_str()))
-        .filter(invitation_gram::Column::Gram.is_in(email_grams(entry.email_normalized)))
-        .filter(invitation_gram::Column::InvitedAt.eq(entry.invited_at.timestamp_micros()))
-        .filter(invitation_gram::Column::InvitationId.eq(entry.invitation_id))
+        .filter(rows_of(entry))
         .exec(db)
         .await?;
     Ok(())
@@ -145,12 +143,18 @@ pub async fn restatus(
 /// whole primary key, so this touches only the invitation's own rows.
 pub async fn remove(db: &impl ConnectionTrait, entry: &Entry<'_>) -> Result<(), DbErr> {
     invitation_gram::Entity::delete_many()
-        .filter(invitation_gram::Column::Gram.is_in(email_grams(entry.email_normalized)))
-        .filter(invitation_gram::Column::InvitedAt.eq(entry.invited_at.timestamp_micros()))
-        .filter(invitation_gram::Column::InvitationId.eq(entry.invitation_id))
+        .filter(rows_of(entry))
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// The invitation's own index rows, each by its whole primary key.
+fn rows_of(entry: &Entry<'_>) -> Condition {
+    Condition::all()
+        .add(invitation_gram::Column::Gram.is_in(email_grams(entry.email_normalized)))
+        .add(invitation_gram::Column::InvitedAt.eq(entry.invited_at.timestamp_micros()))
+        .add(invitation_gram::Column::InvitationId.eq(entry.invitation_id))
 }
 
 /// Counts how many invitations have each common gram (`invitation_gram_stats`), replacing
