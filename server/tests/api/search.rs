@@ -158,6 +158,7 @@ async fn every_kind_of_term_lists_exactly_the_rows_a_plain_filter_finds() {
             ("expired", "invited_at", true),
             ("pending", "email", false),
             ("", "valid_until", true),
+            ("", "email", true),
         ] {
             let direction = if descending { "true" } else { "false" };
             let form = [

@@ -177,7 +177,9 @@ pub async fn list(
             // count's limit: that is the total, and often the page too.
             let ids = matching_ids(db, walk, status_rows.as_ref(), address).await?;
             let found = ids.len() as u64;
-            let newest_first = query.descending && query.cursor.is_none();
+            // The walk's order is the page's only when the list is by date, newest first.
+            let newest_first =
+                matches!(plan, Plan::Posting(_)) && query.descending && query.cursor.is_none();
             if found <= COUNT_LIMIT {
                 // Every match is known: the page is theirs in any order, at any depth.
                 let select = invitation::Entity::find().filter(invitation::Column::Id.is_in(ids));
