@@ -237,7 +237,7 @@ async fn a_status_filter_with_a_term_follows_every_change_of_status() {
         .await;
     assert_eq!(saved.status(), 200);
     let people = [
-        "accepted", "denied", "waiting", "resent", "pending", "lapsed",
+        "accepted", "denied", "waiting", "resent", "pending", "lapsed", "again",
     ];
     let addresses: Vec<String> = people.iter().map(|p| format!("{p}@flow.io")).collect();
     app.invite(&addresses.join(";")).await;
@@ -256,13 +256,19 @@ async fn a_status_filter_with_a_term_follows_every_change_of_status() {
     let resent = app.call("resend_invitation", &[("id", &id)]).await;
     assert_eq!(resent.status(), 200);
     app.expire_invitations_of("lapsed@flow.io").await;
+    // Invited again once expired: the new invitation replaces the first.
+    app.expire_invitations_of("again@flow.io").await;
+    app.invite("again@flow.io").await;
 
     for (status, want) in [
         ("approved", vec!["accepted@flow.io"]),
         ("rejected", vec!["denied@flow.io"]),
         ("waiting", vec!["waiting@flow.io"]),
-        ("inactivated", vec!["resent@flow.io"]),
-        ("pending", vec!["pending@flow.io", "resent@flow.io"]),
+        ("inactivated", vec!["again@flow.io", "resent@flow.io"]),
+        (
+            "pending",
+            vec!["again@flow.io", "pending@flow.io", "resent@flow.io"],
+        ),
         ("expired", vec!["lapsed@flow.io"]),
     ] {
         let page = app

@@ -261,29 +261,28 @@ impl TestApp {
             .exec(&self.db().await)
             .await
             .expect("update invitations");
-        // The search index keeps a copy of both dates.
+        // The search index keeps a copy of both dates: as stored (MariaDB keeps seconds).
         use app::ssr::entities::invitation_gram;
-        let ids: Vec<i32> = invitation::Entity::find()
+        let rows = invitation::Entity::find()
             .filter(invitation::Column::EmailNormalized.eq(email.to_lowercase()))
             .all(&self.db().await)
             .await
-            .expect("read invitations")
-            .into_iter()
-            .map(|i| i.id)
-            .collect();
-        invitation_gram::Entity::update_many()
-            .col_expr(
-                invitation_gram::Column::InvitedAt,
-                Expr::value((past - chrono::Duration::hours(72)).timestamp_micros()),
-            )
-            .col_expr(
-                invitation_gram::Column::ValidUntil,
-                Expr::value(past.timestamp_micros()),
-            )
-            .filter(invitation_gram::Column::InvitationId.is_in(ids))
-            .exec(&self.db().await)
-            .await
-            .expect("update the search index");
+            .expect("read invitations");
+        for row in rows {
+            invitation_gram::Entity::update_many()
+                .col_expr(
+                    invitation_gram::Column::InvitedAt,
+                    Expr::value(row.invited_at.timestamp_micros()),
+                )
+                .col_expr(
+                    invitation_gram::Column::ValidUntil,
+                    Expr::value(row.valid_until.timestamp_micros()),
+                )
+                .filter(invitation_gram::Column::InvitationId.eq(row.id))
+                .exec(&self.db().await)
+                .await
+                .expect("update the search index");
+        }
     }
 
     /// The invitations list (as the signed-in admin) for the filters and page in `form`.

@@ -261,6 +261,11 @@ pub(crate) async fn supersede_pending(
     if result.rows_affected == 0 {
         return Err(InvitationError::ChangedMeanwhile);
     }
+    // Its search index rows say so too (found by their whole keys, from the row).
+    if let Some(row) = invitation::Entity::find_by_id(id).one(txn).await? {
+        let entry = search_index::Entry::from(&row);
+        search_index::restatus(txn, &entry, StoredStatus::Inactivated).await?;
+    }
     outbox::drop_queued_for_invitation(txn, id).await?;
     Ok(())
 }
