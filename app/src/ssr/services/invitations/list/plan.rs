@@ -130,13 +130,14 @@ pub async fn choose(
     let counted = gram_stats(db, all).await?;
     let mut ranked: Vec<(u64, i64)> = counted.iter().map(|(g, n)| (*n, *g)).collect();
     ranked.sort_unstable();
-    // Grams not counted as common, and (with a status) the rarest common one, whose rows in
-    // that status may be few.
-    let mut probed: Vec<i64> = all
+    // Grams the statistics do not know had fewer rows when counted: they are probed, and so
+    // (with a status) is the rarest common one, whose rows in that status may be few.
+    let uncounted: Vec<i64> = all
         .iter()
         .copied()
         .filter(|g| !counted.contains_key(g))
         .collect();
+    let mut probed = uncounted.clone();
     if let (Some(_), Some((_, rarest))) = (status, ranked.first()) {
         probed.push(*rarest);
     }
@@ -154,13 +155,8 @@ pub async fn choose(
             return Ok(Plan::Candidates(GramFilter::Is(*gram)));
         }
     }
-    // Every gram is common. Those the statistics do not know had fewer rows when counted:
-    // they come first, then the counted ones, rarest first.
-    let mut order: Vec<i64> = probed
-        .iter()
-        .copied()
-        .filter(|g| !counted.contains_key(g))
-        .collect();
+    // Every gram is common: the uncounted ones first, then the counted ones, rarest first.
+    let mut order = uncounted;
     order.extend(ranked.iter().map(|(_, g)| *g));
     let walk = Walk::rarest_first(&order);
     Ok(match sort {
