@@ -114,6 +114,23 @@ impl PasswordRule {
         }
     }
 
+    /// The same rule as a regular expression, for the pages that tick the rules in the browser
+    /// without the app's code (`components/plain_page.js` tests it with the `u` flag: Unicode
+    /// properties, lengths in code points, as [`Self::is_met`] counts characters). Unit tests
+    /// check that the two agree.
+    pub fn pattern(self, policy: PasswordPolicy) -> String {
+        match self {
+            PasswordRule::Length => {
+                format!(r"^[\s\S]{{{},{}}}$", policy.min_chars(), policy.max_chars())
+            }
+            PasswordRule::Lowercase => r"\p{Lowercase}".to_owned(),
+            PasswordRule::Uppercase => r"\p{Uppercase}".to_owned(),
+            PasswordRule::Digit => "[0-9]".to_owned(),
+            // Neither alphabetic, nor numeric (Nd, Nl, No), nor a control character.
+            PasswordRule::Special => r"[^\p{Alphabetic}\p{N}\p{Cc}]".to_owned(),
+        }
+    }
+
     /// The rule as the form shows it.
     pub fn description(self, policy: PasswordPolicy) -> String {
         match self {

@@ -185,3 +185,43 @@ fn fuzz_password() {
         Ok(())
     });
 }
+
+/// Property test. The pattern each rule gives the pages that tick the rules in the browser
+/// without the app's code says "met" exactly when the rule itself does, under each preset,
+/// for adversarial passwords (accents, combining marks, other scripts' digits, emoji,
+/// control characters).
+#[test]
+fn each_rule_s_browser_pattern_agrees_with_the_rule() {
+    let compiled: Vec<(PasswordPolicy, PasswordRule, regex::Regex)> = PasswordPolicy::ALL
+        .iter()
+        .flat_map(|&policy| {
+            policy.rules().iter().map(move |&rule| {
+                let pattern = regex::Regex::new(&rule.pattern(policy)).expect("a valid pattern");
+                (policy, rule, pattern)
+            })
+        })
+        .collect();
+    crate::fuzz_support::run("password_pattern", file!(), password_like(), |input| {
+        for (policy, rule, pattern) in &compiled {
+            prop_assert_eq!(
+                pattern.is_match(&input),
+                rule.is_met(*policy, &input),
+                "{:?} under {:?}",
+                rule,
+                policy
+            );
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn the_length_pattern_counts_characters_at_both_ends() {
+    let policy = PasswordPolicy::Portico;
+    let pattern = regex::Regex::new(&PasswordRule::Length.pattern(policy)).unwrap();
+    let min = policy.min_chars();
+    assert!(!pattern.is_match(&"é".repeat(min - 1)));
+    assert!(pattern.is_match(&"é".repeat(min)));
+    assert!(pattern.is_match(&"😀".repeat(policy.max_chars())));
+    assert!(!pattern.is_match(&"😀".repeat(policy.max_chars() + 1)));
+}
