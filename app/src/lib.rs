@@ -13,7 +13,10 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-use components::hydration::HydrationAfterPaint;
+use components::{
+    hydration::HydrationAfterPaint,
+    plain_page::{PlainPage, PlainPageScript},
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
@@ -25,6 +28,12 @@ use leptos_router::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     ssr::csp::set_page_policy();
+    // The pages a developer meets first work without the app's code (`components::plain_page`).
+    let plain =
+        use_context::<http::request::Parts>().is_some_and(|r| pages::is_plain(r.uri.path()));
+    if plain {
+        provide_context(PlainPage);
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -33,7 +42,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                <HydrationAfterPaint options />
+                {if plain {
+                    view! { <PlainPageScript /> }.into_any()
+                } else {
+                    view! { <HydrationAfterPaint options /> }.into_any()
+                }}
                 <MetaTags />
                 // After the stylesheet: the accent color chosen in Settings (`api::theme`).
                 <link rel="stylesheet" href="/branding.css" />
@@ -49,10 +62,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
 
-    // Marks the page once the WASM app has taken over, so browser tests know when clicks work.
+    // Marks the page once the WASM app has taken over, so browser tests know when clicks work
+    // (`data-ready`, which a page without the app gets from its script).
     Effect::new(move |_| {
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
+            let _ = body.set_attribute("data-ready", "true");
         }
     });
 

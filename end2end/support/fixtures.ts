@@ -20,7 +20,7 @@ export { expect };
 /** Opens a page and waits until the WASM app has hydrated it, so clicks are handled. */
 export async function openHydrated(page: Page, path: string): Promise<void> {
   await page.goto(path);
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
 }
 
 export async function logInAsAdmin(page: Page): Promise<void> {
@@ -160,5 +160,5 @@ export async function logIn(page: Page, email: string, password: string, landing
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page).toHaveURL(landing);
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
 }

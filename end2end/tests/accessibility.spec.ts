@@ -64,6 +64,8 @@ test('the admin console and the portal have no serious accessibility violations'
 });
 
 test('in the dark theme (the browser prefers it) every page is dark and keeps its contrast', async ({ page }) => {
+  // Eleven pages and a dialog, each checked by axe: over 30 s on a slow 2-core machine.
+  test.slow();
   await page.emulateMedia({ colorScheme: 'dark' });
   await openHydrated(page, '/signup');
   const canvas = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);

@@ -33,7 +33,7 @@ test('a wrong password shows a message and keeps the visitor on the login page',
 test('after logging in the visitor returns to the page they were going to', async ({ page }) => {
   await page.goto('/portal');
   await expect(page).toHaveURL(/\/login\?next=\/portal$/);
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
   await page.getByLabel('Email').fill(ADMIN_EMAIL);
   await page.getByLabel('Password').fill('Admin-Pass-1');
   await page.getByRole('button', { name: 'Log in' }).click();

@@ -27,7 +27,7 @@ async function waitingRegistration(page: Page, mailURL: string, email: string, n
   await developer.close();
 
   await page.reload();
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
   await expect(page.locator(`tr[data-email="${email}"]`)).toContainText('Waiting');
 }
 

@@ -12,7 +12,7 @@ test('an admin rewords the invitation with a live preview, gets a test, and the 
     await expect(row).toContainText('Default');
     await section.getByRole('link', { name: 'Invitation', exact: true }).click();
     await expect(page.getByRole('heading', { name: 'Email: Invitation' })).toBeVisible();
-    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+    await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
     await expect(page.getByTestId('preview-subject')).toHaveText(/^You're invited to /);
     // The HTML part, as a mail client would show it: the link drawn as a button.
     await expect(page.frameLocator('[data-testid="preview-frame"]').getByRole('link', { name: 'Confirm your account' }).first()).toBeVisible();

@@ -15,7 +15,7 @@ test('an admin imports a CSV file: a preview of every row, then only the good ro
   await page.getByTestId('import-link').click();
   await expect(page).toHaveURL(/\/admin\/invitations\/import$/);
   await expect(page.getByRole('heading', { name: 'Import invitations' })).toBeVisible();
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
 
   await page.getByLabel('CSV file').setInputFiles({ name: 'partners.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV, 'utf8') });
   await expect(page.getByTestId('file-note')).toContainText('Read partners.csv: 6 non-empty lines');

@@ -42,7 +42,7 @@ test('the status filter shows exactly the rows of each of the six statuses', asy
   }
   expireInvitationsOf(`expired@${domain}`);
   await page.reload();
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
   await page.locator(`tr[data-email="resent@${domain}"]`).getByRole('button', { name: 'Resend invitation' }).click();
   await expect(page.getByTestId('toast').last()).toContainText('A new invitation was sent');
   const rejected = page.locator(`tr[data-email="rejected@${domain}"]`);

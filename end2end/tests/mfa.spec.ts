@@ -27,7 +27,7 @@ async function passwordStep(page: Page): Promise<void> {
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page).toHaveURL(/\/login\/code$/);
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
 }
 
 test('an admin sets up an authenticator, logs in with a code and with a recovery code, turns it off, and is made to set it up again when the portal requires it', async ({ page, browser, mailURL }) => {

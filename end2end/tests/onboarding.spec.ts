@@ -40,7 +40,7 @@ test('an invited developer opens the emailed link, creates the account, lands in
 
   await expect(developer).toHaveURL(/\/portal$/);
   await expect(developer.getByRole('heading', { name: 'Welcome, Journey Dev' })).toBeVisible();
-  await expect(developer.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(developer.locator('body')).toHaveAttribute('data-ready', 'true');
   await developer.getByRole('button', { name: 'Sign out' }).click();
   await expect(developer).toHaveURL(/\/login$/);
 
@@ -71,7 +71,7 @@ test('without auto-approval the developer waits until the admin accepts, and a d
     }
 
     await page.reload();
-    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+    await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
     for (const [email, decision] of [['wait-accept@example.com', 'ACCEPT'], ['wait-deny@example.com', 'DENY']]) {
       const row = page.locator(`tr[data-email="${email}"]`);
       await expect(row).toContainText('Waiting');
@@ -91,7 +91,11 @@ test('without auto-approval the developer waits until the admin accepts, and a d
     await developer.getByLabel('Password').fill(PASSWORD);
     await developer.getByRole('button', { name: 'Log in' }).click();
     await expect(developer.getByRole('alert')).toContainText('incorrect, or the account is not active');
+    // The page keeps the address typed, not the password.
+    await expect(developer.getByLabel('Email')).toHaveValue('wait-deny@example.com');
+    await expect(developer.getByLabel('Password')).toHaveValue('');
     await developer.getByLabel('Email').fill('wait-accept@example.com');
+    await developer.getByLabel('Password').fill(PASSWORD);
     await developer.getByRole('button', { name: 'Log in' }).click();
     await expect(developer).toHaveURL(/\/portal$/);
     await developer.close();

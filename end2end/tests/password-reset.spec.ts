@@ -32,21 +32,43 @@ test('a developer who forgot the password gets a link, chooses a new one, and ev
   await expect(phone).toHaveURL(/\/forgot-password\?email=/);
   await expect(phone.getByRole('heading', { name: 'Forgot your password?' })).toBeVisible();
   await expect(phone.getByLabel('Email')).toHaveValue(EMAIL);
-  await expect(phone.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(phone.locator('body')).toHaveAttribute('data-ready', 'true');
   await phone.getByRole('button', { name: 'Email me a link' }).click();
   await expect(phone.getByTestId('check-inbox')).toContainText(`If ${EMAIL} has an account here`);
 
   const link = await resetLinkFor(mailURL, EMAIL);
+  // The forgot-password, reset and login pages work without the app's code: none is loaded.
+  const appCode: string[] = [];
+  phone.on('request', (request) => {
+    if (/\/pkg\/portico\.(js|wasm)$/.test(new URL(request.url()).pathname)) appCode.push(request.url());
+  });
   await openHydrated(phone, link);
   await expect(phone.getByRole('heading', { name: 'Choose a new password' })).toBeVisible();
   await expect(phone.getByTestId('reset-email')).toHaveText(EMAIL);
+  // The rules tick as the password is typed, and the button waits for all of them and for
+  // the same password twice.
+  const submit = phone.getByRole('button', { name: 'Set new password' });
+  const unmet = phone.locator('[data-testid="password-rule"]:not(.met)');
+  await expect(unmet).toHaveCount(5);
+  await expect(submit).toBeDisabled();
+  await phone.getByLabel('Password', { exact: true }).fill('short');
+  await expect(phone.getByTestId('password-rule').filter({ hasText: 'lowercase' })).toHaveClass(/met/);
+  await expect(unmet).toHaveCount(4);
   await phone.getByLabel('Password', { exact: true }).fill(NEW_PASSWORD);
+  await expect(unmet).toHaveCount(0);
+  await phone.getByLabel('Confirm password').fill(`${NEW_PASSWORD}!`);
+  await expect(phone.getByText('The password and its confirmation are different.')).toBeVisible();
+  await expect(submit).toBeDisabled();
+  await phone.getByRole('button', { name: 'Show' }).click();
+  await expect(phone.getByLabel('Password', { exact: true })).toHaveAttribute('type', 'text');
   await phone.getByLabel('Confirm password').fill(NEW_PASSWORD);
-  await phone.getByRole('button', { name: 'Set new password' }).click();
+  await expect(phone.getByText('The password and its confirmation are different.')).toBeHidden();
+  await submit.click();
   await expect(phone).toHaveURL(/\/login\?reset=1/);
   await expect(phone.getByTestId('password-reset-done')).toBeVisible();
   await expect(phone.getByLabel('Email')).toHaveValue(EMAIL);
   await phone.getByLabel('Password', { exact: true }).fill(NEW_PASSWORD);
+  expect(appCode).toEqual([]);
   await phone.getByRole('button', { name: 'Log in' }).click();
   await expect(phone).toHaveURL(/\/portal$/);
 
@@ -72,7 +94,7 @@ test('the invitation page\'s LOGIN tab offers the same way back, and an unknown 
   await page.getByRole('tab', { name: 'LOGIN' }).click();
   await page.getByRole('link', { name: 'Forgot your password?' }).click();
   await expect(page).toHaveURL(/\/forgot-password$/);
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
   await page.getByLabel('Email').fill('nobody-here@example.com');
   await page.getByRole('button', { name: 'Email me a link' }).click();
   await expect(page.getByTestId('check-inbox')).toContainText('If nobody-here@example.com has an account here');

@@ -13,7 +13,7 @@ test('a developer renames themselves and changes the password on the profile pag
   await developer.getByLabel('Confirm password').fill(PASSWORD);
   await developer.getByRole('button', { name: 'Create account' }).click();
   await expect(developer).toHaveURL(/\/portal$/);
-  await expect(developer.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(developer.locator('body')).toHaveAttribute('data-ready', 'true');
 
   await developer.getByRole('link', { name: 'Profile' }).click();
   await expect(developer).toHaveURL(/\/portal\/profile$/);

@@ -39,7 +39,7 @@ test('screenshots of the main pages', async ({ page, browser, mailURL }) => {
     await developer.close();
 
     await page.reload();
-    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+    await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
     await shoot(page, 'invitations');
     // The dark theme, as a browser that prefers it sees the console.
     await page.emulateMedia({ colorScheme: 'dark' });

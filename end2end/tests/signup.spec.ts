@@ -7,15 +7,21 @@ async function signUp(page: import('@playwright/test').Page, email: string, name
   await page.getByRole('link', { name: 'Create an account' }).click();
   await expect(page).toHaveURL(/\/signup$/);
   await expect(page.getByRole('heading', { name: 'Create an account' })).toBeVisible();
+  // A page without the app's code: its few lines of script check the fields.
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
   const submit = page.getByRole('button', { name: 'Sign up' });
   await page.getByLabel('Email').fill('not an email');
   await expect(page.getByText('This email address is not valid')).toBeVisible();
+  await expect(submit).toBeDisabled();
   await page.getByLabel('Email').fill(email);
+  await expect(page.getByText('This email address is not valid')).toBeHidden();
   await expect(submit).toBeDisabled();
   await page.getByLabel('Full name').fill(name);
+  await expect(submit).toBeEnabled();
   // No password here: whoever types an address at sign-up must not choose its password.
   await expect(page.getByLabel('Password', { exact: true })).toHaveCount(0);
   await submit.click();
+  await expect(page).toHaveURL(/\/signup\?sent=/);
   await expect(page.getByTestId('check-inbox')).toContainText(email);
 }
 
@@ -72,7 +78,7 @@ test('with approval required a confirmed sign-up waits until the admin accepts i
     await expect(visitor.getByTestId('waiting-for-approval')).toBeVisible();
 
     await page.reload();
-    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+    await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
     const row = page.locator('tr[data-email="self-review@example.com"]');
     await expect(row).toContainText('Waiting');
     await row.getByRole('button', { name: 'Review registration' }).click();

@@ -225,7 +225,10 @@ pub async fn sign_up(email: String, full_name: String) -> Result<(), ApiError> {
         let recipient = rate_limit::account_bucket("mails-recipient", &email);
         rate_limit::count(&state, &recipient, limits.mails_per_recipient).await?;
     }
-    Ok(invitations::sign_up(&state, &email, &full_name, chrono::Utc::now()).await?)
+    invitations::sign_up(&state, &email, &full_name, chrono::Utc::now()).await?;
+    // The page says where the email went (`/signup?sent=`).
+    super::redirect_with_query("/signup", &[("sent", email.trim())]);
+    Ok(())
 }
 
 /// Whether the login page offers self sign-up (public: shown before sign-in).

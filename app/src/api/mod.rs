@@ -31,3 +31,13 @@ pub mod theme;
 pub mod webhooks;
 
 pub use crate::model::ApiError;
+
+/// Sends the browser on to `path` with `query` (encoded): how a form's success reaches the next
+/// page, with or without the app (a page without it shows what the URL says, `/signup?sent=`).
+#[cfg(feature = "ssr")]
+pub(crate) fn redirect_with_query(path: &str, query: &[(&str, &str)]) {
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(query)
+        .finish();
+    leptos_axum::redirect(&format!("{path}?{query}"));
+}

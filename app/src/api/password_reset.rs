@@ -26,6 +26,8 @@ pub async fn request_password_reset(email: String) -> Result<(), ApiError> {
     let recipient = rate_limit::account_bucket("mails-recipient", email.as_str());
     rate_limit::count(&state, &recipient, limits.mails_per_recipient).await?;
     password_reset::request(&state.db, &email, chrono::Utc::now()).await?;
+    // The page says where the email went (`/forgot-password?sent=`).
+    super::redirect_with_query("/forgot-password", &[("sent", email.as_str())]);
     Ok(())
 }
 
@@ -74,9 +76,7 @@ pub async fn reset_password(
                 session::end(&state.db, &old).await?;
             }
             session::clear_from_response(&state.settings);
-            let email: String =
-                url::form_urlencoded::byte_serialize(reset.email.as_bytes()).collect();
-            leptos_axum::redirect(&format!("/login?reset=1&email={email}"));
+            super::redirect_with_query("/login", &[("reset", "1"), ("email", &reset.email)]);
             Ok(())
         }
         Err(PasswordResetError::Link(ResetLinkState::Unknown)) => {

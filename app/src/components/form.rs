@@ -23,6 +23,7 @@ pub fn FullNameField(
             autocomplete="name"
             required
             maxlength=MAX_FULL_NAME_CHARS.to_string()
+            value=value.get_untracked()
             prop:value=move || value.get()
             on:input=move |ev| value.set(event_target_value(&ev))
         />
@@ -66,9 +67,21 @@ pub fn SubmitButton(
     #[prop(optional)] value: Option<&'static str>,
 ) -> impl IntoView {
     let pending_label = pending_label.unwrap_or(label);
-    let ready = move || ready.is_none_or(|r| r.get());
+    // On a page without the app the script gates the button (`data-gated`), from the fields'
+    // constraints: rendered disabled, it would stay so should the script not run.
+    let gated = ready.is_some();
+    let plain = super::plain_page::is_plain_page();
+    let ready = move || plain || ready.is_none_or(|r| r.get());
     view! {
-        <button type="submit" class=class name=name value=value disabled=move || pending.get() || !ready()>
+        <button
+            type="submit"
+            class=class
+            name=name
+            value=value
+            data-gated=gated.then_some("")
+            data-pending-label=pending_label
+            disabled=move || pending.get() || !ready()
+        >
             {move || if pending.get() { pending_label } else { label }}
         </button>
     }

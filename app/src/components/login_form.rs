@@ -47,7 +47,7 @@ pub fn LoginForm(
             />
             <div class="label-row">
                 <label for="login-password">"Password"</label>
-                <a href=forgot_href data-testid="forgot-password">"Forgot your password?"</a>
+                <a href=forgot_href data-testid="forgot-password" data-carries-email="login-email">"Forgot your password?"</a>
             </div>
             <input id="login-password" type="password" name="password" required autocomplete="current-password" />
             <FormError action=login />

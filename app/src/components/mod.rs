@@ -10,5 +10,6 @@ pub mod mfa;
 pub mod modal;
 pub mod pager;
 pub mod password_fields;
+pub mod plain_page;
 pub mod time;
 pub mod toast;

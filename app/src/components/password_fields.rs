@@ -4,6 +4,7 @@ use crate::domain::{password::CONFIRMATION_DIFFERS, NewPassword, PasswordPolicy}
 
 /// New password + confirmation, with the policy's rules listed and ticked live, and a
 /// show/hide toggle. The server checks everything again, and also refuses common passwords.
+/// The `data-*` attributes let a page without the app do the same (`plain_page.js`).
 #[component]
 pub fn PasswordFields(
     password: RwSignal<String>,
@@ -29,13 +30,14 @@ pub fn PasswordFields(
             <button
                 type="button"
                 class="button secondary small"
+                data-shows="new-password confirm-password"
                 aria-pressed=move || visible.get().to_string()
                 on:click=move |_| visible.update(|v| *v = !*v)
             >
                 {move || if visible.get() { "Hide" } else { "Show" }}
             </button>
         </div>
-        <ul id="password-rules" class="password-rules" aria-live="polite">
+        <ul id="password-rules" class="password-rules" aria-live="polite" data-password-rules="new-password">
             {policy
                 .rules()
                 .iter()
@@ -43,7 +45,7 @@ pub fn PasswordFields(
                 .map(|rule| {
                     let met = move || rule.is_met(policy, &password.get());
                     view! {
-                        <li class:met=met data-testid="password-rule">
+                        <li class:met=met data-testid="password-rule" data-pattern=rule.pattern(policy)>
                             <span class="tick" aria-hidden="true">{move || if met() { "✓" } else { "•" }}</span>
                             {rule.description(policy)}
                             <span class="visually-hidden">{move || if met() { " (met)" } else { " (not met yet)" }}</span>
@@ -66,7 +68,9 @@ pub fn PasswordFields(
             prop:value=move || confirmation.get()
             on:input=move |ev| confirmation.set(event_target_value(&ev))
         />
-        {move || mismatch().then(|| view! { <p class="field-error">{CONFIRMATION_DIFFERS}</p> })}
+        <p class="field-error" data-differs="new-password confirm-password" hidden=move || !mismatch()>
+            {CONFIRMATION_DIFFERS}
+        </p>
     }
 }
 

@@ -8,3 +8,44 @@ pub mod not_found;
 pub mod password_reset;
 pub mod portal;
 pub mod signup;
+
+/// The pages served without the app's code (`components::plain_page`): forms whose answers are
+/// redirects, met before an account exists. The two-step code page is not one: it shows new
+/// recovery codes in place. The invitation link is not one yet: its tabs and its outcomes are
+/// the app's.
+pub fn is_plain(path: &str) -> bool {
+    let path = path.strip_suffix('/').unwrap_or(path);
+    matches!(path, "/login" | "/signup" | "/forgot-password")
+        || path
+            .strip_prefix("/password-reset/")
+            .is_some_and(|token| !token.is_empty() && !token.contains('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_plain;
+
+    #[test]
+    fn only_the_pages_met_before_an_account_go_without_the_app() {
+        for plain in [
+            "/login",
+            "/login/",
+            "/signup",
+            "/forgot-password",
+            "/password-reset/ab12",
+        ] {
+            assert!(is_plain(plain), "{plain}");
+        }
+        for app in [
+            "/",
+            "/login/code",
+            "/password-reset/",
+            "/password-reset/ab12/more",
+            "/invitation/ab12",
+            "/admin/invitations",
+            "/portal",
+        ] {
+            assert!(!is_plain(app), "{app}");
+        }
+    }
+}

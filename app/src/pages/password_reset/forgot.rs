@@ -21,16 +21,8 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     // The login form passes on the address already typed there.
     let email = RwSignal::new(query.with_untracked(|q| q.get("email").unwrap_or_default()));
     let submit = ServerAction::<RequestPasswordReset>::new();
-    let submitted = RwSignal::new(String::new());
-    Effect::new(move |_| {
-        if let Some(input) = submit.input().get() {
-            submitted.set(input.email);
-        }
-    });
-    let sent_to = move || {
-        let sent = submit.value().with(|answer| matches!(answer, Some(Ok(()))));
-        sent.then(|| submitted.get())
-    };
+    // Once the server has taken the address, it sends the browser here with it in `sent`.
+    let sent_to = move || query.with(|q| q.get("sent"));
     let ready = Signal::derive(move || Email::parse(&email.get()).is_ok());
     view! {
         <Title text="Forgot your password?" />
@@ -66,6 +58,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                             autocomplete="username"
                             required
                             maxlength=crate::domain::email::MAX_EMAIL_LEN.to_string()
+                            value=email.get_untracked()
                             prop:value=move || email.get()
                             on:input=move |ev| email.set(event_target_value(&ev))
                         />

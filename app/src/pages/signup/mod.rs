@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::invitations::{sign_up_open, SignUp},
@@ -52,18 +53,9 @@ fn SignUpForm() -> impl IntoView {
         Email::parse(&email.get()).is_ok() && FullName::parse(&full_name.get()).is_ok()
     });
     let submit = ServerAction::<SignUp>::new();
-    // The address as submitted (the action forgets its input once answered), and whether the
-    // server has taken it.
-    let submitted = RwSignal::new(String::new());
-    Effect::new(move |_| {
-        if let Some(input) = submit.input().get() {
-            submitted.set(input.email);
-        }
-    });
-    let sent_to = move || {
-        let sent = submit.value().with(|answer| matches!(answer, Some(Ok(()))));
-        sent.then(|| submitted.get())
-    };
+    // Once the server has taken the address, it sends the browser here with it in `sent`.
+    let query = use_query_map();
+    let sent_to = move || query.with(|q| q.get("sent"));
     let email_problem = move || {
         let value = email.get();
         (!value.trim().is_empty())

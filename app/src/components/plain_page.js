@@ -1,0 +1,134 @@
+// What a page without the app's code does in the browser (plain_page.rs). Everything it needs
+// is in the markup the server rendered (data-* attributes, the fields' HTML constraints), so
+// the rules themselves stay in Rust.
+const byId = (id) => document.getElementById(id);
+
+// A form's error came back in the URL (`?__path=...&__err=...`) and is on the page: what was
+// typed in it (passwords excepted) is put back, as the app keeps it, and the address bar goes
+// back to the page's own URL, so that reloading or sharing it does not repeat the error.
+const KEPT = 'portico-form-sent';
+{
+  const url = new URL(location.href);
+  const failed = url.searchParams.get('__path');
+  const kept = JSON.parse(sessionStorage.getItem(KEPT) ?? 'null');
+  sessionStorage.removeItem(KEPT);
+  if (url.searchParams.has('__err')) {
+    url.searchParams.delete('__err');
+    url.searchParams.delete('__path');
+    history.replaceState(history.state, '', url);
+    for (const form of document.forms) {
+      if (!kept || kept.action !== failed || new URL(form.action).pathname !== failed) continue;
+      for (const [name, value] of kept.fields) {
+        const field = form.elements.namedItem(name);
+        if (field && 'value' in field && field.type !== 'hidden' && !field.value) field.value = value;
+      }
+    }
+  }
+}
+const keepOnSubmit = (form) =>
+  form.addEventListener('submit', () => {
+    const fields = [...form.elements]
+      .filter((field) => field.name && !['password', 'hidden', 'submit', 'file'].includes(field.type))
+      .map((field) => [field.name, field.value]);
+    const action = new URL(form.action).pathname;
+    sessionStorage.setItem(KEPT, JSON.stringify({ action, fields }));
+  });
+for (const form of document.forms) keepOnSubmit(form);
+
+// The password rules, ticked as the password is typed, each by the pattern the domain gives it.
+for (const list of document.querySelectorAll('[data-password-rules]')) {
+  const input = byId(list.dataset.passwordRules);
+  if (!input) continue;
+  const rules = [...list.querySelectorAll('[data-pattern]')].map((item) => [
+    item,
+    new RegExp(item.dataset.pattern, 'u'),
+  ]);
+  const tick = () => {
+    for (const [item, pattern] of rules) {
+      const met = pattern.test(input.value);
+      item.classList.toggle('met', met);
+      item.querySelector('.tick').textContent = met ? '✓' : '•';
+      item.querySelector('.visually-hidden').textContent = met ? ' (met)' : ' (not met yet)';
+    }
+  };
+  input.addEventListener('input', tick);
+  tick();
+}
+
+// Show / Hide: the password fields it names become plain text, and back.
+for (const button of document.querySelectorAll('[data-shows]')) {
+  const inputs = button.dataset.shows.split(' ').map(byId).filter(Boolean);
+  button.addEventListener('click', () => {
+    const visible = button.getAttribute('aria-pressed') !== 'true';
+    button.setAttribute('aria-pressed', String(visible));
+    button.textContent = visible ? 'Hide' : 'Show';
+    for (const input of inputs) input.type = visible ? 'text' : 'password';
+  });
+}
+
+// "The passwords differ", under a confirmation typed and not equal to the password.
+for (const note of document.querySelectorAll('[data-differs]')) {
+  const [password, confirmation] = note.dataset.differs.split(' ').map(byId);
+  if (!password || !confirmation) continue;
+  const check = () => {
+    const differs = confirmation.value !== '' && confirmation.value !== password.value;
+    note.hidden = !differs;
+    confirmation.setAttribute('aria-invalid', String(differs));
+  };
+  password.addEventListener('input', check);
+  confirmation.addEventListener('input', check);
+  check();
+}
+
+// "Forgot your password?" carries the address typed so far.
+for (const link of document.querySelectorAll('[data-carries-email]')) {
+  const input = byId(link.dataset.carriesEmail);
+  if (!input) continue;
+  const base = link.getAttribute('href').split('?')[0];
+  const update = () => {
+    const typed = input.value.trim();
+    link.href = typed ? `${base}?email=${encodeURIComponent(typed)}` : base;
+  };
+  input.addEventListener('input', update);
+  update();
+}
+
+// An email address the browser finds malformed says why once typed (the server's own check,
+// stricter, answers the submission).
+for (const input of document.querySelectorAll('input[type="email"]:not([readonly])')) {
+  const note = document.createElement('p');
+  note.className = 'field-error';
+  note.hidden = true;
+  input.after(note);
+  const check = () => {
+    const bad = input.value.trim() !== '' && !input.validity.valid;
+    note.hidden = !bad;
+    note.textContent = bad ? `This email address is not valid. ${input.validationMessage}` : '';
+    input.setAttribute('aria-invalid', String(bad));
+  };
+  input.addEventListener('input', check);
+  check();
+}
+
+for (const form of document.querySelectorAll('form')) {
+  const button = form.querySelector('button[type="submit"]');
+  if (!button) continue;
+  // A button the app would gate waits for valid fields, every rule met and the passwords equal.
+  if (button.hasAttribute('data-gated')) {
+    const ready = () =>
+      form.checkValidity() &&
+      !form.querySelector('[data-pattern]:not(.met), [data-differs]:not([hidden])');
+    const gate = () => {
+      button.disabled = !ready();
+    };
+    form.addEventListener('input', gate);
+    gate();
+  }
+  form.addEventListener('submit', () => {
+    if (button.dataset.pendingLabel) button.textContent = button.dataset.pendingLabel;
+    button.setAttribute('aria-busy', 'true');
+  });
+}
+
+// Browser tests wait for this before clicking (the app sets it once it has hydrated).
+document.body.dataset.ready = 'true';
