@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # First-load benchmark (performance budget 4), measured, never asserted: builds the release site
-# as `make run` does, starts it on a fresh SQLite database, and runs Lighthouse's performance
-# audit (mobile, simulated throttling) on the login page with Debian's Chromium, three times.
+# as `make run` does and starts it on a fresh SQLite database. Then:
+# - the bytes each first page loads, gzip (scripts/first-load.mjs): login, sign-up, forgotten
+#   password, an invitation link, the admin's Invitations;
+# - Lighthouse's performance audit (mobile, simulated throttling) with Debian's Chromium, three
+#   times each on the login page, an invitation link and the admin's Invitations (signed in by
+#   a session cookie passed as a header).
 # Lighthouse is installed from npm into target/lighthouse (not a project dependency: only this
 # script needs it). Writes target/bench/lighthouse.md and the JSON reports next to it.
 #   PORTICO_LIGHTHOUSE_PORT   the server's port (default 3190)
@@ -33,30 +37,65 @@ build_site --release
 rm -rf "$WORK" && mkdir -p "$WORK"
 SERVER_PID=""
 trap '[ -z "$SERVER_PID" ] || kill "$SERVER_PID" 2>/dev/null || true' EXIT
-PORTICO_SITE_ROOT=target/site PORTICO_MAIL_DIR="$WORK/mail" PORTICO_LOG=warn \
-  target/release/server --database-url "sqlite://$WORK/lighthouse.db?mode=rwc" \
-  --bind "127.0.0.1:$PORT" --public-url "$BASE" >"$WORK/server.log" 2>&1 &
+ADMIN_EMAIL=lighthouse-admin@example.com
+ADMIN_PASSWORD=Lighthouse-Pw-12
+DATABASE="sqlite://$WORK/lighthouse.db?mode=rwc"
+export PORTICO_SITE_ROOT=target/site PORTICO_MAIL_DIR="$WORK/mail" PORTICO_LOG=warn \
+  PORTICO_ADMIN_EMAIL="$ADMIN_EMAIL" PORTICO_ADMIN_PASSWORD="$ADMIN_PASSWORD" PORTICO_PUBLIC_URL="$BASE"
+target/release/server --database-url "$DATABASE" --bind "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 wait_for "$BASE/login"
 
-{
-  echo "# Lighthouse, login page ($(date -u '+%Y-%m-%d %H:%M UTC'))"
-  echo
-  echo "Lighthouse $("$TOOL/node_modules/.bin/lighthouse" --version), performance only, mobile with simulated throttling, $BASE/login."
-  echo
-  echo "| run | score | FCP | LCP | TBT | speed index | bytes |"
-  echo "| --- | --- | --- | --- | --- | --- | --- |"
-} > "$RESULTS"
-for run in 1 2 3; do
-  step "Lighthouse run $run"
-  CHROME_PATH=/usr/bin/chromium "$TOOL/node_modules/.bin/lighthouse" "$BASE/login" \
-    --only-categories=performance --output=json --output-path="$WORK/login-$run.json" \
-    --quiet --chrome-flags="$CHROME_FLAGS"
-  node -e '
-    const r = require(process.argv[1]), a = r.audits;
-    const v = (k) => (a[k].displayValue || "").replace(/\u00a0/g, " ");
-    console.log(`| ${process.argv[2]} | ${Math.round(r.categories.performance.score * 100)} | ${v("first-contentful-paint")} | ${v("largest-contentful-paint")} | ${v("total-blocking-time")} | ${v("speed-index")} | ${v("total-byte-weight")} |`);
-  ' "$WORK/login-$run.json" "$run" >> "$RESULTS"
+# An invitation link, as a developer gets it: invited from the command line, its email written
+# to the mail folder by the server's worker.
+echo lighthouse-developer@example.com | target/release/server --database-url "$DATABASE" invite --file - >/dev/null
+link=""
+for _ in $(seq 1 100); do
+  link=$(grep -rhoE "$BASE/invitation/[0-9a-f]{64}" "$WORK/mail" 2>/dev/null | head -1 || true)
+  [ -n "$link" ] && break
+  sleep 0.2
 done
+[ -n "$link" ] || { echo "error: no invitation email in $WORK/mail" >&2; exit 1; }
+# The admin's session cookie (the login form, as a browser without the app posts it).
+cookie=$(curl -s -o /dev/null -D - -H 'Sec-Fetch-Site: same-origin' -H "Origin: $BASE" -H "Referer: $BASE/login" \
+  --data-urlencode "email=$ADMIN_EMAIL" --data-urlencode "password=$ADMIN_PASSWORD" --data-urlencode "next=" \
+  "$BASE/api/login" | sed -nE 's/^set-cookie: ([^;]+).*/\1/ip' | head -1)
+[ -n "$cookie" ] || { echo "error: the admin could not log in" >&2; exit 1; }
+
+{
+  echo "# First load ($(date -u '+%Y-%m-%d %H:%M UTC'))"
+  echo
+  echo "## Bytes loaded by each first page, gzip (scripts/first-load.mjs)"
+  echo
+  echo "Budget: <= 200 KB for the pages a developer meets first; <= 400 KB for the admin's first view."
+  echo
+  node scripts/first-load.mjs "$BASE" /login /signup /forgot-password "${link#"$BASE"}"
+  echo
+  echo "The admin's Invitations page loads the same files as the invitation link (the app); its HTML differs."
+  echo
+  echo "## Lighthouse"
+  echo
+  echo "Lighthouse $("$TOOL/node_modules/.bin/lighthouse" --version), performance only, mobile with simulated throttling."
+  echo
+  echo "| page | run | score | FCP | LCP | TBT | speed index | bytes (Brotli, as Chromium gets them) |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+} > "$RESULTS"
+audit() { # NAME URL [EXTRA_HEADERS_JSON]
+  local name=$1 url=$2 headers=${3:-} run
+  for run in 1 2 3; do
+    step "Lighthouse: $name, run $run"
+    CHROME_PATH=/usr/bin/chromium "$TOOL/node_modules/.bin/lighthouse" "$url" \
+      --only-categories=performance --output=json --output-path="$WORK/$name-$run.json" \
+      --quiet --chrome-flags="$CHROME_FLAGS" ${headers:+--extra-headers="$headers"}
+    node -e '
+      const r = require(process.argv[1]), a = r.audits;
+      const v = (k) => (a[k].displayValue || "").replace(/\u00a0/g, " ");
+      console.log(`| ${process.argv[2]} | ${process.argv[3]} | ${Math.round(r.categories.performance.score * 100)} | ${v("first-contentful-paint")} | ${v("largest-contentful-paint")} | ${v("total-blocking-time")} | ${v("speed-index")} | ${v("total-byte-weight")} |`);
+    ' "$WORK/$name-$run.json" "$name" "$run" >> "$RESULTS"
+  done
+}
+audit login "$BASE/login"
+audit invitation-link "$link"
+audit invitations "$BASE/admin/invitations" "{\"Cookie\": \"$cookie\"}"
 step "Results in $RESULTS"
 cat "$RESULTS"
