@@ -51,7 +51,9 @@ wait_for "$BASE/login"
 echo lighthouse-developer@example.com | target/release/server --database-url "$DATABASE" invite --file - >/dev/null
 link=""
 for _ in $(seq 1 100); do
-  link=$(grep -rhoE "$BASE/invitation/[0-9a-f]{64}" "$WORK/mail" 2>/dev/null | head -1 || true)
+  # The email is quoted-printable: its soft line breaks ("=" at a line's end) are joined first.
+  link=$(cat "$WORK"/mail/*.eml 2>/dev/null | tr -d '\r' | sed -e ':a' -e '/=$/{N;s/=\n//;ba}' |
+    grep -oE "$BASE/invitation/[0-9a-f]{64}" | head -1 || true)
   [ -n "$link" ] && break
   sleep 0.2
 done
