@@ -12,6 +12,11 @@ test('the pages a developer meets first work without the app code, and the app a
       encodings.set(name, response.headers()['content-encoding'] ?? 'none');
     }
   });
+  // Requested, whether or not the answer completes before the next page.
+  const appCode: string[] = [];
+  page.on('request', (request) => {
+    if (/\/pkg\/portico\.(js|wasm)$/.test(new URL(request.url()).pathname)) appCode.push(request.url());
+  });
   for (const [path, heading] of [
     ['/login', 'Log in'],
     ['/signup', 'Sign-up is closed'],
@@ -23,6 +28,7 @@ test('the pages a developer meets first work without the app code, and the app a
     await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
   }
   // Only the stylesheet, as its Brotli copy (Chromium accepts Brotli).
+  expect(appCode).toEqual([]);
   expect(Object.fromEntries(encodings)).toEqual({ '/pkg/portico.css': 'br' });
 
   // The login form posts itself; the console, an app page, loads and hydrates the app.

@@ -10,13 +10,13 @@ async function signUp(page: import('@playwright/test').Page, email: string, name
   // A page without the app's code: its few lines of script check the fields.
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
   const submit = page.getByRole('button', { name: 'Sign up' });
+  await expect(submit).toBeDisabled();
+  await page.getByLabel('Full name').fill(name);
   await page.getByLabel('Email').fill('not an email');
   await expect(page.getByText('This email address is not valid')).toBeVisible();
   await expect(submit).toBeDisabled();
   await page.getByLabel('Email').fill(email);
   await expect(page.getByText('This email address is not valid')).toBeHidden();
-  await expect(submit).toBeDisabled();
-  await page.getByLabel('Full name').fill(name);
   await expect(submit).toBeEnabled();
   // No password here: whoever types an address at sign-up must not choose its password.
   await expect(page.getByLabel('Password', { exact: true })).toHaveCount(0);

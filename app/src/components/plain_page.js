@@ -7,11 +7,27 @@ const byId = (id) => document.getElementById(id);
 // typed in it (passwords excepted) is put back, as the app keeps it, and the address bar goes
 // back to the page's own URL, so that reloading or sharing it does not repeat the error.
 const KEPT = 'portico-form-sent';
+// Storage may be blocked (privacy settings): then nothing is kept, and the rest still runs.
+const storage = (use) => {
+  try {
+    return use(sessionStorage);
+  } catch {
+    return null;
+  }
+};
+// Never a password, nor a field that was one before Show made it plain text, nor a hidden one.
+const keepable = (field) =>
+  field.name &&
+  !/password/.test(field.autocomplete) &&
+  !['password', 'hidden', 'submit', 'file'].includes(field.type);
 {
   const url = new URL(location.href);
   const failed = url.searchParams.get('__path');
-  const kept = JSON.parse(sessionStorage.getItem(KEPT) ?? 'null');
-  sessionStorage.removeItem(KEPT);
+  const kept = storage((store) => {
+    const value = JSON.parse(store.getItem(KEPT) ?? 'null');
+    store.removeItem(KEPT);
+    return value;
+  });
   if (url.searchParams.has('__err')) {
     url.searchParams.delete('__err');
     url.searchParams.delete('__path');
@@ -20,18 +36,16 @@ const KEPT = 'portico-form-sent';
       if (!kept || kept.action !== failed || new URL(form.action).pathname !== failed) continue;
       for (const [name, value] of kept.fields) {
         const field = form.elements.namedItem(name);
-        if (field && 'value' in field && field.type !== 'hidden' && !field.value) field.value = value;
+        if (field instanceof HTMLInputElement && keepable(field) && !field.value) field.value = value;
       }
     }
   }
 }
 const keepOnSubmit = (form) =>
   form.addEventListener('submit', () => {
-    const fields = [...form.elements]
-      .filter((field) => field.name && !['password', 'hidden', 'submit', 'file'].includes(field.type))
-      .map((field) => [field.name, field.value]);
+    const fields = [...form.elements].filter(keepable).map((field) => [field.name, field.value]);
     const action = new URL(form.action).pathname;
-    sessionStorage.setItem(KEPT, JSON.stringify({ action, fields }));
+    storage((store) => store.setItem(KEPT, JSON.stringify({ action, fields })));
   });
 for (const form of document.forms) keepOnSubmit(form);
 
@@ -124,9 +138,26 @@ for (const form of document.querySelectorAll('form')) {
     form.addEventListener('input', gate);
     gate();
   }
-  form.addEventListener('submit', () => {
+  // Sent once: a second click while the answer is on its way is ignored (a reset link is used
+  // up by the first; a second sign-up would replace the first email's link). The button is not
+  // disabled here, or the pressed button's name and value would be left out of the post.
+  const label = button.textContent;
+  let sent = false;
+  form.addEventListener('submit', (event) => {
+    if (sent) {
+      event.preventDefault();
+      return;
+    }
+    sent = true;
     if (button.dataset.pendingLabel) button.textContent = button.dataset.pendingLabel;
     button.setAttribute('aria-busy', 'true');
+  });
+  // Back to this page from the browser's cache: the form can be sent again.
+  addEventListener('pageshow', (event) => {
+    if (!event.persisted) return;
+    sent = false;
+    button.textContent = label;
+    button.removeAttribute('aria-busy');
   });
 }
 

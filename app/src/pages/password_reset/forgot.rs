@@ -21,8 +21,13 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     // The login form passes on the address already typed there.
     let email = RwSignal::new(query.with_untracked(|q| q.get("email").unwrap_or_default()));
     let submit = ServerAction::<RequestPasswordReset>::new();
-    // Once the server has taken the address, it sends the browser here with it in `sent`.
-    let sent_to = move || query.with(|q| q.get("sent"));
+    // Once the server has taken the address, it sends the browser here with it in `sent`
+    // (only an address is shown: the URL is not the site's to write anything else in).
+    let sent_to = move || {
+        query
+            .with(|q| q.get("sent"))
+            .filter(|sent| Email::parse(sent).is_ok())
+    };
     let ready = Signal::derive(move || Email::parse(&email.get()).is_ok());
     view! {
         <Title text="Forgot your password?" />

@@ -53,9 +53,14 @@ fn SignUpForm() -> impl IntoView {
         Email::parse(&email.get()).is_ok() && FullName::parse(&full_name.get()).is_ok()
     });
     let submit = ServerAction::<SignUp>::new();
-    // Once the server has taken the address, it sends the browser here with it in `sent`.
+    // Once the server has taken the address, it sends the browser here with it in `sent`
+    // (only an address is shown: the URL is not the site's to write anything else in).
     let query = use_query_map();
-    let sent_to = move || query.with(|q| q.get("sent"));
+    let sent_to = move || {
+        query
+            .with(|q| q.get("sent"))
+            .filter(|sent| Email::parse(sent).is_ok())
+    };
     let email_problem = move || {
         let value = email.get();
         (!value.trim().is_empty())
