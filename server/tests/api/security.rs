@@ -132,14 +132,25 @@ async fn a_get_request_cannot_call_a_server_function() {
 
 /// A page hydrates from the files cargo-leptos writes (`pkg/portico.wasm`, `pkg/portico.js`),
 /// whichever tool built the server: a plain `cargo build` used to link `portico_bg.wasm`, which
-/// does not exist, so the page rendered but never came alive.
+/// does not exist, so the page rendered but never came alive. The pages met before an account
+/// (the login page here) load none of the app's code.
 #[tokio::test]
-async fn pages_load_the_wasm_and_js_files_the_site_build_writes() {
+async fn app_pages_load_the_wasm_and_js_files_the_site_build_writes_and_the_login_page_neither() {
     let app = TestApp::spawn().await;
-    let html = app.page("/login").await.text().await.unwrap();
+    let html = app
+        .page("/invitation/not-a-token")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("/pkg/portico.wasm"), "{html}");
     assert!(html.contains("/pkg/portico.js"), "{html}");
     assert!(!html.contains("portico_bg"), "{html}");
+    let login = app.page("/login").await.text().await.unwrap();
+    assert!(!login.contains("/pkg/portico.wasm"), "{login}");
+    assert!(!login.contains("/pkg/portico.js"), "{login}");
+    // Its own few lines of script instead (`components/plain_page.js`, inline).
+    assert!(login.contains("document.body.dataset.ready"), "{login}");
 }
 
 #[tokio::test]
