@@ -6,7 +6,22 @@
 
 use leptos::{prelude::*, server_fn::ServerFn};
 
-use crate::{domain::account::MAX_FULL_NAME_CHARS, model::ApiError};
+use crate::{
+    domain::{account::MAX_FULL_NAME_CHARS, Email},
+    model::ApiError,
+};
+
+/// The address an email went to, once the server has sent the browser on with it in `?sent=`
+/// (`api::redirect_with_query`, after a sign-up or a password-reset request). Only a parsable
+/// address: the URL is not the site's to write other words in.
+pub fn sent_address() -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
+    let query = leptos_router::hooks::use_query_map();
+    move || {
+        query
+            .with(|q| q.get("sent"))
+            .filter(|sent| Email::parse(sent).is_ok())
+    }
+}
 
 /// "Full name", posted as `full_name`, as long as an account's name may be.
 #[component]

@@ -9,7 +9,7 @@ use crate::{
     api::password_reset::RequestPasswordReset,
     components::{
         branding::CardBrand,
-        form::{FormError, SubmitButton},
+        form::{sent_address, FormError, SubmitButton},
     },
     domain::{password_reset::RESET_LINK_VALIDITY_MINUTES, Email},
     pages::login::LoginBackdrop,
@@ -21,13 +21,8 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     // The login form passes on the address already typed there.
     let email = RwSignal::new(query.with_untracked(|q| q.get("email").unwrap_or_default()));
     let submit = ServerAction::<RequestPasswordReset>::new();
-    // Once the server has taken the address, it sends the browser here with it in `sent`
-    // (only an address is shown: the URL is not the site's to write anything else in).
-    let sent_to = move || {
-        query
-            .with(|q| q.get("sent"))
-            .filter(|sent| Email::parse(sent).is_ok())
-    };
+    // Once the server has taken the address, it sends the browser here with it.
+    let sent_to = sent_address();
     let ready = Signal::derive(move || Email::parse(&email.get()).is_ok());
     view! {
         <Title text="Forgot your password?" />

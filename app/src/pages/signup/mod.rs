@@ -5,13 +5,12 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::invitations::{sign_up_open, SignUp},
     components::{
         branding::CardBrand,
-        form::{FormError, FullNameField, SubmitButton},
+        form::{sent_address, FormError, FullNameField, SubmitButton},
     },
     domain::{Email, FullName},
     pages::login::LoginBackdrop,
@@ -53,14 +52,8 @@ fn SignUpForm() -> impl IntoView {
         Email::parse(&email.get()).is_ok() && FullName::parse(&full_name.get()).is_ok()
     });
     let submit = ServerAction::<SignUp>::new();
-    // Once the server has taken the address, it sends the browser here with it in `sent`
-    // (only an address is shown: the URL is not the site's to write anything else in).
-    let query = use_query_map();
-    let sent_to = move || {
-        query
-            .with(|q| q.get("sent"))
-            .filter(|sent| Email::parse(sent).is_ok())
-    };
+    // Once the server has taken the address, it sends the browser here with it.
+    let sent_to = sent_address();
     let email_problem = move || {
         let value = email.get();
         (!value.trim().is_empty())
