@@ -41,13 +41,6 @@ const keepable = (field) =>
     }
   }
 }
-const keepOnSubmit = (form) =>
-  form.addEventListener('submit', () => {
-    const fields = [...form.elements].filter(keepable).map((field) => [field.name, field.value]);
-    const action = new URL(form.action).pathname;
-    storage((store) => store.setItem(KEPT, JSON.stringify({ action, fields })));
-  });
-for (const form of document.forms) keepOnSubmit(form);
 
 // The password rules, ticked as the password is typed, each by the pattern the domain gives it.
 for (const list of document.querySelectorAll('[data-password-rules]')) {
@@ -124,7 +117,13 @@ for (const input of document.querySelectorAll('input[type="email"]:not([readonly
   check();
 }
 
-for (const form of document.querySelectorAll('form')) {
+for (const form of document.forms) {
+  // What is typed is kept for the round trip of an error (put back above).
+  form.addEventListener('submit', () => {
+    const fields = [...form.elements].filter(keepable).map((field) => [field.name, field.value]);
+    const action = new URL(form.action).pathname;
+    storage((store) => store.setItem(KEPT, JSON.stringify({ action, fields })));
+  });
   const button = form.querySelector('button[type="submit"]');
   if (!button) continue;
   // A button the app would gate waits for valid fields, every rule met and the passwords equal.
