@@ -17,20 +17,21 @@ export const test = base.extend<{ mailURL: string }>({
 
 export { expect };
 
-/** Opens a page and waits until the WASM app has hydrated it, so clicks are handled. */
-export async function openHydrated(page: Page, path: string): Promise<void> {
+/** Opens a page and waits until its clicks are handled: the WASM app has hydrated it, or (a page
+ *  without the app) its own script has run. */
+export async function openReady(page: Page, path: string): Promise<void> {
   await page.goto(path);
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
 }
 
 export async function logInAsAdmin(page: Page): Promise<void> {
-  await openHydrated(page, '/login');
+  await openReady(page, '/login');
   await page.getByLabel('Email').fill(ADMIN_EMAIL);
   await page.getByLabel('Password').fill(ADMIN_PASSWORD);
   await page.getByRole('button', { name: 'Log in' }).click();
   // The console opens on the dashboard; most journeys start on the invitations.
   await expect(page).toHaveURL(/\/admin$/);
-  await openHydrated(page, '/admin/invitations');
+  await openReady(page, '/admin/invitations');
 }
 
 /** Waits for the newest invitation email to `email` in maildev and returns its link. */
@@ -54,7 +55,7 @@ export async function invitationLinkFor(mailURL: string, email: string, previous
 
 /** Opens the invitation emailed to `email` in `page` and registers with `name` and `password`. */
 export async function registerFromInvitation(page: Page, mailURL: string, email: string, name: string, password: string): Promise<void> {
-  await openHydrated(page, await invitationLinkFor(mailURL, email));
+  await openReady(page, await invitationLinkFor(mailURL, email));
   await page.getByLabel('Full name').fill(name);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByLabel('Confirm password').fill(password);
@@ -155,7 +156,7 @@ export async function emailTo(mailURL: string, email: string, subject: RegExp): 
 
 /** Logs in on the LOGIN page and waits for the landing page. */
 export async function logIn(page: Page, email: string, password: string, landing: RegExp): Promise<void> {
-  await openHydrated(page, '/login');
+  await openReady(page, '/login');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();

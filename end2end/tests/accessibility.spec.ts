@@ -1,7 +1,7 @@
 // An axe scan of every page: no serious or critical violations (WCAG 2.x A/AA rules).
 import type { Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, inviteThroughDialog } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openReady, invitationLinkFor, inviteThroughDialog } from '../support/fixtures';
 
 async function expectNoSeriousViolations(page: Page, what: string) {
   // A sandboxed frame runs no script, so axe cannot enter it: the email editor's preview (the
@@ -17,17 +17,17 @@ async function expectNoSeriousViolations(page: Page, what: string) {
 }
 
 test('the public pages have no serious accessibility violations', async ({ page, browser, mailURL }) => {
-  await openHydrated(page, '/login');
+  await openReady(page, '/login');
   await expectNoSeriousViolations(page, 'the login page');
-  await openHydrated(page, '/signup');
+  await openReady(page, '/signup');
   await expectNoSeriousViolations(page, 'the sign-up page');
-  await openHydrated(page, '/invitation/not-a-token');
+  await openReady(page, '/invitation/not-a-token');
   await expectNoSeriousViolations(page, 'a dead-end invitation page');
 
   const admin = await browser.newPage();
   await logInAsAdmin(admin);
   await inviteThroughDialog(admin, 'axe-dev@example.com');
-  await openHydrated(page, await invitationLinkFor(mailURL, 'axe-dev@example.com'));
+  await openReady(page, await invitationLinkFor(mailURL, 'axe-dev@example.com'));
   await expectNoSeriousViolations(page, 'the invitation page (CREATE AN ACCOUNT)');
   await page.getByRole('tab', { name: 'LOGIN' }).click();
   await expectNoSeriousViolations(page, 'the invitation page (LOGIN)');
@@ -40,26 +40,26 @@ test('the admin console and the portal have no serious accessibility violations'
   await page.getByRole('button', { name: '+ INVITE' }).click();
   await expectNoSeriousViolations(page, 'the invite dialog');
   await page.keyboard.press('Escape');
-  await openHydrated(page, '/admin');
+  await openReady(page, '/admin');
   await page.getByText('The weeks as a table').click();
   await expectNoSeriousViolations(page, 'the dashboard, with its table open');
-  await openHydrated(page, '/admin/developers');
+  await openReady(page, '/admin/developers');
   await expectNoSeriousViolations(page, 'Consumers > Developers');
-  await openHydrated(page, '/admin/settings');
+  await openReady(page, '/admin/settings');
   await expectNoSeriousViolations(page, 'Settings');
-  await openHydrated(page, '/admin/settings/emails/invitation');
+  await openReady(page, '/admin/settings/emails/invitation');
   await expect(page.getByTestId('preview-subject')).toBeVisible();
   await expectNoSeriousViolations(page, 'the email editor, with its preview');
-  await openHydrated(page, '/admin/invitations/import');
+  await openReady(page, '/admin/invitations/import');
   await page.getByLabel('…or paste the list').fill('a11y-import@example.com\nnot-an-address');
   await page.getByRole('button', { name: 'PREVIEW' }).click();
   await expect(page.getByTestId('import-table')).toBeVisible();
   await expectNoSeriousViolations(page, 'Import with its preview');
-  await openHydrated(page, '/admin/activity');
+  await openReady(page, '/admin/activity');
   await expectNoSeriousViolations(page, 'Activity');
-  await openHydrated(page, '/portal');
+  await openReady(page, '/portal');
   await expectNoSeriousViolations(page, 'the portal home');
-  await openHydrated(page, '/portal/profile');
+  await openReady(page, '/portal/profile');
   await expectNoSeriousViolations(page, 'the profile page');
 });
 
@@ -67,11 +67,11 @@ test('in the dark theme (the browser prefers it) every page is dark and keeps it
   // Eleven pages and a dialog, each checked by axe: over 30 s on a slow 2-core machine.
   test.slow();
   await page.emulateMedia({ colorScheme: 'dark' });
-  await openHydrated(page, '/signup');
+  await openReady(page, '/signup');
   const canvas = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
   expect(canvas, 'the page background follows the dark preference').toBe('rgb(17, 21, 28)');
   await expectNoSeriousViolations(page, 'the sign-up page (dark)');
-  await openHydrated(page, '/login');
+  await openReady(page, '/login');
   await expectNoSeriousViolations(page, 'the login page (dark)');
   await logInAsAdmin(page);
   await expectNoSeriousViolations(page, 'Consumers > Invitations (dark)');
@@ -88,7 +88,7 @@ test('in the dark theme (the browser prefers it) every page is dark and keeps it
     ['/portal', 'the portal home'],
     ['/portal/profile', 'the profile page'],
   ]) {
-    await openHydrated(page, path);
+    await openReady(page, path);
     await expectNoSeriousViolations(page, `${what} (dark)`);
   }
 });

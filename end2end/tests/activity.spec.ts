@@ -1,8 +1,8 @@
-import { test, expect, logInAsAdmin, openHydrated } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openReady } from '../support/fixtures';
 
 test('the Activity page lists what happened and filters it', async ({ page, browser }) => {
   const visitor = await browser.newPage();
-  await openHydrated(visitor, '/login');
+  await openReady(visitor, '/login');
   await visitor.getByLabel('Email').fill('mallory@example.com');
   await visitor.getByLabel('Password').fill('Not-Her-Pass-1');
   await visitor.getByRole('button', { name: 'Log in' }).click();

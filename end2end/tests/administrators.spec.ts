@@ -1,4 +1,4 @@
-import { test, expect, logInAsAdmin, openHydrated, registerFromInvitation } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openReady, registerFromInvitation } from '../support/fixtures';
 
 const EMAIL = 'second-admin@example.com';
 const PASSWORD = 'Second-Admin-9';
@@ -22,7 +22,7 @@ test('an admin invites another admin, who runs the console until demoted in Sett
   await expect(other).toHaveURL(/\/admin$/);
   await expect(other.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
 
-  await openHydrated(page, '/admin/settings');
+  await openReady(page, '/admin/settings');
   const admins = page.getByTestId('administrator-row');
   await expect(admins).toHaveCount(2);
   const mine = page.locator('[data-testid="administrator-row"]').filter({ hasText: 'you' });

@@ -1,8 +1,8 @@
-import { test, expect, logInAsAdmin, openHydrated } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openReady } from '../support/fixtures';
 
 test('an admin creates an API token, sees it once, a system invites with it, and revoking it stops it at once', async ({ page, request }) => {
   await logInAsAdmin(page);
-  await openHydrated(page, '/admin/settings');
+  await openReady(page, '/admin/settings');
   const section = page.getByRole('region', { name: 'API tokens' });
   await section.getByLabel('Name').fill('CRM sync');
   await section.getByLabel('May').selectOption('read,write');
@@ -24,7 +24,7 @@ test('an admin creates an API token, sees it once, a system invites with it, and
   expect(created.headers()['location']).toMatch(/^\/api\/v1\/invitations\/\d+$/);
 
   // The list shows the use, and nothing shows the secret again.
-  await openHydrated(page, '/admin/settings');
+  await openReady(page, '/admin/settings');
   await expect(row.getByTestId('api-token-last-used')).not.toHaveText('Never');
   await expect(page.getByText(secret)).toHaveCount(0);
   await row.getByRole('button', { name: 'Revoke' }).click();

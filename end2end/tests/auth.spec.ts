@@ -1,4 +1,4 @@
-import { test, expect, openHydrated, logInAsAdmin } from '../support/fixtures';
+import { test, expect, openReady, logInAsAdmin } from '../support/fixtures';
 import { ADMIN_EMAIL } from '../support/env';
 
 test('an anonymous visitor of the admin console is sent to the login page', async ({ page }) => {
@@ -20,7 +20,7 @@ test('the admin logs in with the bootstrap credentials, sees the console and sig
 });
 
 test('a wrong password shows a message and keeps the visitor on the login page', async ({ page }) => {
-  await openHydrated(page, '/login');
+  await openReady(page, '/login');
   await page.getByLabel('Email').fill(ADMIN_EMAIL);
   await page.getByLabel('Password').fill('Not-The-Pass-1');
   await page.getByRole('button', { name: 'Log in' }).click();

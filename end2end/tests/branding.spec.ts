@@ -1,10 +1,10 @@
 // Settings › Accent color: the contrast with white text is shown as the admin picks, a color
 // without AA contrast is refused, and a saved one colors the buttons of every page.
-import { test, expect, logInAsAdmin, openHydrated, saveSettings } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openReady, saveSettings } from '../support/fixtures';
 
 test('an admin picks an accent color that keeps its contrast and every page draws its buttons in it', async ({ page, browser }) => {
   await logInAsAdmin(page);
-  await openHydrated(page, '/admin/settings');
+  await openReady(page, '/admin/settings');
   const accent = page.getByLabel('Accent color (buttons and links)');
   const verdict = page.getByTestId('accent-contrast');
   await expect(verdict).toContainText('meets WCAG AA');
@@ -21,7 +21,7 @@ test('an admin picks an accent color that keeps its contrast and every page draw
 
     // A visitor's login page, in a fresh browser.
     const visitor = await (await browser.newContext()).newPage();
-    await openHydrated(visitor, '/login');
+    await openReady(visitor, '/login');
     const button = visitor.getByRole('button', { name: 'Log in' });
     await expect(button).toHaveCSS('background-color', 'rgb(122, 31, 92)');
     await visitor.context().close();
@@ -35,7 +35,7 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 
 test('an admin names the portal and uploads a logo, and a visitor sees both on the login screen', async ({ page, browser }) => {
   await logInAsAdmin(page);
-  await openHydrated(page, '/admin/settings');
+  await openReady(page, '/admin/settings');
   try {
     await page.getByLabel('Portal name').fill('Acme Developer Hub');
     await page.getByRole('button', { name: 'Save settings' }).click();
@@ -48,7 +48,7 @@ test('an admin names the portal and uploads a logo, and a visitor sees both on t
     await expect(logo.getByTestId('logo-preview')).toBeVisible();
 
     const visitor = await (await browser.newContext()).newPage();
-    await openHydrated(visitor, '/login');
+    await openReady(visitor, '/login');
     await expect(visitor.getByText('Acme Developer Hub').first()).toBeVisible();
     await expect(visitor).toHaveTitle(/Acme Developer Hub/);
     await expect(visitor.getByTestId('login-logo')).toBeVisible();

@@ -1,4 +1,4 @@
-import { test, expect, logInAsAdmin, openHydrated, inviteThroughDialog, invitationLinkFor, registerFromInvitation, saveSettings } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openReady, inviteThroughDialog, invitationLinkFor, registerFromInvitation, saveSettings } from '../support/fixtures';
 
 /** The figure of one step of the twelve weeks' funnel. */
 async function step(page: import('@playwright/test').Page, name: string): Promise<number> {
@@ -8,7 +8,7 @@ async function step(page: import('@playwright/test').Page, name: string): Promis
 
 test('the console opens on the dashboard, whose funnel follows an invitation from sent to approved', async ({ page, browser, mailURL }) => {
   await logInAsAdmin(page);
-  await openHydrated(page, '/admin');
+  await openReady(page, '/admin');
   await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
   const before = {
     invited: await step(page, 'invited'),
@@ -19,11 +19,11 @@ test('the console opens on the dashboard, whose funnel follows an invitation fro
 
   await saveSettings(page, { auto_approve: false });
   try {
-    await openHydrated(page, '/admin/invitations');
+    await openReady(page, '/admin/invitations');
     await inviteThroughDialog(page, 'funnel-one@example.com; funnel-two@example.com');
     // One opens the link only; the other registers and waits for a review.
     const opener = await (await browser.newContext()).newPage();
-    await openHydrated(opener, await invitationLinkFor(mailURL, 'funnel-one@example.com'));
+    await openReady(opener, await invitationLinkFor(mailURL, 'funnel-one@example.com'));
     await expect(opener.getByRole('tab', { name: 'CREATE AN ACCOUNT' })).toBeVisible();
     await opener.context().close();
     const developer = await (await browser.newContext()).newPage();
@@ -31,7 +31,7 @@ test('the console opens on the dashboard, whose funnel follows an invitation fro
     await expect(developer.getByTestId('waiting-for-approval')).toBeVisible();
     await developer.context().close();
 
-    await openHydrated(page, '/admin');
+    await openReady(page, '/admin');
     expect(await step(page, 'invited')).toBe(before.invited + 2);
     expect(await step(page, 'opened')).toBe(before.opened + 2);
     expect(await step(page, 'created')).toBe(before.created + 1);
@@ -45,7 +45,7 @@ test('the console opens on the dashboard, whose funnel follows an invitation fro
     await expect(page.locator('tr[data-email="funnel-two@example.com"]')).toContainText('Waiting');
 
     // The chart says what it shows, and the same figures are a table.
-    await openHydrated(page, '/admin');
+    await openReady(page, '/admin');
     const chart = page.getByTestId('funnel-chart');
     await expect(chart).toHaveAttribute('role', 'img');
     await expect(chart.locator('desc')).toContainText(`${before.invited + 2} invited`);
@@ -56,7 +56,7 @@ test('the console opens on the dashboard, whose funnel follows an invitation fro
 
     // At phone width it fits the screen.
     await page.setViewportSize({ width: 390, height: 844 });
-    await openHydrated(page, '/admin');
+    await openReady(page, '/admin');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, 'the dashboard is wider than a phone').toBeLessThanOrEqual(0);
   } finally {

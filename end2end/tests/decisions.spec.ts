@@ -3,7 +3,7 @@
 // gets an approval email whose login link signs them in.
 import type { Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, setAutoApproval, emailTo } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openReady, invitationLinkFor, setAutoApproval, emailTo } from '../support/fixtures';
 
 const PASSWORD = 'Dev-Pass-123';
 
@@ -18,7 +18,7 @@ async function waitingRegistration(page: Page, mailURL: string, email: string, n
   await invite.getByRole('button', { name: 'DONE' }).click();
 
   const developer = await page.context().browser()!.newPage();
-  await openHydrated(developer, await invitationLinkFor(mailURL, email));
+  await openReady(developer, await invitationLinkFor(mailURL, email));
   await developer.getByLabel('Full name').fill(name);
   await developer.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await developer.getByLabel('Confirm password').fill(PASSWORD);
@@ -103,7 +103,7 @@ test('an accepted developer is emailed a login link that signs them in', async (
     expect(link).toBe(`${baseURL}/login`);
 
     const developer = await browser.newPage();
-    await openHydrated(developer, link!);
+    await openReady(developer, link!);
     await developer.getByLabel('Email').fill(email);
     await developer.getByLabel('Password').fill(PASSWORD);
     await developer.getByRole('button', { name: 'Log in' }).click();

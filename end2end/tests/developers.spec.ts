@@ -1,11 +1,11 @@
 import type { Page } from '@playwright/test';
-import { test, expect, logInAsAdmin, logIn, openHydrated, invitationLinkFor, inviteThroughDialog } from '../support/fixtures';
+import { test, expect, logInAsAdmin, logIn, openReady, invitationLinkFor, inviteThroughDialog } from '../support/fixtures';
 
 const PASSWORD = 'Dev-Pass-123';
 
 async function register(browser: import('@playwright/test').Browser, mailURL: string, email: string, name: string): Promise<Page> {
   const developer = await browser.newPage();
-  await openHydrated(developer, await invitationLinkFor(mailURL, email));
+  await openReady(developer, await invitationLinkFor(mailURL, email));
   await developer.getByLabel('Full name').fill(name);
   await developer.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await developer.getByLabel('Confirm password').fill(PASSWORD);
@@ -65,7 +65,7 @@ test('deactivating a developer signs them out at once; reactivating lets them ba
 
 test('the admin cannot deactivate their own account and the button says why', async ({ page }) => {
   await logInAsAdmin(page);
-  await openHydrated(page, '/admin/developers?q=admin%40portico.test');
+  await openReady(page, '/admin/developers?q=admin%40portico.test');
   const own = developerRow(page, 'admin@portico.test');
   await expect(own).toContainText('you');
   const button = own.getByRole('button', { name: 'Deactivate' });

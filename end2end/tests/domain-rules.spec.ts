@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { test, expect, logInAsAdmin, openHydrated, saveSettings, registerFromInvitation } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openReady, saveSettings, registerFromInvitation } from '../support/fixtures';
 
 async function addRule(page: Page, domain: string, kind: 'allow' | 'deny', subdomains: boolean) {
   const section = page.getByRole('region', { name: 'Domain rules' });
@@ -11,7 +11,7 @@ async function addRule(page: Page, domain: string, kind: 'allow' | 'deny', subdo
 }
 
 async function removeRules(page: Page) {
-  await openHydrated(page, '/admin/settings');
+  await openReady(page, '/admin/settings');
   const rules = page.getByTestId('domain-rule');
   while ((await rules.count()) > 0) {
     const before = await rules.count();
@@ -24,7 +24,7 @@ test('a deny rule refuses invitations and sign-ups for its domain, naming itself
   await logInAsAdmin(page);
   await saveSettings(page, { auto_approve: false, self_registration: 'with_approval' });
   try {
-    await openHydrated(page, '/admin/settings');
+    await openReady(page, '/admin/settings');
     const section = page.getByRole('region', { name: 'Domain rules' });
     await expect(section.getByTestId('no-domain-rules')).toBeVisible();
     // A mistyped domain is refused with what to fix; nothing is added.
@@ -37,7 +37,7 @@ test('a deny rule refuses invitations and sign-ups for its domain, naming itself
     await expect(section.locator('[data-domain="friend.example"]')).toContainText('Registrations approved automatically');
 
     // Invitations: the rule's domain and its subdomains are refused, with the rule named.
-    await openHydrated(page, '/admin/invitations');
+    await openReady(page, '/admin/invitations');
     await page.getByRole('button', { name: '+ INVITE' }).click();
     const dialog = page.getByRole('dialog', { name: 'Invite developers' });
     await dialog.getByLabel('Email addresses').fill('spy@eu.rival.example; ana@friend.example');
@@ -55,7 +55,7 @@ test('a deny rule refuses invitations and sign-ups for its domain, naming itself
 
     // A sign-up from the denied domain is refused with what to do instead.
     const visitor = await (await browser.newContext()).newPage();
-    await openHydrated(visitor, '/signup');
+    await openReady(visitor, '/signup');
     await visitor.getByLabel('Email').fill('bot@rival.example');
     await visitor.getByLabel('Full name').fill('Some Bot');
     await visitor.getByRole('button', { name: 'Sign up' }).click();
@@ -64,7 +64,7 @@ test('a deny rule refuses invitations and sign-ups for its domain, naming itself
     await visitor.context().close();
 
     // Each decision names its rule in the Activity log.
-    await openHydrated(page, '/admin/activity');
+    await openReady(page, '/admin/activity');
     await expect(page.getByText('refused by the deny rule for rival.example and its subdomains').first()).toBeVisible();
     await expect(page.getByText('approved automatically by the allow rule for friend.example')).toBeVisible();
   } finally {

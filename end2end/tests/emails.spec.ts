@@ -1,4 +1,4 @@
-import { test, expect, logInAsAdmin, openHydrated, inviteThroughDialog, emailTo } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openReady, inviteThroughDialog, emailTo } from '../support/fixtures';
 import { ADMIN_EMAIL } from '../support/env';
 
 test('an admin rewords the invitation with a live preview, gets a test, and the next invitation uses the words until the default returns', async ({ page, mailURL }) => {
@@ -6,7 +6,7 @@ test('an admin rewords the invitation with a live preview, gets a test, and the 
   test.setTimeout(90_000);
   await logInAsAdmin(page);
   try {
-    await openHydrated(page, '/admin/settings');
+    await openReady(page, '/admin/settings');
     const section = page.getByRole('region', { name: 'Emails' });
     const row = section.locator('li', { hasText: 'Administrator invitation' });
     await expect(row).toContainText('Default');
@@ -47,14 +47,14 @@ test('an admin rewords the invitation with a live preview, gets a test, and the 
     await expect(page.getByTestId('email-edited')).toContainText('Edited by you');
     await expect(page.getByTestId('unsaved')).toHaveCount(0);
 
-    await openHydrated(page, '/admin/invitations');
+    await openReady(page, '/admin/invitations');
     await inviteThroughDialog(page, 'seated@example.com');
     const invitation = await emailTo(mailURL, 'seated@example.com', /is waiting for you, seated@example\.com$/);
     expect(invitation.text).toContain('<b>Administrator</b> saved you a seat.');
     expect(invitation.text).toMatch(/Take your seat:\nhttps?:\/\/\S+\/invitation\/[0-9a-f]{64}\n/);
 
     // Back to the default words.
-    await openHydrated(page, '/admin/settings/emails/invitation');
+    await openReady(page, '/admin/settings/emails/invitation');
     await page.getByRole('button', { name: 'RETURN TO THE DEFAULT' }).click();
     await expect(page.getByText('The Invitation email uses the default words again.')).toBeVisible();
     await expect(page.getByLabel('Subject')).toHaveValue("You're invited to {{portal_name}}");
@@ -66,6 +66,6 @@ test('an admin rewords the invitation with a live preview, gets a test, and the 
 
 test('an unknown email kind says so instead of an empty editor', async ({ page }) => {
   await logInAsAdmin(page);
-  await openHydrated(page, '/admin/settings/emails/newsletter');
+  await openReady(page, '/admin/settings/emails/newsletter');
   await expect(page.getByRole('alert')).toContainText('There is no such email to edit');
 });

@@ -1,4 +1,4 @@
-import { test, expect, logInAsAdmin, openHydrated, inviteThroughDialog } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openReady, inviteThroughDialog } from '../support/fixtures';
 
 const CSV = [
   '\uFEFFEmail;Full name;Pre-approved',
@@ -43,7 +43,7 @@ test('an admin imports a CSV file: a preview of every row, then only the good ro
 
 test('a malformed import is refused with the line to fix, and a pasted list works like a file', async ({ page }) => {
   await logInAsAdmin(page);
-  await openHydrated(page, '/admin/invitations/import');
+  await openReady(page, '/admin/invitations/import');
   const box = page.getByLabel('…or paste the list');
   await box.fill('imp-x@example.com,Ex\nimp-y@example.com,"Why\n');
   await page.getByRole('button', { name: 'PREVIEW' }).click();

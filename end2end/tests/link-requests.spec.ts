@@ -2,7 +2,7 @@ import {
   test,
   expect,
   logInAsAdmin,
-  openHydrated,
+  openReady,
   inviteThroughDialog,
   invitationLinkFor,
   registerFromInvitation,
@@ -26,14 +26,14 @@ test('an expired link asks for a new invitation, the admin grants it from Reques
   expireInvitationsOf('asks-again@example.com');
 
   const developer = await (await browser.newContext()).newPage();
-  await openHydrated(developer, expired);
+  await openReady(developer, expired);
   await expect(developer.getByTestId('link-state')).toHaveAttribute('data-state', 'Expired');
   await noSeriousViolations(developer, 'an expired link with its request button');
   await developer.getByRole('button', { name: 'Request a new invitation' }).click();
   await expect(developer.getByTestId('request-answer')).toContainText('Your request was sent');
 
   // The admin sees a badge in the navigation and on REQUESTS, and grants the request.
-  await openHydrated(page, '/admin/invitations');
+  await openReady(page, '/admin/invitations');
   await expect(page.getByTestId('nav-requests-count')).toBeVisible();
   await expect(page.getByTestId('requests-count')).toBeVisible();
   await page.getByTestId('requests-link').click();
@@ -64,12 +64,12 @@ test('an expired link asks for a new invitation, the admin grants it from Reques
 
 test('with the setting on, a replaced link of an address still invited gets a fresh link at once', async ({ page, browser, mailURL }) => {
   await logInAsAdmin(page);
-  await openHydrated(page, '/admin/settings');
+  await openReady(page, '/admin/settings');
   await page.getByTestId('auto-resend-requests').check();
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByTestId('toast').last()).toContainText('Settings saved');
   try {
-    await openHydrated(page, '/admin/invitations');
+    await openReady(page, '/admin/invitations');
     await inviteThroughDialog(page, 'lost-mail@example.com');
     const replaced = await invitationLinkFor(mailURL, 'lost-mail@example.com');
     const row = page.locator('tr[data-email="lost-mail@example.com"]').first();
@@ -78,7 +78,7 @@ test('with the setting on, a replaced link of an address still invited gets a fr
     const second = await invitationLinkFor(mailURL, 'lost-mail@example.com', replaced);
 
     const developer = await (await browser.newContext()).newPage();
-    await openHydrated(developer, replaced);
+    await openReady(developer, replaced);
     await expect(developer.getByTestId('link-state')).toHaveAttribute('data-state', 'Superseded');
     await developer.getByRole('button', { name: 'Request a new invitation' }).click();
     await expect(developer.getByTestId('request-answer')).toContainText('A new invitation is on its way');
@@ -90,9 +90,9 @@ test('with the setting on, a replaced link of an address still invited gets a fr
       if (third === second) await new Promise((r) => setTimeout(r, 250));
     }
     expect(third).not.toBe(second);
-    await openHydrated(developer, second);
+    await openReady(developer, second);
     await expect(developer.getByTestId('link-state')).toHaveAttribute('data-state', 'Superseded');
-    await openHydrated(developer, third);
+    await openReady(developer, third);
     await expect(developer.getByRole('tab', { name: 'CREATE AN ACCOUNT' })).toBeVisible();
     await developer.context().close();
   } finally {
@@ -112,11 +112,11 @@ test('a reminder comes before the invitation expires, and its link opens the inv
   expect(link).not.toBe(first);
 
   const developer = await (await browser.newContext()).newPage();
-  await openHydrated(developer, link);
+  await openReady(developer, link);
   await expect(developer.getByRole('tab', { name: 'CREATE AN ACCOUNT' })).toBeVisible();
   await developer.context().close();
 
-  await openHydrated(page, '/admin/activity');
+  await openReady(page, '/admin/activity');
   const entry = page.locator('[data-testid="activity-row"][data-action="reminded"]', { hasText: 'reminded@example.com' });
   await expect(entry).toContainText('Reminder sent');
   await expect(entry).toContainText('the portal, automatically');

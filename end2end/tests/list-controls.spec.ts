@@ -2,7 +2,7 @@
 // paging, and the layout at a phone's width.
 import * as fs from 'node:fs';
 import type { Page } from '@playwright/test';
-import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, inviteThroughDialog, expireInvitationsOf } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openReady, invitationLinkFor, inviteThroughDialog, expireInvitationsOf } from '../support/fixtures';
 
 const PASSWORD = 'Dev-Pass-123';
 
@@ -36,7 +36,7 @@ test('the status filter shows exactly the rows of each of the six statuses', asy
 
   for (const who of ['approved', 'waiting', 'rejected']) {
     const other = await browser.newPage();
-    await openHydrated(other, '/login');
+    await openReady(other, '/login');
     await complete(other, await invitationLinkFor(mailURL, `${who}@${domain}`));
     await other.close();
   }
@@ -108,11 +108,11 @@ test('at a phone width the console fits the screen and the table scrolls inside 
   await page.setViewportSize({ width: 390, height: 844 });
   await logInAsAdmin(page);
   for (const path of ['/admin', '/admin/invitations', '/admin/invitations/requests', '/admin/developers', '/admin/settings', '/admin/activity', '/portal/profile']) {
-    await openHydrated(page, path);
+    await openReady(page, path);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, `${path} is wider than the screen`).toBeLessThanOrEqual(0);
   }
-  await openHydrated(page, '/admin/invitations');
+  await openReady(page, '/admin/invitations');
   await expect(page.getByRole('button', { name: '+ INVITE' })).toBeInViewport();
   await expect(page.getByRole('link', { name: 'Consumers › Developers' })).toBeInViewport();
 });
@@ -120,7 +120,7 @@ test('at a phone width the console fits the screen and the table scrolls inside 
 test('EXPORT CSV downloads every invitation of the current search', async ({ page }) => {
   await logInAsAdmin(page);
   await inviteThroughDialog(page, 'export-one@csv.example; export-two@csv.example');
-  await openHydrated(page, '/admin/invitations?q=csv.example');
+  await openReady(page, '/admin/invitations?q=csv.example');
   const link = page.getByTestId('export-csv');
   await expect(link).toHaveAttribute('href', /search=csv\.example/);
   const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);

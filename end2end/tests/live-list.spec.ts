@@ -1,7 +1,7 @@
 // The invitations list stays current while it is open: it reads itself again on a timer while
 // the tab is visible, and when its own navigation link is clicked.
 import type { Browser, Page } from '@playwright/test';
-import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, inviteThroughDialog, setAutoApproval } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openReady, invitationLinkFor, inviteThroughDialog, setAutoApproval } from '../support/fixtures';
 
 // app/src/pages/admin/invitations/auto_refresh.rs: REFRESH_INTERVAL.
 const REFRESH_INTERVAL_MS = 10_000;
@@ -14,7 +14,7 @@ function row(page: Page, email: string) {
 /** The developer opens the emailed link in a browser of their own and creates the account. */
 async function completeLink(browser: Browser, mailURL: string, email: string) {
   const developer = await browser.newPage();
-  await openHydrated(developer, await invitationLinkFor(mailURL, email));
+  await openReady(developer, await invitationLinkFor(mailURL, email));
   await developer.getByLabel('Full name').fill('Live Dev');
   await developer.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await developer.getByLabel('Confirm password').fill(PASSWORD);
@@ -30,7 +30,7 @@ test('an open invitations list follows a registration made elsewhere within the 
   await setAutoApproval(page, false);
   try {
     await inviteThroughDialog(page, 'live-follow@example.com;live-other@example.com');
-    await openHydrated(page, '/admin/invitations?q=live-');
+    await openReady(page, '/admin/invitations?q=live-');
     const followed = row(page, 'live-follow@example.com');
     await expect(followed).toContainText('Pending');
     await expect(followed.getByRole('button', { name: 'Delete invitation' })).toBeEnabled();
@@ -62,7 +62,7 @@ test('clicking Consumers › Invitations in the navigation reads the open list a
   await setAutoApproval(page, false);
   try {
     await inviteThroughDialog(page, 'live-nav@example.com');
-    await openHydrated(page, '/admin/invitations');
+    await openReady(page, '/admin/invitations');
     const changed = row(page, 'live-nav@example.com');
     await expect(changed).toContainText('Pending');
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import type { Page } from '@playwright/test';
 import * as OTPAuth from 'otpauth';
-import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, emailTo, registerFromInvitation } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openReady, invitationLinkFor, emailTo, registerFromInvitation } from '../support/fixtures';
 
 // A second admin, so the bootstrap admin the other journeys log in as keeps a password-only
 // login.
@@ -22,7 +22,7 @@ function wrongCodeFor(secret: string): string {
 }
 
 async function passwordStep(page: Page): Promise<void> {
-  await openHydrated(page, '/login');
+  await openReady(page, '/login');
   await page.getByLabel('Email').fill(EMAIL);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Log in' }).click();
@@ -46,7 +46,7 @@ test('an admin sets up an authenticator, logs in with a code and with a recovery
   await expect(admin).toHaveURL(/\/admin$/);
 
   // Profile: set up, scan (read the key), confirm with the app's code, save the codes.
-  await openHydrated(admin, '/portal/profile');
+  await openReady(admin, '/portal/profile');
   const section = admin.getByTestId('mfa-section');
   await expect(section.getByTestId('mfa-state')).toContainText('Off');
   await section.getByLabel('Your password').fill(PASSWORD);
@@ -71,7 +71,7 @@ test('an admin sets up an authenticator, logs in with a code and with a recovery
   await emailTo(mailURL, EMAIL, /Two-step sign-in is on/);
 
   // Settings › Administrators shows who has it.
-  await openHydrated(page, '/admin/settings');
+  await openReady(page, '/admin/settings');
   const row = page.locator(`[data-testid="administrator-row"][data-email="${EMAIL}"]`);
   await expect(row.getByTestId('administrator-mfa')).toHaveText('On');
 
@@ -98,7 +98,7 @@ test('an admin sets up an authenticator, logs in with a code and with a recovery
   await third.context().close();
 
   // Turning it off takes the password and a code (a recovery code here).
-  await openHydrated(admin, '/portal/profile');
+  await openReady(admin, '/portal/profile');
   await expect(section.getByTestId('recovery-codes-left')).toHaveText('9 recovery codes left.');
   await section.getByRole('button', { name: 'Turn off' }).click();
   await section.getByLabel('Password').fill(PASSWORD);

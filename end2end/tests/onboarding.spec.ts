@@ -1,9 +1,9 @@
-import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, inviteThroughDialog, setAutoApproval, expireInvitationsOf } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openReady, invitationLinkFor, inviteThroughDialog, setAutoApproval, expireInvitationsOf } from '../support/fixtures';
 
 const PASSWORD = 'Dev-Pass-123';
 
 async function createAccount(page: import('@playwright/test').Page, link: string, name: string) {
-  await openHydrated(page, link);
+  await openReady(page, link);
   await expect(page.getByRole('tab', { name: 'CREATE AN ACCOUNT' })).toHaveAttribute('aria-selected', 'true');
   await page.getByLabel('Full name').fill(name);
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
@@ -17,7 +17,7 @@ test('an invited developer opens the emailed link, creates the account, lands in
   const link = await invitationLinkFor(mailURL, 'journey-dev@example.com');
 
   const developer = await browser.newPage();
-  await openHydrated(developer, link);
+  await openReady(developer, link);
   await expect(developer.getByRole('tab', { name: 'CREATE AN ACCOUNT' })).toHaveAttribute('aria-selected', 'true');
   await expect(developer.getByLabel('Email')).toHaveValue('journey-dev@example.com');
   await expect(developer.getByLabel('Email')).toHaveAttribute('readonly', '');
@@ -45,9 +45,9 @@ test('an invited developer opens the emailed link, creates the account, lands in
   await expect(developer).toHaveURL(/\/login$/);
 
   // The used link now says so and offers to log in; the LOGIN tab signs the developer in.
-  await openHydrated(developer, link);
+  await openReady(developer, link);
   await expect(developer.getByRole('heading', { name: /already/i })).toBeVisible();
-  await openHydrated(developer, '/login');
+  await openReady(developer, '/login');
   await developer.getByLabel('Email').fill('journey-dev@example.com');
   await developer.getByLabel('Password').fill(PASSWORD);
   await developer.getByRole('button', { name: 'Log in' }).click();
@@ -86,7 +86,7 @@ test('without auto-approval the developer waits until the admin accepts, and a d
     }
 
     const developer = await browser.newPage();
-    await openHydrated(developer, '/login');
+    await openReady(developer, '/login');
     await developer.getByLabel('Email').fill('wait-deny@example.com');
     await developer.getByLabel('Password').fill(PASSWORD);
     await developer.getByRole('button', { name: 'Log in' }).click();
@@ -113,12 +113,12 @@ test('a link replaced by a resend, and an unknown link, each explain themselves'
   expect(second).not.toBe(first);
 
   const developer = await browser.newPage();
-  await openHydrated(developer, first);
+  await openReady(developer, first);
   await expect(developer.getByTestId('link-state')).toHaveAttribute('data-state', 'Superseded');
   await expect(developer.getByText(/newer invitation/i).first()).toBeVisible();
-  await openHydrated(developer, second);
+  await openReady(developer, second);
   await expect(developer.getByRole('tab', { name: 'CREATE AN ACCOUNT' })).toBeVisible();
-  await openHydrated(developer, '/invitation/not-a-token');
+  await openReady(developer, '/invitation/not-a-token');
   await expect(developer.getByTestId('link-state')).toHaveAttribute('data-state', 'Unknown');
   await developer.close();
 });
@@ -130,14 +130,14 @@ test('an expired link says so and tells the developer to ask for a new invitatio
   expireInvitationsOf('expired@example.com');
 
   const developer = await browser.newPage();
-  await openHydrated(developer, link);
+  await openReady(developer, link);
   await expect(developer.getByTestId('link-state')).toHaveAttribute('data-state', 'Expired');
   await expect(developer.getByRole('heading', { name: /expired/i })).toBeVisible();
   await expect(developer.getByRole('button', { name: 'Request a new invitation' })).toBeVisible();
   await developer.close();
 
   // Its invited-at moved back too, so it is no longer among the newest: search for it.
-  await openHydrated(page, '/admin/invitations?q=expired%40example.com');
+  await openReady(page, '/admin/invitations?q=expired%40example.com');
   const row = page.locator('tr[data-email="expired@example.com"]');
   await expect(row).toContainText('Expired');
   await expect(row.getByRole('button', { name: 'Resend invitation' })).toBeEnabled();

@@ -1,4 +1,4 @@
-import { test, expect, logInAsAdmin, openHydrated, saveSettings, invitationLinkFor } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openReady, saveSettings, invitationLinkFor } from '../support/fixtures';
 
 test('an admin chooses the NIST preset and the sign-up link\'s password form follows it; common passwords are refused with the reason', async ({ page, browser, mailURL }) => {
   await logInAsAdmin(page);
@@ -10,12 +10,12 @@ test('an admin chooses the NIST preset and the sign-up link\'s password form fol
   await expect(page.getByTestId('toast')).toContainText('Settings saved.');
   try {
     const visitor = await browser.newPage();
-    await openHydrated(visitor, '/signup');
+    await openReady(visitor, '/signup');
     await visitor.getByLabel('Email').fill('nist-visitor@example.com');
     await visitor.getByLabel('Full name').fill('Nist Visitor');
     await visitor.getByRole('button', { name: 'Sign up' }).click();
     await expect(visitor.getByTestId('check-inbox')).toContainText('nist-visitor@example.com');
-    await openHydrated(visitor, await invitationLinkFor(mailURL, 'nist-visitor@example.com'));
+    await openReady(visitor, await invitationLinkFor(mailURL, 'nist-visitor@example.com'));
     const rules = visitor.getByTestId('password-rule');
     // NIST SP 800-63B: a length rule and no composition rules.
     await expect(rules).toHaveCount(1);

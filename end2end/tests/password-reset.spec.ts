@@ -1,4 +1,4 @@
-import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, inviteThroughDialog, emailTo } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openReady, invitationLinkFor, inviteThroughDialog, emailTo } from '../support/fixtures';
 
 const PASSWORD = 'Dev-Pass-123';
 const NEW_PASSWORD = 'Found-Again-789';
@@ -16,7 +16,7 @@ test('a developer who forgot the password gets a link, chooses a new one, and ev
   await logInAsAdmin(page);
   await inviteThroughDialog(page, EMAIL);
   const laptop = await browser.newPage();
-  await openHydrated(laptop, await invitationLinkFor(mailURL, EMAIL));
+  await openReady(laptop, await invitationLinkFor(mailURL, EMAIL));
   await laptop.getByLabel('Full name').fill('For Getful');
   await laptop.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await laptop.getByLabel('Confirm password').fill(PASSWORD);
@@ -26,7 +26,7 @@ test('a developer who forgot the password gets a link, chooses a new one, and ev
   // Another browser: the login screen's link carries the address typed so far.
   const context = await browser.newContext();
   const phone = await context.newPage();
-  await openHydrated(phone, '/login');
+  await openReady(phone, '/login');
   await phone.getByLabel('Email').fill(EMAIL);
   await phone.getByRole('link', { name: 'Forgot your password?' }).click();
   await expect(phone).toHaveURL(/\/forgot-password\?email=/);
@@ -42,7 +42,7 @@ test('a developer who forgot the password gets a link, chooses a new one, and ev
   phone.on('request', (request) => {
     if (/\/pkg\/portico\.(js|wasm)$/.test(new URL(request.url()).pathname)) appCode.push(request.url());
   });
-  await openHydrated(phone, link);
+  await openReady(phone, link);
   await expect(phone.getByRole('heading', { name: 'Choose a new password' })).toBeVisible();
   await expect(phone.getByTestId('reset-email')).toHaveText(EMAIL);
   // The rules tick as the password is typed, and the button waits for all of them and for
@@ -90,7 +90,7 @@ test('a developer who forgot the password gets a link, chooses a new one, and ev
   // The owner is told, and the link does not work twice.
   const notice = await emailTo(mailURL, EMAIL, /was reset/);
   expect(notice.text).toContain('/forgot-password');
-  await openHydrated(phone, link);
+  await openReady(phone, link);
   await expect(phone.getByTestId('reset-link-state')).toHaveAttribute('data-state', 'Used');
   await expect(phone.getByRole('link', { name: 'Ask for a new link' })).toBeVisible();
   await laptop.close();
@@ -101,7 +101,7 @@ test('the invitation page\'s LOGIN tab offers the same way back, and an unknown 
   await logInAsAdmin(page);
   await inviteThroughDialog(page, 'tabbed@example.com');
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await openHydrated(page, await invitationLinkFor(mailURL, 'tabbed@example.com'));
+  await openReady(page, await invitationLinkFor(mailURL, 'tabbed@example.com'));
   await page.getByRole('tab', { name: 'LOGIN' }).click();
   await page.getByRole('link', { name: 'Forgot your password?' }).click();
   await expect(page).toHaveURL(/\/forgot-password$/);

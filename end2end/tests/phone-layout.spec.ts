@@ -2,7 +2,7 @@
 // on one line (cut with an ellipsis, the whole address in its tooltip), the actions on screen.
 import type { Locator, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { test, expect, logInAsAdmin, openHydrated, inviteThroughDialog } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openReady, inviteThroughDialog } from '../support/fixtures';
 
 const WIDTH = 390;
 const LONG = 'a.rather.long.address.for.the.phone.layout@partner-company.example.com';
@@ -50,14 +50,14 @@ test('at phone width the invitations, developers and activity lists read as card
   const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
   expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
 
-  await openHydrated(page, '/admin/developers');
+  await openReady(page, '/admin/developers');
   await expectNoSidewaysScrolling(page, 'Developers');
   const developer = page.getByTestId('developer-row').first();
   await expectOneLine(developer.locator('.cell-text'), 'Developers');
   await expect(developer.locator('td[data-label="Joined"]')).toBeVisible();
   await expectOnScreen(developer.getByRole('button'), 'a developer card');
 
-  await openHydrated(page, '/admin/activity');
+  await openReady(page, '/admin/activity');
   await expectNoSidewaysScrolling(page, 'Activity');
   const entry = page.locator('[data-testid="activity-row"][data-action="invited"]').first();
   await expectOneLine(entry.locator('.cell-text'), 'Activity');

@@ -1,4 +1,4 @@
-import { test, expect, logInAsAdmin, logIn, openHydrated, invitationLinkFor, inviteThroughDialog, sqlite } from '../support/fixtures';
+import { test, expect, logInAsAdmin, logIn, openReady, invitationLinkFor, inviteThroughDialog, sqlite } from '../support/fixtures';
 
 const PASSWORD = 'Dev-Pass-123';
 const NEW_PASSWORD = 'Newer-Pass-456';
@@ -7,7 +7,7 @@ test('a developer renames themselves and changes the password on the profile pag
   await logInAsAdmin(page);
   await inviteThroughDialog(page, 'profile-dev@example.com');
   const developer = await browser.newPage();
-  await openHydrated(developer, await invitationLinkFor(mailURL, 'profile-dev@example.com'));
+  await openReady(developer, await invitationLinkFor(mailURL, 'profile-dev@example.com'));
   await developer.getByLabel('Full name').fill('Pro File');
   await developer.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await developer.getByLabel('Confirm password').fill(PASSWORD);
@@ -43,7 +43,7 @@ test('an account whose password was generated must choose its own before anythin
   await logInAsAdmin(page);
   await inviteThroughDialog(page, email);
   const developer = await browser.newPage();
-  await openHydrated(developer, await invitationLinkFor(mailURL, email));
+  await openReady(developer, await invitationLinkFor(mailURL, email));
   await developer.getByLabel('Full name').fill('Gene Rated');
   await developer.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await developer.getByLabel('Confirm password').fill(PASSWORD);
@@ -56,7 +56,7 @@ test('an account whose password was generated must choose its own before anythin
 
   await logIn(developer, email, PASSWORD, /\/portal\/profile$/);
   await expect(developer.getByRole('heading', { name: 'Choose your own password' })).toBeVisible();
-  await openHydrated(developer, '/portal');
+  await openReady(developer, '/portal');
   await expect(developer).toHaveURL(/\/portal\/profile$/);
   await developer.getByLabel('Current password').fill(PASSWORD);
   await developer.getByLabel('Password', { exact: true }).fill(NEW_PASSWORD);

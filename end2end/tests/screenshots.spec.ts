@@ -2,7 +2,7 @@
 // test-results/screenshots, or to PORTICO_SCREENSHOTS_DIR (docs/screenshots for the README).
 import * as path from 'node:path';
 import type { Page } from '@playwright/test';
-import { test, expect, logInAsAdmin, openHydrated, invitationLinkFor, inviteThroughDialog, setAutoApproval, saveSettings, emailTo, expireInvitationsOf } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openReady, invitationLinkFor, inviteThroughDialog, setAutoApproval, saveSettings, emailTo, expireInvitationsOf } from '../support/fixtures';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/env';
 
 const DIR = process.env.PORTICO_SCREENSHOTS_DIR ?? path.join(__dirname, '..', 'test-results', 'screenshots');
@@ -13,7 +13,7 @@ async function shoot(page: Page, name: string) {
 
 test('screenshots of the main pages', async ({ page, browser, mailURL }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
-  await openHydrated(page, '/login');
+  await openReady(page, '/login');
   await shoot(page, 'login');
 
   await logInAsAdmin(page);
@@ -29,7 +29,7 @@ test('screenshots of the main pages', async ({ page, browser, mailURL }) => {
 
     const developer = await browser.newPage();
     await developer.setViewportSize({ width: 1280, height: 800 });
-    await openHydrated(developer, await invitationLinkFor(mailURL, 'grace@example.com'));
+    await openReady(developer, await invitationLinkFor(mailURL, 'grace@example.com'));
     await developer.getByLabel('Full name').fill('Grace Hopper');
     await developer.getByLabel('Password', { exact: true }).fill('Cobol-1959!');
     await shoot(developer, 'create-account');
@@ -50,15 +50,15 @@ test('screenshots of the main pages', async ({ page, browser, mailURL }) => {
     await shoot(page, 'review-modal');
     await page.getByRole('dialog', { name: 'Review registration' }).getByRole('button', { name: 'ACCEPT' }).click();
 
-    await openHydrated(page, '/admin/developers');
+    await openReady(page, '/admin/developers');
     await shoot(page, 'developers');
-    await openHydrated(page, '/admin/settings');
+    await openReady(page, '/admin/settings');
     await shoot(page, 'settings');
     await page.getByTestId('administrators-table').scrollIntoViewIfNeeded();
     await shoot(page, 'administrators');
-    await openHydrated(page, '/portal');
+    await openReady(page, '/portal');
     await shoot(page, 'portal');
-    await openHydrated(page, '/portal/profile');
+    await openReady(page, '/portal/profile');
     await shoot(page, 'profile');
     await page.getByTestId('sessions').scrollIntoViewIfNeeded();
     await shoot(page, 'sessions');
@@ -72,7 +72,7 @@ test('screenshots of the main pages', async ({ page, browser, mailURL }) => {
     await saveSettings(page, { auto_approve: false, require_admin_mfa: true });
     const admin = await (await browser.newContext()).newPage();
     await admin.setViewportSize({ width: 1280, height: 800 });
-    await openHydrated(admin, '/login');
+    await openReady(admin, '/login');
     await admin.getByLabel('Email').fill(ADMIN_EMAIL);
     await admin.getByLabel('Password').fill(ADMIN_PASSWORD);
     await admin.getByRole('button', { name: 'Log in' }).click();
@@ -84,20 +84,20 @@ test('screenshots of the main pages', async ({ page, browser, mailURL }) => {
     // Account recovery, as Grace (now approved) would go through it.
     const visitor = await browser.newPage();
     await visitor.setViewportSize({ width: 1280, height: 800 });
-    await openHydrated(visitor, '/forgot-password?email=grace%40example.com');
+    await openReady(visitor, '/forgot-password?email=grace%40example.com');
     await shoot(visitor, 'forgot-password');
     await visitor.getByRole('button', { name: 'Email me a link' }).click();
     await expect(visitor.getByTestId('check-inbox')).toBeVisible();
     const reset = await emailTo(mailURL, 'grace@example.com', /Reset your password/);
     const link = reset.text.match(/https?:\/\/[^\s"<>]+\/password-reset\/[0-9a-f]{64}/)?.[0];
-    await openHydrated(visitor, link ?? '/password-reset/missing');
+    await openReady(visitor, link ?? '/password-reset/missing');
     await visitor.getByLabel('Password', { exact: true }).fill('Cobol-1960!');
     await shoot(visitor, 'reset-password');
     await visitor.close();
 
     // The lists at phone width: cards.
     await page.setViewportSize({ width: 390, height: 844 });
-    await openHydrated(page, '/admin/invitations');
+    await openReady(page, '/admin/invitations');
     await shoot(page, 'phone-invitations');
   } finally {
     await setAutoApproval(page, true);
@@ -111,14 +111,14 @@ test('screenshots of the import preview and the domain rules', async ({ page }) 
   expect(added.status()).toBe(200);
   const rule = (await added.json()) as { id: number };
   try {
-    await openHydrated(page, '/admin/invitations/import');
+    await openReady(page, '/admin/invitations/import');
     await page.getByLabel('…or paste the list').fill(
       'email,full name,pre-approved\nada@partner.example,Ada Lovelace,yes\ngrace@partner.example,Grace Hopper,no\nnot-an-address,Someone,\nspy@eu.rival.example,,\nADA@partner.example,Ada again,',
     );
     await page.getByRole('button', { name: 'PREVIEW' }).click();
     await expect(page.getByTestId('import-table')).toBeVisible();
     await page.getByRole('region', { name: /Preview/ }).screenshot({ path: path.join(DIR, 'import-preview.png'), animations: 'disabled' });
-    await openHydrated(page, '/admin/settings');
+    await openReady(page, '/admin/settings');
     const section = page.getByRole('region', { name: 'Domain rules' });
     await expect(section.getByTestId('domain-rule')).toHaveCount(1);
     await section.screenshot({ path: path.join(DIR, 'domain-rules.png'), animations: 'disabled' });
@@ -135,12 +135,12 @@ test('screenshots of a request for a new invitation, from the expired link to th
   expireInvitationsOf('late-reader@example.com');
   const developer = await browser.newPage();
   await developer.setViewportSize({ width: 1280, height: 800 });
-  await openHydrated(developer, link);
+  await openReady(developer, link);
   await developer.getByRole('button', { name: 'Request a new invitation' }).click();
   await expect(developer.getByTestId('request-answer')).toBeVisible();
   await shoot(developer, 'request-new-invitation');
   await developer.close();
-  await openHydrated(page, '/admin/invitations/requests');
+  await openReady(page, '/admin/invitations/requests');
   const row = page.locator('tr[data-email="late-reader@example.com"]');
   await expect(row).toBeVisible();
   await shoot(page, 'link-requests');
@@ -152,7 +152,7 @@ test('screenshots of a request for a new invitation, from the expired link to th
 test('screenshot of the onboarding dashboard', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 900 });
   await logInAsAdmin(page);
-  await openHydrated(page, '/admin');
+  await openReady(page, '/admin');
   await expect(page.getByTestId('funnel-chart')).toBeVisible();
   await shoot(page, 'dashboard');
 });
@@ -160,7 +160,7 @@ test('screenshot of the onboarding dashboard', async ({ page }) => {
 test('screenshot of the email editor with its live preview', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 900 });
   await logInAsAdmin(page);
-  await openHydrated(page, '/admin/settings/emails/invitation');
+  await openReady(page, '/admin/settings/emails/invitation');
   await expect(page.getByTestId('preview-subject')).toHaveText(/^You're invited to /);
   await shoot(page, 'email-editor');
 });

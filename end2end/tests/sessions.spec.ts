@@ -1,4 +1,4 @@
-import { test, expect, logInAsAdmin, logIn, openHydrated, invitationLinkFor, inviteThroughDialog } from '../support/fixtures';
+import { test, expect, logInAsAdmin, logIn, openReady, invitationLinkFor, inviteThroughDialog } from '../support/fixtures';
 
 const PASSWORD = 'Dev-Pass-123';
 const EMAIL = 'two-devices@example.com';
@@ -7,7 +7,7 @@ test('a developer sees their sessions, signs out another browser, and an admin s
   await logInAsAdmin(page);
   await inviteThroughDialog(page, EMAIL);
   const laptop = await browser.newPage();
-  await openHydrated(laptop, await invitationLinkFor(mailURL, EMAIL));
+  await openReady(laptop, await invitationLinkFor(mailURL, EMAIL));
   await laptop.getByLabel('Full name').fill('Two Devices');
   await laptop.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await laptop.getByLabel('Confirm password').fill(PASSWORD);
@@ -26,7 +26,7 @@ test('a developer sees their sessions, signs out another browser, and an admin s
   laptop.on('request', (request) => {
     if (request.url().includes('/api/my_sessions')) listRequests.push(request.url());
   });
-  await openHydrated(laptop, '/portal/profile');
+  await openReady(laptop, '/portal/profile');
   const sessions = laptop.getByTestId('session');
   await expect(sessions).toHaveCount(2);
   await laptop.waitForTimeout(500);
@@ -41,7 +41,7 @@ test('a developer sees their sessions, signs out another browser, and an admin s
   await expect(phone).toHaveURL(/\/login/);
 
   // The admin signs the developer out everywhere; the account stays active.
-  await openHydrated(page, `/admin/developers?q=${encodeURIComponent(EMAIL)}`);
+  await openReady(page, `/admin/developers?q=${encodeURIComponent(EMAIL)}`);
   const row = page.locator(`[data-testid="developer-row"][data-email="${EMAIL}"]`);
   await row.locator('[data-action="sign-out"]').click();
   const dialog = page.getByRole('dialog', { name: 'Sign out everywhere' });

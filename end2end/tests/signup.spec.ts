@@ -1,9 +1,9 @@
-import { test, expect, logInAsAdmin, logIn, openHydrated, invitationLinkFor, saveSettings, emailTo } from '../support/fixtures';
+import { test, expect, logInAsAdmin, logIn, openReady, invitationLinkFor, saveSettings, emailTo } from '../support/fixtures';
 
 const PASSWORD = 'Self-Made-42';
 
 async function signUp(page: import('@playwright/test').Page, email: string, name: string) {
-  await openHydrated(page, '/login');
+  await openReady(page, '/login');
   await page.getByRole('link', { name: 'Create an account' }).click();
   await expect(page).toHaveURL(/\/signup$/);
   await expect(page.getByRole('heading', { name: 'Create an account' })).toBeVisible();
@@ -37,10 +37,10 @@ async function choosePassword(page: import('@playwright/test').Page, name: strin
 }
 
 test('with sign-up closed the page says so and the login screen offers no sign-up', async ({ page }) => {
-  await openHydrated(page, '/login');
+  await openReady(page, '/login');
   await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Create an account' })).toHaveCount(0);
-  await openHydrated(page, '/signup');
+  await openReady(page, '/signup');
   await expect(page.getByTestId('sign-up-closed')).toContainText('by invitation only');
 });
 
@@ -52,7 +52,7 @@ test('a developer signs up, chooses the password on the emailed link and lands i
     await signUp(visitor, 'self-auto@example.com', 'Self Auto');
     const mail = await emailTo(mailURL, 'self-auto@example.com', /Confirm your email address/);
     expect(mail.text).toContain('You signed up for');
-    await openHydrated(visitor, await invitationLinkFor(mailURL, 'self-auto@example.com'));
+    await openReady(visitor, await invitationLinkFor(mailURL, 'self-auto@example.com'));
     await choosePassword(visitor, 'Self Auto');
     await expect(visitor).toHaveURL(/\/portal$/);
     await expect(visitor.getByRole('heading', { name: 'Welcome, Self Auto' })).toBeVisible();
@@ -73,7 +73,7 @@ test('with approval required a confirmed sign-up waits until the admin accepts i
   try {
     const visitor = await browser.newPage();
     await signUp(visitor, 'self-review@example.com', 'Self Review');
-    await openHydrated(visitor, await invitationLinkFor(mailURL, 'self-review@example.com'));
+    await openReady(visitor, await invitationLinkFor(mailURL, 'self-review@example.com'));
     await choosePassword(visitor, 'Self Review');
     await expect(visitor.getByTestId('waiting-for-approval')).toBeVisible();
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { test, expect, logInAsAdmin, openHydrated } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openReady } from '../support/fixtures';
 
 test('an admin adds a webhook endpoint, sees its secret once, sends a test event and sees it delivered in the log', async ({ page }) => {
   const received: { id?: string; signature?: string; type?: string }[] = [];
@@ -20,7 +20,7 @@ test('an admin adds a webhook endpoint, sees its secret once, sends a test event
   const port = (receiver.address() as AddressInfo).port;
   try {
     await logInAsAdmin(page);
-    await openHydrated(page, '/admin/settings');
+    await openReady(page, '/admin/settings');
     const section = page.getByRole('region', { name: 'Webhooks' });
     await section.getByLabel('Endpoint URL').fill(`http://127.0.0.1:${port}/hook`);
     await section.getByLabel('Description').fill('Billing');
