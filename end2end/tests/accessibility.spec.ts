@@ -30,6 +30,9 @@ test('the public pages have no serious accessibility violations', async ({ page,
   await openReady(page, await invitationLinkFor(mailURL, 'axe-dev@example.com'));
   await expectNoSeriousViolations(page, 'the invitation page (CREATE AN ACCOUNT)');
   await page.getByRole('tab', { name: 'LOGIN' }).click();
+  await expect(page).toHaveURL(/\?tab=login$/);
+  await expect(page.getByRole('tab', { name: 'LOGIN' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
   await expectNoSeriousViolations(page, 'the invitation page (LOGIN)');
   await admin.close();
 });

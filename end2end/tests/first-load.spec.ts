@@ -1,6 +1,6 @@
 // The first load: the page paints from the server's HTML, the app's code arrives compressed
 // and hydrates afterwards, and the login form works before (or without) it.
-import { test, expect, logInAsAdmin } from '../support/fixtures';
+import { test, expect, logInAsAdmin, openReady, inviteThroughDialog, invitationLinkFor } from '../support/fixtures';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/env';
 
 test('the pages a developer meets first work without the app code, and the app arrives compressed after', async ({ page }) => {
@@ -43,6 +43,50 @@ test('the pages a developer meets first work without the app code, and the app a
     '/pkg/portico.js': 'br',
     '/pkg/portico.wasm': 'br',
   });
+});
+
+test('an invitation link works without the app code: its tabs are links, a refused form keeps the name, and the account is created', async ({ page, browser, mailURL }) => {
+  await logInAsAdmin(page);
+  await inviteThroughDialog(page, 'plain-link@example.com');
+  const link = await invitationLinkFor(mailURL, 'plain-link@example.com');
+
+  const developer = await browser.newPage();
+  const appCode: string[] = [];
+  developer.on('request', (request) => {
+    if (/\/pkg\/portico\.(js|wasm)$/.test(new URL(request.url()).pathname)) appCode.push(request.url());
+  });
+  await openReady(developer, link);
+  await expect(developer.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
+  await developer.getByRole('tab', { name: 'LOGIN' }).click();
+  await expect(developer).toHaveURL(/\?tab=login$/);
+  await expect(developer.getByRole('tab', { name: 'LOGIN' })).toHaveAttribute('aria-selected', 'true');
+  await expect(developer.getByRole('button', { name: 'Log in' })).toBeVisible();
+  await developer.getByRole('tab', { name: 'CREATE AN ACCOUNT' }).click();
+  await expect(developer).toHaveURL(link);
+  await expect(developer.locator('body')).toHaveAttribute('data-ready', 'true');
+
+  // A name the server refuses (an invisible text-direction mark): the message, the name kept,
+  // the passwords not.
+  const name = 'Plain\u202EDev';
+  await developer.getByLabel('Full name').fill(name);
+  await developer.getByLabel('Password', { exact: true }).fill('Dev-Pass-123');
+  await developer.getByLabel('Confirm password').fill('Dev-Pass-123');
+  await developer.getByRole('button', { name: 'Create account' }).click();
+  await expect(developer.getByRole('alert')).toContainText('text-direction marks');
+  await expect(developer).toHaveURL(link);
+  await expect(developer.getByLabel('Full name')).toHaveValue(name);
+  await expect(developer.getByLabel('Password', { exact: true })).toHaveValue('');
+  await expect(developer.getByRole('button', { name: 'Create account' })).toBeDisabled();
+
+  await developer.getByLabel('Full name').fill('Plain Dev');
+  await developer.getByLabel('Password', { exact: true }).fill('Dev-Pass-123');
+  await developer.getByLabel('Confirm password').fill('Dev-Pass-123');
+  expect(appCode, 'the link page loaded no app code').toEqual([]);
+  await developer.getByRole('button', { name: 'Create account' }).click();
+  await expect(developer).toHaveURL(/\/portal$/);
+  await expect(developer.getByRole('heading', { name: 'Welcome, Plain Dev' })).toBeVisible();
+  await expect(developer.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await developer.close();
 });
 
 test('the login form works without the app code (JavaScript off), wrong password included', async ({ browser, baseURL }) => {

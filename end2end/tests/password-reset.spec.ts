@@ -103,6 +103,7 @@ test('the invitation page\'s LOGIN tab offers the same way back, and an unknown 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await openReady(page, await invitationLinkFor(mailURL, 'tabbed@example.com'));
   await page.getByRole('tab', { name: 'LOGIN' }).click();
+  await expect(page).toHaveURL(/\?tab=login$/);
   await page.getByRole('link', { name: 'Forgot your password?' }).click();
   await expect(page).toHaveURL(/\/forgot-password$/);
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');

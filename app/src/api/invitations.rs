@@ -187,6 +187,7 @@ pub async fn complete_registration(
     )
     .await?;
     if completed.outcome != CompletionOutcome::Approved {
+        send_on_after_completion(&token, completed.outcome);
         return Ok(completed.outcome);
     }
     // Completing a link is a sign-in: the same second step as a login applies.
@@ -203,10 +204,28 @@ pub async fn complete_registration(
     };
     if step != SecondStep::None {
         challenge::start(&state, completed.account_id, step, None, now).await?;
+        send_on_after_completion(&token, CompletionOutcome::CodeStep);
         return Ok(CompletionOutcome::CodeStep);
     }
     sign_in(&state, completed.account_id, &completed.email, now).await?;
+    send_on_after_completion(&token, completed.outcome);
     Ok(completed.outcome)
+}
+
+/// Where the browser goes once its link is complete (a redirect, so the link's page works
+/// without the app). Approved: home, signed in (the portal for a developer, the console for
+/// an invited administrator). Waiting: back to the link, which now says so and thanks them
+/// (`?registered`). Code step: `/login/code`. The token has just been matched to a stored
+/// link, so it is one of ours (hex) and safe in a path.
+#[cfg(feature = "ssr")]
+fn send_on_after_completion(token: &str, outcome: CompletionOutcome) {
+    match outcome {
+        CompletionOutcome::Approved => leptos_axum::redirect("/"),
+        CompletionOutcome::Waiting => {
+            super::redirect_with_query(&format!("/invitation/{token}"), &[("registered", "1")])
+        }
+        CompletionOutcome::CodeStep => leptos_axum::redirect("/login/code"),
+    }
 }
 
 /// Self sign-up (when the settings allow it). The answer is the same for every address: the

@@ -14,7 +14,14 @@ pub async fn request_new_invitation(token: String) -> Result<RequestAnswer, ApiE
     let state = AppState::from_context();
     rate_limit::refuse_after_bad_links(&state).await?;
     let outcome = requests::request(&state, &token, chrono::Utc::now()).await;
-    super::invitations::counting_unknown_link(&state, outcome).await
+    let answer = super::invitations::counting_unknown_link(&state, outcome).await?;
+    // Back to the link, which says what happens next (so it works without the app). The
+    // token has just been matched to a stored link: one of ours (hex), safe in a path.
+    super::redirect_with_query(
+        &format!("/invitation/{token}"),
+        &[("requested", answer.0.as_str())],
+    );
+    Ok(answer)
 }
 
 /// The waiting requests, oldest first.

@@ -36,7 +36,8 @@ const keepable = (field) =>
       if (!kept || kept.action !== failed || new URL(form.action).pathname !== failed) continue;
       for (const [name, value] of kept.fields) {
         const field = form.elements.namedItem(name);
-        if (field instanceof HTMLInputElement && keepable(field) && !field.value) field.value = value;
+        // What was typed wins over what the page starts with (a name suggested at sign-up).
+        if (field instanceof HTMLInputElement && keepable(field) && !field.readOnly) field.value = value;
       }
     }
   }

@@ -62,6 +62,27 @@ pub enum RequestPlan {
     AlreadyWaiting,
 }
 
+impl RequestPlan {
+    pub const ALL: [RequestPlan; 3] = [
+        RequestPlan::ResendNow,
+        RequestPlan::Wait,
+        RequestPlan::AlreadyWaiting,
+    ];
+
+    /// Its name in the link page's URL once the request is in (`?requested=wait`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestPlan::ResendNow => "resend_now",
+            RequestPlan::Wait => "wait",
+            RequestPlan::AlreadyWaiting => "already_waiting",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == value)
+    }
+}
+
 /// Why a request is refused; each says what to do instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(rename_all = "snake_case")]
@@ -215,5 +236,14 @@ mod tests {
         for status in RequestStatus::ALL {
             assert_eq!(RequestStatus::parse(status.as_str()), Some(status));
         }
+    }
+
+    #[test]
+    fn plans_round_trip_through_the_url_and_nothing_else_parses() {
+        for plan in RequestPlan::ALL {
+            assert_eq!(RequestPlan::parse(plan.as_str()), Some(plan));
+        }
+        assert_eq!(RequestPlan::parse("ResendNow"), None);
+        assert_eq!(RequestPlan::parse(""), None);
     }
 }

@@ -11,14 +11,16 @@ pub mod signup;
 
 /// The pages served without the app's code (`components::plain_page`): forms whose answers are
 /// redirects, met before an account exists. The two-step code page is not one: it shows new
-/// recovery codes in place. The invitation link is not one yet: its tabs and its outcomes are
-/// the app's.
+/// recovery codes in place.
 pub fn is_plain(path: &str) -> bool {
     let path = path.strip_suffix('/').unwrap_or(path);
-    matches!(path, "/login" | "/signup" | "/forgot-password")
-        || path
-            .strip_prefix("/password-reset/")
+    let one_token = |prefix: &str| {
+        path.strip_prefix(prefix)
             .is_some_and(|token| !token.is_empty() && !token.contains('/'))
+    };
+    matches!(path, "/login" | "/signup" | "/forgot-password")
+        || one_token("/password-reset/")
+        || one_token("/invitation/")
 }
 
 #[cfg(test)]
@@ -33,6 +35,7 @@ mod tests {
             "/signup",
             "/forgot-password",
             "/password-reset/ab12",
+            "/invitation/ab12",
         ] {
             assert!(is_plain(plain), "{plain}");
         }
@@ -41,7 +44,8 @@ mod tests {
             "/login/code",
             "/password-reset/",
             "/password-reset/ab12/more",
-            "/invitation/ab12",
+            "/invitation/",
+            "/invitation/ab12/more",
             "/admin/invitations",
             "/portal",
         ] {

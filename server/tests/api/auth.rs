@@ -1,4 +1,4 @@
-use crate::support::{call_with, error, ok, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::support::{call_with, error, ok, post_form, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 use app::{
     domain::Role,
     model::{account::SessionUser, mfa::LoginOutcome, ApiError},
@@ -193,19 +193,18 @@ async fn post_login_form_to(
     referer: &str,
     next: &str,
 ) -> reqwest::Response {
-    browser
-        .post(app.url("/api/login"))
-        .header("accept", "text/html")
-        .header("origin", &app.address)
-        .header("referer", referer)
-        .form(&[
+    post_form(
+        browser,
+        &app.address,
+        "login",
+        referer,
+        &[
             ("email", ADMIN_EMAIL),
             ("password", password),
             ("next", next),
-        ])
-        .send()
-        .await
-        .unwrap()
+        ],
+    )
+    .await
 }
 
 #[tokio::test]

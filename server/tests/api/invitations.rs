@@ -307,7 +307,7 @@ async fn the_registration_form_reports_every_problem_at_once_and_keeps_the_link_
     assert_eq!(landing_state(&app, &token).await, LinkState::Usable);
 }
 
-async fn disable_auto_approval(app: &TestApp) {
+pub(crate) async fn disable_auto_approval(app: &TestApp) {
     let response = app
         .save_settings(SettingsFields {
             auto_approve: "false",

@@ -30,6 +30,7 @@ mod health;
 mod housekeeping;
 mod import;
 mod indexes;
+mod invitation_page;
 mod invitations;
 mod link_requests;
 mod mail;

@@ -135,22 +135,22 @@ async fn a_get_request_cannot_call_a_server_function() {
 /// does not exist, so the page rendered but never came alive. The pages met before an account
 /// (the login page here) load none of the app's code.
 #[tokio::test]
-async fn app_pages_load_the_wasm_and_js_files_the_site_build_writes_and_the_login_page_neither() {
+async fn app_pages_load_the_wasm_and_js_files_the_site_build_writes_and_the_plain_pages_neither() {
     let app = TestApp::spawn().await;
-    let html = app
-        .page("/invitation/not-a-token")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.page("/no-such-page").await.text().await.unwrap();
     assert!(html.contains("/pkg/portico.wasm"), "{html}");
     assert!(html.contains("/pkg/portico.js"), "{html}");
     assert!(!html.contains("portico_bg"), "{html}");
-    let login = app.page("/login").await.text().await.unwrap();
-    assert!(!login.contains("/pkg/portico.wasm"), "{login}");
-    assert!(!login.contains("/pkg/portico.js"), "{login}");
-    // Its own few lines of script instead (`components/plain_page.js`, inline).
-    assert!(login.contains("document.body.dataset.ready"), "{login}");
+    for path in ["/login", "/invitation/not-a-token"] {
+        let plain = app.page(path).await.text().await.unwrap();
+        assert!(!plain.contains("/pkg/portico.wasm"), "{path}: {plain}");
+        assert!(!plain.contains("/pkg/portico.js"), "{path}: {plain}");
+        // Their own few lines of script instead (`components/plain_page.js`, inline).
+        assert!(
+            plain.contains("document.body.dataset.ready"),
+            "{path}: {plain}"
+        );
+    }
 }
 
 #[tokio::test]

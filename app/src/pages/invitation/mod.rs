@@ -1,9 +1,14 @@
 //! `/invitation/:token`: the page the invitation email links to. Opening it never uses the
 //! invitation up; only submitting the form does.
+//!
+//! It works without the app (`pages::is_plain`): its two tabs are links (`?tab=login`), and
+//! every answer is a redirect: home once the account is signed in, `/login/code` for a second
+//! step, and back here when the registration waits (`?registered`) or a new invitation was
+//! requested (`?requested=`), where the link's state, read again, says what happens next.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
     api::{
@@ -18,8 +23,11 @@ use crate::{
             password_policy_resource, PasswordFields, PolicyResource, WithPasswordPolicy,
         },
     },
-    domain::{link_request::offers_request, FullName, LinkState, PasswordPolicy},
-    model::invitation::CompletionOutcome,
+    domain::{
+        link_request::{offers_request, RequestPlan},
+        FullName, LinkState, PasswordPolicy,
+    },
+    model::link_request::RequestAnswer,
     pages::login::LoginBackdrop,
 };
 
@@ -32,8 +40,15 @@ enum Tab {
 #[component]
 pub fn AcceptInvitationPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let token = move || params.with(|p| p.get("token").unwrap_or_default());
-    let landing = Resource::new(token, invitation_by_token);
+    // Read again after an answer that changes it (in the app, the redirect back here only
+    // changes the query).
+    let registered = move || query.with(|q| q.get("registered").is_some());
+    let landing = Resource::new(
+        move || (token(), registered()),
+        |(token, _)| invitation_by_token(token),
+    );
     let policy = password_policy_resource();
 
     view! {
@@ -50,6 +65,9 @@ pub fn AcceptInvitationPage() -> impl IntoView {
                                 suggested_name: found.suggested_name.unwrap_or_default(),
                             };
                             view! { <Usable link policy /> }.into_any()
+                        }
+                        Ok(found) if found.state == LinkState::WaitingForApproval && registered() => {
+                            view! { <WaitingForApproval /> }.into_any()
                         }
                         Ok(found) => view! { <DeadEnd state=found.state token=token() /> }.into_any(),
                         Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
@@ -75,17 +93,20 @@ fn DeadEnd(state: LinkState, token: String) -> impl IntoView {
     }
 }
 
-/// "Request a new invitation", then what happens next.
+/// "Request a new invitation", then what happens next: the server sends the browser back
+/// with its answer in `?requested=` (only a plan's name is shown, never the URL's words).
 #[component]
 fn RequestNewInvitation(token: String) -> impl IntoView {
+    let query = use_query_map();
+    let answer = move || {
+        query
+            .with(|q| q.get("requested"))
+            .and_then(|plan| RequestPlan::parse(&plan))
+            .map(RequestAnswer)
+    };
     // Read, not moved, by the form: `Show` may draw it more than once.
     let token = StoredValue::new(token);
     let request = ServerAction::<RequestNewInvitationCall>::new();
-    let answer = move || {
-        request
-            .value()
-            .with(|v| v.as_ref().and_then(|r| r.as_ref().ok().copied()))
-    };
     view! {
         <Show when=move || answer().is_none() fallback=move || {
             let answer = answer();
@@ -118,30 +139,38 @@ struct Link {
 
 #[component]
 fn Usable(link: Link, policy: PolicyResource) -> impl IntoView {
-    let tab = RwSignal::new(Tab::CreateAccount);
-    let tab_button = move |which: Tab, label: &'static str, id: &'static str| {
+    let query = use_query_map();
+    let tab = move || {
+        if query.with(|q| q.get("tab")).as_deref() == Some("login") {
+            Tab::Login
+        } else {
+            Tab::CreateAccount
+        }
+    };
+    let page = format!("/invitation/{}", link.token);
+    // Links, so that the tabs work without the app; each is the page with its tab chosen.
+    let tab_link = move |which: Tab, label: &'static str, id: &'static str, href: String| {
         view! {
-            <button
-                type="button"
+            <a
+                href=href
                 role="tab"
                 id=id
                 class="tab"
-                aria-selected=move || (tab.get() == which).to_string()
-                on:click=move |_| tab.set(which)
+                aria-selected=move || (tab() == which).to_string()
             >
                 {label}
-            </button>
+            </a>
         }
     };
     view! {
         <section class="card login-card">
             <CardBrand />
             <div class="tabs" role="tablist" aria-label="Account">
-                {tab_button(Tab::CreateAccount, "CREATE AN ACCOUNT", "tab-create")}
-                {tab_button(Tab::Login, "LOGIN", "tab-login")}
+                {tab_link(Tab::CreateAccount, "CREATE AN ACCOUNT", "tab-create", page.clone())}
+                {tab_link(Tab::Login, "LOGIN", "tab-login", format!("{page}?tab=login"))}
             </div>
-            <div role="tabpanel" aria-labelledby=move || if tab.get() == Tab::Login { "tab-login" } else { "tab-create" }>
-                {move || match tab.get() {
+            <div role="tabpanel" aria-labelledby=move || if tab() == Tab::Login { "tab-login" } else { "tab-create" }>
+                {move || match tab() {
                     Tab::CreateAccount => {
                         let link = link.clone();
                         view! {
@@ -173,66 +202,38 @@ fn CreateAccount(link: Link, policy: PasswordPolicy) -> impl IntoView {
         FullName::parse(&full_name.get()).is_ok()
             && crate::domain::NewPassword::ready(policy, &password.get(), &confirmation.get())
     });
-    // Read, not moved, by the form: `Show` may draw it more than once.
-    let (token, email) = (StoredValue::new(token), StoredValue::new(email));
+    // The answer is a redirect (`api::invitations::complete_registration`), with the app or
+    // without it; an error comes back to this form.
     let submit = ServerAction::<CompleteRegistration>::new();
-    let waiting = RwSignal::new(false);
-    Effect::new(move |_| {
-        let outcome = submit
-            .value()
-            .with(|answer| answer.as_ref().and_then(|r| r.as_ref().ok().copied()));
-        if let Some(outcome) = outcome {
-            on_completion(outcome, waiting);
-        }
-    });
-
     view! {
-        <Show when=move || !waiting.get() fallback=WaitingForApproval>
-            <h1>{if self_sign_up { "Choose your password" } else { "Create your account" }}</h1>
-            {self_sign_up.then(|| view! {
-                <p data-testid="finish-sign-up">"This link shows that the address is yours. Choose the password you will log in with to finish signing up."</p>
-            })}
-            <ActionForm action=submit attr:class="stacked-form">
-                <input type="hidden" name="token" value=token.get_value() />
-                <label for="invited-email">"Email"</label>
-                <input id="invited-email" type="email" value=email.get_value() readonly aria-readonly="true" />
-                <FullNameField id="full-name" value=full_name />
-                <PasswordFields password confirmation policy />
-                <FormError action=submit />
-                <SubmitButton label="Create account" pending_label="Creating your account…" pending=submit.pending() ready />
-            </ActionForm>
-        </Show>
+        <h1>{if self_sign_up { "Choose your password" } else { "Create your account" }}</h1>
+        {self_sign_up.then(|| view! {
+            <p data-testid="finish-sign-up">"This link shows that the address is yours. Choose the password you will log in with to finish signing up."</p>
+        })}
+        <ActionForm action=submit attr:class="stacked-form">
+            <input type="hidden" name="token" value=token />
+            <label for="invited-email">"Email"</label>
+            <input id="invited-email" type="email" value=email readonly aria-readonly="true" />
+            <FullNameField id="full-name" value=full_name />
+            <PasswordFields password confirmation policy />
+            <FormError action=submit />
+            <SubmitButton label="Create account" pending_label="Creating your account…" pending=submit.pending() ready />
+        </ActionForm>
     }
 }
 
-/// What the page does once the registration is complete: the one place that reads a
-/// [`CompletionOutcome`]. Approved: the account is signed in (the session cookie came with
-/// the answer), so its home is loaded as a fresh page. Waiting: the form gives way to
-/// [`WaitingForApproval`].
-fn on_completion(outcome: CompletionOutcome, waiting: RwSignal<bool>) {
-    match outcome {
-        // Home: the portal for a developer, the console for an invited administrator.
-        CompletionOutcome::Approved => {
-            let _ = window().location().assign("/");
-        }
-        CompletionOutcome::Waiting => waiting.set(true),
-        // An administrator who must set up two-step sign-in first.
-        CompletionOutcome::CodeStep => {
-            let _ = window().location().assign("/login/code");
-        }
-    }
-}
-
-/// What a developer sees once their registration waits for an administrator.
+/// What a developer sees once their registration waits for an administrator (the link, read
+/// again after the form, with `?registered`).
 #[component]
 fn WaitingForApproval() -> impl IntoView {
     view! {
-        <div data-testid="waiting-for-approval">
+        <section class="card login-card" data-testid="waiting-for-approval">
+            <CardBrand />
             <h1>"Thanks, your registration is waiting for approval"</h1>
             <p>
                 "An administrator will review it. You can log in as soon as it is approved; "
                 "until then there is nothing else to do."
             </p>
-        </div>
+        </section>
     }
 }

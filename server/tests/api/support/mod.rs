@@ -401,6 +401,26 @@ pub async fn call_with(
         .expect("the server answers")
 }
 
+/// A page's form as the browser posts it without the app, from the page at `referer` (where an
+/// error is sent back).
+pub async fn post_form(
+    client: &Client,
+    address: &str,
+    name: &str,
+    referer: &str,
+    form: &[(&str, &str)],
+) -> Response {
+    client
+        .post(format!("{address}/api/{name}"))
+        .header("accept", "text/html")
+        .header("origin", address)
+        .header("referer", referer)
+        .form(form)
+        .send()
+        .await
+        .expect("the server answers")
+}
+
 /// A server function's successful answer, as the app's own type `T`.
 pub async fn ok<T: DeserializeOwned>(response: Response) -> T {
     let status = response.status();

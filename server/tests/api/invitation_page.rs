@@ -1,0 +1,200 @@
+//! The invitation link's page works without the app: its forms are posted by the browser, and
+//! every answer is a redirect to a page that says what happened (docs/first-load.md).
+
+use crate::{
+    invitations::disable_auto_approval,
+    support::{post_form, TestApp, DEVELOPER_PASSWORD},
+};
+use app::domain::LinkState;
+
+/// The create-account form as the browser posts it from the link's page.
+async fn complete_without_the_app(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    token: &str,
+    password: &str,
+) -> reqwest::Response {
+    post_form(
+        browser,
+        &app.address,
+        "complete_registration",
+        &app.url(&format!("/invitation/{token}")),
+        &[
+            ("token", token),
+            ("full_name", "Plain Dev"),
+            ("password", password),
+            ("confirmation", password),
+        ],
+    )
+    .await
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+async fn html(browser: &reqwest::Client, url: &str) -> String {
+    browser
+        .get(url)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_link_page_is_served_without_the_app_and_its_tabs_are_links() {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    app.invite("plain@example.com").await;
+    let token = app.token_for("plain@example.com").await;
+    let browser = app.new_browser();
+
+    let create = html(&browser, &app.url(&format!("/invitation/{token}"))).await;
+    assert!(!create.contains("/pkg/portico.wasm"), "{create}");
+    assert!(create.contains("document.body.dataset.ready"), "{create}");
+    assert!(create.contains("Create your account"), "{create}");
+    assert!(
+        create.contains(&format!("href=\"/invitation/{token}?tab=login\"")),
+        "{create}"
+    );
+
+    let login = html(
+        &browser,
+        &app.url(&format!("/invitation/{token}?tab=login")),
+    )
+    .await;
+    assert!(login.contains("action=\"/api/login\""), "{login}");
+    assert!(!login.contains("Create your account"), "{login}");
+}
+
+#[tokio::test]
+async fn completing_the_link_without_the_app_goes_home_signed_in() {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    app.invite("plain@example.com").await;
+    let token = app.token_for("plain@example.com").await;
+    let browser = app.new_browser();
+
+    let completed = complete_without_the_app(&app, &browser, &token, DEVELOPER_PASSWORD).await;
+    assert!(
+        completed.status().is_redirection(),
+        "{}",
+        completed.status()
+    );
+    assert_eq!(location(&completed), "/");
+    let user = app.current_user_in(&browser).await.expect("signed in");
+    assert_eq!(user.email, "plain@example.com");
+}
+
+#[tokio::test]
+async fn a_refused_registration_comes_back_to_the_link_with_the_message_and_the_link_still_works() {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    app.invite("plain@example.com").await;
+    let token = app.token_for("plain@example.com").await;
+    let browser = app.new_browser();
+
+    let refused = complete_without_the_app(&app, &browser, &token, "short").await;
+    assert_eq!(refused.status(), 303);
+    let back = location(&refused);
+    assert!(
+        back.starts_with(&app.url(&format!("/invitation/{token}?"))),
+        "{back}"
+    );
+    let page = html(&browser, &back).await;
+    assert!(page.contains("role=\"alert\""), "{page}");
+    assert!(page.contains("10 to 16 characters"), "{page}");
+    assert!(
+        page.contains("Create your account"),
+        "the form is still offered: {page}"
+    );
+    assert_eq!(app.landing(&token).await.state, LinkState::Usable);
+}
+
+#[tokio::test]
+async fn a_registration_that_waits_comes_back_to_the_link_which_thanks_only_while_it_waits() {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    disable_auto_approval(&app).await;
+    app.invite("wait@example.com;usable@example.com").await;
+    let token = app.token_for("wait@example.com").await;
+    let browser = app.new_browser();
+
+    let completed = complete_without_the_app(&app, &browser, &token, DEVELOPER_PASSWORD).await;
+    assert!(
+        completed.status().is_redirection(),
+        "{}",
+        completed.status()
+    );
+    assert_eq!(
+        location(&completed),
+        format!("/invitation/{token}?registered=1")
+    );
+    assert!(
+        app.current_user_in(&browser).await.is_none(),
+        "not signed in"
+    );
+    let thanks = html(&browser, &app.url(&location(&completed))).await;
+    assert!(
+        thanks.contains("Thanks, your registration is waiting for approval"),
+        "{thanks}"
+    );
+
+    // The same query on a link still to be used shows its form: the page says what is true.
+    let usable = app.token_for("usable@example.com").await;
+    let crafted = html(
+        &browser,
+        &app.url(&format!("/invitation/{usable}?registered=1")),
+    )
+    .await;
+    assert!(!crafted.contains("Thanks"), "{crafted}");
+    assert!(crafted.contains("Create your account"), "{crafted}");
+}
+
+#[tokio::test]
+async fn a_new_invitation_requested_without_the_app_comes_back_to_the_link_saying_what_happens_next(
+) {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    app.invite("late@example.com").await;
+    let token = app.token_for("late@example.com").await;
+    app.expire_invitations_of("late@example.com").await;
+    let browser = app.new_browser();
+    let page = app.url(&format!("/invitation/{token}"));
+
+    let before = html(&browser, &page).await;
+    let form = "action=\"/api/request_new_invitation\"";
+    assert!(before.contains(form), "{before}");
+    let requested = post_form(
+        &browser,
+        &app.address,
+        "request_new_invitation",
+        &page,
+        &[("token", &token)],
+    )
+    .await;
+    assert!(
+        requested.status().is_redirection(),
+        "{}",
+        requested.status()
+    );
+    assert_eq!(
+        location(&requested),
+        format!("/invitation/{token}?requested=wait")
+    );
+    let after = html(&browser, &app.url(&location(&requested))).await;
+    assert!(after.contains("Your request was sent"), "{after}");
+    assert!(
+        !after.contains(form),
+        "the form gave way to the answer: {after}"
+    );
+
+    // Only a plan's name is read from the URL; anything else leaves the button.
+    let crafted = html(&browser, &format!("{page}?requested=you%20won")).await;
+    assert!(!crafted.contains("you won"), "{crafted}");
+    assert!(crafted.contains(form), "{crafted}");
+}
