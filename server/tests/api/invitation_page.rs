@@ -29,8 +29,29 @@ async fn complete_without_the_app(
     .await
 }
 
+/// A portal with `emails` invited (auto-approval as `auto_approve` says), the token of the first,
+/// and a new browser to open it in.
+async fn invited(emails: &str, auto_approve: bool) -> (TestApp, String, reqwest::Client) {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    if !auto_approve {
+        disable_auto_approval(&app).await;
+    }
+    app.invite(emails).await;
+    let first = emails.split(';').next().unwrap();
+    let token = app.token_for(first).await;
+    let browser = app.new_browser();
+    (app, token, browser)
+}
+
 fn location(response: &reqwest::Response) -> String {
     response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// Where a success's redirect sends the browser.
+fn redirected_to(response: &reqwest::Response) -> String {
+    assert!(response.status().is_redirection(), "{}", response.status());
+    location(response)
 }
 
 async fn html(browser: &reqwest::Client, url: &str) -> String {
@@ -47,11 +68,7 @@ async fn html(browser: &reqwest::Client, url: &str) -> String {
 
 #[tokio::test]
 async fn the_link_page_is_served_without_the_app_and_its_tabs_are_links() {
-    let app = TestApp::spawn().await;
-    app.login_as_admin().await;
-    app.invite("plain@example.com").await;
-    let token = app.token_for("plain@example.com").await;
-    let browser = app.new_browser();
+    let (app, token, browser) = invited("plain@example.com", true).await;
 
     let create = html(&browser, &app.url(&format!("/invitation/{token}"))).await;
     assert!(!create.contains("/pkg/portico.wasm"), "{create}");
@@ -73,30 +90,17 @@ async fn the_link_page_is_served_without_the_app_and_its_tabs_are_links() {
 
 #[tokio::test]
 async fn completing_the_link_without_the_app_goes_home_signed_in() {
-    let app = TestApp::spawn().await;
-    app.login_as_admin().await;
-    app.invite("plain@example.com").await;
-    let token = app.token_for("plain@example.com").await;
-    let browser = app.new_browser();
+    let (app, token, browser) = invited("plain@example.com", true).await;
 
     let completed = complete_without_the_app(&app, &browser, &token, DEVELOPER_PASSWORD).await;
-    assert!(
-        completed.status().is_redirection(),
-        "{}",
-        completed.status()
-    );
-    assert_eq!(location(&completed), "/");
+    assert_eq!(redirected_to(&completed), "/");
     let user = app.current_user_in(&browser).await.expect("signed in");
     assert_eq!(user.email, "plain@example.com");
 }
 
 #[tokio::test]
 async fn a_refused_registration_comes_back_to_the_link_with_the_message_and_the_link_still_works() {
-    let app = TestApp::spawn().await;
-    app.login_as_admin().await;
-    app.invite("plain@example.com").await;
-    let token = app.token_for("plain@example.com").await;
-    let browser = app.new_browser();
+    let (app, token, browser) = invited("plain@example.com", true).await;
 
     let refused = complete_without_the_app(&app, &browser, &token, "short").await;
     assert_eq!(refused.status(), 303);
@@ -117,28 +121,18 @@ async fn a_refused_registration_comes_back_to_the_link_with_the_message_and_the_
 
 #[tokio::test]
 async fn a_registration_that_waits_comes_back_to_the_link_which_thanks_only_while_it_waits() {
-    let app = TestApp::spawn().await;
-    app.login_as_admin().await;
-    disable_auto_approval(&app).await;
-    app.invite("wait@example.com;usable@example.com").await;
-    let token = app.token_for("wait@example.com").await;
-    let browser = app.new_browser();
+    let (app, token, browser) = invited("wait@example.com;usable@example.com", false).await;
 
     let completed = complete_without_the_app(&app, &browser, &token, DEVELOPER_PASSWORD).await;
-    assert!(
-        completed.status().is_redirection(),
-        "{}",
-        completed.status()
-    );
     assert_eq!(
-        location(&completed),
+        redirected_to(&completed),
         format!("/invitation/{token}?registered=1")
     );
     assert!(
         app.current_user_in(&browser).await.is_none(),
         "not signed in"
     );
-    let thanks = html(&browser, &app.url(&location(&completed))).await;
+    let thanks = html(&browser, &app.url(&redirected_to(&completed))).await;
     assert!(
         thanks.contains("Thanks, your registration is waiting for approval"),
         "{thanks}"
@@ -158,12 +152,8 @@ async fn a_registration_that_waits_comes_back_to_the_link_which_thanks_only_whil
 #[tokio::test]
 async fn a_new_invitation_requested_without_the_app_comes_back_to_the_link_saying_what_happens_next(
 ) {
-    let app = TestApp::spawn().await;
-    app.login_as_admin().await;
-    app.invite("late@example.com").await;
-    let token = app.token_for("late@example.com").await;
+    let (app, token, browser) = invited("late@example.com", true).await;
     app.expire_invitations_of("late@example.com").await;
-    let browser = app.new_browser();
     let page = app.url(&format!("/invitation/{token}"));
 
     let before = html(&browser, &page).await;
@@ -177,16 +167,11 @@ async fn a_new_invitation_requested_without_the_app_comes_back_to_the_link_sayin
         &[("token", &token)],
     )
     .await;
-    assert!(
-        requested.status().is_redirection(),
-        "{}",
-        requested.status()
-    );
     assert_eq!(
-        location(&requested),
+        redirected_to(&requested),
         format!("/invitation/{token}?requested=wait")
     );
-    let after = html(&browser, &app.url(&location(&requested))).await;
+    let after = html(&browser, &app.url(&redirected_to(&requested))).await;
     assert!(after.contains("Your request was sent"), "{after}");
     assert!(
         !after.contains(form),
