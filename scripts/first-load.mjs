@@ -3,16 +3,24 @@
 // as served, finds the files the page loads (stylesheets, scripts, and the app's JS and WASM
 // named by the hydration loader), downloads each with `Accept-Encoding: gzip` and counts the
 // bytes sent. Pages are not compressed by the server; their gzip size is counted as a proxy
-// would send it. Prints a Markdown table.
-//   node scripts/first-load.mjs BASE_URL PATH...
+// would send it. Prints a Markdown table. `--cookie=NAME=VALUE` sends that cookie with the pages
+// named after it (a signed-in admin's first view).
+//   node scripts/first-load.mjs BASE_URL PATH... [--cookie=NAME=VALUE PATH...]
 import http from 'node:http';
 import zlib from 'node:zlib';
 
-const [base, ...paths] = process.argv.slice(2);
+const [base, ...args] = process.argv.slice(2);
+const paths = [];
+let cookie = null;
+for (const arg of args) {
+  if (arg.startsWith('--cookie=')) cookie = arg.slice('--cookie='.length);
+  else paths.push({ path: arg, cookie });
+}
 
-function get(url, gzip) {
+function get(url, gzip, cookie = null) {
+  const headers = { ...(gzip ? { 'accept-encoding': 'gzip' } : {}), ...(cookie ? { cookie } : {}) };
   return new Promise((resolve, reject) => {
-    const request = http.get(url, { headers: gzip ? { 'accept-encoding': 'gzip' } : {} }, (response) => {
+    const request = http.get(url, { headers }, (response) => {
       const chunks = [];
       response.on('data', (chunk) => chunks.push(chunk));
       response.on('end', () =>
@@ -27,8 +35,8 @@ const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 
 console.log('| page | HTML (gzip) | CSS | JS | WASM | total | files loaded |');
 console.log('| --- | --- | --- | --- | --- | --- | --- |');
-for (const path of paths) {
-  const page = await get(new URL(path, base), false);
+for (const { path, cookie } of paths) {
+  const page = await get(new URL(path, base), false, cookie);
   const html = page.body.toString('utf8');
   const assets = new Set();
   for (const [, href] of html.matchAll(/<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"/g)) assets.add(href);

@@ -187,16 +187,22 @@ build_site() {
     ${release:+--release} &
   local server=$!
   trap 'kill "$front" "$server" 2>/dev/null; pkill -P "$front" 2>/dev/null; exit 130' INT TERM
-  local finished status=0
+  local finished status=0 pending=("$front" "$server")
   for _ in 1 2; do
-    wait -n -p finished "$front" "$server" || status=$?
+    # Only the one still running: bash reports a job already waited for as "no such job".
+    wait -n -p finished "${pending[@]}" || status=$?
     if [ "$status" -ne 0 ]; then
       kill "$front" "$server" 2>/dev/null; pkill -P "$front" 2>/dev/null
       wait 2>/dev/null
       trap - INT TERM
       return 1
     fi
-    [ "$finished" = "$server" ] && note "the server is built [$(since_start)]"
+    if [ "$finished" = "$server" ]; then
+      note "the server is built [$(since_start)]"
+      pending=("$front")
+    else
+      pending=("$server")
+    fi
   done
   trap - INT TERM
 }
