@@ -29,8 +29,8 @@ use axum::{
 use chrono::{DateTime, Utc};
 use sea_orm::sqlx::{self, sqlite::SqliteRow, Row, SqlitePool};
 
-/// The list's count limit (`services::invitations::list::COUNT_LIMIT`).
-const COUNT_LIMIT: i64 = 1_000;
+/// The list's count limit.
+const COUNT_LIMIT: i64 = app::domain::invitation::paging::COUNT_LIMIT as i64;
 
 const SESSION: &str = "SELECT a.role, a.active, a.must_change_password, s.expires_at, \
      s.last_seen_at FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = ?";

@@ -22,7 +22,7 @@ use sea_orm_migration::MigratorTrait;
 /// terms take the other plans.
 const COMMON: usize = 1_100;
 /// Totals beyond this are shown as "1,000+".
-const COUNT_LIMIT: usize = 1_000;
+const COUNT_LIMIT: usize = app::domain::invitation::paging::COUNT_LIMIT as usize;
 
 fn emails(page: &InvitationList) -> Vec<String> {
     page.rows.iter().map(|r| r.email.clone()).collect()
@@ -389,4 +389,30 @@ async fn invitations_stored_before_the_index_existed_are_found() {
         .await;
     assert_eq!(stale.status(), 422);
     assert!(invalid_input(stale).await.contains("first page"));
+}
+
+#[tokio::test]
+async fn a_page_number_past_the_counted_rows_is_refused_and_the_page_links_to_the_last_numbered_one(
+) {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    let refused = app
+        .call("list_invitations", &[("page", "21"), ("page_size", "50")])
+        .await;
+    assert_eq!(refused.status(), 422);
+    let message = invalid_input(refused).await;
+    assert!(message.contains("(page 20 at 50 per page)"), "{message}");
+
+    let html = app
+        .page("/admin/invitations?q=ada&page=500&size=50")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Go to page 20"), "{html}");
+    let href = "/admin/invitations?q=ada&amp;page=20&amp;size=50";
+    assert!(
+        html.contains(href) || html.contains(&href.replace("&amp;", "&")),
+        "the same search, at the last numbered page: {html}"
+    );
 }

@@ -6,6 +6,7 @@
 //! server (and the tests) all get the same answer for the same instant.
 
 mod link;
+pub mod paging;
 pub mod reminder;
 mod rules;
 mod status;

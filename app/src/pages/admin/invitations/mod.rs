@@ -28,7 +28,7 @@ use crate::{
         layout::{NavClicks, WaitingRequests},
         time::LocalTime,
     },
-    domain::InvitationStatus,
+    domain::{invitation::paging, InvitationStatus},
     model::invitation::{InvitationList, InvitationRow, Origin, SortKey, PAGE_SIZES},
 };
 
@@ -89,7 +89,10 @@ fn Invitations() -> impl IntoView {
             {move || Suspend::new(async move {
                 match list.await {
                     Ok(page) => view! { <Table page params refresh dialog /> }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! {
+                        <p class="form-error" role="alert">{e.to_string()}</p>
+                        <BackToNumberedPages params />
+                    }.into_any(),
                 }
             })}
         </Transition>
@@ -384,5 +387,24 @@ mod tests {
             assert_eq!(super::grouped(n), text);
         }
         assert_eq!(super::grouped(1_234_567), "1,234,567");
+    }
+}
+
+/// Past the numbered pages (a page number typed or bookmarked), a way back to the last one
+/// that has a number, the same search, status and order.
+#[component]
+fn BackToNumberedPages(params: Memo<ListParams>) -> impl IntoView {
+    move || {
+        let p = params.get();
+        let beyond = p.cursor.is_empty() && paging::beyond_numbered_pages(p.page, p.page_size);
+        beyond.then(|| {
+            let last = paging::last_numbered_page(p.page_size);
+            let href = ListParams { page: last, ..p }.href();
+            view! {
+                <a class="button secondary" href=href data-testid="last-numbered-page">
+                    {format!("Go to page {last}")}
+                </a>
+            }
+        })
     }
 }

@@ -14,7 +14,7 @@ use sea_orm::{
 
 use super::{condition_filter, rows_for, InvitationError};
 use crate::{
-    domain::{search::TermGrams, InvitationStatus},
+    domain::{invitation::paging, search::TermGrams, InvitationStatus},
     model::invitation::{InvitationList, SortKey, PAGE_SIZES},
     ssr::{
         db::like_pattern,
@@ -24,10 +24,7 @@ use crate::{
 pub use cursor::{Cursor, CursorKey, Direction};
 use plan::{count_at, count_of, GramFilter, Plan, Walk};
 
-/// Totals are counted exactly up to this many rows; beyond it the list says "1,000+". (At
-/// 10,000 a common term's count cost 30-200 ms on PostgreSQL at 1,000,000 rows; a search that
-/// finds more than a thousand rows is refined, not paged through.)
-pub const COUNT_LIMIT: u64 = 1_000;
+pub use crate::domain::invitation::paging::COUNT_LIMIT;
 
 /// Timestamps are kept to the microsecond (every backend's precision), so a page link's key
 /// compares equal to the row it was made from.
@@ -103,11 +100,9 @@ impl ListQuery {
                 )
             })?),
         };
-        // Page numbers reach the rows the total counts; past them, the Next links (which
-        // carry the last row's key) go on at any depth for the cost of the first page, where
-        // skipping rows by number cost up to a second on PostgreSQL at 1,000,000 rows.
-        let last_numbered = COUNT_LIMIT.div_ceil(page_size);
-        if cursor.is_none() && page > last_numbered {
+        // Page numbers reach the rows the total counts (`domain::invitation::paging`).
+        if cursor.is_none() && paging::beyond_numbered_pages(page, page_size) {
+            let last_numbered = paging::last_numbered_page(page_size);
             return Err(invalid(format!(
                 "Page numbers reach the first {COUNT_LIMIT} invitations (page {last_numbered} at \
                  {page_size} per page): follow Next from there to go further, or narrow the \
