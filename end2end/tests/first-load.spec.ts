@@ -50,7 +50,8 @@ test('an invitation link works without the app code: its tabs are links, a refus
   await inviteThroughDialog(page, 'plain-link@example.com');
   const link = await invitationLinkFor(mailURL, 'plain-link@example.com');
 
-  const developer = await browser.newPage();
+  // A phone's screen, where the form is taller than the screen.
+  const developer = await browser.newPage({ viewport: { width: 390, height: 844 } });
   const appCode: string[] = [];
   developer.on('request', (request) => {
     if (/\/pkg\/portico\.(js|wasm)$/.test(new URL(request.url()).pathname)) appCode.push(request.url());
@@ -73,6 +74,8 @@ test('an invitation link works without the app code: its tabs are links, a refus
   await developer.getByLabel('Confirm password').fill('Dev-Pass-123');
   await developer.getByRole('button', { name: 'Create account' }).click();
   await expect(developer.getByRole('alert')).toContainText('text-direction marks');
+  // Scrolled to, as the message sits below the fold.
+  await expect(developer.getByRole('alert')).toBeInViewport({ ratio: 1 });
   await expect(developer).toHaveURL(link);
   await expect(developer.getByLabel('Full name')).toHaveValue(name);
   await expect(developer.getByLabel('Password', { exact: true })).toHaveValue('');

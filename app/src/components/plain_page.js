@@ -40,6 +40,8 @@ const keepable = (field) =>
         if (field instanceof HTMLInputElement && keepable(field) && !field.readOnly) field.value = value;
       }
     }
+    // The message is by the form's button, which a phone's screen can leave below the fold.
+    document.querySelector('.form-error[role="alert"]')?.scrollIntoView({ block: 'center' });
   }
 }
 
