@@ -58,7 +58,8 @@ test('an invitation link works without the app code: its tabs are links, a refus
   });
   await openReady(developer, link);
   await expect(developer.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
-  await developer.getByRole('tab', { name: 'LOGIN' }).click();
+  // Space chooses a tab, as it does a tab the app draws.
+  await developer.getByRole('tab', { name: 'LOGIN' }).press('Space');
   await expect(developer).toHaveURL(/\?tab=login$/);
   await expect(developer.getByRole('tab', { name: 'LOGIN' })).toHaveAttribute('aria-selected', 'true');
   await expect(developer.getByRole('button', { name: 'Log in' })).toBeVisible();
@@ -74,8 +75,9 @@ test('an invitation link works without the app code: its tabs are links, a refus
   await developer.getByLabel('Confirm password').fill('Dev-Pass-123');
   await developer.getByRole('button', { name: 'Create account' }).click();
   await expect(developer.getByRole('alert')).toContainText('text-direction marks');
-  // Scrolled to, as the message sits below the fold.
+  // Scrolled to, as the message sits below the fold, and focused, so that it is read out.
   await expect(developer.getByRole('alert')).toBeInViewport({ ratio: 1 });
+  await expect(developer.getByRole('alert')).toBeFocused();
   await expect(developer).toHaveURL(link);
   await expect(developer.getByLabel('Full name')).toHaveValue(name);
   await expect(developer.getByLabel('Password', { exact: true })).toHaveValue('');

@@ -74,6 +74,14 @@ test('with approval required a confirmed sign-up waits until the admin accepts i
     const visitor = await browser.newPage();
     await signUp(visitor, 'self-review@example.com', 'Self Review');
     await openReady(visitor, await invitationLinkFor(mailURL, 'self-review@example.com'));
+    // A name the server refuses comes back as typed, not as the sign-up gave it.
+    await visitor.getByLabel('Full name').fill('Self\u202EReviewer');
+    await visitor.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await visitor.getByLabel('Confirm password').fill(PASSWORD);
+    await visitor.getByRole('button', { name: 'Create account' }).click();
+    await expect(visitor.getByRole('alert')).toContainText('text-direction marks');
+    await expect(visitor.getByLabel('Full name')).toHaveValue('Self\u202EReviewer');
+    await visitor.getByLabel('Full name').fill('Self Review');
     await choosePassword(visitor, 'Self Review');
     await expect(visitor.getByTestId('waiting-for-approval')).toBeVisible();
 

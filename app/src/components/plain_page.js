@@ -40,8 +40,14 @@ const keepable = (field) =>
         if (field instanceof HTMLInputElement && keepable(field) && !field.readOnly) field.value = value;
       }
     }
-    // The message is by the form's button, which a phone's screen can leave below the fold.
-    document.querySelector('.form-error[role="alert"]')?.scrollIntoView({ block: 'center' });
+    // The message is by the form's button, which a phone's screen can leave below the fold; it
+    // is focused too, as an alert already in a loaded page is not reliably announced.
+    const message = document.querySelector('.form-error[role="alert"]');
+    if (message) {
+      message.scrollIntoView({ block: 'center' });
+      message.tabIndex = -1;
+      message.focus({ preventScroll: true });
+    }
   }
 }
 
@@ -160,6 +166,15 @@ for (const form of document.forms) {
     sent = false;
     button.textContent = label;
     button.removeAttribute('aria-busy');
+  });
+}
+
+// Tabs that are links (the invitation page's): Space chooses one, as it does a tab.
+for (const tab of document.querySelectorAll('a[role="tab"]')) {
+  tab.addEventListener('keydown', (event) => {
+    if (event.key !== ' ') return;
+    event.preventDefault();
+    tab.click();
   });
 }
 

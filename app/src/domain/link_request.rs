@@ -81,6 +81,15 @@ impl RequestPlan {
     pub fn parse(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.as_str() == value)
     }
+
+    /// Whether a link in `state` can be the one this plan answered: a resend replaces the link
+    /// (`Superseded`); a request that waits leaves it as it was (expired or replaced).
+    pub fn agrees_with(self, state: LinkState) -> bool {
+        match self {
+            RequestPlan::ResendNow => state == LinkState::Superseded,
+            RequestPlan::Wait | RequestPlan::AlreadyWaiting => offers_request(state),
+        }
+    }
 }
 
 /// Why a request is refused; each says what to do instead.
@@ -235,6 +244,17 @@ mod tests {
     fn statuses_round_trip() {
         for status in RequestStatus::ALL {
             assert_eq!(RequestStatus::parse(status.as_str()), Some(status));
+        }
+    }
+
+    #[test]
+    fn a_resend_is_only_announced_on_the_link_it_replaced() {
+        assert!(RequestPlan::ResendNow.agrees_with(LinkState::Superseded));
+        assert!(!RequestPlan::ResendNow.agrees_with(LinkState::Expired));
+        for plan in [RequestPlan::Wait, RequestPlan::AlreadyWaiting] {
+            assert!(plan.agrees_with(LinkState::Expired));
+            assert!(plan.agrees_with(LinkState::Superseded));
+            assert!(!plan.agrees_with(LinkState::Usable));
         }
     }
 

@@ -182,4 +182,39 @@ async fn a_new_invitation_requested_without_the_app_comes_back_to_the_link_sayin
     let crafted = html(&browser, &format!("{page}?requested=you%20won")).await;
     assert!(!crafted.contains("you won"), "{crafted}");
     assert!(crafted.contains(form), "{crafted}");
+    // And only a plan the link's state agrees with: no resend replaced this expired link.
+    let untrue = html(&browser, &format!("{page}?requested=resend_now")).await;
+    assert!(
+        !untrue.contains("A new invitation is on its way"),
+        "{untrue}"
+    );
+    assert!(untrue.contains(form), "{untrue}");
+}
+
+#[tokio::test]
+async fn a_login_refused_on_the_links_login_tab_comes_back_to_that_tab() {
+    let (app, token, browser) = invited("plain@example.com", true).await;
+    let tab = app.url(&format!("/invitation/{token}?tab=login"));
+    let refused = post_form(
+        &browser,
+        &app.address,
+        "login",
+        &tab,
+        &[
+            ("email", "plain@example.com"),
+            ("password", "Not-The-Pass-1"),
+            ("next", "/portal"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), 303);
+    let back = location(&refused);
+    assert!(back.starts_with(&format!("{tab}&")), "{back}");
+    let page = html(&browser, &back).await;
+    assert!(page.contains("role=\"alert\""), "{page}");
+    assert!(
+        page.contains("action=\"/api/login\""),
+        "still the login tab: {page}"
+    );
+    assert!(!page.contains("Create your account"), "{page}");
 }

@@ -45,9 +45,10 @@ pub fn AcceptInvitationPage() -> impl IntoView {
     // Read again after an answer that changes it (in the app, the redirect back here only
     // changes the query).
     let registered = move || query.with(|q| q.get("registered").is_some());
+    let requested = move || query.with(|q| q.get("requested"));
     let landing = Resource::new(
-        move || (token(), registered()),
-        |(token, _)| invitation_by_token(token),
+        move || (token(), registered(), requested()),
+        |(token, _, _)| invitation_by_token(token),
     );
     let policy = password_policy_resource();
 
@@ -88,20 +89,23 @@ fn DeadEnd(state: LinkState, token: String) -> impl IntoView {
             <h1>{state.title()}</h1>
             <p>{state.message()}</p>
             {state.offers_login().then(|| view! { <a class="button primary" href="/login?next=/portal">"Log in"</a> })}
-            {offers_request(state).then(|| view! { <RequestNewInvitation token /> })}
+            {offers_request(state).then(|| view! { <RequestNewInvitation state token /> })}
         </section>
     }
 }
 
 /// "Request a new invitation", then what happens next: the server sends the browser back
-/// with its answer in `?requested=` (only a plan's name is shown, never the URL's words).
+/// with its answer in `?requested=` (only a plan's name is shown, never the URL's words, and
+/// only one the link's state agrees with: "a new invitation is on its way" once a resend has
+/// replaced this link).
 #[component]
-fn RequestNewInvitation(token: String) -> impl IntoView {
+fn RequestNewInvitation(state: LinkState, token: String) -> impl IntoView {
     let query = use_query_map();
     let answer = move || {
         query
             .with(|q| q.get("requested"))
             .and_then(|plan| RequestPlan::parse(&plan))
+            .filter(|plan| plan.agrees_with(state))
             .map(RequestAnswer)
     };
     // Read, not moved, by the form: `Show` may draw it more than once.

@@ -273,6 +273,32 @@ async fn an_admin_invited_while_it_is_required_sets_it_up_before_the_first_sessi
     let step = code_step(&app, &browser).await.unwrap();
     assert_eq!(step.step, SecondStep::Enroll);
     assert_eq!(step.email, "second@x.io");
+
+    // The same form posted without the app: its answer is a redirect to the code step, and
+    // the step's cookie comes with it.
+    let invited = app
+        .call("invite", &[("emails", "third@x.io"), ("role", "admin")])
+        .await;
+    assert_eq!(invited.status(), 200);
+    let token = app.token_for("third@x.io").await;
+    let plain = app.new_browser();
+    let sent = crate::support::post_form(
+        &plain,
+        &app.address,
+        "complete_registration",
+        &app.url(&format!("/invitation/{token}")),
+        &[
+            ("token", &token),
+            ("full_name", "Third Admin"),
+            ("password", "Third-Admin-77"),
+            ("confirmation", "Third-Admin-77"),
+        ],
+    )
+    .await;
+    assert!(sent.status().is_redirection(), "{}", sent.status());
+    assert_eq!(sent.headers()["location"], "/login/code");
+    assert_eq!(app.current_user_in(&plain).await, None, "no session yet");
+    assert_eq!(code_step(&app, &plain).await.unwrap().email, "third@x.io");
 }
 
 /// Signs in as the bootstrap admin and requires two-step sign-in of administrators.
