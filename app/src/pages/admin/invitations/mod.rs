@@ -401,9 +401,11 @@ fn BackToNumberedPages(params: Memo<ListParams>) -> impl IntoView {
             let last = paging::last_numbered_page(p.page_size);
             let href = ListParams { page: last, ..p }.href();
             view! {
-                <a class="button secondary" href=href data-testid="last-numbered-page">
-                    {format!("Go to page {last}")}
-                </a>
+                <div class="button-row">
+                    <a class="button secondary" href=href data-testid="last-numbered-page">
+                        {format!("Go to page {last}")}
+                    </a>
+                </div>
             }
         })
     }
