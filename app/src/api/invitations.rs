@@ -186,30 +186,31 @@ pub async fn complete_registration(
         invitations::complete(&state.db, &token, &full_name, &password, &confirmation, now).await,
     )
     .await?;
-    if completed.outcome != CompletionOutcome::Approved {
-        send_on_after_completion(&token, completed.outcome);
-        return Ok(completed.outcome);
-    }
-    // Completing a link is a sign-in: the same second step as a login applies.
-    let account = crate::ssr::entities::account::Entity::find_by_id(completed.account_id)
-        .one(&state.db)
-        .await?;
-    let step = match &account {
-        Some(account) => second_step(
-            Role::parse(&account.role).unwrap_or(Role::Developer),
-            account.mfa_secret.is_some(),
-            settings::load(&state.db).await?.require_admin_mfa,
-        ),
-        None => SecondStep::None,
+    let outcome = if completed.outcome != CompletionOutcome::Approved {
+        completed.outcome
+    } else {
+        // Completing a link is a sign-in: the same second step as a login applies.
+        let account = crate::ssr::entities::account::Entity::find_by_id(completed.account_id)
+            .one(&state.db)
+            .await?;
+        let step = match &account {
+            Some(account) => second_step(
+                Role::parse(&account.role).unwrap_or(Role::Developer),
+                account.mfa_secret.is_some(),
+                settings::load(&state.db).await?.require_admin_mfa,
+            ),
+            None => SecondStep::None,
+        };
+        if step != SecondStep::None {
+            challenge::start(&state, completed.account_id, step, None, now).await?;
+            CompletionOutcome::CodeStep
+        } else {
+            sign_in(&state, completed.account_id, &completed.email, now).await?;
+            CompletionOutcome::Approved
+        }
     };
-    if step != SecondStep::None {
-        challenge::start(&state, completed.account_id, step, None, now).await?;
-        send_on_after_completion(&token, CompletionOutcome::CodeStep);
-        return Ok(CompletionOutcome::CodeStep);
-    }
-    sign_in(&state, completed.account_id, &completed.email, now).await?;
-    send_on_after_completion(&token, completed.outcome);
-    Ok(completed.outcome)
+    send_on_after_completion(&token, outcome);
+    Ok(outcome)
 }
 
 /// Where the browser goes once its link is complete (a redirect, so the link's page works
@@ -221,9 +222,10 @@ pub async fn complete_registration(
 fn send_on_after_completion(token: &str, outcome: CompletionOutcome) {
     match outcome {
         CompletionOutcome::Approved => leptos_axum::redirect("/"),
-        CompletionOutcome::Waiting => {
-            super::redirect_with_query(&format!("/invitation/{token}"), &[("registered", "1")])
-        }
+        CompletionOutcome::Waiting => super::redirect_with_query(
+            &crate::domain::invitation::link_path(token),
+            &[("registered", "1")],
+        ),
         CompletionOutcome::CodeStep => leptos_axum::redirect("/login/code"),
     }
 }

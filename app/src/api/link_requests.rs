@@ -18,7 +18,7 @@ pub async fn request_new_invitation(token: String) -> Result<RequestAnswer, ApiE
     // Back to the link, which says what happens next (so it works without the app). The
     // token has just been matched to a stored link: one of ours (hex), safe in a path.
     super::redirect_with_query(
-        &format!("/invitation/{token}"),
+        &crate::domain::invitation::link_path(&token),
         &[("requested", answer.0.as_str())],
     );
     Ok(answer)

@@ -4,6 +4,12 @@
 use super::status::InvitationStatus;
 use serde::{Deserialize, Serialize};
 
+/// The path of the page an invitation's token opens (the email's link, on the portal's public
+/// address).
+pub fn link_path(token: &str) -> String {
+    format!("/invitation/{token}")
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LinkState {

@@ -15,7 +15,7 @@ mod validity;
 #[cfg(test)]
 mod tests;
 
-pub use link::LinkState;
+pub use link::{link_path, LinkState};
 pub use reminder::{ReminderLead, ReminderLeadError};
 pub use rules::{
     allowed_actions, check, decide, expiry_condition_for_action, stored_condition_for_action,

@@ -24,6 +24,7 @@ use crate::{
         },
     },
     domain::{
+        invitation::link_path,
         link_request::{offers_request, RequestPlan},
         FullName, LinkState, PasswordPolicy,
     },
@@ -151,7 +152,7 @@ fn Usable(link: Link, policy: PolicyResource) -> impl IntoView {
             Tab::CreateAccount
         }
     };
-    let page = format!("/invitation/{}", link.token);
+    let page = link_path(&link.token);
     // Links, so that the tabs work without the app; each is the page with its tab chosen.
     let tab_link = move |which: Tab, label: &'static str, id: &'static str, href: String| {
         view! {

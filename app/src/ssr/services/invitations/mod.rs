@@ -285,7 +285,11 @@ pub(crate) async fn insert_pending_unindexed(
     .insert(txn)
     .await?;
     let message = outbox::Message::Invitation {
-        link: format!("{}/invitation/{token}", new.public_url),
+        link: format!(
+            "{}{}",
+            new.public_url,
+            crate::domain::invitation::link_path(&token)
+        ),
         valid_until,
         invited_by: new.invited_by.map(|(_, name)| name.to_owned()),
         self_sign_up: new.origin == Origin::SelfRegistration,

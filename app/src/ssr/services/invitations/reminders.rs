@@ -92,7 +92,10 @@ async fn send_batch(
             continue; // Another replica reminded it, or it changed meanwhile.
         }
         let message = outbox::Message::Invitation {
-            link: format!("{public_url}/invitation/{token}"),
+            link: format!(
+                "{public_url}{}",
+                crate::domain::invitation::link_path(&token)
+            ),
             valid_until: row.valid_until,
             invited_by: row.invited_by.and_then(|id| inviters.get(&id).cloned()),
             self_sign_up: super::registration::is_sign_up(row),
