@@ -21,6 +21,8 @@
 #   PORTICO_LOAD_SERVER_CPU   core the servers are pinned to (default 0)
 #   PORTICO_LOAD_CLIENT_CPU   core wrk, curl and the probe are pinned to (default 1)
 source "$(dirname "$0")/tools.sh"
+# The release server `make run` builds (tools.sh, site_rustflags), and its compiled dependencies.
+export RUSTFLAGS="$(site_rustflags)"
 cd "$ROOT"
 
 DURATION="${PORTICO_LOAD_SECONDS:-30}"

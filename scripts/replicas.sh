@@ -11,6 +11,8 @@
 #   PORTICO_REPLICAS_USERS     concurrent clients (default 8)
 #   PORTICO_TEST_POSTGRES_URL  the PostgreSQL server (default postgres://postgres@127.0.0.1:5432)
 source "$(dirname "$0")/tools.sh"
+# The release server `make run` builds (tools.sh, site_rustflags), and its compiled dependencies.
+export RUSTFLAGS="$(site_rustflags)"
 cd "$ROOT"
 
 SECONDS_OF_LOAD="${PORTICO_REPLICAS_SECONDS:-45}"
