@@ -23,7 +23,6 @@ CHROME_FLAGS="--headless --no-sandbox --disable-gpu --disable-quic --no-first-ru
 ensure_wasm_target
 ensure_npm_packages
 ensure_chromium
-ensure_wasm_bindgen
 
 if [ ! -x "$TOOL/node_modules/.bin/lighthouse" ]; then
   step "Installing Lighthouse into $TOOL"

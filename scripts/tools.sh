@@ -177,12 +177,15 @@ build_site() {
   # Two pipelines side by side, each spending part of its time on one core: the browser's
   # module (its own target directory, as cargo-leptos keeps it) with wasm-bindgen, wasm-opt, the
   # minifier and the compressed copies after it, and the server. A failure stops both; so does
-  # Ctrl-C.
+  # Ctrl-C. On a first run wasm-bindgen-cli is compiled in the module's pipeline, once the
+  # module is built: the server's build is the longer one, so the tool's 2 minutes no longer
+  # come before it.
   ( set -e
     env "${env[@]}" cargo build --package=frontend --lib --target-dir="$ROOT/target/front" \
       --target=wasm32-unknown-unknown --no-default-features --locked \
       ${release:+--profile=wasm-release}
     note "the WASM module is built [$(since_start)]"
+    ensure_wasm_bindgen
     wasm-bindgen --target=web --out-name=portico --out-dir="$site/pkg" --no-typescript \
       "$ROOT/target/front/wasm32-unknown-unknown/$front_profile/frontend.wasm"
     mv "$site/pkg/portico_bg.wasm" "$site/pkg/portico.wasm"
@@ -225,5 +228,4 @@ ensure_build_tools() {
   command -v npm >/dev/null || { echo "error: Node.js 20+ with npm is required (Debian: apt-get install nodejs npm)" >&2; exit 1; }
   ensure_wasm_target
   ensure_npm_packages
-  ensure_wasm_bindgen
 }
