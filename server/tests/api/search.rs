@@ -226,6 +226,29 @@ async fn totals_beyond_a_thousand_are_labelled_and_paging_stays_exact() {
 }
 
 #[tokio::test]
+async fn generating_more_invitations_into_a_filled_database_adds_new_addresses_and_indexes_them() {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    let db = app.db().await;
+    // The cost curve grows one database in steps, with the same seed each time; the second
+    // run used to repeat the first one's addresses and stop on the one-live-address rule.
+    let before = invitation::Entity::find().count(&db).await.unwrap();
+    generate::invitations(&db, 600, 3).await.unwrap();
+    let written = generate::invitations(&db, 600, 3).await.unwrap();
+    assert_eq!(written, 600);
+
+    let all = invitation::Entity::find().all(&db).await.unwrap();
+    assert_eq!(all.len() as u64, before + 1_200);
+    let distinct: std::collections::HashSet<&str> =
+        all.iter().map(|r| r.email_normalized.as_str()).collect();
+    assert_eq!(distinct.len(), all.len(), "every generated address is new");
+    // The second run's rows are in the search index too.
+    let newest = all.iter().max_by_key(|r| r.id).unwrap();
+    let page = app.list(&[("search", &newest.email_normalized)]).await;
+    assert_eq!(emails(&page), vec![newest.email.clone()]);
+}
+
+#[tokio::test]
 async fn a_status_filter_with_a_term_follows_every_change_of_status() {
     let app = TestApp::spawn().await;
     app.login_as_admin().await;

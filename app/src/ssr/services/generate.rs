@@ -6,8 +6,8 @@
 use chrono::{DateTime, Duration, Utc};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect, Set,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    Set, TransactionTrait,
 };
 
 use crate::{
@@ -69,28 +69,29 @@ const DOMAINS: [&str; 10] = [
 const BATCH: usize = 500;
 
 /// Inserts `count` invitations; returns how many were written. `seed` makes runs repeatable.
+///
+/// A run may add to a database that already has invitations (the benchmark's cost curve grows
+/// one database from 10,000 to 1,000,000 rows), so its addresses are numbered from the highest
+/// id already stored: every earlier generated row's number is below its own id, so no address
+/// repeats. The seed is offset by the same number, so a second run does not repeat the first
+/// run's names in the same order.
 pub async fn invitations(db: &DatabaseConnection, count: u64, seed: u64) -> Result<u64, DbErr> {
     let now = super::invitations::to_micros(Utc::now());
-    let mut rng = StdRng::seed_from_u64(seed);
+    let first_number = highest_id(db).await?.map_or(0, |id| id as u64);
+    let mut rng = StdRng::seed_from_u64(seed.wrapping_add(first_number));
     let run = format!("{seed:x}-{}", now.timestamp());
     let mut written = 0u64;
     while written < count {
         let size = BATCH.min((count - written) as usize);
         let rows: Vec<invitation::ActiveModel> = (0..size)
-            .map(|i| row(&mut rng, written + i as u64, &run, now))
+            .map(|i| row(&mut rng, first_number + written + i as u64, &run, now))
             .collect();
         let tokens: std::collections::HashSet<String> = rows
             .iter()
             .map(|row| row.token_hash.clone().unwrap())
             .collect();
         let txn = db.begin().await?;
-        let before: Option<i32> = invitation::Entity::find()
-            .select_only()
-            .column_as(invitation::Column::Id.max(), "max")
-            .into_tuple()
-            .one(&txn)
-            .await?
-            .flatten();
+        let before = highest_id(&txn).await?;
         invitation::Entity::insert_many(rows)
             .exec_without_returning(&txn)
             .await?;
@@ -113,6 +114,17 @@ pub async fn invitations(db: &DatabaseConnection, count: u64, seed: u64) -> Resu
     // The planner's statistics, as the daily sweep would count them.
     search_index::count_grams(db, now).await?;
     Ok(written)
+}
+
+/// The highest invitation id stored, if any.
+async fn highest_id(db: &impl ConnectionTrait) -> Result<Option<i32>, DbErr> {
+    Ok(invitation::Entity::find()
+        .select_only()
+        .column_as(invitation::Column::Id.max(), "max")
+        .into_tuple()
+        .one(db)
+        .await?
+        .flatten())
 }
 
 fn row(rng: &mut StdRng, n: u64, run: &str, now: DateTime<Utc>) -> invitation::ActiveModel {
