@@ -226,6 +226,42 @@ async fn totals_beyond_a_thousand_are_labelled_and_paging_stays_exact() {
 }
 
 #[tokio::test]
+async fn a_searched_list_by_page_number_shows_the_rows_a_plain_filter_puts_there() {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    let db = app.db().await;
+    generate::invitations(&db, 200, 5).await.unwrap();
+    invite_common(&app).await;
+    let all = invitation::Entity::find().all(&db).await.unwrap();
+    // "common": more matches than the count reaches; "2.co": a rare gram's rows, walked
+    // whole; "x15": a three-character term, its own gram.
+    for term in ["common", "2.co", "x15"] {
+        for (sort, descending) in [("invited_at", "true"), ("email", "false")] {
+            let want = expected(&all, term, "", sort, descending == "true");
+            for page in ["1", "2", "3", "6", "7"] {
+                let form = [
+                    ("search", term),
+                    ("sort", sort),
+                    ("descending", descending),
+                    ("page", page),
+                    ("page_size", "20"),
+                ];
+                let listed = app.list(&form).await;
+                let from = (page.parse::<usize>().unwrap() - 1) * 20;
+                let rows = &want[from.min(want.len())..(from + 20).min(want.len())];
+                assert_eq!(emails(&listed), rows, "{form:?}");
+                assert_eq!(listed.next.is_some(), from + 20 < want.len(), "{form:?}");
+                assert_eq!(
+                    listed.total as usize,
+                    want.len().min(COUNT_LIMIT),
+                    "{form:?}"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
 async fn generating_more_invitations_into_a_filled_database_adds_new_addresses_and_indexes_them() {
     let app = TestApp::spawn().await;
     app.login_as_admin().await;

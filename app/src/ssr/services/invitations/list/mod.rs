@@ -175,15 +175,23 @@ pub async fn list(
             // The walk's order is the page's only when the list is by date, newest first.
             let newest_first =
                 matches!(plan, Plan::Posting(_)) && query.descending && query.cursor.is_none();
-            if found <= COUNT_LIMIT {
+            let total = if found <= COUNT_LIMIT {
+                (found, false)
+            } else {
+                (COUNT_LIMIT, true)
+            };
+            if newest_first && (found <= COUNT_LIMIT || skip + query.page_size < found) {
+                // The page is among the matches found, in their order: only its rows (and the
+                // one after, which says whether there is a next page) are read.
+                let from = (skip as usize).min(ids.len());
+                let to = ((skip + query.page_size + 1) as usize).min(ids.len());
+                let page = ids[from..to].to_vec();
+                let select = invitation::Entity::find().filter(invitation::Column::Id.is_in(page));
+                (select, false, 0, total)
+            } else if found <= COUNT_LIMIT {
                 // Every match is known: the page is theirs in any order, at any depth.
                 let select = invitation::Entity::find().filter(invitation::Column::Id.is_in(ids));
-                (select, false, skip, (found, false))
-            } else if newest_first && skip + query.page_size < found {
-                // The page is among the matches found, in their order.
-                let page = ids[skip as usize..(skip + query.page_size + 1) as usize].to_vec();
-                let select = invitation::Entity::find().filter(invitation::Column::Id.is_in(page));
-                (select, false, 0, (COUNT_LIMIT, true))
+                (select, false, skip, total)
             } else if let Plan::Posting(walk) = &plan {
                 // Deeper, or the other way round: the gram's rows walked in that order.
                 (

@@ -2,8 +2,9 @@
 //! (see `domain::search`). The aim is a bounded amount of work for every kind of term:
 //!
 //! - no term: the invitations' own indexes, newest first (or by the chosen column);
-//! - a term with a rare gram (fewer than [`CANDIDATE_LIMIT`] index rows): those candidates
-//!   only, checked and sorted (a rare or absent term costs a few small index reads);
+//! - a term with a rare gram (fewer than [`CANDIDATE_LIMIT`] index rows): that gram's rows
+//!   walked whole, each checked for the next rarest grams, the few left by their address (a
+//!   rare or absent term costs a few small index reads);
 //! - a term whose grams are all common, newest or oldest first: one gram's index rows, which
 //!   come in date order, checked until the page is full (a common term fills it quickly);
 //! - otherwise (a common term sorted by email or expiry): the sort column's index, checked
@@ -32,7 +33,8 @@ pub enum Plan {
     Scan,
     /// Some gram of the term is in no address: nothing matches.
     Nothing,
-    /// The rows having these grams (fewer than the limit) are the only candidates.
+    /// The rows in this range of grams (a one- or two-character term's, fewer than the
+    /// limit) are the only candidates.
     Candidates(GramFilter),
     /// The term's grams are all common; walk one's rows in date order.
     Posting(Walk),
@@ -147,22 +149,40 @@ pub async fn choose(
     } else {
         bounded_counts(db, &filters, status).await?
     };
-    if let Some((gram, count)) = probed.iter().zip(&counts).min_by_key(|(_, n)| **n) {
+    if let Some((_, count)) = probed.iter().zip(&counts).min_by_key(|(_, n)| **n) {
         if *count == 0 {
             return Ok(Plan::Nothing);
         }
         if *count < CANDIDATE_LIMIT {
-            return Ok(Plan::Candidates(GramFilter::Is(*gram)));
+            // A rare gram: its rows are walked whole, each checked for the next rarest grams
+            // by key in the index, so only the few rows having those too have their address
+            // read, once. The walk finds every match (fewer than the count's limit), so it is
+            // the exact total and, read by id, the page in any order.
+            let rows_of = |gram: i64| {
+                probed
+                    .iter()
+                    .position(|p| *p == gram)
+                    .map(|at| counts[at])
+                    .or_else(|| counted.get(&gram).copied())
+                    .unwrap_or(u64::MAX)
+            };
+            let mut order = all.clone();
+            order.sort_by_key(|gram| (rows_of(*gram), *gram));
+            return Ok(walk_in(sort, Walk::rarest_first(&order)));
         }
     }
     // Every gram is common: the uncounted ones first, then the counted ones, rarest first.
     let mut order = uncounted;
     order.extend(ranked.iter().map(|(_, g)| *g));
-    let walk = Walk::rarest_first(&order);
-    Ok(match sort {
+    Ok(walk_in(sort, Walk::rarest_first(&order)))
+}
+
+/// A walk of one gram's rows, whose date order is the page's only when sorted by date.
+fn walk_in(sort: SortKey, walk: Walk) -> Plan {
+    match sort {
         SortKey::InvitedAt => Plan::Posting(walk),
         _ => Plan::ScanWithTerm(Some(walk)),
-    })
+    }
 }
 
 /// The counted rows of those of `grams` the statistics hold (the common ones).
