@@ -30,6 +30,7 @@ mod m0025_email_templates;
 mod m0026_gram_status;
 mod m0027_gram_stats;
 mod m0028_status_indexes;
+mod m0029_covering_indexes;
 
 pub struct Migrator;
 
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0026_gram_status::Migration),
             Box::new(m0027_gram_stats::Migration),
             Box::new(m0028_status_indexes::Migration),
+            Box::new(m0029_covering_indexes::Migration),
         ]
     }
 }

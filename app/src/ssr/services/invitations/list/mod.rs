@@ -152,12 +152,18 @@ pub async fn list(
         filter = filter.add(condition_filter(status.stored_condition(), now));
     }
     let skip = (query.page - 1) * query.page_size;
-    let (select, by_grams, skip, (total, total_is_lower_bound)) = match plan {
+    let (select, from, skip, (total, total_is_lower_bound)) = match plan {
         Plan::Nothing => return Ok(empty_page(query)),
         Plan::Scan | Plan::ScanWithTerm(None) => {
             let select = invitation::Entity::find().filter(filter);
             let total = count_rows(db, select.clone()).await?;
-            (select, false, skip, total)
+            // With a term, each row's address is checked in the sort column's index first.
+            let from = if term.is_some() {
+                PageFrom::Index
+            } else {
+                PageFrom::Rows
+            };
+            (select, from, skip, total)
         }
         Plan::Candidates(grams) => {
             let ids = candidate_ids(db, grams, status_rows.as_ref()).await?;
@@ -165,7 +171,7 @@ pub async fn list(
                 .filter(invitation::Column::Id.is_in(ids))
                 .filter(filter);
             let total = count_rows(db, select.clone()).await?;
-            (select, false, skip, total)
+            (select, PageFrom::Rows, skip, total)
         }
         Plan::Posting(ref walk) | Plan::ScanWithTerm(Some(ref walk)) => {
             // One walk of the gram's rows finds the matches, newest first, up to one past the
@@ -187,27 +193,27 @@ pub async fn list(
                 let to = ((skip + query.page_size + 1) as usize).min(ids.len());
                 let page = ids[from..to].to_vec();
                 let select = invitation::Entity::find().filter(invitation::Column::Id.is_in(page));
-                (select, false, 0, total)
+                (select, PageFrom::Rows, 0, total)
             } else if found <= COUNT_LIMIT {
                 // Every match is known: the page is theirs in any order, at any depth.
                 let select = invitation::Entity::find().filter(invitation::Column::Id.is_in(ids));
-                (select, false, skip, total)
+                (select, PageFrom::Rows, skip, total)
             } else if let Plan::Posting(walk) = &plan {
                 // Deeper, or the other way round: the gram's rows walked in that order.
                 (
                     posting(walk, status_rows.as_ref(), filter),
-                    true,
+                    PageFrom::Grams,
                     skip,
                     (COUNT_LIMIT, true),
                 )
             } else {
                 // A common term in another order: the sort column's index, checked row by row.
                 let select = invitation::Entity::find().filter(filter);
-                (select, false, skip, (COUNT_LIMIT, true))
+                (select, PageFrom::Index, skip, (COUNT_LIMIT, true))
             }
         }
     };
-    let (rows, previous, next, page) = fetch_page(db, select, by_grams, skip, query).await?;
+    let (rows, previous, next, page) = fetch_page(db, select, from, skip, query).await?;
     Ok(InvitationList {
         rows: rows_for(db, &rows, now).await?,
         total,
@@ -361,16 +367,30 @@ async fn count_rows<E: EntityTrait>(
 
 type PageParts = (Vec<invitation::Model>, Option<String>, Option<String>, u64);
 
+/// How a page's rows are found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PageFrom {
+    /// Read in the sort column's order, whole.
+    Rows,
+    /// Walking a gram's index rows, in date order.
+    Grams,
+    /// The page's ids first, from the sort column's index alone, then those rows. For a term
+    /// checked row by row: on PostgreSQL the invitations' indexes also hold the address and
+    /// the id (m0029), so the rows that do not match are never read (the page of a common
+    /// term sorted by email read 860,000 rows in 1.8 s, its index alone 0.1 s).
+    Index,
+}
+
 /// One page in the requested order, with the links to the pages before and after it: the
-/// rows after `skip` others (or after the query's cursor), walking a gram's index rows when
-/// `by_grams`.
+/// rows after `skip` others (or after the query's cursor), found as `from` says.
 async fn fetch_page(
     db: &impl ConnectionTrait,
     select: Select<invitation::Entity>,
-    by_grams: bool,
+    from: PageFrom,
     skip: u64,
     query: &ListQuery,
 ) -> Result<PageParts, InvitationError> {
+    let by_grams = from == PageFrom::Grams;
     let backwards = query
         .cursor
         .as_ref()
@@ -396,7 +416,11 @@ async fn fetch_page(
         }
         None => select = select.offset(skip),
     }
-    let mut rows = select.all(db).await?;
+    let mut rows = if from == PageFrom::Index {
+        by_ids_first(db, select).await?
+    } else {
+        select.all(db).await?
+    };
     let more = rows.len() as u64 > query.page_size;
     rows.truncate(query.page_size as usize);
     if backwards {
@@ -428,6 +452,26 @@ async fn fetch_page(
         .then(|| rows.last().map(|r| cursor_at(r, Direction::After)))
         .flatten();
     Ok((rows, previous, next, page))
+}
+
+/// The rows `select` finds, its ids read first (see [`PageFrom::Index`]), in its order.
+async fn by_ids_first(
+    db: &impl ConnectionTrait,
+    select: Select<invitation::Entity>,
+) -> Result<Vec<invitation::Model>, InvitationError> {
+    let ids: Vec<i32> = select
+        .select_only()
+        .column(invitation::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut rows = invitation::Entity::find()
+        .filter(invitation::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    // A page is at most 101 rows.
+    rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
+    Ok(rows)
 }
 
 /// The columns the rows come ordered by: the index's own copy of the date when walking a
