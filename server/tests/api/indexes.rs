@@ -6,6 +6,14 @@
 use crate::support::TestApp;
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, TransactionTrait};
 
+/// PostgreSQL's plan for `statement`, a line each.
+async fn plan_of(db: &impl ConnectionTrait, statement: Statement) -> Vec<String> {
+    let plan = db.query_all_raw(statement).await.unwrap();
+    plan.iter()
+        .map(|row| row.try_get_by_index::<String>(0).unwrap())
+        .collect()
+}
+
 #[tokio::test]
 async fn hash_lookups_use_an_index_on_postgresql() {
     let app = TestApp::spawn().await;
@@ -19,18 +27,12 @@ async fn hash_lookups_use_an_index_on_postgresql() {
         .await
         .unwrap();
     for (table, column) in [("sessions", "id_hash"), ("invitations", "token_hash")] {
-        let plan = txn
-            .query_all_raw(Statement::from_sql_and_values(
-                DatabaseBackend::Postgres,
-                format!("EXPLAIN SELECT * FROM {table} WHERE {column} = $1"),
-                ["0".repeat(64).into()],
-            ))
-            .await
-            .unwrap();
-        let text: Vec<String> = plan
-            .iter()
-            .map(|row| row.try_get_by_index::<String>(0).unwrap())
-            .collect();
+        let statement = Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            format!("EXPLAIN SELECT * FROM {table} WHERE {column} = $1"),
+            ["0".repeat(64).into()],
+        );
+        let text = plan_of(&txn, statement).await;
         assert!(
             text.iter().any(|line| line.contains("Index")),
             "{table}.{column} is looked up without an index: {text:?}"
@@ -71,17 +73,8 @@ async fn a_search_checked_row_by_row_reads_only_an_index_on_postgresql() {
             "EXPLAIN SELECT id FROM invitations WHERE {status} email_normalized LIKE '%ada%' \
              ORDER BY {order} LIMIT 21"
         );
-        let plan = txn
-            .query_all_raw(Statement::from_string(
-                DatabaseBackend::Postgres,
-                sql.clone(),
-            ))
-            .await
-            .unwrap();
-        let text: Vec<String> = plan
-            .iter()
-            .map(|row| row.try_get_by_index::<String>(0).unwrap())
-            .collect();
+        let statement = Statement::from_string(DatabaseBackend::Postgres, sql.clone());
+        let text = plan_of(&txn, statement).await;
         assert!(
             text.iter().any(|line| line.contains("Index Only Scan")),
             "{sql} reads the rows: {text:?}"
