@@ -204,12 +204,12 @@ pub async fn list(
                     posting(walk, status_rows.as_ref(), filter),
                     PageFrom::Grams,
                     skip,
-                    (COUNT_LIMIT, true),
+                    total,
                 )
             } else {
                 // A common term in another order: the sort column's index, checked row by row.
                 let select = invitation::Entity::find().filter(filter);
-                (select, PageFrom::Index, skip, (COUNT_LIMIT, true))
+                (select, PageFrom::Index, skip, total)
             }
         }
     };
