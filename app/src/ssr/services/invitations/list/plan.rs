@@ -33,9 +33,9 @@ pub enum Plan {
     Scan,
     /// Some gram of the term is in no address: nothing matches.
     Nothing,
-    /// The rows in this range of grams (a one- or two-character term's, fewer than the
-    /// limit) are the only candidates.
-    Candidates(GramFilter),
+    /// The rows in this range of grams (`low..=high`, a one- or two-character term's, fewer
+    /// than the limit) are the only candidates.
+    Candidates { low: i64, high: i64 },
     /// The term's grams are all common; walk one's rows in date order.
     Posting(Walk),
     /// The term's grams are all common and the sort is not by date: walk the sort index
@@ -106,8 +106,8 @@ pub fn status_rows(status: InvitationStatus, now: DateTime<Utc>) -> Condition {
 
 /// Chooses the plan. The index's statistics say which of a term's grams were common when last
 /// counted; one query counts the others' rows (up to the limit, in the filtered status), which
-/// finds an absent or rare gram exactly. Common grams are ranked by their counted rows, so the
-/// walk takes the rarest and checks the next two.
+/// finds an absent or rare gram exactly. The grams are ranked by those rows, so the walk takes
+/// the rarest and checks the next two.
 pub async fn choose(
     db: &impl ConnectionTrait,
     grams: Option<&TermGrams>,
@@ -122,7 +122,10 @@ pub async fn choose(
             return Ok(if count == 0 {
                 Plan::Nothing
             } else if count < CANDIDATE_LIMIT {
-                Plan::Candidates(range)
+                Plan::Candidates {
+                    low: *low,
+                    high: *high,
+                }
             } else {
                 Plan::ScanWithTerm(None)
             });
@@ -130,18 +133,17 @@ pub async fn choose(
         Some(TermGrams::All(all)) => all,
     };
     let counted = gram_stats(db, all).await?;
-    let mut ranked: Vec<(u64, i64)> = counted.iter().map(|(g, n)| (*n, *g)).collect();
-    ranked.sort_unstable();
     // Grams the statistics do not know had fewer rows when counted: they are probed, and so
     // (with a status) is the rarest common one, whose rows in that status may be few.
-    let uncounted: Vec<i64> = all
+    let mut probed: Vec<i64> = all
         .iter()
         .copied()
         .filter(|g| !counted.contains_key(g))
         .collect();
-    let mut probed = uncounted.clone();
-    if let (Some(_), Some((_, rarest))) = (status, ranked.first()) {
-        probed.push(*rarest);
+    if status.is_some() {
+        if let Some((rarest, _)) = counted.iter().min_by_key(|(g, n)| (**n, **g)) {
+            probed.push(*rarest);
+        }
     }
     let filters: Vec<GramFilter> = probed.iter().map(|g| GramFilter::Is(*g)).collect();
     let counts = if filters.is_empty() {
@@ -149,31 +151,24 @@ pub async fn choose(
     } else {
         bounded_counts(db, &filters, status).await?
     };
-    if let Some((_, count)) = probed.iter().zip(&counts).min_by_key(|(_, n)| **n) {
-        if *count == 0 {
-            return Ok(Plan::Nothing);
-        }
-        if *count < CANDIDATE_LIMIT {
-            // A rare gram: its rows are walked whole, each checked for the next rarest grams
-            // by key in the index, so only the few rows having those too have their address
-            // read, once. The walk finds every match (fewer than the count's limit), so it is
-            // the exact total and, read by id, the page in any order.
-            let rows_of = |gram: i64| {
-                probed
-                    .iter()
-                    .position(|p| *p == gram)
-                    .map(|at| counts[at])
-                    .or_else(|| counted.get(&gram).copied())
-                    .unwrap_or(u64::MAX)
-            };
-            let mut order = all.clone();
-            order.sort_by_key(|gram| (rows_of(*gram), *gram));
-            return Ok(walk_in(sort, Walk::rarest_first(&order)));
-        }
+    if counts.contains(&0) {
+        return Ok(Plan::Nothing);
     }
-    // Every gram is common: the uncounted ones first, then the counted ones, rarest first.
-    let mut order = uncounted;
-    order.extend(ranked.iter().map(|(_, g)| *g));
+    // One ranking for both walks: the rows counted now (up to the limit, in the status), else
+    // the statistics' count; on a tie, the gram the statistics did not hold (or held fewer
+    // rows of) first.
+    let rows_now = |gram: i64| probed.iter().position(|p| *p == gram).map(|at| counts[at]);
+    let mut order = all.clone();
+    order.sort_by_key(|gram| {
+        let counted = counted.get(gram).copied();
+        let now = rows_now(*gram).or(counted).unwrap_or(u64::MAX);
+        (now, counted.unwrap_or(0), *gram)
+    });
+    // The rarest gram has fewer rows than the limit, or every gram is common. A rare gram's
+    // rows are walked whole, each checked for the next rarest grams by key in the index, so
+    // only the few rows having those too have their address read, once: the walk finds every
+    // match (fewer than the count's limit), the exact total and, read by id, the page in any
+    // order. A common gram's rows are walked in date order until the page is full.
     Ok(walk_in(sort, Walk::rarest_first(&order)))
 }
 
