@@ -160,9 +160,9 @@ pub async fn choose(
     let rows_now = |gram: i64| probed.iter().position(|p| *p == gram).map(|at| counts[at]);
     let mut order = all.clone();
     order.sort_by_key(|gram| {
-        let counted = counted.get(gram).copied();
-        let now = rows_now(*gram).or(counted).unwrap_or(u64::MAX);
-        (now, counted.unwrap_or(0), *gram)
+        let stat = counted.get(gram).copied();
+        let now = rows_now(*gram).or(stat).unwrap_or(u64::MAX);
+        (now, stat.unwrap_or(0), *gram)
     });
     // The rarest gram has fewer rows than the limit, or every gram is common. A rare gram's
     // rows are walked whole, each checked for the next rarest grams by key in the index, so
