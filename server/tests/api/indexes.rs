@@ -2,6 +2,7 @@
 //! from an index, not by reading the whole table. On PostgreSQL a CHAR(64) column compared with
 //! the driver's text parameter cannot use its index (migration m0008 made them VARCHAR). A
 //! search checked row by row finds its page's ids in an index alone on PostgreSQL (m0029).
+//! The app's PostgreSQL connections do not compile queries to machine code (JIT).
 
 use crate::support::TestApp;
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, TransactionTrait};
@@ -80,4 +81,19 @@ async fn a_search_checked_row_by_row_reads_only_an_index_on_postgresql() {
             "{sql} reads the rows: {text:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn the_apps_postgresql_connections_run_without_jit_compilation() {
+    let app = TestApp::spawn().await;
+    let db = app::ssr::db::connect(&app.database_url).await.unwrap();
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        crate::support::skip("JIT compilation of queries is PostgreSQL's");
+        return;
+    }
+    // A list's walk of the search index is estimated dear enough for PostgreSQL to compile it,
+    // which cost more than the query (BENCHMARKS.md, "PostgreSQL's JIT").
+    let statement = Statement::from_string(DatabaseBackend::Postgres, "SHOW jit");
+    let row = db.query_one_raw(statement).await.unwrap().unwrap();
+    assert_eq!(row.try_get_by_index::<String>(0).unwrap(), "off");
 }
