@@ -7,7 +7,7 @@ mod plan;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{
-    sea_query::{Alias, Expr, ExprTrait, LikeExpr, Query, SelectStatement},
+    sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement},
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, Order,
     QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait, Select,
 };
@@ -238,7 +238,7 @@ fn posting(
             invitation_gram::Relation::Invitation.def(),
         )
         .filter(invitation_gram::Column::Gram.eq(walk.gram))
-        .filter(also_has(&walk.also));
+        .filter(walk_checks(walk, status));
     if let Some(status) = status {
         select = select.filter(status.clone());
     }
@@ -259,7 +259,7 @@ async fn matching_ids(
         .select_only()
         .column(G::InvitationId)
         .filter(G::Gram.eq(walk.gram))
-        .filter(also_has(&walk.also));
+        .filter(walk_checks(walk, status));
     if let Some(status) = status {
         select = select.filter(status.clone());
     }
@@ -299,12 +299,28 @@ fn empty_page(query: &ListQuery) -> InvitationList {
     }
 }
 
-/// The walked index row's invitation also has each of these grams: an `EXISTS` lookup by
-/// primary key in the index per gram.
-fn also_has(grams: &[i64]) -> Condition {
+/// The walked index row's invitation also has the walk's other grams: it is in the set of the
+/// `within` gram's invitations (in `status`), read once, and each `also` gram is an `EXISTS`
+/// lookup by primary key in the index.
+fn walk_checks(walk: &Walk, status: Option<&Condition>) -> Condition {
     use invitation_gram::{Column as G, Entity as Grams};
     let mut condition = Condition::all();
-    for (n, gram) in grams.iter().enumerate() {
+    if let Some(gram) = walk.within {
+        // Unaliased, so the status condition (on `invitation_grams`) is the set's own.
+        let mut set = Query::select();
+        set.column(G::InvitationId)
+            .from(Grams)
+            .and_where(Expr::col((Grams, G::Gram)).eq(gram));
+        if let Some(status) = status {
+            set.cond_where(status.clone());
+        }
+        // Inside COALESCE, not alone in the WHERE: PostgreSQL then keeps it a set built once
+        // and probed per row (a "hashed SubPlan") instead of planning a join it could walk the
+        // wrong way; SQLite builds the set once either way.
+        let member = Expr::col((Grams, G::InvitationId)).in_subquery(set);
+        condition = condition.add(Expr::expr(Func::coalesce([member, Expr::val(false)])));
+    }
+    for (n, gram) in walk.also.iter().enumerate() {
         let other = Alias::new(format!("also{n}"));
         let mut lookup = Query::select();
         lookup

@@ -18,6 +18,7 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, QueryResult,
 };
 
+use super::COUNT_LIMIT;
 use crate::{
     domain::{invitation::ExpiryCondition, search::TermGrams, InvitationStatus},
     model::invitation::SortKey,
@@ -44,21 +45,51 @@ pub enum Plan {
 }
 
 /// One gram's index rows walked in date order, keeping only those whose invitation also has
-/// the `also` grams (each a primary-key lookup in the index, far cheaper than reading the
-/// invitation to check its address): two common grams together are often rare.
+/// the other grams: two common grams together are often rare. The first checked gram is either
+/// read once, whole, into a set of invitations (`within`) or, like the second, looked up by key
+/// in the index for each walked row (`also`); both are far cheaper than reading the invitation
+/// to check its address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Walk {
     pub gram: i64,
+    pub within: Option<i64>,
     pub also: Vec<i64>,
 }
 
+/// What is known of a gram's index rows (in the filtered status where they were counted now).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Rows {
+    at_least: u64,
+    at_most: u64,
+}
+
+/// How many of a gram's index rows reading them into a set costs as much as one key lookup
+/// in the index does (measured on PostgreSQL and SQLite at 1,000,000 invitations; BENCHMARKS.md,
+/// "A walk's first check read once").
+pub const ROWS_PER_LOOKUP: u64 = 6;
+
 impl Walk {
-    /// Walks the first of `grams` (rarest first), also checking the next two: two catch most
-    /// rows that cannot match; more would cost every match a lookup each.
-    fn rarest_first(grams: &[i64]) -> Self {
+    /// Walks the first of `grams` (rarest first, with their known rows), also checking the next
+    /// two: two catch most rows that cannot match; more would cost every match a lookup each.
+    /// The walk reads at least as many rows as the rarest gram has, or as the count's limit
+    /// (it stops after one more match), and looks up the next gram for each: when reading that
+    /// gram's rows once costs no more, they become a set instead.
+    fn rarest_first(grams: &[(i64, Rows)]) -> Self {
+        let walked_at_least = Ord::min(grams[0].1.at_least, COUNT_LIMIT + 1);
+        let mut next = grams[1..].iter().take(2);
+        let within = match next.clone().next() {
+            Some(&(gram, rows))
+                if rows.at_most <= walked_at_least.saturating_mul(ROWS_PER_LOOKUP) =>
+            {
+                next.next();
+                Some(gram)
+            }
+            _ => None,
+        };
         Self {
-            gram: grams[0],
-            also: grams[1..].iter().take(2).copied().collect(),
+            gram: grams[0].0,
+            within,
+            also: next.map(|(gram, _)| *gram).collect(),
         }
     }
 }
@@ -158,11 +189,26 @@ pub async fn choose(
     // the statistics' count; on a tie, the gram the statistics did not hold (or held fewer
     // rows of) first.
     let rows_now = |gram: i64| probed.iter().position(|p| *p == gram).map(|at| counts[at]);
-    let mut order = all.clone();
-    order.sort_by_key(|gram| {
-        let stat = counted.get(gram).copied();
-        let now = rows_now(*gram).or(stat).unwrap_or(u64::MAX);
-        (now, stat.unwrap_or(0), *gram)
+    // A count that reached the limit says only "at least"; the statistics' count is the most
+    // (but for rows added since the day's count).
+    let mut order: Vec<(i64, Rows)> = all
+        .iter()
+        .map(|gram| {
+            let (now, stat) = (rows_now(*gram), counted.get(gram).copied());
+            let at_most = match now {
+                Some(n) if n < CANDIDATE_LIMIT => n,
+                _ => stat.unwrap_or(u64::MAX),
+            };
+            let at_least = now.or(stat).unwrap_or(u64::MAX);
+            (*gram, Rows { at_least, at_most })
+        })
+        .collect();
+    order.sort_by_key(|(gram, rows)| {
+        (
+            rows.at_least,
+            counted.get(gram).copied().unwrap_or(0),
+            *gram,
+        )
     });
     // The rarest gram has fewer rows than the limit, or every gram is common. A rare gram's
     // rows are walked whole, each checked for the next rarest grams by key in the index, so
@@ -247,11 +293,47 @@ pub fn count_at(row: &QueryResult, index: usize) -> Result<u64, DbErr> {
 mod tests {
     use super::*;
 
+    fn exact(rows: u64) -> Rows {
+        Rows {
+            at_least: rows,
+            at_most: rows,
+        }
+    }
+
     #[test]
     fn a_walk_takes_the_rarest_gram_and_checks_the_next_two() {
-        let walk = Walk::rarest_first(&[7, 3, 5, 1]);
-        assert_eq!((walk.gram, walk.also), (7, vec![3, 5]));
-        assert_eq!(Walk::rarest_first(&[2, 9]).also, vec![9]);
-        assert!(Walk::rarest_first(&[4]).also.is_empty());
+        let common = COUNT_LIMIT * 100;
+        let walk = Walk::rarest_first(&[
+            (7, exact(common)),
+            (3, exact(common)),
+            (5, exact(common)),
+            (1, exact(common)),
+        ]);
+        assert_eq!((walk.gram, walk.within, walk.also), (7, None, vec![3, 5]));
+        assert_eq!(
+            Walk::rarest_first(&[(2, exact(5)), (9, exact(5_000))]).also,
+            vec![9]
+        );
+        let alone = Walk::rarest_first(&[(4, exact(5))]);
+        assert!(alone.also.is_empty() && alone.within.is_none());
+    }
+
+    #[test]
+    fn a_walk_reads_the_next_gram_once_when_that_costs_no_more_than_its_lookups() {
+        // A rare gram's 500 rows are all walked, each looking up the next gram: reading that
+        // gram's rows once costs no more while they are at most ROWS_PER_LOOKUP times as many.
+        let once = 500 * ROWS_PER_LOOKUP;
+        let rare = Walk::rarest_first(&[(1, exact(500)), (2, exact(once)), (3, exact(9_000))]);
+        assert_eq!((rare.within, rare.also), (Some(2), vec![3]));
+        let dearer =
+            Walk::rarest_first(&[(1, exact(500)), (2, exact(once + 1)), (3, exact(once + 2))]);
+        assert_eq!((dearer.within, dearer.also), (None, vec![2, 3]));
+        // A common gram's walk may stop after the count's limit: no more is sure to be walked.
+        let limit = (COUNT_LIMIT + 1) * ROWS_PER_LOOKUP;
+        let common =
+            Walk::rarest_first(&[(1, exact(50_000)), (2, exact(limit)), (3, exact(limit + 1))]);
+        assert_eq!((common.within, common.also), (Some(2), vec![3]));
+        let commoner = Walk::rarest_first(&[(1, exact(50_000)), (2, exact(limit + 1))]);
+        assert_eq!(commoner.within, None);
     }
 }
