@@ -64,7 +64,7 @@ struct Rows {
 }
 
 /// How many of a gram's index rows reading them into a set costs as much as one key lookup
-/// in the index does (measured on PostgreSQL and SQLite at 1,000,000 invitations; BENCHMARKS.md,
+/// in the index does (measured on PostgreSQL at 1,000,000 invitations; BENCHMARKS.md,
 /// "A walk's first check read once").
 pub const ROWS_PER_LOOKUP: u64 = 6;
 
