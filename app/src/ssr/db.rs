@@ -34,8 +34,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     if url.starts_with("postgres") {
         // PostgreSQL compiles a query's expressions to machine code (JIT) once its estimated
         // cost passes `jit_above_cost`. The list's walks of the search index are estimated
-        // dear but read a few thousand index rows: compiling took 10-40 ms of a 5 ms query
-        // (BENCHMARKS.md, "PostgreSQL's JIT"). No query here runs long enough to gain from it.
+        // dear but read a few thousand index rows: compiling took 12.7 ms of a 17 ms query,
+        // which runs in 5 ms without it (BENCHMARKS.md, "A walk's first check read once, and
+        // PostgreSQL's JIT"). No query here runs long enough to gain from it.
         options.map_sqlx_postgres_opts(|o| o.options([("jit", "off")]));
     }
     Database::connect(options).await

@@ -92,7 +92,7 @@ async fn the_apps_postgresql_connections_run_without_jit_compilation() {
         return;
     }
     // A list's walk of the search index is estimated dear enough for PostgreSQL to compile it,
-    // which cost more than the query (BENCHMARKS.md, "PostgreSQL's JIT").
+    // which cost more than the query (BENCHMARKS.md, "... and PostgreSQL's JIT").
     let statement = Statement::from_string(DatabaseBackend::Postgres, "SHOW jit");
     let row = db.query_one_raw(statement).await.unwrap().unwrap();
     assert_eq!(row.try_get_by_index::<String>(0).unwrap(), "off");
