@@ -3,7 +3,7 @@
 import { test, expect, logInAsAdmin, openReady, inviteThroughDialog, invitationLinkFor } from '../support/fixtures';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/env';
 
-test('the pages a developer meets first work without the app code, and the app arrives compressed after', async ({ page }) => {
+test('the pages met first, the dashboard included, work without the app code, and the app arrives compressed on the first page that needs it', async ({ page }) => {
   const encodings = new Map<string, string>();
   page.on('response', (response) => {
     const name = new URL(response.url()).pathname;
@@ -31,12 +31,19 @@ test('the pages a developer meets first work without the app code, and the app a
   expect(appCode).toEqual([]);
   expect(Object.fromEntries(encodings)).toEqual({ '/pkg/portico.css': 'br' });
 
-  // The login form posts itself; the console, an app page, loads and hydrates the app.
+  // The login form posts itself; the console opens on its dashboard, which shows and links
+  // without the app too. Its first app page, Invitations, loads and hydrates the app.
   await page.goto('/login');
   await page.getByLabel('Email').fill(ADMIN_EMAIL);
   await page.getByLabel('Password').fill(ADMIN_PASSWORD);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(/\/admin/);
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
+  expect(appCode, 'the dashboard loaded no app code').toEqual([]);
+  await page.getByRole('link', { name: /Consumers › Invitations/ }).click();
+  await expect(page).toHaveURL(/\/admin\/invitations$/);
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
   expect(Object.fromEntries(encodings)).toEqual({
     '/pkg/portico.css': 'br',
@@ -90,6 +97,12 @@ test('an invitation link works without the app code: its tabs are links, a refus
   await developer.getByRole('button', { name: 'Create account' }).click();
   await expect(developer).toHaveURL(/\/portal$/);
   await expect(developer.getByRole('heading', { name: 'Welcome, Plain Dev' })).toBeVisible();
+  // The portal's home, where an account lands, shows and links without the app as well.
+  await expect(developer.locator('body')).toHaveAttribute('data-ready', 'true');
+  await expect(developer.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
+  expect(appCode, 'neither the link nor the portal loaded app code').toEqual([]);
+  await developer.getByRole('link', { name: 'Profile' }).click();
+  await expect(developer).toHaveURL(/\/portal\/profile$/);
   await expect(developer.locator('body')).toHaveAttribute('data-hydrated', 'true');
   await developer.close();
 });
@@ -110,6 +123,30 @@ test('the login form works without the app code (JavaScript off), wrong password
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page).toHaveURL(/\/portal$/);
   await expect(page.getByRole('heading', { name: 'Welcome, Administrator' })).toBeVisible();
+  await context.close();
+});
+
+test('the pages a sign-in lands on work with JavaScript off: the dashboard shows its figures and table, and Sign out ends the session', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL, javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(ADMIN_EMAIL);
+  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+  await expect(page.getByTestId('reviews-waiting')).toHaveAttribute('href', '/admin/invitations?status=waiting');
+  await expect(page.getByTestId('funnel-chart')).toBeVisible();
+  await page.getByText('The weeks as a table').click();
+  await expect(page.getByTestId('funnel-week')).toHaveCount(12);
+  await expect(page.getByRole('link', { name: 'Dashboard' })).toHaveAttribute('aria-current', 'page');
+
+  await page.goto('/portal');
+  await expect(page.getByRole('heading', { name: 'Welcome, Administrator' })).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto('/admin');
+  await expect(page).toHaveURL(/\/login\?next=\/admin$/);
   await context.close();
 });
 

@@ -15,8 +15,10 @@ test('a developer renames themselves and changes the password on the profile pag
   await expect(developer).toHaveURL(/\/portal$/);
   await expect(developer.locator('body')).toHaveAttribute('data-ready', 'true');
 
+  // The portal's home goes without the app; Profile is the first page that loads it.
   await developer.getByRole('link', { name: 'Profile' }).click();
   await expect(developer).toHaveURL(/\/portal\/profile$/);
+  await expect(developer.locator('body')).toHaveAttribute('data-ready', 'true');
   await expect(developer.getByLabel('Email')).toHaveValue('profile-dev@example.com');
   await developer.getByLabel('Full name').fill('Pro Filed');
   await developer.getByRole('button', { name: 'Save name' }).click();

@@ -1,9 +1,10 @@
 //! Pages that work as the server renders them, without the app's code.
 //!
 //! The pages a developer meets first (log in, sign up, a forgotten password) are forms whose
-//! answers are redirects, so they need none of the app's 1.4 MB of WASM: the shell leaves the
-//! app out of them ([`crate::pages::is_plain`] lists them) and adds a few lines of script
-//! instead (`plain_page.js`), which reads what the server rendered:
+//! answers are redirects, and the two a sign-in lands on (the console's dashboard, the portal's
+//! home) only show and link, so they need none of the app's 920 KB (gzip) of WASM: the shell
+//! leaves the app out of them ([`crate::pages::is_plain`] lists them) and adds a few lines of
+//! script instead (`plain_page.js`), which reads what the server rendered:
 //! - the password rules, ticked as the password is typed, each by the pattern the domain gives
 //!   it ([`crate::domain::PasswordRule::pattern`]);
 //! - the show/hide toggle and the "passwords differ" note of the password fields;

@@ -10,16 +10,19 @@ pub mod portal;
 pub mod signup;
 
 /// The pages served without the app's code (`components::plain_page`): forms whose answers are
-/// redirects, met before an account exists. The two-step code page is not one: it shows new
-/// recovery codes in place.
+/// redirects, met before an account exists, and the two pages a sign-in lands on, which only
+/// show and link (the console's dashboard, the portal's home; `SessionUser::home`). The
+/// two-step code page is not one: it shows new recovery codes in place.
 pub fn is_plain(path: &str) -> bool {
     let path = path.strip_suffix('/').unwrap_or(path);
     let one_token = |prefix: &str| {
         path.strip_prefix(prefix)
             .is_some_and(|token| !token.is_empty() && !token.contains('/'))
     };
-    matches!(path, "/login" | "/signup" | "/forgot-password")
-        || one_token("/password-reset/")
+    matches!(
+        path,
+        "/login" | "/signup" | "/forgot-password" | "/admin" | "/portal"
+    ) || one_token("/password-reset/")
         || one_token("/invitation/")
 }
 
@@ -28,7 +31,7 @@ mod tests {
     use super::is_plain;
 
     #[test]
-    fn only_the_pages_met_before_an_account_go_without_the_app() {
+    fn only_the_pages_met_before_an_account_and_the_landing_pages_go_without_the_app() {
         for plain in [
             "/login",
             "/login/",
@@ -36,6 +39,9 @@ mod tests {
             "/forgot-password",
             "/password-reset/ab12",
             "/invitation/ab12",
+            "/admin",
+            "/admin/",
+            "/portal",
         ] {
             assert!(is_plain(plain), "{plain}");
         }
@@ -47,7 +53,8 @@ mod tests {
             "/invitation/",
             "/invitation/ab12/more",
             "/admin/invitations",
-            "/portal",
+            "/admin/settings",
+            "/portal/profile",
         ] {
             assert!(!is_plain(app), "{app}");
         }
