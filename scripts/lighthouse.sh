@@ -2,10 +2,11 @@
 # First-load benchmark (performance budget 4), measured, never asserted: builds the release site
 # as `make run` does and starts it on a fresh SQLite database. Then:
 # - the bytes each first page loads, gzip (scripts/first-load.mjs): login, sign-up, forgotten
-#   password, an invitation link, the admin's Invitations (signed in);
+#   password, an invitation link, and signed in: the console's first view (its dashboard), the
+#   portal's home and the admin's Invitations;
 # - Lighthouse's performance audit (mobile, simulated throttling) with Debian's Chromium, three
-#   times each on the login page, an invitation link and the admin's Invitations (signed in by
-#   a session cookie passed as a header).
+#   times each on the login page, an invitation link, the dashboard and the admin's Invitations
+#   (signed in by a session cookie passed as a header).
 # Lighthouse is installed from npm into target/lighthouse (not a project dependency: only this
 # script needs it). Writes target/bench/lighthouse.md and the JSON reports next to it.
 #   PORTICO_LIGHTHOUSE_PORT   the server's port (default 3190)
@@ -68,10 +69,11 @@ cookie=$(curl -s -o /dev/null -D - -H 'Sec-Fetch-Site: same-origin' -H "Origin: 
   echo
   echo "## Bytes loaded by each first page, gzip (scripts/first-load.mjs)"
   echo
-  echo "Budget: <= 200 KB for the pages a developer meets first; <= 400 KB for the admin's first view."
+  echo "Budget: <= 200 KB for the pages a developer meets first; <= 400 KB for the admin's first view"
+  echo "(the console opens on /admin, its dashboard)."
   echo
   node scripts/first-load.mjs "$BASE" /login /signup /forgot-password "${link#"$BASE"}" \
-    --cookie="$cookie" /admin/invitations
+    --cookie="$cookie" /admin /portal /admin/invitations
   echo
   echo "## Lighthouse"
   echo
@@ -96,6 +98,7 @@ audit() { # NAME URL [EXTRA_HEADERS_JSON]
 }
 audit login "$BASE/login"
 audit invitation-link "$link"
+audit dashboard "$BASE/admin" "{\"Cookie\": \"$cookie\"}"
 audit invitations "$BASE/admin/invitations" "{\"Cookie\": \"$cookie\"}"
 step "Results in $RESULTS"
 cat "$RESULTS"
