@@ -1,6 +1,6 @@
 // The first load: the page paints from the server's HTML, the app's code arrives compressed
 // and hydrates afterwards, and the login form works before (or without) it.
-import { test, expect, logInAsAdmin, openReady, inviteThroughDialog, invitationLinkFor } from '../support/fixtures';
+import { test, expect, logIn, logInAsAdmin, openReady, inviteThroughDialog, invitationLinkFor } from '../support/fixtures';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/env';
 
 test('the pages met first, the dashboard included, work without the app code, and the app arrives compressed on the first page that needs it', async ({ page }) => {
@@ -33,13 +33,8 @@ test('the pages met first, the dashboard included, work without the app code, an
 
   // The login form posts itself; the console opens on its dashboard, which shows and links
   // without the app too. Its first app page, Invitations, loads and hydrates the app.
-  await page.goto('/login');
-  await page.getByLabel('Email').fill(ADMIN_EMAIL);
-  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(/\/admin$/);
+  await logIn(page, ADMIN_EMAIL, ADMIN_PASSWORD, /\/admin$/);
   await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
   await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
   expect(appCode, 'the dashboard loaded no app code').toEqual([]);
   await page.getByRole('link', { name: /Consumers › Invitations/ }).click();
