@@ -11,7 +11,7 @@ use std::{
     time::Duration,
 };
 
-use app::model::webhook::NewWebhookEndpoint;
+use app::model::webhook::{DeliveryRow, NewWebhookEndpoint};
 use serde_json::Value;
 
 use crate::support::{maildev::free_port, ok, TestApp};
@@ -147,6 +147,26 @@ fn python_path() -> String {
         Ok(existing) if !existing.is_empty() => format!("{tools}/python:{existing}"),
         _ => format!("{tools}/python"),
     }
+}
+
+/// The endpoint's delivery log once `done` holds for it (at most 20 s). The receiver has a
+/// request before Portico has recorded the answer, so a test that saw the request waits here
+/// for the log to follow.
+pub async fn deliveries_until(
+    app: &TestApp,
+    endpoint_id: &str,
+    what: &str,
+    done: impl Fn(&[DeliveryRow]) -> bool,
+) -> Vec<DeliveryRow> {
+    let mut log = Vec::new();
+    for _ in 0..400 {
+        log = ok(app.call("webhook_deliveries", &[("id", endpoint_id)]).await).await;
+        if done(&log) {
+            return log;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{what}: the delivery log is {log:#?}");
 }
 
 /// The accepted (2xx-answered) requests of `received`.
