@@ -1,7 +1,7 @@
 //! `server invite` and `server invitations list`: the real binary, run as an operator would,
 //! against the test's database, next to a running server.
 
-use crate::support::{TestApp, ADMIN_EMAIL};
+use crate::support::{eventually, when, TestApp, ADMIN_EMAIL};
 use app::ssr::entities::{audit_event, invitation, outbox};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
@@ -122,16 +122,12 @@ async fn inviting_from_a_file_invites_the_good_addresses_prints_each_outcome_and
         && e.outcome == "success"));
 
     // The running server's mail worker sends them from the outbox, with links to the server.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
+    eventually("both invitation emails sent", async || {
         let rows = outbox::Entity::find().all(&db).await.unwrap();
         assert_eq!(rows.len(), 2, "{rows:?}");
-        if rows.iter().all(|r| r.status == "sent") {
-            break;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "not sent: {rows:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        when(rows, |rows| rows.iter().all(|r| r.status == "sent"))
+    })
+    .await;
     let mails: Vec<String> = std::fs::read_dir(&mail_dir)
         .unwrap()
         .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())

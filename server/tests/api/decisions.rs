@@ -4,8 +4,8 @@
 //! in the invitation's details). Through a real SMTP capture server (maildev).
 
 use crate::support::{
-    call_with, conflict, invalid_input, invited_id,
-    maildev::{invitation_link, recipient, token_of, with_smtp, Maildev},
+    call_with, conflict, eventually, invalid_input, invited_id,
+    maildev::{invitation_link, recipient, subjects, token_of, with_smtp, Maildev},
     ok, TestApp, DEVELOPER_PASSWORD,
 };
 use app::{
@@ -17,7 +17,7 @@ use app::{
     ssr::services::outbox::REGISTRATION_DECISION_KIND,
 };
 use serde_json::Value;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const DEV: &str = "dev@x.io";
 const APPROVED: &str = "Your registration to Portico was approved";
@@ -95,17 +95,14 @@ async fn settled_to(maildev: &Maildev, to: &str, subject: &str) -> Vec<Value> {
 
 /// The first email to `to` with `subject`, waiting for it to arrive.
 async fn arrived(maildev: &Maildev, to: &str, subject: &str) -> Value {
-    let started = Instant::now();
-    loop {
-        if let Some(email) = matching(&maildev.emails().await, to, subject).pop() {
-            return email;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "no email {subject:?} to {to} arrived"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let what = format!("an email {subject:?} to {to}");
+    eventually(&what, async || {
+        let emails = maildev.emails().await;
+        matching(&emails, to, subject)
+            .pop()
+            .ok_or_else(|| subjects(&emails))
+    })
+    .await
 }
 
 fn matching(emails: &[Value], to: &str, subject: &str) -> Vec<Value> {

@@ -1,9 +1,9 @@
 //! Housekeeping: a periodic sweep (safe on every replica) removes expired sessions, closed
 //! rate-limit windows and unconfirmed sign-ups long past their link; requests time out.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::support::{call_with, TestApp};
+use crate::support::{call_with, eventually, when, TestApp};
 use app::ssr::entities::{invitation, rate_limit, session};
 use chrono::Utc;
 use sea_orm::{
@@ -72,15 +72,10 @@ async fn the_sweep_removes_stale_sessions_windows_and_sign_ups_and_nothing_in_us
         })
     }))
     .await;
-    let started = Instant::now();
-    while sign_up_rows(&db, "stale@x.io").await > 0 && started.elapsed() < Duration::from_secs(10) {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(
-        sign_up_rows(&db, "stale@x.io").await,
-        0,
-        "stale sign-ups removed"
-    );
+    eventually("the stale sign-ups removed", async || {
+        when(sign_up_rows(&db, "stale@x.io").await, |rows| *rows == 0)
+    })
+    .await;
     assert_eq!(
         sign_up_rows(&db, "fresh@x.io").await,
         1,

@@ -2,7 +2,7 @@
 //! worker's claims, retries and drops, the templates and the file transport.
 
 use crate::support::{
-    invited_id,
+    eventually, invited_id,
     maildev::{free_port, invitation_link, recipient, smtp_url, token_of, with_smtp, Maildev},
     outbox_rows, TestApp, ADMIN_EMAIL, DEVELOPER_PASSWORD,
 };
@@ -12,33 +12,25 @@ use app::{
 };
 use sea_orm::{sea_query::Expr, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::Value;
-use std::{
-    collections::BTreeSet,
-    time::{Duration, Instant},
-};
+use std::{collections::BTreeSet, time::Duration};
 
-/// Polls the outbox until `done` holds for its rows.
+/// The outbox's rows, once `done` holds for them.
 async fn wait_for_outbox(
     db: &DatabaseConnection,
     what: &str,
     done: impl Fn(&[outbox::Model]) -> bool,
 ) -> Vec<outbox::Model> {
-    let started = Instant::now();
-    loop {
+    eventually(what, async || {
         let rows = outbox_rows(db).await;
         if done(&rows) {
-            return rows;
+            return Ok(rows);
         }
-        let summary: Vec<_> = rows
-            .iter()
-            .map(|r| (&r.recipient, &r.status, r.attempts, &r.last_error))
-            .collect();
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the outbox never reached: {what}; it holds {summary:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        Err(rows
+            .into_iter()
+            .map(|r| (r.recipient, r.status, r.attempts, r.last_error))
+            .collect::<Vec<_>>())
+    })
+    .await
 }
 
 fn none_queued(rows: &[outbox::Model]) -> bool {

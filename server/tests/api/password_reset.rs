@@ -3,9 +3,9 @@
 //! a link works once and only the newest works, and a reset ends every session.
 
 use crate::support::{
-    call_with, error,
-    maildev::{recipient, with_smtp, Maildev},
-    ok, TestApp, ADMIN_EMAIL, DEVELOPER_PASSWORD,
+    call_with, error, eventually,
+    maildev::{recipient, subjects, with_smtp, Maildev},
+    ok, when, TestApp, ADMIN_EMAIL, DEVELOPER_PASSWORD,
 };
 use app::{
     domain::password_reset::ResetLinkState,
@@ -16,7 +16,6 @@ use chrono::Utc;
 use reqwest::{Client, Response};
 use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
-use std::time::{Duration, Instant};
 
 const NEW_PASSWORD: &str = "Fresh-Start-42";
 
@@ -29,24 +28,17 @@ async fn app_with_mail() -> (TestApp, Maildev) {
 
 /// The emails to `to` whose subject contains `subject`, once `count` of them arrived.
 async fn emails_to(maildev: &Maildev, to: &str, subject: &str, count: usize) -> Vec<Value> {
-    let started = Instant::now();
-    loop {
+    let what = format!("{count} email(s) to {to} about {subject:?}");
+    eventually(&what, async || {
         let found: Vec<Value> = maildev
             .emails()
             .await
             .into_iter()
             .filter(|e| recipient(e) == to && e["subject"].as_str().unwrap_or("").contains(subject))
             .collect();
-        if found.len() >= count {
-            return found;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "{count} email(s) to {to} about \"{subject}\" expected, {} arrived",
-            found.len()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        when(found, |found| found.len() >= count).map_err(|found| subjects(&found))
+    })
+    .await
 }
 
 /// The link in an email's plain-text part that contains `path`.
@@ -230,24 +222,16 @@ async fn the_request_answers_alike_for_every_address_and_only_an_account_that_ca
 
     // Nothing goes to an address without an account: its request is dropped by the worker.
     let db = app.db().await;
-    let started = Instant::now();
-    loop {
+    eventually("the request for nobody@x.io dropped", async || {
         let row = outbox::Entity::find()
             .filter(outbox::Column::Recipient.eq("nobody@x.io"))
             .one(&db)
             .await
             .unwrap()
             .expect("the request was queued like the others");
-        if row.status == "dropped" {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "still {}",
-            row.status
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        when(row.status, |status| status == "dropped")
+    })
+    .await;
     assert!(maildev
         .emails()
         .await

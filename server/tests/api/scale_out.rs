@@ -4,17 +4,14 @@
 //! submitted half to each are stored once, and their 500 emails arrive exactly once although
 //! both run a mail worker.
 
-use std::{
-    collections::BTreeSet,
-    time::{Duration, Instant},
-};
+use std::collections::BTreeSet;
 
 use crate::support::{
-    fresh_database,
+    eventually, fresh_database,
     maildev::{recipient, Maildev},
     ok,
     process::ServerProcess,
-    ADMIN_EMAIL, ADMIN_PASSWORD,
+    when, ADMIN_EMAIL, ADMIN_PASSWORD,
 };
 use app::model::{
     account::SessionUser,
@@ -113,17 +110,14 @@ async fn two_server_processes_share_sessions_invitations_and_the_mail_queue() {
 
     // Each process counts the emails its own worker sent; together, each email once. (The
     // counter goes up just after the row is marked sent, so allow it a moment to catch up.)
-    let started = Instant::now();
-    let (sent_one, sent_two) = loop {
+    let (sent_one, sent_two) = eventually("/metrics to count 500 emails sent", async || {
         let counts = (
             one.metric("portico_emails_sent_total").await,
             two.metric("portico_emails_sent_total").await,
         );
-        if counts.0 + counts.1 >= 500.0 || started.elapsed() > Duration::from_secs(10) {
-            break counts;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+        when(counts, |(one, two)| one + two >= 500.0)
+    })
+    .await;
     println!("emails sent: {sent_one} by the first process, {sent_two} by the second");
     assert_eq!(
         sent_one + sent_two,

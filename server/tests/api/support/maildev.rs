@@ -2,6 +2,7 @@
 //! `end2end/node_modules` by `make test`), started on free ports and read back through its
 //! HTTP API (`GET /email`). It is killed by its process id when the value is dropped.
 
+use super::{eventually, when};
 use serde_json::Value;
 use std::{
     path::PathBuf,
@@ -9,7 +10,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-/// How long a test waits for emails (or for maildev to start) before it fails.
+/// How long a test waits for maildev to start before it fails.
 const PATIENCE: Duration = Duration::from_secs(30);
 /// How long no further email must arrive before a count is taken as final.
 const QUIET: Duration = Duration::from_millis(1500);
@@ -132,35 +133,21 @@ impl Maildev {
     /// Every email received so far (asked again if maildev does not answer at once, as on a
     /// busy machine).
     pub async fn emails(&self) -> Vec<Value> {
-        let started = Instant::now();
-        loop {
-            if let Some(emails) = self.try_emails().await {
-                return emails;
-            }
-            assert!(
-                started.elapsed() < PATIENCE,
-                "maildev's web API (port {}) did not list its emails within {PATIENCE:?}",
-                self.web_port
-            );
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
+        let what = format!(
+            "maildev's web API (port {}) to list its emails",
+            self.web_port
+        );
+        eventually(&what, async || self.try_emails().await.ok_or("no answer")).await
     }
 
     /// Waits until at least `count` emails arrived, then until none more arrive for a moment;
     /// returns them all (so a test can check that no email came twice).
     pub async fn settled(&self, count: usize) -> Vec<Value> {
-        let started = Instant::now();
-        let mut emails = self.emails().await;
-        while emails.len() < count {
-            assert!(
-                started.elapsed() < PATIENCE,
-                "expected {count} emails, {} arrived within {PATIENCE:?}: {:?}",
-                emails.len(),
-                subjects(&emails)
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            emails = self.emails().await;
-        }
+        let what = format!("{count} emails");
+        let mut emails = eventually(&what, async || {
+            when(self.emails().await, |emails| emails.len() >= count).map_err(|e| subjects(&e))
+        })
+        .await;
         loop {
             tokio::time::sleep(QUIET).await;
             let now = self.emails().await;

@@ -4,8 +4,11 @@
 //! `postgres` or `mysql` (a new database per test on the server named by
 //! `PORTICO_TEST_POSTGRES_URL` / `PORTICO_TEST_MYSQL_URL`).
 
+pub mod eventually;
 pub mod maildev;
 pub mod process;
+
+pub use eventually::{eventually, when};
 
 use app::{
     domain::PortalSettings,

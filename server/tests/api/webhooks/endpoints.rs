@@ -5,7 +5,7 @@
 use app::model::webhook::WebhookEndpointRow;
 
 use super::{accepted, app_with, deliveries_until, endpoint_and_receiver};
-use crate::support::{invalid_input, ok, TestApp};
+use crate::support::{eventually, invalid_input, ok, when, TestApp};
 
 #[tokio::test]
 async fn private_loopback_and_link_local_targets_are_refused_unless_the_operator_allows_them() {
@@ -110,15 +110,11 @@ async fn an_endpoint_that_keeps_failing_is_turned_off_and_every_admin_is_emailed
     receiver.start(&["--fail", "1000"]);
     app.invite("ada@example.com").await;
     receiver.until("three failed tries", |r| r.len() >= 3).await;
-    let mut listed: Vec<WebhookEndpointRow> = Vec::new();
-    for _ in 0..100 {
-        listed = ok(app.call("list_webhooks", &[]).await).await;
-        if !listed[0].enabled {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert!(!listed[0].enabled, "turned off");
+    let listed = eventually("the endpoint turned off", async || {
+        let listed: Vec<WebhookEndpointRow> = ok(app.call("list_webhooks", &[]).await).await;
+        when(listed, |listed| !listed[0].enabled)
+    })
+    .await;
     assert!(listed[0]
         .disabled_reason
         .as_deref()

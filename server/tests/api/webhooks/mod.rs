@@ -8,13 +8,12 @@ use std::{
     io::{BufRead, BufReader},
     path::PathBuf,
     process::{Child, Command, Stdio},
-    time::Duration,
 };
 
 use app::model::webhook::{DeliveryRow, NewWebhookEndpoint};
 use serde_json::Value;
 
-use crate::support::{maildev::free_port, ok, TestApp};
+use crate::support::{eventually, maildev::free_port, ok, when, TestApp};
 
 /// A test server whose webhooks may reach loopback, retrying fast.
 pub async fn app_with(disable_after: i32) -> TestApp {
@@ -116,16 +115,9 @@ impl Receiver {
             .collect()
     }
 
-    /// Waits until `done` holds for what was received (at most 20 s).
+    /// What was received, once `done` holds for it.
     pub async fn until(&self, what: &str, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
-        for _ in 0..400 {
-            let received = self.received();
-            if done(&received) {
-                return received;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("{what}: received {:#?}", self.received());
+        eventually(what, async || when(self.received(), |r| done(r))).await
     }
 }
 
@@ -149,24 +141,21 @@ fn python_path() -> String {
     }
 }
 
-/// The endpoint's delivery log once `done` holds for it (at most 20 s). The receiver has a
-/// request before Portico has recorded the answer, so a test that saw the request waits here
-/// for the log to follow.
+/// The endpoint's delivery log once `done` holds for it. The receiver has a request before
+/// Portico has recorded the answer, so a test that saw the request waits here for the log to
+/// follow.
 pub async fn deliveries_until(
     app: &TestApp,
     endpoint_id: &str,
     what: &str,
     done: impl Fn(&[DeliveryRow]) -> bool,
 ) -> Vec<DeliveryRow> {
-    let mut log = Vec::new();
-    for _ in 0..400 {
-        log = ok(app.call("webhook_deliveries", &[("id", endpoint_id)]).await).await;
-        if done(&log) {
-            return log;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{what}: the delivery log is {log:#?}");
+    eventually(what, async || {
+        let log: Vec<DeliveryRow> =
+            ok(app.call("webhook_deliveries", &[("id", endpoint_id)]).await).await;
+        when(log, |log| done(log))
+    })
+    .await
 }
 
 /// The accepted (2xx-answered) requests of `received`.
