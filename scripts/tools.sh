@@ -39,14 +39,14 @@ ensure_cargo_leptos() {
   fi
 }
 
-ensure_wasm_bindgen() {
-  if wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
-    note "wasm-bindgen $WASM_BINDGEN_VERSION: present"
-  else
-    step "Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION into $PORTICO_TOOLS_DIR"
-    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked --root "$PORTICO_TOOLS_DIR"
-  fi
+wasm_bindgen_present() {
+  wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"
 }
+# Installs only the wasm-bindgen binary, without the TLS stack its test runner downloads with:
+# the build needs nothing else, and a first run waits 16 s less for it (BENCHMARKS.md).
+# `build_site` runs it on a first run, in the module's pipeline.
+INSTALL_WASM_BINDGEN=(cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked
+  --root "$PORTICO_TOOLS_DIR" --no-default-features --bin wasm-bindgen)
 
 # Playwright, maildev (SMTP capture) and binaryen's wasm-opt (Debian's is too old) from npm.
 ensure_npm_packages() {
@@ -177,24 +177,45 @@ build_site() {
   # Two pipelines side by side, each spending part of its time on one core: the browser's
   # module (its own target directory, as cargo-leptos keeps it) with wasm-bindgen, wasm-opt, the
   # minifier and the compressed copies after it, and the server. A failure stops both; so does
-  # Ctrl-C. On a first run wasm-bindgen-cli is compiled in the module's pipeline, once the
-  # module is built: the server's build is the longer one, so the tool's 2 minutes no longer
-  # come before it. For the same reason the module's pipeline runs at the lowest CPU priority
-  # (nice 19, inherited by everything it starts): it takes the cores only when the server's
-  # build leaves them idle (its single-threaded crates), so the longer build is never slowed
-  # by the shorter one (BENCHMARKS.md, "First run").
+  # Ctrl-C. The server's build is the longer one, so the module's pipeline runs at the lowest
+  # CPU priority (nice 19, inherited by everything it starts): it takes the cores only when the
+  # server's build leaves them idle (its single-threaded crates), so the longer build is never
+  # slowed by the shorter one. On a first run wasm-bindgen-cli is compiled in the module's
+  # pipeline too, not before both builds: it starts once either build is done (`$turn` exists),
+  # so that it uses the core the other leaves idle in its last, single-threaded minute (the
+  # server's link, the module's link-time optimization) (BENCHMARKS.md, "First run").
+  local turn
+  turn=$(mktemp -u "${TMPDIR:-/tmp}/portico-tool-turn.XXXXXX")
   ( set -e
     renice -n 19 -p "$BASHPID" >/dev/null 2>&1 || true
-    env "${env[@]}" cargo build --package=frontend --lib --target-dir="$ROOT/target/front" \
+    local tool="" pipeline=$BASHPID
+    if ! wasm_bindgen_present; then
+      # exec: the compile is then a child of this pipeline, and stops with it; the wait ends
+      # with the pipeline too.
+      ( while [ ! -e "$turn" ]; do kill -0 "$pipeline" 2>/dev/null || exit 1; sleep 1; done
+        step "Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION into $PORTICO_TOOLS_DIR"
+        exec "${INSTALL_WASM_BINDGEN[@]}" ) &
+      tool=$!
+    fi
+    if ! env "${env[@]}" cargo build --package=frontend --lib --target-dir="$ROOT/target/front" \
       --target=wasm32-unknown-unknown --no-default-features --locked \
-      ${release:+--profile=wasm-release}
+      ${release:+--profile=wasm-release}; then
+      # The tool's compile stops with this pipeline rather than going on orphaned.
+      [ -z "$tool" ] || kill "$tool" 2>/dev/null || true
+      exit 1
+    fi
     note "the WASM module is built [$(since_start)]"
-    ensure_wasm_bindgen
+    touch "$turn"
+    [ -z "$tool" ] || wait "$tool"
     wasm-bindgen --target=web --out-name=portico --out-dir="$site/pkg" --no-typescript \
       "$ROOT/target/front/wasm32-unknown-unknown/$front_profile/frontend.wasm"
     mv "$site/pkg/portico_bg.wasm" "$site/pkg/portico.wasm"
     if [ -n "$release" ]; then
-      wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+      # -O1, not -Oz: after the Rust compiler's own size optimization, binaryen's heavier levels
+      # shrink the raw file but make it compress worse. Measured on the same module: -O1 774 KB
+      # gzip (558 KB Brotli) in 11 s, -Oz 932 KB (627 KB) in 53 s, hydration as fast
+      # (BENCHMARKS.md, "wasm-opt's level").
+      wasm-opt -O1 --enable-bulk-memory --enable-nontrapping-float-to-int \
         "$site/pkg/portico.wasm" -o "$site/pkg/portico.wasm"
       terser "$site/pkg/portico.js" --module --compress --mangle -o "$site/pkg/portico.js"
       note "the WASM module is optimized [$(since_start)]"
@@ -211,19 +232,23 @@ build_site() {
     # Only the one still running: bash reports a job already waited for as "no such job".
     wait -n -p finished "${pending[@]}" || status=$?
     if [ "$status" -ne 0 ]; then
-      kill "$front" "$server" 2>/dev/null; pkill -P "$front" 2>/dev/null
-      wait 2>/dev/null
+      kill "$front" "$server" 2>/dev/null || true  # one of them has ended already
+      pkill -P "$front" 2>/dev/null || true
+      wait 2>/dev/null || true
       trap - INT TERM
+      rm -f "$turn"
       return 1
     fi
     if [ "$finished" = "$server" ]; then
       note "the server is built [$(since_start)]"
+      touch "$turn"
       pending=("$front")
     else
       pending=("$server")
     fi
   done
   trap - INT TERM
+  rm -f "$turn"
 }
 
 ensure_build_tools() {
