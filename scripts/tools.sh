@@ -43,7 +43,8 @@ wasm_bindgen_present() {
   wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"
 }
 # Installs only the wasm-bindgen binary, without the TLS stack its test runner downloads with:
-# the build needs nothing else, and a first run waits 16 s less for it (BENCHMARKS.md).
+# the build needs nothing else, and it compiles in 111 s instead of 127 on an idle 2-core
+# machine (BENCHMARKS.md).
 # `build_site` runs it on a first run, in the module's pipeline.
 INSTALL_WASM_BINDGEN=(cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked
   --root "$PORTICO_TOOLS_DIR" --no-default-features --bin wasm-bindgen)
@@ -186,8 +187,9 @@ build_site() {
   # server's link, the module's link-time optimization) (BENCHMARKS.md, "First run").
   local turn
   turn=$(mktemp -u "${TMPDIR:-/tmp}/portico-tool-turn.XXXXXX")
-  ( set -e
-    renice -n 19 -p "$BASHPID" >/dev/null 2>&1 || true
+  # Each step checks its own status: `set -e` does not hold where build_site is called as a
+  # condition (`if build_site`, `build_site || ...`, as scripts/test.sh does).
+  ( renice -n 19 -p "$BASHPID" >/dev/null 2>&1 || true
     local tool="" pipeline=$BASHPID
     if ! wasm_bindgen_present; then
       # exec: the compile is then a child of this pipeline, and stops with it; the wait ends
@@ -205,35 +207,36 @@ build_site() {
       exit 1
     fi
     note "the WASM module is built [$(since_start)]"
-    touch "$turn"
-    [ -z "$tool" ] || wait "$tool"
+    touch "$turn" || exit 1
+    [ -z "$tool" ] || wait "$tool" || exit 1
     wasm-bindgen --target=web --out-name=portico --out-dir="$site/pkg" --no-typescript \
-      "$ROOT/target/front/wasm32-unknown-unknown/$front_profile/frontend.wasm"
-    mv "$site/pkg/portico_bg.wasm" "$site/pkg/portico.wasm"
+      "$ROOT/target/front/wasm32-unknown-unknown/$front_profile/frontend.wasm" || exit 1
+    mv "$site/pkg/portico_bg.wasm" "$site/pkg/portico.wasm" || exit 1
     if [ -n "$release" ]; then
       # -O1, not -Oz: after the Rust compiler's own size optimization, binaryen's heavier levels
       # shrink the raw file but make it compress worse. Measured on the same module: -O1 774 KB
-      # gzip (558 KB Brotli) in 11 s, -Oz 932 KB (627 KB) in 53 s, hydration as fast
+      # (gzip -9; 558 KB Brotli) in 11 s, -Oz 932 KB (627 KB) in 53 s, hydration as fast
       # (BENCHMARKS.md, "wasm-opt's level").
       wasm-opt -O1 --enable-bulk-memory --enable-nontrapping-float-to-int \
-        "$site/pkg/portico.wasm" -o "$site/pkg/portico.wasm"
-      terser "$site/pkg/portico.js" --module --compress --mangle -o "$site/pkg/portico.js"
+        "$site/pkg/portico.wasm" -o "$site/pkg/portico.wasm" || exit 1
+      terser "$site/pkg/portico.js" --module --compress --mangle -o "$site/pkg/portico.js" || exit 1
       note "the WASM module is optimized [$(since_start)]"
     fi
-    node "$ROOT/scripts/precompress.mjs" "$site/pkg"
+    node "$ROOT/scripts/precompress.mjs" "$site/pkg" || exit 1
     note "the site's files are precompressed (Brotli and gzip) [$(since_start)]" ) &
   local front=$!
   env "${env[@]}" cargo build --package=server --bin=server --no-default-features --locked \
     ${release:+--release} &
   local server=$!
-  trap 'kill "$front" "$server" 2>/dev/null; pkill -P "$front" 2>/dev/null; exit 130' INT TERM
+  # The module pipeline's children first: once it has ended, they would no longer be its own.
+  trap 'pkill -P "$front" 2>/dev/null; kill "$front" "$server" 2>/dev/null; rm -f "$turn"; exit 130' INT TERM
   local finished status=0 pending=("$front" "$server")
   for _ in 1 2; do
     # Only the one still running: bash reports a job already waited for as "no such job".
     wait -n -p finished "${pending[@]}" || status=$?
     if [ "$status" -ne 0 ]; then
-      kill "$front" "$server" 2>/dev/null || true  # one of them has ended already
       pkill -P "$front" 2>/dev/null || true
+      kill "$front" "$server" 2>/dev/null || true  # one of them has ended already
       wait 2>/dev/null || true
       trap - INT TERM
       rm -f "$turn"

@@ -30,13 +30,13 @@ async fn app_with_mail() -> (TestApp, Maildev) {
 async fn emails_to(maildev: &Maildev, to: &str, subject: &str, count: usize) -> Vec<Value> {
     let what = format!("{count} email(s) to {to} about {subject:?}");
     eventually(&what, async || {
-        let found: Vec<Value> = maildev
-            .emails()
-            .await
-            .into_iter()
+        let emails = maildev.emails().await;
+        let found: Vec<Value> = emails
+            .iter()
             .filter(|e| recipient(e) == to && e["subject"].as_str().unwrap_or("").contains(subject))
+            .cloned()
             .collect();
-        when(found, |found| found.len() >= count).map_err(|found| subjects(&found))
+        when(found, |found| found.len() >= count).map_err(|_| subjects(&emails))
     })
     .await
 }

@@ -2,7 +2,7 @@
 //! `end2end/node_modules` by `make test`), started on free ports and read back through its
 //! HTTP API (`GET /email`). It is killed by its process id when the value is dropped.
 
-use super::{eventually, when};
+use super::{eventually, eventually::PATIENCE, when};
 use serde_json::Value;
 use std::{
     path::PathBuf,
@@ -10,8 +10,6 @@ use std::{
     time::{Duration, Instant},
 };
 
-/// How long a test waits for maildev to start before it fails.
-const PATIENCE: Duration = Duration::from_secs(30);
 /// How long no further email must arrive before a count is taken as final.
 const QUIET: Duration = Duration::from_millis(1500);
 
