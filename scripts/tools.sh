@@ -2,14 +2,13 @@
 # already there (a warm run costs seconds). Sourced by scripts/run.sh and scripts/test.sh.
 #
 # Rust tools go to $PORTICO_TOOLS_DIR (default ~/.cache/portico-tools), shared by every clone of
-# the project on this machine: cargo-leptos alone takes ~15 minutes to compile, and a fresh clone
-# (as CI makes) should not pay that again. npm packages stay in end2end/node_modules.
+# the project on this machine: wasm-bindgen-cli takes about 2 minutes to compile, and a fresh
+# clone (as CI makes) should not pay that again. npm packages stay in end2end/node_modules.
 
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PORTICO_TOOLS_DIR="${PORTICO_TOOLS_DIR:-$HOME/.cache/portico-tools}"
-CARGO_LEPTOS_VERSION="0.3.10"
 WASM_BINDGEN_VERSION="0.2.129"   # must equal Cargo.lock's wasm-bindgen exactly
 export PATH="$PORTICO_TOOLS_DIR/bin:$ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
@@ -25,17 +24,6 @@ ensure_wasm_target() {
   else
     step "Adding the wasm32-unknown-unknown Rust target"
     rustup target add wasm32-unknown-unknown
-  fi
-}
-
-ensure_cargo_leptos() {
-  if cargo-leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-    note "cargo-leptos $CARGO_LEPTOS_VERSION: present"
-  else
-    step "Installing cargo-leptos $CARGO_LEPTOS_VERSION into $PORTICO_TOOLS_DIR (about 15 minutes, once)"
-    # no_downloads: use wasm-bindgen/wasm-opt from PATH instead of downloading them from GitHub.
-    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads \
-      --root "$PORTICO_TOOLS_DIR"
   fi
 }
 

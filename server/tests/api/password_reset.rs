@@ -4,7 +4,7 @@
 
 use crate::support::{
     call_with, error, eventually,
-    maildev::{recipient, subjects, with_smtp, Maildev},
+    maildev::{link_in, recipient, token_of, with_smtp, Maildev},
     ok, when, TestApp, ADMIN_EMAIL, DEVELOPER_PASSWORD,
 };
 use app::{
@@ -15,7 +15,6 @@ use app::{
 use chrono::Utc;
 use reqwest::{Client, Response};
 use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter};
-use serde_json::Value;
 
 const NEW_PASSWORD: &str = "Fresh-Start-42";
 
@@ -24,34 +23,6 @@ async fn app_with_mail() -> (TestApp, Maildev) {
     let maildev = Maildev::start().await;
     let app = TestApp::spawn_with(with_smtp(maildev.smtp_url())).await;
     (app, maildev)
-}
-
-/// The emails to `to` whose subject contains `subject`, once `count` of them arrived.
-async fn emails_to(maildev: &Maildev, to: &str, subject: &str, count: usize) -> Vec<Value> {
-    let what = format!("{count} email(s) to {to} about {subject:?}");
-    eventually(&what, async || {
-        let emails = maildev.emails().await;
-        let found: Vec<Value> = emails
-            .iter()
-            .filter(|e| recipient(e) == to && e["subject"].as_str().unwrap_or("").contains(subject))
-            .cloned()
-            .collect();
-        when(found, |found| found.len() >= count).map_err(|_| subjects(&emails))
-    })
-    .await
-}
-
-/// The link in an email's plain-text part that contains `path`.
-fn link_in(email: &Value, path: &str) -> String {
-    let text = email["text"].as_str().expect("a plain-text part");
-    text.split_whitespace()
-        .find(|word| word.contains(path))
-        .unwrap_or_else(|| panic!("no {path} link in {text}"))
-        .to_owned()
-}
-
-fn token_of(link: &str) -> String {
-    link.rsplit('/').next().unwrap().to_owned()
 }
 
 /// Invites `email` (as the signed-in admin), completes the registration from the emailed link
@@ -67,7 +38,7 @@ async fn registered(app: &TestApp, maildev: &Maildev, email: &str, pre_approved:
         )
         .await;
     assert_eq!(invited.status(), 200);
-    let invitation = emails_to(maildev, email, "invit", 1).await;
+    let invitation = maildev.emails_to(email, "invit", 1).await;
     let token = token_of(&link_in(&invitation[0], "/invitation/"));
     let (browser, completed) = app
         .complete(&token, "Ada Lovelace", DEVELOPER_PASSWORD)
@@ -112,7 +83,7 @@ async fn reset(app: &TestApp, browser: &Client, token: &str, password: &str) -> 
 async fn reset_token(app: &TestApp, maildev: &Maildev, email: &str, nth: usize) -> String {
     let asked = request_reset(app, email).await;
     assert_eq!(asked.status(), 200);
-    let emails = emails_to(maildev, email, "Reset your password", nth).await;
+    let emails = maildev.emails_to(email, "Reset your password", nth).await;
     token_of(&link_in(&emails[nth - 1], "/password-reset/"))
 }
 
@@ -178,7 +149,7 @@ async fn a_forgotten_password_is_replaced_through_the_emailed_link_and_every_ses
     assert!(error(again).await.to_string().contains("already used"));
     assert_eq!(landing(&app, &token).await.state, ResetLinkState::Used);
 
-    let notice = emails_to(&maildev, "ada@x.io", "was reset", 1).await;
+    let notice = maildev.emails_to("ada@x.io", "was reset", 1).await;
     assert!(link_in(&notice[0], "/forgot-password").starts_with(&app.address));
     let log = app.activity(&[("action", "password_reset")]).await;
     assert_eq!(log.entries.len(), 1);
@@ -207,12 +178,18 @@ async fn the_request_answers_alike_for_every_address_and_only_an_account_that_ca
     assert!(answers.iter().all(|a| a == &answers[0]), "{answers:?}");
     assert_eq!(answers[0].0, 200);
 
-    let link = emails_to(&maildev, "active@x.io", "Reset your password", 1).await;
+    let link = maildev
+        .emails_to("active@x.io", "Reset your password", 1)
+        .await;
     assert!(link_in(&link[0], "/password-reset/").starts_with(&app.address));
     // Admins recover their accounts the same way.
-    let admin = emails_to(&maildev, ADMIN_EMAIL, "Reset your password", 1).await;
+    let admin = maildev
+        .emails_to(ADMIN_EMAIL, "Reset your password", 1)
+        .await;
     assert!(link_in(&admin[0], "/password-reset/").starts_with(&app.address));
-    let refused = emails_to(&maildev, "waiting@x.io", "About your password reset", 1).await;
+    let refused = maildev
+        .emails_to("waiting@x.io", "About your password reset", 1)
+        .await;
     let text = refused[0]["text"].as_str().unwrap();
     assert!(
         text.contains("waiting for an administrator's review"),
@@ -352,7 +329,9 @@ async fn a_deactivated_account_is_told_why_instead_of_getting_a_link_and_an_olde
     let refused = reset(&app, &app.new_browser(), &token, NEW_PASSWORD).await;
     assert!(error(refused).await.to_string().contains("deactivated"));
     assert_eq!(request_reset(&app, "ada@x.io").await.status(), 200);
-    let told = emails_to(&maildev, "ada@x.io", "About your password reset", 1).await;
+    let told = maildev
+        .emails_to("ada@x.io", "About your password reset", 1)
+        .await;
     assert!(told[0]["text"].as_str().unwrap().contains("deactivated"));
 }
 
@@ -404,7 +383,7 @@ async fn changing_the_password_on_the_profile_emails_a_notice_and_ends_outstandi
     )
     .await;
     assert_eq!(changed.status(), 200);
-    let notice = emails_to(&maildev, "ada@x.io", "was changed", 1).await;
+    let notice = maildev.emails_to("ada@x.io", "was changed", 1).await;
     assert!(notice[0]["text"].as_str().unwrap().contains("profile page"));
     assert_eq!(landing(&app, &token).await.state, ResetLinkState::Unknown);
 }

@@ -138,6 +138,18 @@ impl Maildev {
         eventually(&what, async || self.try_emails().await.ok_or("no answer")).await
     }
 
+    /// The emails to `to` whose subject contains `subject`, once at least `count` of them
+    /// arrived (in the order maildev received them).
+    pub async fn emails_to(&self, to: &str, subject: &str, count: usize) -> Vec<Value> {
+        let what = format!("{count} email(s) to {to} about {subject:?}");
+        eventually(&what, async || {
+            let emails = self.emails().await;
+            when(about(&emails, to, subject), |found| found.len() >= count)
+                .map_err(|_| subjects(&emails))
+        })
+        .await
+    }
+
     /// Waits until at least `count` emails arrived, then until none more arrive for a moment;
     /// returns them all (so a test can check that no email came twice).
     pub async fn settled(&self, count: usize) -> Vec<Value> {
@@ -180,16 +192,30 @@ pub fn subjects(emails: &[Value]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Of `emails`, those to `to` whose subject contains `subject`.
+pub fn about(emails: &[Value], to: &str, subject: &str) -> Vec<Value> {
+    emails
+        .iter()
+        .filter(|e| recipient(e) == to && e["subject"].as_str().unwrap_or("").contains(subject))
+        .cloned()
+        .collect()
+}
+
 /// The invitation link in an email's plain-text part.
 pub fn invitation_link(email: &Value) -> String {
+    link_in(email, "/invitation/")
+}
+
+/// The link in an email's plain-text part whose path contains `path`.
+pub fn link_in(email: &Value, path: &str) -> String {
     let text = email["text"].as_str().expect("a plain-text part");
     text.split_whitespace()
-        .find(|word| word.contains("/invitation/"))
-        .unwrap_or_else(|| panic!("no invitation link in {text}"))
+        .find(|word| word.contains(path))
+        .unwrap_or_else(|| panic!("no {path} link in {text}"))
         .to_owned()
 }
 
-/// The token at the end of an invitation link.
+/// The token at the end of an emailed link (an invitation's or a password reset's).
 pub fn token_of(link: &str) -> String {
     let token = link.rsplit('/').next().unwrap_or_default().to_owned();
     assert_eq!(token.len(), 64, "not a token: {link}");
