@@ -39,6 +39,7 @@ async fn waiting_via_smtp(app: &TestApp, maildev: &Maildev) -> String {
         .emails_to(DEV, "You're invited to Portico", 1)
         .await
         .remove(0);
+    assert_eq!(invitation["subject"], "You're invited to Portico");
     let token = token_of(&invitation_link(&invitation));
     let (_, response) = app.complete(&token, "Dev Eloper", DEVELOPER_PASSWORD).await;
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
@@ -88,12 +89,16 @@ async fn decision_rows(app: &TestApp) -> Vec<app::ssr::entities::outbox::Model> 
         .collect()
 }
 
-/// The emails to `to` whose subject contains `subject`, once at least one arrived and no further
-/// email came for a moment (so a second one would have been seen).
+/// The emails to `to` whose subject is exactly `subject`, once at least one arrived and no
+/// further email came for a moment (so a second one would have been seen).
 async fn settled_to(maildev: &Maildev, to: &str, subject: &str) -> Vec<Value> {
     maildev.emails_to(to, subject, 1).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    about(&maildev.emails().await, to, subject)
+    let emails = about(&maildev.emails().await, to, subject);
+    for email in &emails {
+        assert_eq!(email["subject"], subject, "a subject other than expected");
+    }
+    emails
 }
 
 fn part(email: &Value, name: &str) -> String {
