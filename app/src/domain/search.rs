@@ -88,6 +88,28 @@ impl TermGrams {
     }
 }
 
+/// Bits of a signature (see [`signature`]): 61, a prime, so each of a packed gram's three
+/// characters moves its bit, and the sign bit stays clear.
+pub const SIGNATURE_BITS: i64 = 61;
+
+/// The signature of an index row whose address's signature is not known: every bit set, so
+/// it passes every check (and its row is looked at as before signatures existed).
+pub const UNKNOWN_SIGNATURE: i64 = -1;
+
+/// The bit a gram sets in a signature. The migration that filled the signatures of stored
+/// rows computes it in SQL as `1 << (gram % 61)`, so this stays a plain remainder.
+pub fn gram_bit(gram: i64) -> i64 {
+    1 << (gram.rem_euclid(SIGNATURE_BITS))
+}
+
+/// An address's signature: one bit for each of its grams, kept on each of its index rows. A
+/// walk of one gram's rows reads it from the index itself and passes over every row whose
+/// address lacks a bit of the term's other grams (a row is checked further only when its
+/// grams may all be there), instead of looking up the other grams for each row.
+pub fn signature(grams: &[i64]) -> i64 {
+    grams.iter().fold(0, |bits, gram| bits | gram_bit(*gram))
+}
+
 /// At most `n` items of `items`, evenly spread over them.
 fn spread(items: Vec<i64>, n: usize) -> Vec<i64> {
     if items.len() <= n {
@@ -161,6 +183,32 @@ mod tests {
         assert_eq!(grams.len(), MAX_PROBED_GRAMS);
         let all = email_grams(term);
         assert!(grams.iter().all(|g| all.binary_search(g).is_ok()));
+    }
+
+    #[test]
+    fn an_address_signature_has_every_bit_of_each_term_it_contains() {
+        for email in ["ada.lovelace12345@acme.io", "y.g@q.co", "zoë@été.fr"] {
+            let bits = signature(&email_grams(email));
+            let chars: Vec<char> = email.chars().collect();
+            for start in 0..chars.len() {
+                for end in start + 3..=chars.len() {
+                    let term: String = chars[start..end].iter().collect();
+                    let TermGrams::All(grams) = TermGrams::of(&term).unwrap() else {
+                        panic!("{term:?} has whole grams")
+                    };
+                    let mask = signature(&grams);
+                    assert_eq!(bits & mask, mask, "{term:?} in {email:?}");
+                    assert_eq!(UNKNOWN_SIGNATURE & mask, mask);
+                }
+            }
+        }
+        // A term with grams the address lacks is told apart by the signature alone.
+        let ada = signature(&email_grams("ada.lovelace@acme.io"));
+        let TermGrams::All(grams) = TermGrams::of("hopper.grace").unwrap() else {
+            unreachable!()
+        };
+        assert_ne!(ada & signature(&grams), signature(&grams));
+        assert!(ada > 0 && ada < 1 << SIGNATURE_BITS);
     }
 
     #[test]

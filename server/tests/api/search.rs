@@ -7,7 +7,7 @@
 
 use crate::support::{invalid_input, SettingsFields, TestApp, DEVELOPER_PASSWORD};
 use app::{
-    domain::{effective_status, StoredStatus},
+    domain::{effective_status, search, StoredStatus},
     model::invitation::InvitationList,
     ssr::{
         entities::{invitation, invitation_gram, invitation_gram_stat},
@@ -338,7 +338,8 @@ async fn a_status_filter_with_a_term_follows_every_change_of_status() {
         assert_eq!(listed, want, "{status}");
         assert_eq!(page.total, want.len() as u64, "{status}");
     }
-    // Every index row carries its invitation's stored status and validity.
+    // Every index row carries its invitation's stored status and validity, and its address's
+    // signature.
     let db = app.db().await;
     for row in invitation::Entity::find().all(&db).await.unwrap() {
         let grams = invitation_gram::Entity::find()
@@ -347,8 +348,10 @@ async fn a_status_filter_with_a_term_follows_every_change_of_status() {
             .await
             .unwrap();
         assert!(!grams.is_empty(), "{} is indexed", row.email);
+        let bits = search::signature(&search::email_grams(&row.email_normalized));
         for gram in grams {
             assert_eq!(gram.status, row.status.trim_end(), "{}", row.email);
+            assert_eq!(gram.signature, bits, "{}", row.email);
             // MariaDB keeps the invitation's dates to the second; the index row, to the
             // microsecond.
             let stored = row.valid_until.timestamp_micros();

@@ -1,7 +1,8 @@
 //! The search index of invitation addresses: one row per distinct gram of an address (see
 //! `domain::search`), with the invitation's date so a gram's rows come newest first straight
 //! from the primary key, and its status and expiry so a gram's rows of one status come newest
-//! first from `idx_invitation_grams_status` (gram, status, date, id, valid-until).
+//! first from `idx_invitation_grams_status` (gram, status, date, id, valid-until), and the
+//! address's signature (a bit per gram) in both.
 
 use sea_orm::entity::prelude::*;
 
@@ -19,6 +20,10 @@ pub struct Model {
     pub status: String,
     /// The invitation's `valid_until`, in microseconds since 1970 (never changes).
     pub valid_until: i64,
+    /// One bit per gram of the invitation's address (`domain::search::signature`), the same on
+    /// each of its rows: a walk passes over the rows lacking a term's other grams from the
+    /// index alone.
+    pub signature: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

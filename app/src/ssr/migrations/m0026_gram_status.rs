@@ -3,17 +3,12 @@
 //! gram, status, date, id, valid-until) instead of reading each matching invitation to check
 //! its status: `ada` + Rejected went through about 20 invitations per row shown.
 //!
-//! The table is rebuilt from `invitations`, in batches by id, and the second index is made
-//! after the rows are in (one sort instead of 25 index inserts per invitation).
+//! The table was rebuilt here from `invitations`; m0030 rebuilds it again (with each address's
+//! signature), so this migration now leaves it empty for m0030 to fill: the rebuild used the
+//! index's current code, which writes columns this migration's table does not have.
 
-use chrono::{DateTime, Utc};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ConnectionTrait, DatabaseBackend};
 use sea_orm_migration::{prelude::*, schema::*};
-
-use crate::ssr::{entities::invitation, services::search_index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -31,9 +26,6 @@ enum InvitationGrams {
 /// The index by status, named once for `up` and `down`.
 const STATUS_INDEX: &str = "idx_invitation_grams_status";
 
-/// Invitations indexed per step of the rebuild.
-const BATCH: u64 = 2_000;
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -41,7 +33,6 @@ impl MigrationTrait for Migration {
             .drop_table(Table::drop().table(InvitationGrams::Table).to_owned())
             .await?;
         create_table(manager, true).await?;
-        rebuild(manager.get_connection()).await?;
         manager
             .create_index(
                 Index::create()
@@ -104,47 +95,4 @@ async fn create_table(manager: &SchemaManager<'_>, with_status: bool) -> Result<
             .col(InvitationGrams::InvitationId),
     );
     manager.create_table(table.to_owned()).await
-}
-
-/// What the index needs of an invitation: id, address, date, status, valid-until.
-type StoredRow = (i32, String, DateTime<Utc>, String, DateTime<Utc>);
-
-/// Indexes every stored invitation, in batches by id.
-async fn rebuild(db: &SchemaManagerConnection<'_>) -> Result<(), DbErr> {
-    let mut after = 0;
-    loop {
-        // The columns the index needs, by name: a later migration's columns do not exist yet.
-        let batch: Vec<StoredRow> = invitation::Entity::find()
-            .select_only()
-            .columns([
-                invitation::Column::Id,
-                invitation::Column::EmailNormalized,
-                invitation::Column::InvitedAt,
-                invitation::Column::Status,
-                invitation::Column::ValidUntil,
-            ])
-            .filter(invitation::Column::Id.gt(after))
-            .order_by_asc(invitation::Column::Id)
-            .limit(BATCH)
-            .into_tuple()
-            .all(db)
-            .await?;
-        let Some(last) = batch.last() else {
-            return Ok(());
-        };
-        after = last.0;
-        let entries: Vec<search_index::Entry> = batch
-            .iter()
-            .map(
-                |(id, email, invited_at, status, valid_until)| search_index::Entry {
-                    invitation_id: *id,
-                    email_normalized: email,
-                    invited_at: *invited_at,
-                    status: status.trim_end(),
-                    valid_until: *valid_until,
-                },
-            )
-            .collect();
-        search_index::add(db, &entries).await?;
-    }
 }

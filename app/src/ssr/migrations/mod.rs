@@ -31,6 +31,7 @@ mod m0026_gram_status;
 mod m0027_gram_stats;
 mod m0028_status_indexes;
 mod m0029_covering_indexes;
+mod m0030_gram_signatures;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0027_gram_stats::Migration),
             Box::new(m0028_status_indexes::Migration),
             Box::new(m0029_covering_indexes::Migration),
+            Box::new(m0030_gram_signatures::Migration),
         ]
     }
 }

@@ -11,7 +11,7 @@ use sea_orm::{
 
 use crate::{
     domain::{
-        search::{email_grams, COMMON_GRAM_ROWS},
+        search::{email_grams, signature, COMMON_GRAM_ROWS},
         StoredStatus,
     },
     ssr::entities::{
@@ -24,7 +24,7 @@ use crate::{
 /// reads the whole index (seconds at 1,000,000 invitations).
 const COUNT_GRAMS_EVERY: chrono::Duration = chrono::Duration::days(1);
 
-/// Index rows per INSERT: 5 parameters each, well under every backend's limit (SQLite's is
+/// Index rows per INSERT: 6 parameters each, well under every backend's limit (SQLite's is
 /// 32,766).
 const ROWS_PER_INSERT: usize = 5_000;
 
@@ -50,8 +50,8 @@ impl<'a> From<&'a invitation::Model> for Entry<'a> {
     }
 }
 
-/// One index row: gram, date, invitation, status, valid-until.
-type Row<'a> = (i64, i64, i32, &'a str, i64);
+/// One index row: gram, date, invitation, status, valid-until, signature.
+type Row<'a> = (i64, i64, i32, &'a str, i64, i64);
 
 /// Indexes invitations, in the caller's transaction.
 pub async fn add(db: &impl ConnectionTrait, entries: &[Entry<'_>]) -> Result<(), DbErr> {
@@ -60,17 +60,18 @@ pub async fn add(db: &impl ConnectionTrait, entries: &[Entry<'_>]) -> Result<(),
         .flat_map(|entry| {
             let invited_at = entry.invited_at.timestamp_micros();
             let valid_until = entry.valid_until.timestamp_micros();
-            email_grams(entry.email_normalized)
-                .into_iter()
-                .map(move |gram| {
-                    (
-                        gram,
-                        invited_at,
-                        entry.invitation_id,
-                        entry.status,
-                        valid_until,
-                    )
-                })
+            let grams = email_grams(entry.email_normalized);
+            let bits = signature(&grams);
+            grams.into_iter().map(move |gram| {
+                (
+                    gram,
+                    invited_at,
+                    entry.invitation_id,
+                    entry.status,
+                    valid_until,
+                    bits,
+                )
+            })
         })
         .collect();
     // In primary-key order, each B-tree page the rows land on is visited once.
@@ -79,17 +80,18 @@ pub async fn add(db: &impl ConnectionTrait, entries: &[Entry<'_>]) -> Result<(),
         return add_unnested(db, &rows).await;
     }
     for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let models = chunk
-            .iter()
-            .map(|&(gram, invited_at, invitation_id, status, valid_until)| {
+        let models = chunk.iter().map(
+            |&(gram, invited_at, invitation_id, status, valid_until, signature)| {
                 invitation_gram::ActiveModel {
                     gram: Set(gram),
                     invited_at: Set(invited_at),
                     invitation_id: Set(invitation_id),
                     status: Set(status.to_owned()),
                     valid_until: Set(valid_until),
+                    signature: Set(signature),
                 }
-            });
+            },
+        );
         invitation_gram::Entity::insert_many(models)
             .exec_without_returning(db)
             .await?;
@@ -97,8 +99,8 @@ pub async fn add(db: &impl ConnectionTrait, entries: &[Entry<'_>]) -> Result<(),
     Ok(())
 }
 
-/// PostgreSQL: all rows in one statement of five array parameters, instead of multi-row
-/// VALUES lists of 25,000 parameters each.
+/// PostgreSQL: all rows in one statement of six array parameters, instead of multi-row
+/// VALUES lists of 30,000 parameters each.
 async fn add_unnested(db: &impl ConnectionTrait, rows: &[Row<'_>]) -> Result<(), DbErr> {
     if rows.is_empty() {
         return Ok(());
@@ -108,16 +110,20 @@ async fn add_unnested(db: &impl ConnectionTrait, rows: &[Row<'_>]) -> Result<(),
     let ids: Vec<i32> = rows.iter().map(|r| r.2).collect();
     let statuses: Vec<String> = rows.iter().map(|r| r.3.to_owned()).collect();
     let valid_until: Vec<i64> = rows.iter().map(|r| r.4).collect();
+    let signatures: Vec<i64> = rows.iter().map(|r| r.5).collect();
     db.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "INSERT INTO invitation_grams (gram, invited_at, invitation_id, status, valid_until) \
-         SELECT * FROM UNNEST($1::int8[], $2::int8[], $3::int4[], $4::varchar[], $5::int8[])",
+        "INSERT INTO invitation_grams \
+         (gram, invited_at, invitation_id, status, valid_until, signature) \
+         SELECT * FROM UNNEST($1::int8[], $2::int8[], $3::int4[], $4::varchar[], $5::int8[], \
+         $6::int8[])",
         [
             grams.into(),
             dates.into(),
             ids.into(),
             statuses.into(),
             valid_until.into(),
+            signatures.into(),
         ],
     ))
     .await?;

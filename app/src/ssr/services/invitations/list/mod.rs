@@ -299,12 +299,17 @@ fn empty_page(query: &ListQuery) -> InvitationList {
     }
 }
 
-/// The walked index row's invitation also has the walk's other grams: it is in the set of the
-/// `within` gram's invitations (in `status`), read once, and each `also` gram is an `EXISTS`
-/// lookup by primary key in the index.
+/// The walked index row's invitation also has the walk's other grams: its signature has their
+/// bits, it is in the set of the `within` gram's invitations (in `status`), read once, and each
+/// `also` gram is an `EXISTS` lookup by primary key in the index.
 fn walk_checks(walk: &Walk, status: Option<&Condition>) -> Condition {
     use invitation_gram::{Column as G, Entity as Grams};
     let mut condition = Condition::all();
+    if let Some(mask) = walk.mask {
+        // First, from the walked index row alone: its address has a bit of every gram.
+        let bits = Expr::col((Grams, G::Signature)).bit_and(mask);
+        condition = condition.add(bits.eq(mask));
+    }
     if let Some(gram) = walk.within {
         // Unaliased, so the status condition (on `invitation_grams`) is the set's own.
         let mut set = Query::select();

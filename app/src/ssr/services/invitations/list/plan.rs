@@ -20,7 +20,11 @@ use sea_orm::{
 
 use super::COUNT_LIMIT;
 use crate::{
-    domain::{invitation::ExpiryCondition, search::TermGrams, InvitationStatus},
+    domain::{
+        invitation::ExpiryCondition,
+        search::{gram_bit, signature, TermGrams},
+        InvitationStatus,
+    },
     model::invitation::SortKey,
     ssr::entities::invitation_gram::{Column as Gram, Entity as Grams},
 };
@@ -49,11 +53,17 @@ pub enum Plan {
 /// read once, whole, into a set of invitations (`within`) or, like the second, looked up by key
 /// in the index for each walked row (`also`); both are far cheaper than reading the invitation
 /// to check its address.
+///
+/// Before either, each walked row's address signature (a bit per gram, read from the index row
+/// itself) must hold every bit of the term's grams (`mask`): most rows lacking another gram
+/// are passed over without a lookup.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Walk {
     pub gram: i64,
     pub within: Option<i64>,
     pub also: Vec<i64>,
+    /// The term's grams' bits, when some are not the walked gram's own.
+    pub mask: Option<i64>,
 }
 
 /// What is known of a gram's index rows (in the filtered status where they were counted now).
@@ -75,6 +85,22 @@ impl Walk {
     /// (it stops after one more match), and looks up the next gram for each: when reading that
     /// gram's rows once costs no more, they become a set instead.
     fn rarest_first(grams: &[(i64, Rows)]) -> Self {
+        let gram = grams[0].0;
+        let bits = signature(&grams.iter().map(|(gram, _)| *gram).collect::<Vec<_>>());
+        let other_bits = (bits & !gram_bit(gram)).count_ones();
+        if other_bits >= 2 {
+            // Two bits or more of other grams pass over most rows lacking them, from the walked
+            // row itself; a lookup of the next grams for the few let through would only add a
+            // read before the address's own check. With one bit, about a third of the rows
+            // lacking that gram have its bit anyway, so the lookups below still pay
+            // (BENCHMARKS.md, "Each address's signature in the search index").
+            return Self {
+                gram,
+                within: None,
+                also: Vec::new(),
+                mask: Some(bits),
+            };
+        }
         let walked_at_least = Ord::min(grams[0].1.at_least, COUNT_LIMIT + 1);
         let mut next = grams[1..].iter().take(2);
         let within = match next.clone().next() {
@@ -87,9 +113,10 @@ impl Walk {
             _ => None,
         };
         Self {
-            gram: grams[0].0,
+            gram,
             within,
             also: next.map(|(gram, _)| *gram).collect(),
+            mask: (other_bits == 1).then_some(bits),
         }
     }
 }
@@ -300,22 +327,57 @@ mod tests {
         }
     }
 
+    /// The `n`th of grams whose signature bits are all the same, so that the signature cannot
+    /// tell them apart and the walk checks them by key.
+    fn g(n: i64) -> i64 {
+        7 + crate::domain::search::SIGNATURE_BITS * n
+    }
+
     #[test]
     fn a_walk_takes_the_rarest_gram_and_checks_the_next_two() {
         let common = COUNT_LIMIT * 100;
         let walk = Walk::rarest_first(&[
-            (7, exact(common)),
-            (3, exact(common)),
-            (5, exact(common)),
-            (1, exact(common)),
+            (g(7), exact(common)),
+            (g(3), exact(common)),
+            (g(5), exact(common)),
+            (g(1), exact(common)),
         ]);
-        assert_eq!((walk.gram, walk.within, walk.also), (7, None, vec![3, 5]));
         assert_eq!(
-            Walk::rarest_first(&[(2, exact(5)), (9, exact(5_000))]).also,
-            vec![9]
+            (walk.gram, walk.within, walk.also, walk.mask),
+            (g(7), None, vec![g(3), g(5)], None)
         );
-        let alone = Walk::rarest_first(&[(4, exact(5))]);
+        assert_eq!(
+            Walk::rarest_first(&[(g(2), exact(5)), (g(9), exact(5_000))]).also,
+            vec![g(9)]
+        );
+        let alone = Walk::rarest_first(&[(g(4), exact(5))]);
         assert!(alone.also.is_empty() && alone.within.is_none());
+    }
+
+    #[test]
+    fn a_walk_checks_the_signature_bits_of_every_gram_of_the_term_first() {
+        let common = exact(COUNT_LIMIT * 100);
+        let grams = [(7, common), (3, common), (5, common), (1, common)];
+        let bits = (1 << 7) | (1 << 3) | (1 << 5) | (1 << 1);
+        let walk = Walk::rarest_first(&grams);
+        // The signature alone: no lookups of the next grams before the address's check.
+        assert_eq!(
+            (walk.gram, walk.mask, walk.within, walk.also),
+            (7, Some(bits), None, vec![])
+        );
+        // One gram (a three-character term), or grams whose bits are the walked one's: the
+        // signature cannot pass over anything.
+        assert_eq!(Walk::rarest_first(&[(7, common)]).mask, None);
+        assert_eq!(
+            Walk::rarest_first(&[(g(0), common), (g(1), common)]).mask,
+            None
+        );
+        // One bit of another gram: the signature first, then that gram's lookup as well.
+        let one_bit = Walk::rarest_first(&[(7, common), (3, common)]);
+        assert_eq!(
+            (one_bit.mask, one_bit.within, one_bit.also),
+            (Some((1 << 7) | (1 << 3)), None, vec![3])
+        );
     }
 
     #[test]
@@ -323,17 +385,27 @@ mod tests {
         // A rare gram's 500 rows are all walked, each looking up the next gram: reading that
         // gram's rows once costs no more while they are at most ROWS_PER_LOOKUP times as many.
         let once = 500 * ROWS_PER_LOOKUP;
-        let rare = Walk::rarest_first(&[(1, exact(500)), (2, exact(once)), (3, exact(9_000))]);
-        assert_eq!((rare.within, rare.also), (Some(2), vec![3]));
-        let dearer =
-            Walk::rarest_first(&[(1, exact(500)), (2, exact(once + 1)), (3, exact(once + 2))]);
-        assert_eq!((dearer.within, dearer.also), (None, vec![2, 3]));
+        let rare = Walk::rarest_first(&[
+            (g(1), exact(500)),
+            (g(2), exact(once)),
+            (g(3), exact(9_000)),
+        ]);
+        assert_eq!((rare.within, rare.also), (Some(g(2)), vec![g(3)]));
+        let dearer = Walk::rarest_first(&[
+            (g(1), exact(500)),
+            (g(2), exact(once + 1)),
+            (g(3), exact(once + 2)),
+        ]);
+        assert_eq!((dearer.within, dearer.also), (None, vec![g(2), g(3)]));
         // A common gram's walk may stop after the count's limit: no more is sure to be walked.
         let limit = (COUNT_LIMIT + 1) * ROWS_PER_LOOKUP;
-        let common =
-            Walk::rarest_first(&[(1, exact(50_000)), (2, exact(limit)), (3, exact(limit + 1))]);
-        assert_eq!((common.within, common.also), (Some(2), vec![3]));
-        let commoner = Walk::rarest_first(&[(1, exact(50_000)), (2, exact(limit + 1))]);
+        let common = Walk::rarest_first(&[
+            (g(1), exact(50_000)),
+            (g(2), exact(limit)),
+            (g(3), exact(limit + 1)),
+        ]);
+        assert_eq!((common.within, common.also), (Some(g(2)), vec![g(3)]));
+        let commoner = Walk::rarest_first(&[(g(1), exact(50_000)), (g(2), exact(limit + 1))]);
         assert_eq!(commoner.within, None);
     }
 }
