@@ -102,8 +102,10 @@ async fn the_apps_postgresql_connections_run_without_jit_compilation() {
 #[tokio::test]
 async fn a_walk_of_the_search_index_checks_each_rows_signature_from_the_index_alone() {
     let app = TestApp::spawn().await;
-    // The app's own pool: on SQLite it waits for the server's start-up writes to end.
-    let db = app::ssr::db::connect(&app.database_url).await.unwrap();
+    // Once the server's start-up writes are done (a login takes longer), as the search tests
+    // do: on SQLite a transaction that read before another connection wrote cannot write.
+    app.login_as_admin().await;
+    let db = app.db().await;
     let backend = db.get_database_backend();
     app::ssr::services::generate::invitations(&db, 2_000, 3)
         .await

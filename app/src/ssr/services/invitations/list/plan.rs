@@ -56,13 +56,14 @@ pub enum Plan {
 ///
 /// Before either, each walked row's address signature (a bit per gram, read from the index row
 /// itself) must hold every bit of the term's grams (`mask`): most rows lacking another gram
-/// are passed over without a lookup.
+/// are passed over without a lookup, and with two bits or more of other grams the lookups are
+/// left out (see [`Walk::rarest_first`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Walk {
     pub gram: i64,
     pub within: Option<i64>,
     pub also: Vec<i64>,
-    /// The term's grams' bits, when some are not the walked gram's own.
+    /// The bits of the term's grams, when some are not the walked gram's own.
     pub mask: Option<i64>,
 }
 
@@ -79,8 +80,9 @@ struct Rows {
 pub const ROWS_PER_LOOKUP: u64 = 6;
 
 impl Walk {
-    /// Walks the first of `grams` (rarest first, with their known rows), also checking the next
-    /// two: two catch most rows that cannot match; more would cost every match a lookup each.
+    /// Walks the first of `grams` (rarest first, with their known rows), checking the bits of
+    /// them all and, unless two bits or more of other grams do, the next two grams by key: two
+    /// catch most rows that cannot match; more would cost every match a lookup each.
     /// The walk reads at least as many rows as the rarest gram has, or as the count's limit
     /// (it stops after one more match), and looks up the next gram for each: when reading that
     /// gram's rows once costs no more, they become a set instead.
@@ -91,7 +93,7 @@ impl Walk {
         if other_bits >= 2 {
             // Two bits or more of other grams pass over most rows lacking them, from the walked
             // row itself; a lookup of the next grams for the few let through would only add a
-            // read before the address's own check. With one bit, about a third of the rows
+            // read before the address's own check. With one bit, up to two in five rows
             // lacking that gram have its bit anyway, so the lookups below still pay
             // (BENCHMARKS.md, "Each address's signature in the search index").
             return Self {
