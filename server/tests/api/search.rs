@@ -151,7 +151,22 @@ async fn every_kind_of_term_lists_exactly_the_rows_a_plain_filter_finds() {
         "no-such-address",
         "zz",
     ];
-    for term in terms {
+    // First as the planner sees a day's new rows (the common grams not counted yet), then with
+    // them counted: the walks and the orders they allow differ (a common term whose gram has
+    // few rows is sorted among that gram's matches).
+    for counted_now in [false, true] {
+        if counted_now {
+            search_index::count_grams(&db, chrono::Utc::now())
+                .await
+                .unwrap();
+        }
+        check_every_term(&app, &all, &terms).await;
+    }
+}
+
+/// Each term, in every order and status shape, walked page by page, against a plain filter.
+async fn check_every_term(app: &TestApp, all: &[invitation::Model], terms: &[&str]) {
+    for &term in terms {
         for (status, sort, descending) in [
             ("", "invited_at", true),
             ("", "invited_at", false),
@@ -168,8 +183,8 @@ async fn every_kind_of_term_lists_exactly_the_rows_a_plain_filter_finds() {
                 ("descending", direction),
                 ("page_size", "100"),
             ];
-            let (listed, more, total) = walk(&app, &form).await;
-            let want = expected(&all, term, status, sort, descending);
+            let (listed, more, total) = walk(app, &form).await;
+            let want = expected(all, term, status, sort, descending);
             let counted = (want.len().min(COUNT_LIMIT) as u64, want.len() > COUNT_LIMIT);
             assert_eq!(total, counted, "{form:?}");
             assert!(

@@ -65,6 +65,9 @@ pub struct Walk {
     pub also: Vec<i64>,
     /// The bits of the term's grams, when some are not the walked gram's own.
     pub mask: Option<i64>,
+    /// The walked gram's rows, at most (as counted now, else by the statistics; `u64::MAX`
+    /// when unknown).
+    pub rows: u64,
 }
 
 /// What is known of a gram's index rows (in the filtered status where they were counted now).
@@ -101,6 +104,7 @@ impl Walk {
                 within: None,
                 also: Vec::new(),
                 mask: Some(bits),
+                rows: grams[0].1.at_most,
             };
         }
         let walked_at_least = Ord::min(grams[0].1.at_least, COUNT_LIMIT + 1);
@@ -119,6 +123,7 @@ impl Walk {
             within,
             also: next.map(|(gram, _)| *gram).collect(),
             mask: (other_bits == 1).then_some(bits),
+            rows: grams[0].1.at_most,
         }
     }
 }
