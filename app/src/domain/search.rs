@@ -106,8 +106,10 @@ pub fn gram_bit(gram: i64) -> i64 {
 /// walk of one gram's rows reads it from the index itself and passes over every row whose
 /// address lacks a bit of the term's other grams (a row is checked further only when its
 /// grams may all be there), instead of looking up the other grams for each row.
-pub fn signature(grams: &[i64]) -> i64 {
-    grams.iter().fold(0, |bits, gram| bits | gram_bit(*gram))
+pub fn signature<'a>(grams: impl IntoIterator<Item = &'a i64>) -> i64 {
+    grams
+        .into_iter()
+        .fold(0, |bits, gram| bits | gram_bit(*gram))
 }
 
 /// At most `n` items of `items`, evenly spread over them.

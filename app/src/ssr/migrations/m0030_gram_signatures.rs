@@ -26,14 +26,14 @@ pub struct Migration;
 /// Invitations indexed per step of the rebuild.
 const BATCH: u64 = 2_000;
 
-/// The table's columns, the same on every backend but for their integer types.
+/// The table's columns, the same on every backend but for the 64-bit integers' type.
 fn columns(backend: DatabaseBackend) -> String {
-    let (big, int) = match backend {
-        DatabaseBackend::Sqlite => ("INTEGER", "INTEGER"),
-        _ => ("BIGINT", "INTEGER"),
+    let big = match backend {
+        DatabaseBackend::Sqlite => "INTEGER",
+        _ => "BIGINT",
     };
     format!(
-        "gram {big} NOT NULL, invited_at {big} NOT NULL, invitation_id {int} NOT NULL, \
+        "gram {big} NOT NULL, invited_at {big} NOT NULL, invitation_id INTEGER NOT NULL, \
          status VARCHAR(16) NOT NULL, valid_until {big} NOT NULL, \
          signature {big} NOT NULL DEFAULT -1"
     )
@@ -49,31 +49,27 @@ impl MigrationTrait for Migration {
         db.execute_unprepared("DROP TABLE invitation_grams").await?;
         let columns = columns(backend);
         let key = "PRIMARY KEY (gram, invited_at, invitation_id)";
-        let (table, after) = match backend {
-            DatabaseBackend::Sqlite => (
-                format!("CREATE TABLE invitation_grams ({columns}, {key}) WITHOUT ROWID"),
-                vec![
-                    "CREATE INDEX idx_invitation_grams_status ON invitation_grams \
-                     (gram, status, invited_at, invitation_id, valid_until, signature)",
-                ],
-            ),
-            DatabaseBackend::Postgres => (
-                format!("CREATE TABLE invitation_grams ({columns})"),
-                vec![
-                    "ALTER TABLE invitation_grams ADD CONSTRAINT invitation_grams_pkey \
-                     PRIMARY KEY (gram, invited_at, invitation_id) INCLUDE (signature)",
-                    "CREATE INDEX idx_invitation_grams_status ON invitation_grams \
-                     (gram, status, invited_at, invitation_id, valid_until) INCLUDE (signature)",
-                ],
-            ),
+        let table = match backend {
+            DatabaseBackend::Sqlite => {
+                format!("CREATE TABLE invitation_grams ({columns}, {key}) WITHOUT ROWID")
+            }
+            // Its indexes come once the rows are in (below).
+            DatabaseBackend::Postgres => format!("CREATE TABLE invitation_grams ({columns})"),
             // MariaDB, MySQL
-            _ => (
-                format!("CREATE TABLE invitation_grams ({columns}, {key})"),
-                vec![
-                    "CREATE INDEX idx_invitation_grams_status ON invitation_grams \
-                     (gram, status, invited_at, invitation_id, valid_until, signature)",
-                ],
-            ),
+            _ => format!("CREATE TABLE invitation_grams ({columns}, {key})"),
+        };
+        let after: &[&str] = if backend == DatabaseBackend::Postgres {
+            &[
+                "ALTER TABLE invitation_grams ADD CONSTRAINT invitation_grams_pkey \
+                 PRIMARY KEY (gram, invited_at, invitation_id) INCLUDE (signature)",
+                "CREATE INDEX idx_invitation_grams_status ON invitation_grams \
+                 (gram, status, invited_at, invitation_id, valid_until) INCLUDE (signature)",
+            ]
+        } else {
+            &[
+                "CREATE INDEX idx_invitation_grams_status ON invitation_grams \
+               (gram, status, invited_at, invitation_id, valid_until, signature)",
+            ]
         };
         db.execute_unprepared(&table).await?;
         rebuild(&db).await?;

@@ -101,7 +101,7 @@ impl Walk {
     /// [`SET_ROWS`]), they become a set instead.
     fn rarest_first(grams: &[(i64, Rows)]) -> Self {
         let (gram, walked) = grams[0];
-        let bits = signature(&grams.iter().map(|(gram, _)| *gram).collect::<Vec<_>>());
+        let bits = signature(grams.iter().map(|(gram, _)| gram));
         let other_bits = (bits & !gram_bit(gram)).count_ones();
         let walked_at_least = Ord::min(walked.at_least, COUNT_LIMIT + 1);
         let mut next = grams[1..].iter().take(2);
