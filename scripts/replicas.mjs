@@ -3,7 +3,7 @@
 // no packages.
 //
 //   node scripts/replicas.mjs load   PROXY_URL SECONDS USERS OUT.json
-//   node scripts/replicas.mjs report OUT.json EVENTS.log STORED.txt OUTBOX.txt MAILDEV_URL REPORT.md
+//   node scripts/replicas.mjs report OUT.json EVENTS.log STORED.txt OUTBOX.txt MAILDEV_URL REPORT.md [METRICS.txt]
 //
 // `load` runs USERS virtual admins for SECONDS. Each logs in (a new session, kept), then loops:
 // lists its invitations (six in ten), invites five new addresses (three in ten), logs in again
@@ -12,8 +12,8 @@
 // the end every session made before the kill is asked who it belongs to, through the proxy.
 //
 // `report` joins that record with the kill and restart times written by the shell script, the
-// invitations the database stored, the outbox's final state and the emails maildev received,
-// and writes the markdown table of BENCHMARKS.md's "Replicas behind a proxy".
+// invitations the database stored, the outbox's final state, the emails maildev received and
+// the live replica's /metrics (how long each sent email went unrecorded), and writes the markdown table of BENCHMARKS.md's "Replicas behind a proxy".
 
 import { readFileSync, writeFileSync } from "node:fs";
 
@@ -105,9 +105,10 @@ async function load(proxy, seconds, users, out) {
   console.log(`${requests.length} requests, ${sessions.length} sessions, ${invited.length} invites`);
 }
 
+// A record without its body, but for an answer that is not 2xx: its first words say why.
 function strip(record, kind) {
   const { body, ...rest } = record;
-  return { ...rest, kind };
+  return record.status >= 300 ? { ...rest, kind, body: String(body ?? "").slice(0, 300) } : { ...rest, kind };
 }
 
 function percentile(sorted, p) {
@@ -115,7 +116,7 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-async function report(resultsFile, eventsFile, storedFile, outboxFile, maildevUrl, reportFile) {
+async function report(resultsFile, eventsFile, storedFile, outboxFile, maildevUrl, reportFile, metricsFile) {
   const { requests, sessions, invited } = JSON.parse(readFileSync(resultsFile, "utf8"));
   const events = Object.fromEntries(
     readFileSync(eventsFile, "utf8")
@@ -198,6 +199,7 @@ async function report(resultsFile, eventsFile, storedFile, outboxFile, maildevUr
     `| of those, deliveries repeating a Message-ID (one email sent again after the kill cut off its bookkeeping) | ${sameIdTwice} | | |`,
     `| outbox after the restart | ${outbox} | drained | ${/^0 queued/.test(outbox) ? "MET" : "MISSED"} |`,
     `| outbox drained, after the kill | ${drainedAt ? `${seconds(drainedAt - killedAt)} s` : "not within the wait"} | | |`,
+    ...unrecordedRows(metricsFile),
     "",
     "| request | count | failed | p50 ms | p95 ms | p99 ms | max ms |",
     "| --- | --- | --- | --- | --- | --- | --- |",
@@ -216,6 +218,40 @@ async function report(resultsFile, eventsFile, storedFile, outboxFile, maildevUr
     }
     lines.push("");
   }
+  if (other4xx.length) {
+    lines.push("Requests answered 4xx:", "");
+    for (const r of other4xx.slice(0, 20)) {
+      lines.push(`- ${r.kind} at ${seconds(r.started - start)}-${seconds(r.ended - start)} s: ${r.status} via ${r.replica || "?"}: ${r.body ?? ""}`);
+    }
+    lines.push("");
+  }
   writeFileSync(reportFile, lines.join("\n"));
   console.log(lines.join("\n"));
+}
+
+// The rows about `portico_email_unrecorded_seconds` in the live replica's metrics: the time from
+// the SMTP server taking an email to its row recorded as sent, in which a kill sends it again.
+function unrecordedRows(metricsFile) {
+  let text = "";
+  try {
+    text = readFileSync(metricsFile ?? "", "utf8");
+  } catch {
+    return ["| the live replica's SMTP transactions and their bookkeeping | metrics not read | | |"];
+  }
+  const value = (line) => Number(line.trim().split(/\s+/).pop());
+  const histogram = (name) => {
+    const lines = text.split("\n").filter((l) => l.startsWith(name));
+    const count = value(lines.find((l) => l.startsWith(`${name}_count`)) ?? "0");
+    const sum = value(lines.find((l) => l.startsWith(`${name}_sum`)) ?? "0");
+    if (!count) return "none recorded";
+    const within = (le) => {
+      const line = lines.find((l) => l.includes(`le="${le}"`));
+      return line ? `${((100 * value(line)) / count).toFixed(1)} %` : "?";
+    };
+    return `${count} emails: mean ${((1000 * sum) / count).toFixed(1)} ms; within 5 ms ${within("0.005")}, 25 ms ${within("0.025")}, 100 ms ${within("0.1")}, 250 ms ${within("0.25")}`;
+  };
+  return [
+    `| the live replica's SMTP transactions (connect or reuse, MAIL, RCPT, DATA, the server's answer) | ${histogram("portico_email_send_seconds")} | | |`,
+    `| the live replica's time from the SMTP server's answer to the row's update committed | ${histogram("portico_email_unrecorded_seconds")} | | (a kill before the update is sent sends the email again) |`,
+  ];
 }

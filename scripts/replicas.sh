@@ -60,6 +60,7 @@ start_replica() {
   PORTICO_SITE_ROOT="$WORK/site" PORTICO_MAIL_WORKER=true \
   PORTICO_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" PORTICO_MAIL_POLL_MS=200 \
   PORTICO_TRUSTED_PROXIES=127.0.0.1 PORTICO_RATE_INVITES_PER_HOUR=1000000 \
+  PORTICO_METRICS_TOKEN=replicas-metrics \
   PORTICO_LOG=warn target/release/server serve >> "$WORK/replica-$1.log" 2>&1 &
   echo $!
 }
@@ -159,7 +160,10 @@ psql_at "select count(*) filter (where status = 'queued') || ' queued, ' ||
   count(*) filter (where status = 'failed') || ' failed, ' ||
   count(*) filter (where status = 'dropped') || ' dropped' from outbox" > "$WORK/outbox.txt"
 psql_at "select email from invitations where email like '%@replicas.test'" > "$WORK/stored.txt"
+# The replica that lived through the whole run: how long its sent emails went unrecorded.
+curl -fsS -H 'authorization: Bearer replicas-metrics' "http://127.0.0.1:$PORT_B/metrics" \
+  > "$WORK/metrics.txt" || note "the live replica's metrics could not be read"
 
 step "Results in $RESULTS"
 node scripts/replicas.mjs report "$WORK/requests.json" "$WORK/events.log" "$WORK/stored.txt" \
-  "$WORK/outbox.txt" "http://127.0.0.1:$MAILDEV_WEB" "$RESULTS"
+  "$WORK/outbox.txt" "http://127.0.0.1:$MAILDEV_WEB" "$RESULTS" "$WORK/metrics.txt"

@@ -89,6 +89,10 @@ async fn inviting_three_addresses_puts_three_emails_in_the_smtp_server_whose_lin
     }
     let metrics = app.metrics().await;
     assert!(metrics.contains("portico_emails_sent_total"), "{metrics}");
+    assert!(
+        metrics.contains("portico_email_unrecorded_seconds_count"),
+        "{metrics}"
+    );
     let rows = app.outbox().await;
     assert_eq!(rows.len(), 3);
     for row in rows {

@@ -92,7 +92,12 @@ impl Transport {
     ) -> Result<(), MailError> {
         match self {
             Transport::Smtp { mailer, .. } => {
-                mailer.send(email).await?;
+                // The whole SMTP transaction, taken or refused (a slow relay shows here).
+                let started = std::time::Instant::now();
+                let sent = mailer.send(email).await;
+                metrics::histogram!("portico_email_send_seconds")
+                    .record(started.elapsed().as_secs_f64());
+                sent?;
                 Ok(())
             }
             Transport::Files { dir } => {

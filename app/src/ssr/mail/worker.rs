@@ -7,6 +7,7 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 use std::{
     collections::BTreeMap,
     sync::atomic::{AtomicBool, Ordering},
+    time::Instant,
 };
 use tokio::sync::watch;
 
@@ -37,6 +38,7 @@ use lease::Lease;
 /// Rows claimed at once: several per pooled SMTP connection, so that the connections stay busy
 /// for most of a batch (the last sends of a batch leave some idle).
 const BATCH_SIZE: u64 = 64;
+
 pub struct Worker {
     db: DatabaseConnection,
     transport: Transport,
@@ -363,7 +365,9 @@ impl Worker {
         .await;
         match sent {
             Ok(()) => {
+                let taken = Instant::now();
                 queue::mark_sent(&self.db, row, kept, Utc::now()).await?;
+                record_window(taken);
                 metrics::counter!("portico_emails_sent_total").increment(1);
                 tracing::debug!(
                     outbox_id = row.id,
@@ -446,6 +450,7 @@ impl Worker {
                 .await
         }
         .await;
+        let taken = Instant::now();
         for entry in &entries {
             match &sent {
                 Ok(()) => {
@@ -454,6 +459,9 @@ impl Worker {
                 }
                 Err(error) => self.record_failure(&entry.row, error, None).await?,
             }
+        }
+        if sent.is_ok() {
+            record_window(taken);
         }
         if sent.is_ok() {
             tracing::debug!(
@@ -506,6 +514,13 @@ impl Worker {
         }
         Ok(())
     }
+}
+
+/// Observes the time from the SMTP server's "taken" (`taken`) to the email's rows recorded as
+/// sent: a crash in that time sends the email again (README, "Email"), so operators and
+/// scripts/replicas.sh watch it as `portico_email_unrecorded_seconds`.
+fn record_window(taken: Instant) {
+    metrics::histogram!("portico_email_unrecorded_seconds").record(taken.elapsed().as_secs_f64());
 }
 
 /// `20250311T093000-42-invitation`: sorts by time, unique per outbox row.
