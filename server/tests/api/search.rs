@@ -164,6 +164,58 @@ async fn every_kind_of_term_lists_exactly_the_rows_a_plain_filter_finds() {
     }
 }
 
+#[tokio::test]
+async fn a_common_term_in_another_order_lists_what_a_plain_filter_finds_whether_its_matches_come_first_or_last(
+) {
+    let app = TestApp::spawn().await;
+    app.login_as_admin().await;
+    let db = app.db().await;
+    // Addresses that sort (and expire) before the common ones, more than the list reads along
+    // the sort column's index before it sorts the term's matches instead.
+    let before: Vec<String> = (0..COMMON + 100)
+        .map(|i| format!("b{i}@before.io"))
+        .collect();
+    for chunk in before.chunks(600) {
+        app.invite(&chunk.join(";")).await;
+    }
+    invite_common(&app).await;
+    search_index::count_grams(&db, chrono::Utc::now())
+        .await
+        .unwrap();
+    let all = invitation::Entity::find().all(&db).await.unwrap();
+
+    for (sort, descending) in [
+        ("email", false),
+        ("email", true),
+        ("valid_until", false),
+        ("valid_until", true),
+    ] {
+        let direction = if descending { "true" } else { "false" };
+        let form = [
+            ("search", "common"),
+            ("sort", sort),
+            ("descending", direction),
+            ("page_size", "100"),
+        ];
+        let want = expected(&all, "common", "", sort, descending);
+        assert!(want.len() > COUNT_LIMIT);
+        let (listed, more, total) = walk(&app, &form).await;
+        assert_eq!(total, (COUNT_LIMIT as u64, true), "{form:?}");
+        assert!(more, "{form:?}");
+        assert!(
+            listed[..] == want[..listed.len()],
+            "{form:?}: the rows differ"
+        );
+        let mut third = form.to_vec();
+        third.push(("page", "3"));
+        assert_eq!(
+            emails(&app.list(&third).await),
+            want[200..300],
+            "{form:?}, page 3 by number"
+        );
+    }
+}
+
 /// Each term, in every order and status shape, walked page by page, against a plain filter.
 async fn check_every_term(app: &TestApp, all: &[invitation::Model], terms: &[&str]) {
     for &term in terms {
