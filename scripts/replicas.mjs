@@ -13,7 +13,8 @@
 //
 // `report` joins that record with the kill and restart times written by the shell script, the
 // invitations the database stored, the outbox's final state, the emails maildev received and
-// the live replica's /metrics (how long each sent email went unrecorded), and writes the markdown table of BENCHMARKS.md's "Replicas behind a proxy".
+// the live replica's /metrics (each SMTP transaction, and how long its answer went unrecorded),
+// and writes the markdown table of BENCHMARKS.md's "Replicas behind a proxy".
 
 import { readFileSync, writeFileSync } from "node:fs";
 
@@ -199,7 +200,7 @@ async function report(resultsFile, eventsFile, storedFile, outboxFile, maildevUr
     `| of those, deliveries repeating a Message-ID (one email sent again after the kill cut off its bookkeeping) | ${sameIdTwice} | | |`,
     `| outbox after the restart | ${outbox} | drained | ${/^0 queued/.test(outbox) ? "MET" : "MISSED"} |`,
     `| outbox drained, after the kill | ${drainedAt ? `${seconds(drainedAt - killedAt)} s` : "not within the wait"} | | |`,
-    ...unrecordedRows(metricsFile),
+    ...mailTimeRows(metricsFile),
     "",
     "| request | count | failed | p50 ms | p95 ms | p99 ms | max ms |",
     "| --- | --- | --- | --- | --- | --- | --- |",
@@ -229,9 +230,11 @@ async function report(resultsFile, eventsFile, storedFile, outboxFile, maildevUr
   console.log(lines.join("\n"));
 }
 
-// The rows about `portico_email_unrecorded_seconds` in the live replica's metrics: the time from
-// the SMTP server taking an email to its row recorded as sent, in which a kill sends it again.
-function unrecordedRows(metricsFile) {
+// The report's rows from the live replica's metrics: `portico_email_send_seconds` (each SMTP
+// transaction, to the server's answer) and `portico_email_unrecorded_seconds` (from that answer
+// to the row's update committed). A kill after the server took the message (its last line) and
+// before that update reaches the database sends the email again.
+function mailTimeRows(metricsFile) {
   let text = "";
   try {
     text = readFileSync(metricsFile ?? "", "utf8");

@@ -462,8 +462,6 @@ impl Worker {
         }
         if sent.is_ok() {
             record_window(taken);
-        }
-        if sent.is_ok() {
             tracing::debug!(
                 "review digest listing {} registration(s) sent to {recipient}",
                 registrations.len()
@@ -516,9 +514,10 @@ impl Worker {
     }
 }
 
-/// Observes the time from the SMTP server's "taken" (`taken`) to the email's rows recorded as
-/// sent: a crash in that time sends the email again (README, "Email"), so operators and
-/// scripts/replicas.sh watch it as `portico_email_unrecorded_seconds`.
+/// Observes the time from the SMTP server's answer (`taken`) to the email's rows recorded as
+/// sent (their update committed) as `portico_email_unrecorded_seconds`: a crash before the
+/// update reaches the database sends the email again (README, "Email"; scripts/replicas.sh
+/// reports it beside the SMTP transaction's own time).
 fn record_window(taken: Instant) {
     metrics::histogram!("portico_email_unrecorded_seconds").record(taken.elapsed().as_secs_f64());
 }
