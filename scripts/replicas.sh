@@ -160,7 +160,8 @@ psql_at "select count(*) filter (where status = 'queued') || ' queued, ' ||
   count(*) filter (where status = 'failed') || ' failed, ' ||
   count(*) filter (where status = 'dropped') || ' dropped' from outbox" > "$WORK/outbox.txt"
 psql_at "select email from invitations where email like '%@replicas.test'" > "$WORK/stored.txt"
-# The replica that lived through the whole run: how long its sent emails went unrecorded.
+# The replica that lived through the whole run: its SMTP transactions and how long each email's
+# last line waited for its row's update.
 curl -fsS -H 'authorization: Bearer replicas-metrics' "http://127.0.0.1:$PORT_B/metrics" \
   > "$WORK/metrics.txt" || note "the live replica's metrics could not be read"
 

@@ -90,7 +90,7 @@ async fn inviting_three_addresses_puts_three_emails_in_the_smtp_server_whose_lin
     let metrics = app.metrics().await;
     assert!(metrics.contains("portico_emails_sent_total"), "{metrics}");
     assert!(
-        metrics.contains("portico_email_unrecorded_seconds_count"),
+        metrics.contains("portico_email_held_seconds_count"),
         "{metrics}"
     );
     let rows = app.outbox().await;
@@ -100,6 +100,60 @@ async fn inviting_three_addresses_puts_three_emails_in_the_smtp_server_whose_lin
         assert!(row.sent_at.is_some());
         assert!(!row.payload.contains("/invitation/"), "token kept: {row:?}");
     }
+}
+
+/// A process killed between the SMTP server taking an email and its row recorded as sent
+/// would send it again; so the server reads the line that ends an email only once the row is
+/// recorded, and a send cut off before that leaves the server nothing to deliver.
+#[tokio::test]
+async fn the_smtp_server_takes_an_email_only_once_its_row_is_recorded_and_drops_one_that_is_not() {
+    use app::ssr::mail::{MailError, NotSent, Transport, TransportSettings};
+    let maildev = Maildev::start().await;
+    let transport = Transport::new(&TransportSettings::Smtp {
+        url: maildev.smtp_url(),
+    })
+    .unwrap();
+    let email = |to: &str| {
+        lettre::Message::builder()
+            .from("Portico <no-reply@portico.localhost>".parse().unwrap())
+            .to(to.parse().unwrap())
+            .subject("Held")
+            .body("The last line waits.".to_owned())
+            .unwrap()
+    };
+
+    let recording = async {
+        let before = maildev.emails().await.len();
+        // Long enough for a message the server had taken to show in its list.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let during = maildev.emails().await.len();
+        assert_eq!((before, during), (0, 0), "the server had the email early");
+        Ok(true)
+    };
+    transport
+        .send(email("recorded@x.io"), "recorded", None, recording)
+        .await
+        .unwrap();
+    assert_eq!(
+        sorted_recipients(&maildev.settled(1).await),
+        ["recorded@x.io"]
+    );
+
+    let failed = async { Err(MailError::Database(sea_orm::DbErr::Custom("down".into()))) };
+    let failed = transport.send(email("failed@x.io"), "failed", None, failed);
+    assert!(matches!(failed.await, Err(NotSent::NotRecorded(_))));
+    let withdrawn = async { Ok(false) };
+    let withdrawn = transport.send(email("withdrawn@x.io"), "withdrawn", None, withdrawn);
+    assert!(matches!(withdrawn.await, Err(NotSent::Withdrawn)));
+    transport
+        .send(email("after@x.io"), "after", None, async { Ok(true) })
+        .await
+        .unwrap();
+    assert_eq!(
+        sorted_recipients(&maildev.settled(2).await),
+        ["after@x.io", "recorded@x.io"],
+        "an email whose row was not recorded reached the server"
+    );
 }
 
 #[tokio::test]

@@ -6,12 +6,13 @@
 
 mod backoff;
 mod queue;
+mod smtp;
 pub mod templates;
 mod transport;
 mod worker;
 
 pub use backoff::{retry_delay, MAX_DELAY};
-pub use transport::{Transport, TransportSettings};
+pub use transport::{NotSent, Transport, TransportSettings};
 pub use worker::Worker;
 
 use std::{path::PathBuf, time::Duration};
@@ -55,6 +56,12 @@ pub enum MailError {
     Build(String),
     #[error("the email could not be handed to the SMTP server: {0}")]
     Smtp(#[from] lettre::transport::smtp::Error),
+    #[error("cannot reach the SMTP server {server}: {reason}")]
+    SmtpConnection { server: String, reason: String },
+    #[error("the SMTP server did not answer in time ({0})")]
+    SmtpTimeout(&'static str),
+    #[error("the SMTP server cannot take {0}")]
+    SmtpUnsupported(&'static str),
     #[error("cannot write the email to {}: {source}", path.display())]
     File {
         path: PathBuf,
@@ -71,7 +78,10 @@ impl MailError {
     /// marked failed at once instead of being retried.
     pub fn is_permanent(&self) -> bool {
         match self {
-            MailError::Recipient(_) | MailError::Build(_) | MailError::Payload(_) => true,
+            MailError::Recipient(_)
+            | MailError::Build(_)
+            | MailError::Payload(_)
+            | MailError::SmtpUnsupported(_) => true,
             MailError::Smtp(error) => error.is_permanent(),
             _ => false,
         }

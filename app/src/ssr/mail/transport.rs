@@ -1,21 +1,16 @@
-//! Where emails go: an SMTP server (lettre's pooled async transport), or, when none is
-//! configured, `.eml` files in a folder so that a local user can read them and follow links.
+//! Where emails go: an SMTP server (pooled connections, each email's last line held until
+//! its row is recorded as sent), or, when none is configured, `.eml` files in a folder so that
+//! a local user can read them and follow links.
 
-use lettre::{
-    message::{Mailbox, MultiPart},
-    transport::smtp::PoolConfig,
-    AsyncSmtpTransport, AsyncTransport, Tokio1Executor,
+use lettre::message::{Mailbox, MultiPart};
+use std::{future::Future, path::PathBuf};
+
+pub use super::smtp::NotSent;
+use super::{
+    smtp::{SmtpSender, POOL_SIZE},
+    templates::Rendered,
+    MailError,
 };
-use std::{path::PathBuf, time::Duration};
-
-use super::{templates::Rendered, MailError};
-
-/// How long one SMTP command may take before the attempt fails (and is retried later).
-const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
-/// Open connections kept to the SMTP server, and so emails sent at once: lettre's pool opens
-/// a further connection when all are busy and closes it afterwards, so the worker never has
-/// more sends in flight than this.
-const SMTP_POOL_SIZE: u32 = 16;
 
 /// Which transport, as configured.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +24,7 @@ pub enum TransportSettings {
 
 pub enum Transport {
     Smtp {
-        mailer: AsyncSmtpTransport<Tokio1Executor>,
+        sender: Box<SmtpSender>,
         /// The URL without its password, for messages.
         shown_as: String,
     },
@@ -41,17 +36,10 @@ pub enum Transport {
 impl Transport {
     pub fn new(settings: &TransportSettings) -> Result<Self, MailError> {
         match settings {
-            TransportSettings::Smtp { url } => {
-                let mailer = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                    .map_err(|e| MailError::SmtpUrl(e.to_string()))?
-                    .timeout(Some(SMTP_TIMEOUT))
-                    .pool_config(PoolConfig::new().max_size(SMTP_POOL_SIZE))
-                    .build();
-                Ok(Transport::Smtp {
-                    mailer,
-                    shown_as: without_password(url),
-                })
-            }
+            TransportSettings::Smtp { url } => Ok(Transport::Smtp {
+                sender: Box::new(SmtpSender::new(url)?),
+                shown_as: without_password(url),
+            }),
             TransportSettings::Files { dir } => {
                 std::fs::create_dir_all(dir).map_err(|source| MailError::MailDir {
                     path: dir.clone(),
@@ -77,40 +65,58 @@ impl Transport {
     /// waits mostly on the server), or one at a time into the mail folder.
     pub fn concurrency(&self) -> usize {
         match self {
-            Transport::Smtp { .. } => SMTP_POOL_SIZE as usize,
+            Transport::Smtp { .. } => POOL_SIZE,
             Transport::Files { .. } => 1,
         }
     }
 
-    /// Sends one email. `name` names its file in file mode; `local_link`, when given, is
-    /// logged in file mode only, so that someone running Portico locally can follow it.
+    /// Sends one email, and `record`s it as sent (committed) before its last step: the SMTP
+    /// server reads the line that ends it, or the file gets its name. `record` answers
+    /// whether its row was still queued; if not, that step is not taken. `name` names the
+    /// file in file mode; `local_link`, when given, is logged in file mode only, so that
+    /// someone running Portico locally can follow it.
     pub async fn send(
         &self,
         email: lettre::Message,
         name: &str,
         local_link: Option<&str>,
-    ) -> Result<(), MailError> {
+        record: impl Future<Output = Result<bool, MailError>>,
+    ) -> Result<(), NotSent> {
         match self {
-            Transport::Smtp { mailer, .. } => {
-                // The whole SMTP transaction, taken or refused (a slow relay shows here).
-                let started = std::time::Instant::now();
-                let sent = mailer.send(email).await;
-                metrics::histogram!("portico_email_send_seconds")
-                    .record(started.elapsed().as_secs_f64());
-                sent?;
-                Ok(())
+            Transport::Smtp { sender, .. } => {
+                sender
+                    .send(email.envelope(), &email.formatted(), record)
+                    .await
             }
             Transport::Files { dir } => {
                 let path = dir.join(format!("{name}.eml"));
-                // Written under a temporary name first: a reader never sees half a file.
+                // Written under a temporary name first: a reader never sees half a file, and
+                // the name is given only once the row is recorded.
                 let partial = dir.join(format!(".{name}.eml.partial"));
-                let write = async {
-                    tokio::fs::write(&partial, email.formatted()).await?;
-                    tokio::fs::rename(&partial, &path).await
+                let file_error = |source| {
+                    NotSent::Failed(MailError::File {
+                        path: path.clone(),
+                        source,
+                    })
                 };
-                write.await.map_err(|source| MailError::File {
-                    path: path.clone(),
-                    source,
+                tokio::fs::write(&partial, email.formatted())
+                    .await
+                    .map_err(file_error)?;
+                let recorded = record.await;
+                if !matches!(recorded, Ok(true)) {
+                    let _ = tokio::fs::remove_file(&partial).await;
+                }
+                match recorded {
+                    Ok(true) => {}
+                    Ok(false) => return Err(NotSent::Withdrawn),
+                    Err(error) => return Err(NotSent::NotRecorded(error)),
+                }
+                // Recorded as sent already: the caller puts the row back.
+                tokio::fs::rename(&partial, &path).await.map_err(|source| {
+                    NotSent::Refused(MailError::File {
+                        path: path.clone(),
+                        source,
+                    })
                 })?;
                 let to = email
                     .envelope()
@@ -133,10 +139,9 @@ impl Transport {
 }
 
 /// The `Message-ID` of the email of the outbox rows `ids` (one, or a digest's), the first
-/// created at `created_at`: the same on every attempt. A send cut off after the SMTP server
-/// took the message but before the rows were marked sent (the process killed in that moment)
-/// is sent again once its claim runs out; with the same ID, mail systems that collapse
-/// duplicates show it once, and it can be told apart from a second email. A digest that
+/// created at `created_at`: the same on every attempt. Should an email ever go out twice (a
+/// database that lost its last commits in a crash), mail systems that collapse duplicates
+/// show it once, and it can be told apart from a second email. A digest that
 /// gained a row is another email, with another ID.
 pub fn message_id(
     from: &Mailbox,
@@ -236,9 +241,8 @@ mod tests {
         );
     }
 
-    // The pool of SMTP connections runs a cleanup task, so it is made inside a runtime.
-    #[tokio::test]
-    async fn an_smtp_url_is_checked_when_the_transport_is_made() {
+    #[test]
+    fn an_smtp_url_is_checked_when_the_transport_is_made() {
         let bad = Transport::new(&TransportSettings::Smtp {
             url: "http://mail.example.com".into(),
         });

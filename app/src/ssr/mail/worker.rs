@@ -7,7 +7,6 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 use std::{
     collections::BTreeMap,
     sync::atomic::{AtomicBool, Ordering},
-    time::Instant,
 };
 use tokio::sync::watch;
 
@@ -17,7 +16,7 @@ use super::{
     templates::{
         InvitationEmail, Rendered, ReviewDigestEmail, SignUpNoticeEmail, WaitingRegistration,
     },
-    transport::{compose, message_id, Transport},
+    transport::{compose, message_id, NotSent, Transport},
     MailError, MailSettings,
 };
 use crate::{
@@ -76,6 +75,16 @@ impl Job {
             Job::Digest(_, entries) => entries.iter().map(|e| e.row.id).collect(),
         }
     }
+}
+
+/// What became of one email's send, once its rows reflect it.
+enum Sent {
+    /// Taken by the server (or written) and recorded.
+    Yes,
+    /// Its rows were no longer queued; it did not go out.
+    Withdrawn,
+    /// It did not go out: this error is to be recorded against its rows.
+    Not(MailError),
 }
 
 /// What became of a job: run (its rows' outcomes recorded, or the error that stopped it), or
@@ -357,17 +366,21 @@ impl Worker {
         link: Option<&str>,
     ) -> Result<(), MailError> {
         let now = Utc::now();
-        let sent = async {
-            let id = message_id(&self.from, &[row.id], row.created_at);
-            let email = compose(&self.from, &row.recipient, id, rendered)?;
-            self.transport.send(email, &file_name(row, now), link).await
-        }
-        .await;
-        match sent {
-            Ok(()) => {
-                let taken = Instant::now();
-                queue::mark_sent(&self.db, row, kept, Utc::now()).await?;
-                record_window(taken);
+        let id = message_id(&self.from, &[row.id], row.created_at);
+        let email = match compose(&self.from, &row.recipient, id, rendered) {
+            Ok(email) => email,
+            Err(error) => return self.record_failure(row, &error, Some(kept)).await,
+        };
+        let record =
+            async { Ok(queue::mark_sent(&self.db, &[(row, kept.clone())], Utc::now()).await? > 0) };
+        let sent = self
+            .transport
+            .send(email, &file_name(row, now), link, record)
+            .await;
+        match self.after_send(&[row], sent).await? {
+            Sent::Withdrawn => Ok(()),
+            Sent::Not(error) => self.record_failure(row, &error, Some(kept)).await,
+            Sent::Yes => {
                 metrics::counter!("portico_emails_sent_total").increment(1);
                 tracing::debug!(
                     outbox_id = row.id,
@@ -377,7 +390,33 @@ impl Worker {
                 );
                 Ok(())
             }
-            Err(error) => self.record_failure(row, &error, Some(kept)).await,
+        }
+    }
+
+    /// What a send's outcome leaves to do: nothing (sent and recorded, or withdrawn), the
+    /// email's own error to record against its rows (put back first if they were recorded as
+    /// sent), or an error of the database that stops the batch.
+    async fn after_send(
+        &self,
+        rows: &[&outbox::Model],
+        sent: Result<(), NotSent>,
+    ) -> Result<Sent, MailError> {
+        match sent {
+            Ok(()) => Ok(Sent::Yes),
+            Err(NotSent::Failed(error)) => Ok(Sent::Not(error)),
+            Err(NotSent::NotRecorded(error)) => Err(error),
+            Err(NotSent::Withdrawn) => {
+                tracing::info!(
+                    outbox_id = rows.first().map(|row| row.id),
+                    "an email was not sent: its row was no longer queued (dropped by an \
+                     admin, or sent by another worker)"
+                );
+                Ok(Sent::Withdrawn)
+            }
+            Err(NotSent::Refused(error)) => {
+                queue::reopen(&self.db, rows).await?;
+                Ok(Sent::Not(error))
+            }
         }
     }
 
@@ -442,30 +481,33 @@ impl Worker {
         }
         .render();
         let now = Utc::now();
-        let sent = async {
-            let id = message_id(&self.from, &ids, entries[0].row.created_at);
-            let email = compose(&self.from, recipient, id, rendered)?;
-            self.transport
-                .send(email, &file_name(&entries[0].row, now), None)
-                .await
-        }
-        .await;
-        let taken = Instant::now();
-        for entry in &entries {
-            match &sent {
-                Ok(()) => {
-                    metrics::counter!("portico_emails_sent_total").increment(1);
-                    queue::mark_sent(&self.db, &entry.row, entry.row.payload.clone(), now).await?
-                }
-                Err(error) => self.record_failure(&entry.row, error, None).await?,
+        let id = message_id(&self.from, &ids, entries[0].row.created_at);
+        let rows: Vec<&outbox::Model> = entries.iter().map(|entry| &entry.row).collect();
+        let sent = match compose(&self.from, recipient, id, rendered) {
+            Err(error) => Err(NotSent::Failed(error)),
+            Ok(email) => {
+                let kept: Vec<(&outbox::Model, String)> =
+                    rows.iter().map(|row| (*row, row.payload.clone())).collect();
+                let record = async { Ok(queue::mark_sent(&self.db, &kept, now).await? > 0) };
+                self.transport
+                    .send(email, &file_name(rows[0], now), None, record)
+                    .await
             }
-        }
-        if sent.is_ok() {
-            record_window(taken);
-            tracing::debug!(
-                "review digest listing {} registration(s) sent to {recipient}",
-                registrations.len()
-            );
+        };
+        match self.after_send(&rows, sent).await? {
+            Sent::Withdrawn => {}
+            Sent::Not(error) => {
+                for row in rows {
+                    self.record_failure(row, &error, None).await?;
+                }
+            }
+            Sent::Yes => {
+                metrics::counter!("portico_emails_sent_total").increment(rows.len() as u64);
+                tracing::debug!(
+                    "review digest listing {} registration(s) sent to {recipient}",
+                    registrations.len()
+                );
+            }
         }
         Ok(())
     }
@@ -512,14 +554,6 @@ impl Worker {
         }
         Ok(())
     }
-}
-
-/// Observes the time from the SMTP server's answer (`taken`) to the email's rows recorded as
-/// sent (their update committed) as `portico_email_unrecorded_seconds`: a crash before the
-/// update reaches the database sends the email again (README, "Email"; scripts/replicas.sh
-/// reports it beside the SMTP transaction's own time).
-fn record_window(taken: Instant) {
-    metrics::histogram!("portico_email_unrecorded_seconds").record(taken.elapsed().as_secs_f64());
 }
 
 /// `20250311T093000-42-invitation`: sorts by time, unique per outbox row.
