@@ -233,10 +233,9 @@ async function report(resultsFile, eventsFile, storedFile, outboxFile, maildevUr
 
 // The report's rows from the live replica's metrics: `portico_email_send_seconds` (each SMTP
 // transaction, to the server's answer) and `portico_email_held_seconds` (how long the message's
-// last line waited for the row's update to commit). The server takes a message at its last
-// line, so a kill before the update reaches the database leaves an unfinished message that the
-// server discards; only a kill after PostgreSQL has the update and before the line is written
-// loses one.
+// last line waited for the row's update, until its commit was on its way). The server takes a
+// message at its last line, so a kill while it waits leaves an unfinished message that the
+// server discards and a queued row (docs/delivery.md).
 function mailTimeRows(metricsFile) {
   let text = "";
   try {
@@ -258,6 +257,6 @@ function mailTimeRows(metricsFile) {
   };
   return [
     `| the live replica's SMTP transactions (connect or reuse, MAIL, RCPT, DATA, the server's answer; without the hold) | ${histogram("portico_email_send_seconds")} | | |`,
-    `| the live replica's emails' last lines held for their rows' updates | ${histogram("portico_email_held_seconds")} | | (a kill after the database has the update and before the line is written loses that email) |`,
+    `| the live replica's emails' last lines held for their rows' updates | ${histogram("portico_email_held_seconds")} | | (a kill meanwhile leaves an unfinished message, discarded, and a queued row) |`,
   ];
 }

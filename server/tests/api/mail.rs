@@ -107,7 +107,7 @@ async fn inviting_three_addresses_puts_three_emails_in_the_smtp_server_whose_lin
 /// recorded, and a send cut off before that leaves the server nothing to deliver.
 #[tokio::test]
 async fn the_smtp_server_takes_an_email_only_once_its_row_is_recorded_and_drops_one_that_is_not() {
-    use app::ssr::mail::{MailError, NotSent, Transport, TransportSettings};
+    use app::ssr::mail::{Handover, MailError, NotSent, Transport, TransportSettings};
     let maildev = Maildev::start().await;
     let transport = Transport::new(&TransportSettings::Smtp {
         url: maildev.smtp_url(),
@@ -122,12 +122,13 @@ async fn the_smtp_server_takes_an_email_only_once_its_row_is_recorded_and_drops_
             .unwrap()
     };
 
-    let recording = async {
+    let recording = |handover: Handover| async {
         let before = maildev.emails().await.len();
         // Long enough for a message the server had taken to show in its list.
         tokio::time::sleep(Duration::from_millis(500)).await;
         let during = maildev.emails().await.len();
         assert_eq!((before, during), (0, 0), "the server had the email early");
+        handover.hand_over();
         Ok(true)
     };
     transport
@@ -139,14 +140,18 @@ async fn the_smtp_server_takes_an_email_only_once_its_row_is_recorded_and_drops_
         ["recorded@x.io"]
     );
 
-    let failed = async { Err(MailError::Database(sea_orm::DbErr::Custom("down".into()))) };
+    let failed = |_| async { Err(MailError::Database(sea_orm::DbErr::Custom("down".into()))) };
     let failed = transport.send(email("failed@x.io"), "failed", None, failed);
     assert!(matches!(failed.await, Err(NotSent::NotRecorded(_))));
-    let withdrawn = async { Ok(false) };
+    let withdrawn = |_| async { Ok(false) };
     let withdrawn = transport.send(email("withdrawn@x.io"), "withdrawn", None, withdrawn);
     assert!(matches!(withdrawn.await, Err(NotSent::Withdrawn)));
+    let handed_over = |handover: Handover| async {
+        handover.hand_over();
+        Ok(true)
+    };
     transport
-        .send(email("after@x.io"), "after", None, async { Ok(true) })
+        .send(email("after@x.io"), "after", None, handed_over)
         .await
         .unwrap();
     assert_eq!(

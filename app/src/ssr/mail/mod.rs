@@ -12,7 +12,7 @@ mod transport;
 mod worker;
 
 pub use backoff::{retry_delay, MAX_DELAY};
-pub use transport::{NotSent, Transport, TransportSettings};
+pub use transport::{Handover, NotSent, Transport, TransportSettings};
 pub use worker::Worker;
 
 use std::{path::PathBuf, time::Duration};

@@ -132,21 +132,21 @@ fn still_queued(ids: &[i32]) -> Condition {
 }
 
 /// One email's rows are recorded as sent, each with the payload it keeps (without a link's
-/// raw token), in one transaction, before the email's last line goes out; answers how many
-/// were still queued (none: an admin dropped them or another worker sent them, and the email
-/// is not to go out).
+/// raw token), in one transaction, before the email's last line goes out: `committing` is
+/// called once the commit is on its way to the database (not when none was still queued).
+/// Answers how many were still queued (none: an admin dropped them or another worker sent
+/// them, and the email is not to go out).
 pub async fn mark_sent(
     db: &DatabaseConnection,
     rows: &[(&outbox::Model, String)],
     now: DateTime<Utc>,
+    committing: impl FnOnce(),
 ) -> Result<u64, DbErr> {
     let txn = db.begin().await?;
     if db.get_database_backend() == DatabaseBackend::Postgres {
-        // The email's last line waits for this commit, and a process killed after PostgreSQL
-        // has the commit but before that line is written loses the email; without waiting
-        // for the WAL's flush the wait is a round trip. What this gives up is this update
-        // surviving a crash of the database itself within its WAL writer's delay (200 ms by
-        // default): then the row is sent again, a duplicate rather than a loss.
+        // Nothing waits for the WAL's flush here (see committing below); what this gives up
+        // is this update surviving a crash of the database itself within its WAL writer's
+        // delay (200 ms by default): then the row is sent again, a duplicate, not a loss.
         txn.execute_unprepared("SET LOCAL synchronous_commit TO OFF")
             .await?;
     }
@@ -167,7 +167,23 @@ pub async fn mark_sent(
             .await?
             .rows_affected;
     }
-    txn.commit().await?;
+    if recorded == 0 {
+        txn.rollback().await?;
+        return Ok(0);
+    }
+    // The commit's first poll writes it to the database's socket (sqlx sends a statement
+    // before it waits for the answer), so the email's last line, written right after, and
+    // the commit leave within microseconds of each other: a process killed before both
+    // leaves a queued row and an unfinished message (discarded), after both a sent email.
+    // Waiting for the commit's answer first made a kill in that round trip (several ms under
+    // load) lose the email.
+    let mut commit = std::pin::pin!(txn.commit());
+    let first = futures::poll!(commit.as_mut());
+    committing();
+    match first {
+        std::task::Poll::Ready(done) => done?,
+        std::task::Poll::Pending => commit.await?,
+    }
     Ok(recorded)
 }
 
@@ -345,7 +361,7 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(
-            mark_sent(&db, &[(&sent_row, "{}".into())], now)
+            mark_sent(&db, &[(&sent_row, "{}".into())], now, || {})
                 .await
                 .unwrap(),
             1
@@ -394,13 +410,15 @@ mod tests {
             .remove(0);
         let kept = r#"{"kept":true}"#.to_owned();
         assert_eq!(
-            mark_sent(&db, &[(&claimed, kept.clone())], now)
+            mark_sent(&db, &[(&claimed, kept.clone())], now, || {})
                 .await
                 .unwrap(),
             1
         );
         assert_eq!(
-            mark_sent(&db, &[(&claimed, kept)], now).await.unwrap(),
+            mark_sent(&db, &[(&claimed, kept)], now, || {})
+                .await
+                .unwrap(),
             0,
             "a row recorded once is not recorded again (its email is not sent twice)"
         );

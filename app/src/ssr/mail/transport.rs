@@ -5,7 +5,7 @@
 use lettre::message::{Mailbox, MultiPart};
 use std::{future::Future, path::PathBuf};
 
-pub use super::smtp::NotSent;
+pub use super::smtp::{Handover, NotSent};
 use super::{
     smtp::{SmtpSender, POOL_SIZE},
     templates::Rendered,
@@ -70,18 +70,22 @@ impl Transport {
         }
     }
 
-    /// Sends one email, and `record`s it as sent (committed) before its last step: the SMTP
-    /// server reads the line that ends it, or the file gets its name. `record` answers
-    /// whether its row was still queued; if not, that step is not taken. `name` names the
+    /// Sends one email, and `record`s it as sent before its last step: the SMTP server reads
+    /// the line that ends it once `record` hands it over (its commit on its way), the file
+    /// gets its name once `record` is done. `record` answers whether its row was still
+    /// queued; if not, that step is not taken. `name` names the
     /// file in file mode; `local_link`, when given, is logged in file mode only, so that
     /// someone running Portico locally can follow it.
-    pub async fn send(
+    pub async fn send<R>(
         &self,
         email: lettre::Message,
         name: &str,
         local_link: Option<&str>,
-        record: impl Future<Output = Result<bool, MailError>>,
-    ) -> Result<(), NotSent> {
+        record: impl FnOnce(Handover) -> R,
+    ) -> Result<(), NotSent>
+    where
+        R: Future<Output = Result<bool, MailError>>,
+    {
         match self {
             Transport::Smtp { sender, .. } => {
                 sender
@@ -102,7 +106,7 @@ impl Transport {
                 tokio::fs::write(&partial, email.formatted())
                     .await
                     .map_err(file_error)?;
-                let recorded = record.await;
+                let recorded = record(Handover::nothing_held()).await;
                 if !matches!(recorded, Ok(true)) {
                     let _ = tokio::fs::remove_file(&partial).await;
                 }

@@ -16,7 +16,7 @@ use super::{
     templates::{
         InvitationEmail, Rendered, ReviewDigestEmail, SignUpNoticeEmail, WaitingRegistration,
     },
-    transport::{compose, message_id, NotSent, Transport},
+    transport::{compose, message_id, Handover, NotSent, Transport},
     MailError, MailSettings,
 };
 use crate::{
@@ -371,8 +371,12 @@ impl Worker {
             Ok(email) => email,
             Err(error) => return self.record_failure(row, &error, Some(kept)).await,
         };
-        let record =
-            async { Ok(queue::mark_sent(&self.db, &[(row, kept.clone())], Utc::now()).await? > 0) };
+        let kept_payload = &kept;
+        let record = |handover: Handover| async move {
+            let rows = [(row, kept_payload.clone())];
+            let recorded = queue::mark_sent(&self.db, &rows, Utc::now(), || handover.hand_over());
+            Ok(recorded.await? > 0)
+        };
         let sent = self
             .transport
             .send(email, &file_name(row, now), link, record)
@@ -488,7 +492,10 @@ impl Worker {
             Ok(email) => {
                 let kept: Vec<(&outbox::Model, String)> =
                     rows.iter().map(|row| (*row, row.payload.clone())).collect();
-                let record = async { Ok(queue::mark_sent(&self.db, &kept, now).await? > 0) };
+                let record = |handover: Handover| async move {
+                    let recorded = queue::mark_sent(&self.db, &kept, now, || handover.hand_over());
+                    Ok(recorded.await? > 0)
+                };
                 self.transport
                     .send(email, &file_name(rows[0], now), None, record)
                     .await

@@ -19,6 +19,7 @@ use std::{
     pin::Pin,
     sync::{Arc, Mutex, PoisonError},
     task::{Context, Poll, Waker},
+    time::Instant,
 };
 use tokio::{
     io::{AsyncRead, AsyncWrite, ReadBuf},
@@ -84,6 +85,10 @@ impl Gate {
         .await
     }
 
+    pub fn is_closed(&self) -> bool {
+        self.state().closed
+    }
+
     fn poll_open(&self, cx: &mut Context<'_>) -> Poll<()> {
         let mut state = self.state();
         if state.closed {
@@ -91,6 +96,40 @@ impl Gate {
             Poll::Pending
         } else {
             Poll::Ready(())
+        }
+    }
+}
+
+/// What the code recording an email's rows calls once its commit is on its way to the
+/// database: the held line then goes out (it is written as soon as the sender's task runs
+/// again, a moment later), so that a kill lands between the two only within microseconds.
+/// Not calling it keeps the line back for good (the row was not recorded).
+pub struct Handover {
+    gate: Option<Arc<Gate>>,
+    since: Instant,
+}
+
+impl Handover {
+    pub fn new(gate: Arc<Gate>) -> Self {
+        Self {
+            gate: Some(gate),
+            since: Instant::now(),
+        }
+    }
+
+    /// For a transport with no line to hold (the mail folder).
+    pub fn nothing_held() -> Self {
+        Self {
+            gate: None,
+            since: Instant::now(),
+        }
+    }
+
+    pub fn hand_over(self) {
+        if let Some(gate) = self.gate {
+            metrics::histogram!("portico_email_held_seconds")
+                .record(self.since.elapsed().as_secs_f64());
+            gate.open();
         }
     }
 }

@@ -22,6 +22,7 @@ use std::{
 };
 use tokio::{net::TcpStream, sync::Semaphore};
 
+pub use self::held::Handover;
 use self::held::{BodyThenHold, Gate, HeldStream, WrappedTls};
 pub use self::url::SmtpServer;
 use super::MailError;
@@ -77,14 +78,18 @@ impl SmtpSender {
     }
 
     /// Sends `message` to `envelope`'s recipients. Once the server has the whole message but
-    /// its last line, `record` runs (the row's update, committed); the line goes out only if
-    /// it returns `Ok(true)`. `held` observes how long the line waited.
-    pub async fn send(
+    /// its last line, `record` runs (the row's update); it calls [`Handover::hand_over`] once
+    /// its commit is on its way, and the line goes out then. It answers whether the row was
+    /// still queued.
+    pub async fn send<R>(
         &self,
         envelope: &Envelope,
         message: &[u8],
-        record: impl Future<Output = Result<bool, MailError>>,
-    ) -> Result<(), NotSent> {
+        record: impl FnOnce(Handover) -> R,
+    ) -> Result<(), NotSent>
+    where
+        R: Future<Output = Result<bool, MailError>>,
+    {
         let _permit = self.permits.acquire().await.expect("never closed");
         let mut connection = self.connection().await.map_err(NotSent::Failed)?;
         let started = Instant::now();
@@ -115,19 +120,38 @@ impl SmtpSender {
                 }
             }
             let writing = started.elapsed();
-            let holding = Instant::now();
-            // A connection left here (an error, a withdrawn row) is dropped mid-message: the
-            // server discards what it has.
-            match record.await {
+            // The record and the message's end side by side: the end goes out as soon as the
+            // record hands it over, while the commit's answer is still on its way.
+            let recording = record(Handover::new(gate.clone()));
+            tokio::pin!(recording);
+            let mut ended = None;
+            let recorded = loop {
+                tokio::select! {
+                    recorded = &mut recording => break recorded,
+                    answer = &mut finishing, if ended.is_none() => ended = Some(answer),
+                }
+            };
+            // A connection left here (an error, a withdrawn row) is dropped; a message without
+            // its end is discarded by the server.
+            match recorded {
                 Ok(true) => {}
                 Ok(false) => return Err(NotSent::Withdrawn),
-                Err(error) => return Err(NotSent::NotRecorded(error)),
+                Err(error) => {
+                    if !gate.is_closed() {
+                        tracing::warn!(
+                            "an email went out but its commit failed ({error}); it is sent \
+                             again when its claim runs out"
+                        );
+                    }
+                    return Err(NotSent::NotRecorded(error));
+                }
             }
-            metrics::histogram!("portico_email_held_seconds")
-                .record(holding.elapsed().as_secs_f64());
             gate.open();
             let ending = Instant::now();
-            let answer = tokio::time::timeout(STEP_TIMEOUT, finishing).await;
+            let answer = match ended {
+                Some(answer) => Ok(answer),
+                None => tokio::time::timeout(STEP_TIMEOUT, finishing).await,
+            };
             metrics::histogram!("portico_email_send_seconds")
                 .record((writing + ending.elapsed()).as_secs_f64());
             answer
