@@ -3,27 +3,27 @@
 //! `cursor` pages by key, and the total is exact only up to [`COUNT_LIMIT`].
 
 mod cursor;
+mod matches;
+mod page;
 mod plan;
 mod prefix;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{
-    sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement},
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, Order,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait, Select,
+    sea_query::LikeExpr, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter,
 };
 
 use super::{condition_filter, rows_for, InvitationError};
 use crate::{
     domain::{invitation::paging, search::TermGrams, InvitationStatus},
     model::invitation::{InvitationList, SortKey, PAGE_SIZES},
-    ssr::{
-        db::like_pattern,
-        entities::{invitation, invitation_gram},
-    },
+    ssr::{db::like_pattern, entities::invitation},
 };
 pub use cursor::{Cursor, CursorKey, Direction};
-use plan::{count_at, count_of, GramFilter, Plan, Walk};
+use matches::{candidate_ids, count_rows, matching_ids, posting};
+use page::{fetch_page, PageFrom, PageParts};
+use plan::Plan;
 
 pub use crate::domain::invitation::paging::COUNT_LIMIT;
 
@@ -261,68 +261,6 @@ async fn finish(
     })
 }
 
-/// The invitations of one gram's index rows (walked in date order) that also have the walk's
-/// other grams, are in `status` (by the index rows) and pass `filter`.
-fn posting(
-    walk: &Walk,
-    status: Option<&Condition>,
-    filter: Condition,
-) -> Select<invitation::Entity> {
-    let mut select = invitation::Entity::find()
-        .join_rev(
-            JoinType::InnerJoin,
-            invitation_gram::Relation::Invitation.def(),
-        )
-        .filter(invitation_gram::Column::Gram.eq(walk.gram))
-        .filter(walk_checks(walk, status));
-    if let Some(status) = status {
-        select = select.filter(status.clone());
-    }
-    select.filter(filter)
-}
-
-/// The ids of the invitations matching a walked term, newest first, no more than one past
-/// [`COUNT_LIMIT`]. Only the index rows are read when the grams prove the match; otherwise
-/// each candidate's address is checked.
-async fn matching_ids(
-    db: &impl ConnectionTrait,
-    walk: &Walk,
-    status: Option<&Condition>,
-    address: Option<Condition>,
-) -> Result<Vec<i32>, InvitationError> {
-    use invitation_gram::{Column as G, Entity as Grams};
-    let mut select = Grams::find()
-        .select_only()
-        .column(G::InvitationId)
-        .filter(G::Gram.eq(walk.gram))
-        .filter(walk_checks(walk, status));
-    if let Some(status) = status {
-        select = select.filter(status.clone());
-    }
-    if let Some(address) = address {
-        // Each walked row's invitation, looked up by id (a subquery rather than a join, for
-        // the reason `fenced` gives).
-        let mut lookup = Query::select();
-        lookup
-            .expr(Expr::val(1))
-            .from(invitation::Entity)
-            .and_where(
-                Expr::col((invitation::Entity, invitation::Column::Id))
-                    .equals((Grams, G::InvitationId)),
-            )
-            .cond_where(address);
-        select = select.filter(Expr::exists(fenced(lookup)));
-    }
-    let ids = select
-        .order_by(G::InvitedAt, Order::Desc)
-        .order_by(G::InvitationId, Order::Desc)
-        .limit(COUNT_LIMIT + 1)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(ids)
-}
-
 fn empty_page(query: &ListQuery) -> InvitationList {
     InvitationList {
         rows: Vec::new(),
@@ -333,245 +271,6 @@ fn empty_page(query: &ListQuery) -> InvitationList {
         previous: None,
         next: None,
     }
-}
-
-/// The walked index row's invitation also has the walk's other grams: its signature has their
-/// bits, it is in the set of the `within` gram's invitations (in `status`), read once, and each
-/// `also` gram is an `EXISTS` lookup by primary key in the index.
-fn walk_checks(walk: &Walk, status: Option<&Condition>) -> Condition {
-    use invitation_gram::{Column as G, Entity as Grams};
-    let mut condition = Condition::all();
-    if let Some(mask) = walk.mask {
-        // First, from the walked index row alone: its address has a bit of every gram.
-        let bits = Expr::col((Grams, G::Signature)).bit_and(mask);
-        condition = condition.add(bits.eq(mask));
-    }
-    if let Some(gram) = walk.within {
-        // Unaliased, so the status condition (on `invitation_grams`) is the set's own.
-        let mut set = Query::select();
-        set.column(G::InvitationId)
-            .from(Grams)
-            .and_where(Expr::col((Grams, G::Gram)).eq(gram));
-        if let Some(status) = status {
-            set.cond_where(status.clone());
-        }
-        // Inside COALESCE, not alone in the WHERE: PostgreSQL then keeps it a set built once
-        // and probed per row (a "hashed SubPlan") instead of planning a join it could walk the
-        // wrong way; SQLite builds the set once either way.
-        let member = Expr::col((Grams, G::InvitationId)).in_subquery(set);
-        condition = condition.add(Expr::expr(Func::coalesce([member, Expr::val(false)])));
-    }
-    for (n, gram) in walk.also.iter().enumerate() {
-        let other = Alias::new(format!("also{n}"));
-        let mut lookup = Query::select();
-        lookup
-            .expr(Expr::val(1))
-            .from_as(Grams, other.clone())
-            .and_where(Expr::col((other.clone(), G::Gram)).eq(*gram))
-            .and_where(Expr::col((other.clone(), G::InvitedAt)).equals((Grams, G::InvitedAt)))
-            .and_where(Expr::col((other, G::InvitationId)).equals((Grams, G::InvitationId)));
-        condition = condition.add(Expr::exists(fenced(lookup)));
-    }
-    condition
-}
-
-/// A per-row check that the database must run for each walked row, in the walk's order.
-/// PostgreSQL turns a plain `EXISTS` into a join, and as it takes the grams of one address for
-/// independent it expects a handful of rows and chose to hash-join whole grams (100,000 rows of
-/// `ies` and `s.c` for `ries.co`: 0.8 s) instead of walking the first 1,001 in date order
-/// (a few milliseconds). `OFFSET 0` keeps the subquery a subquery on every backend.
-fn fenced(mut lookup: SelectStatement) -> SelectStatement {
-    lookup.limit(1).offset(0);
-    lookup
-}
-
-/// The invitations a short term's range of grams points at: fewer than the limit. Every
-/// status's, as walking a range for one status could read every row of the range; the page's
-/// own filter keeps the status.
-async fn candidate_ids(
-    db: &impl ConnectionTrait,
-    low: i64,
-    high: i64,
-) -> Result<Vec<i32>, InvitationError> {
-    let mut select = invitation_gram::Entity::find()
-        .select_only()
-        .column(invitation_gram::Column::InvitationId);
-    QueryTrait::query(&mut select).limit(plan::CANDIDATE_LIMIT);
-    GramFilter::Between(low, high).apply(QueryTrait::query(&mut select), None);
-    let mut ids: Vec<i32> = select.into_tuple().all(db).await?;
-    ids.sort_unstable();
-    ids.dedup();
-    Ok(ids)
-}
-
-/// Counts the rows of `select`, no further than one past [`COUNT_LIMIT`].
-async fn count_rows<E: EntityTrait>(
-    db: &impl ConnectionTrait,
-    select: Select<E>,
-) -> Result<(u64, bool), InvitationError> {
-    let mut rows = select.select_only().expr(Expr::val(1));
-    QueryTrait::query(&mut rows).limit(COUNT_LIMIT + 1);
-    let statement = count_of(QueryTrait::into_query(rows));
-    let row = db
-        .query_one(&statement)
-        .await?
-        .ok_or_else(|| InvitationError::Internal("the count returned no row".into()))?;
-    let total = count_at(&row, 0)?;
-    Ok(if total > COUNT_LIMIT {
-        (COUNT_LIMIT, true)
-    } else {
-        (total, false)
-    })
-}
-
-type PageParts = (Vec<invitation::Model>, Option<String>, Option<String>, u64);
-
-/// How a page's rows are found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum PageFrom {
-    /// Read in the sort column's order, whole.
-    Rows,
-    /// Walking a gram's index rows, in date order.
-    Grams,
-    /// The page's ids first, from the sort column's index alone, then those rows. For a term
-    /// checked row by row: on PostgreSQL the invitations' indexes also hold the address and
-    /// the id (m0029), so the rows that do not match are never read (the page of a common
-    /// term sorted by email read 860,000 rows in 1.8 s, its index alone 0.1 s).
-    Index,
-}
-
-/// One page in the requested order, with the links to the pages before and after it: the
-/// rows after `skip` others (or after the query's cursor), found as `from` says.
-async fn fetch_page(
-    db: &impl ConnectionTrait,
-    select: Select<invitation::Entity>,
-    from: PageFrom,
-    skip: u64,
-    query: &ListQuery,
-) -> Result<PageParts, InvitationError> {
-    let by_grams = from == PageFrom::Grams;
-    let (backwards, descending) = traversal(query);
-    let order = if descending { Order::Desc } else { Order::Asc };
-    let (key_column, id_column) = sort_columns(by_grams, query.sort);
-    let mut select = select
-        .order_by(key_column, order.clone())
-        .order_by(id_column, order)
-        .limit(query.page_size + 1);
-    match past_cursor(query, by_grams) {
-        Some(past) => select = select.filter(past),
-        None => select = select.offset(skip),
-    }
-    let mut rows = if from == PageFrom::Index {
-        by_ids_first(db, select).await?
-    } else {
-        select.all(db).await?
-    };
-    let more = rows.len() as u64 > query.page_size;
-    rows.truncate(query.page_size as usize);
-    if backwards {
-        rows.reverse();
-    }
-    let cursor_at = |row: &invitation::Model, direction: Direction| {
-        Cursor {
-            direction,
-            id: row.id,
-            key: match query.sort {
-                SortKey::InvitedAt => CursorKey::Time(row.invited_at),
-                SortKey::ValidUntil => CursorKey::Time(row.valid_until),
-                SortKey::Email => CursorKey::Email(row.email_normalized.clone()),
-            },
-        }
-        .encode()
-    };
-    let (has_previous, has_next) = if backwards {
-        (more, true)
-    } else {
-        (query.cursor.is_some() || query.page > 1, more)
-    };
-    // Back at the start, the page is the first whatever the link said.
-    let page = if backwards && !more { 1 } else { query.page };
-    let previous = has_previous
-        .then(|| rows.first().map(|r| cursor_at(r, Direction::Before)))
-        .flatten();
-    let next = has_next
-        .then(|| rows.last().map(|r| cursor_at(r, Direction::After)))
-        .flatten();
-    Ok((rows, previous, next, page))
-}
-
-/// Whether the page is read backwards (towards a Previous link's rows), and so whether the
-/// rows are read in descending order (the list's order, reversed when backwards).
-fn traversal(query: &ListQuery) -> (bool, bool) {
-    let backwards = query
-        .cursor
-        .as_ref()
-        .is_some_and(|c| c.direction == Direction::Before);
-    (backwards, query.descending != backwards)
-}
-
-/// The rows past the page link's cursor in the order read, if the page has one.
-fn past_cursor(query: &ListQuery, by_grams: bool) -> Option<Expr> {
-    let cursor = query.cursor.as_ref()?;
-    let (_, descending) = traversal(query);
-    let (key_column, id_column) = sort_columns(by_grams, query.sort);
-    let key = match (&cursor.key, by_grams) {
-        (CursorKey::Time(t), true) => Expr::val(t.timestamp_micros()),
-        (CursorKey::Time(t), _) => Expr::val(*t),
-        (CursorKey::Email(e), _) => Expr::val(e.clone()),
-    };
-    let row = Expr::tuple([key_column, id_column]);
-    let at = Expr::tuple([key, Expr::val(cursor.id)]);
-    Some(if descending { row.lt(at) } else { row.gt(at) })
-}
-
-/// The rows `select` finds, its ids read first (see [`PageFrom::Index`]), in its order.
-async fn by_ids_first(
-    db: &impl ConnectionTrait,
-    select: Select<invitation::Entity>,
-) -> Result<Vec<invitation::Model>, InvitationError> {
-    let ids: Vec<i32> = select
-        .select_only()
-        .column(invitation::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut rows = invitation::Entity::find()
-        .filter(invitation::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
-    // A page is at most 101 rows.
-    rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
-    Ok(rows)
-}
-
-/// The columns the rows come ordered by: the index's own copy of the date when walking a
-/// gram's rows, the invitation's column otherwise. Qualified, as a join has both dates.
-fn sort_columns(by_grams: bool, sort: SortKey) -> (Expr, Expr) {
-    use invitation::{Column as I, Entity as Invitations};
-    match (by_grams, sort) {
-        (true, _) => gram_order(),
-        (_, SortKey::InvitedAt) => (
-            Expr::col((Invitations, I::InvitedAt)),
-            Expr::col((Invitations, I::Id)),
-        ),
-        (_, SortKey::ValidUntil) => (
-            Expr::col((Invitations, I::ValidUntil)),
-            Expr::col((Invitations, I::Id)),
-        ),
-        (_, SortKey::Email) => (
-            Expr::col((Invitations, I::EmailNormalized)),
-            Expr::col((Invitations, I::Id)),
-        ),
-    }
-}
-
-/// The order of one gram's index rows (its primary key after the gram): date, then id.
-fn gram_order() -> (Expr, Expr) {
-    use invitation_gram::{Column as G, Entity as Grams};
-    (
-        Expr::col((Grams, G::InvitedAt)),
-        Expr::col((Grams, G::InvitationId)),
-    )
 }
 
 #[cfg(test)]

@@ -15,7 +15,10 @@ use sea_orm::{
     ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
-use super::{fetch_page, past_cursor, sort_columns, traversal, ListQuery, PageFrom, PageParts};
+use super::{
+    page::{fetch_page, past_cursor, sort_columns, traversal, PageFrom, PageParts},
+    ListQuery,
+};
 use crate::{
     model::invitation::SortKey,
     ssr::{entities::invitation, services::invitations::InvitationError},
