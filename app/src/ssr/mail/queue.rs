@@ -178,32 +178,17 @@ pub async fn mark_sent(
     // Waiting for the commit's answer first made a kill in that round trip (several ms under
     // load) lose the email.
     let mut commit = std::pin::pin!(txn.commit());
-    let first = futures::poll!(commit.as_mut());
-    committing();
-    match first {
-        std::task::Poll::Ready(done) => done?,
-        std::task::Poll::Pending => commit.await?,
+    match futures::poll!(commit.as_mut()) {
+        std::task::Poll::Ready(done) => {
+            done?;
+            committing();
+        }
+        std::task::Poll::Pending => {
+            committing();
+            commit.await?;
+        }
     }
     Ok(recorded)
-}
-
-/// Puts rows recorded as sent back as they were claimed (their payloads, attempts and claim),
-/// when the server refused the email at its end: the caller then records the failure.
-pub async fn reopen(db: &DatabaseConnection, rows: &[&outbox::Model]) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
-    for row in rows {
-        outbox::Entity::update_many()
-            .col_expr(outbox::Column::Status, Expr::value(QUEUED))
-            .col_expr(outbox::Column::Attempts, Expr::value(row.attempts))
-            .col_expr(outbox::Column::SentAt, Expr::value(None::<DateTime<Utc>>))
-            .col_expr(outbox::Column::Payload, Expr::value(row.payload.clone()))
-            .col_expr(outbox::Column::LockedUntil, Expr::value(row.locked_until))
-            .filter(outbox::Column::Id.eq(row.id))
-            .filter(outbox::Column::Status.eq(SENT))
-            .exec(&txn)
-            .await?;
-    }
-    txn.commit().await
 }
 
 /// The email became pointless before it was sent; it will not be sent.
@@ -232,14 +217,27 @@ pub enum AfterFailure {
     GiveUp(Option<String>),
 }
 
-/// Records a failed attempt: the row is tried again at a later time, or marked failed.
+/// Where a failed attempt found its row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailedFrom {
+    /// Still queued (the email never reached its end).
+    Queued,
+    /// Recorded as sent before the server refused the email at its end: the row is put back
+    /// (its stored payload, with a link's token, for a retry) in the same statement.
+    RecordedSent,
+}
+
+/// Records a failed attempt: the row is tried again at a later time, or marked failed. One
+/// conditional statement, so a row is never left half-recorded.
 pub async fn record_failure(
     db: &impl ConnectionTrait,
     row: &outbox::Model,
     error: &str,
     next: AfterFailure,
+    from: FailedFrom,
 ) -> Result<(), DbErr> {
     let error: String = error.chars().take(MAX_ERROR_LENGTH).collect();
+    let refused_at_end = from == FailedFrom::RecordedSent;
     let mut update = outbox::Entity::update_many()
         .col_expr(outbox::Column::Attempts, Expr::value(row.attempts + 1))
         .col_expr(outbox::Column::LastError, Expr::value(error))
@@ -247,19 +245,29 @@ pub async fn record_failure(
             outbox::Column::LockedUntil,
             Expr::value(None::<DateTime<Utc>>),
         );
-    update = match next {
+    let (status, payload) = match next {
         AfterFailure::RetryAt(at) => {
-            update.col_expr(outbox::Column::NextAttemptAt, Expr::value(at))
+            update = update.col_expr(outbox::Column::NextAttemptAt, Expr::value(at));
+            let payload = refused_at_end.then(|| row.payload.clone());
+            (refused_at_end.then_some(QUEUED), payload)
         }
-        AfterFailure::GiveUp(payload) => {
-            update = update.col_expr(outbox::Column::Status, Expr::value(FAILED));
-            match payload {
-                Some(payload) => update.col_expr(outbox::Column::Payload, Expr::value(payload)),
-                None => update,
-            }
-        }
+        AfterFailure::GiveUp(payload) => (Some(FAILED), payload),
     };
-    update.filter(still_queued(&[row.id])).exec(db).await?;
+    if let Some(status) = status {
+        update = update.col_expr(outbox::Column::Status, Expr::value(status));
+    }
+    if let Some(payload) = payload {
+        update = update.col_expr(outbox::Column::Payload, Expr::value(payload));
+    }
+    update = if refused_at_end {
+        update
+            .col_expr(outbox::Column::SentAt, Expr::value(None::<DateTime<Utc>>))
+            .filter(outbox::Column::Id.eq(row.id))
+            .filter(outbox::Column::Status.eq(SENT))
+    } else {
+        update.filter(still_queued(&[row.id]))
+    };
+    update.exec(db).await?;
     Ok(())
 }
 
@@ -400,7 +408,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_row_recorded_as_sent_is_put_back_as_claimed_when_the_server_refuses_its_email() {
+    async fn a_row_recorded_as_sent_whose_email_the_server_refused_is_queued_again_with_its_link() {
         let db = database().await;
         let now = Utc::now();
         let id = queued(&db, now).await;
@@ -423,7 +431,17 @@ mod tests {
             "a row recorded once is not recorded again (its email is not sent twice)"
         );
 
-        reopen(&db, &[&claimed]).await.unwrap();
+        let retry_at = now + Duration::seconds(30);
+        let refused = AfterFailure::RetryAt(retry_at);
+        record_failure(
+            &db,
+            &claimed,
+            "452 mailbox full",
+            refused,
+            FailedFrom::RecordedSent,
+        )
+        .await
+        .unwrap();
         let row = outbox::Entity::find_by_id(id)
             .one(&db)
             .await
@@ -431,15 +449,24 @@ mod tests {
             .unwrap();
         assert_eq!(
             (row.status.as_str(), row.attempts, row.sent_at),
-            (QUEUED, 0, None)
+            (QUEUED, 1, None)
         );
         assert_eq!(
             row.payload, claimed.payload,
             "the payload with its link is back"
         );
-        assert_eq!(
-            row.locked_until, claimed.locked_until,
-            "still this worker's claim"
-        );
+        assert_eq!((row.locked_until, row.next_attempt_at), (None, retry_at));
+        assert_eq!(row.last_error.as_deref(), Some("452 mailbox full"));
+        // Not applied twice, nor to a row that is queued.
+        let again = AfterFailure::RetryAt(retry_at);
+        record_failure(&db, &claimed, "again", again, FailedFrom::RecordedSent)
+            .await
+            .unwrap();
+        let row = outbox::Entity::find_by_id(id)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.last_error.as_deref(), Some("452 mailbox full"));
     }
 }

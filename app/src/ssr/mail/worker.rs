@@ -12,7 +12,7 @@ use tokio::sync::watch;
 
 use super::{
     backoff::random_retry_delay,
-    queue::{self, AfterFailure},
+    queue::{self, AfterFailure, FailedFrom},
     templates::{
         InvitationEmail, Rendered, ReviewDigestEmail, SignUpNoticeEmail, WaitingRegistration,
     },
@@ -83,8 +83,9 @@ enum Sent {
     Yes,
     /// Its rows were no longer queued; it did not go out.
     Withdrawn,
-    /// It did not go out: this error is to be recorded against its rows.
-    Not(MailError),
+    /// It did not go out: this error is to be recorded against its rows, found as `FailedFrom`
+    /// says (refused at its end: they were recorded as sent).
+    Not(MailError, FailedFrom),
 }
 
 /// What became of a job: run (its rows' outcomes recorded, or the error that stopped it), or
@@ -381,9 +382,12 @@ impl Worker {
             .transport
             .send(email, &file_name(row, now), link, record)
             .await;
-        match self.after_send(&[row], sent).await? {
+        match Self::after_send(&[row], sent)? {
             Sent::Withdrawn => Ok(()),
-            Sent::Not(error) => self.record_failure(row, &error, Some(kept)).await,
+            Sent::Not(error, from) => {
+                self.record_failure_from(row, &error, Some(kept), from)
+                    .await
+            }
             Sent::Yes => {
                 metrics::counter!("portico_emails_sent_total").increment(1);
                 tracing::debug!(
@@ -398,16 +402,12 @@ impl Worker {
     }
 
     /// What a send's outcome leaves to do: nothing (sent and recorded, or withdrawn), the
-    /// email's own error to record against its rows (put back first if they were recorded as
-    /// sent), or an error of the database that stops the batch.
-    async fn after_send(
-        &self,
-        rows: &[&outbox::Model],
-        sent: Result<(), NotSent>,
-    ) -> Result<Sent, MailError> {
+    /// email's own error to record against its rows (which were recorded as sent if the
+    /// server refused it at its end), or an error of the database that stops the batch.
+    fn after_send(rows: &[&outbox::Model], sent: Result<(), NotSent>) -> Result<Sent, MailError> {
         match sent {
             Ok(()) => Ok(Sent::Yes),
-            Err(NotSent::Failed(error)) => Ok(Sent::Not(error)),
+            Err(NotSent::Failed(error)) => Ok(Sent::Not(error, FailedFrom::Queued)),
             Err(NotSent::NotRecorded(error)) => Err(error),
             Err(NotSent::Withdrawn) => {
                 tracing::info!(
@@ -417,10 +417,7 @@ impl Worker {
                 );
                 Ok(Sent::Withdrawn)
             }
-            Err(NotSent::Refused(error)) => {
-                queue::reopen(&self.db, rows).await?;
-                Ok(Sent::Not(error))
-            }
+            Err(NotSent::Refused(error)) => Ok(Sent::Not(error, FailedFrom::RecordedSent)),
         }
     }
 
@@ -487,29 +484,34 @@ impl Worker {
         let now = Utc::now();
         let id = message_id(&self.from, &ids, entries[0].row.created_at);
         let rows: Vec<&outbox::Model> = entries.iter().map(|entry| &entry.row).collect();
+        // Rows an admin dropped meanwhile are in the email but not recorded by it.
+        let recorded_rows = std::sync::atomic::AtomicU64::new(0);
         let sent = match compose(&self.from, recipient, id, rendered) {
             Err(error) => Err(NotSent::Failed(error)),
             Ok(email) => {
                 let kept: Vec<(&outbox::Model, String)> =
                     rows.iter().map(|row| (*row, row.payload.clone())).collect();
-                let record = |handover: Handover| async move {
+                let record = |handover: Handover| async {
                     let recorded = queue::mark_sent(&self.db, &kept, now, || handover.hand_over());
-                    Ok(recorded.await? > 0)
+                    let recorded = recorded.await?;
+                    recorded_rows.store(recorded, Ordering::Relaxed);
+                    Ok(recorded > 0)
                 };
                 self.transport
                     .send(email, &file_name(rows[0], now), None, record)
                     .await
             }
         };
-        match self.after_send(&rows, sent).await? {
+        match Self::after_send(&rows, sent)? {
             Sent::Withdrawn => {}
-            Sent::Not(error) => {
+            Sent::Not(error, from) => {
                 for row in rows {
-                    self.record_failure(row, &error, None).await?;
+                    self.record_failure_from(row, &error, None, from).await?;
                 }
             }
             Sent::Yes => {
-                metrics::counter!("portico_emails_sent_total").increment(rows.len() as u64);
+                metrics::counter!("portico_emails_sent_total")
+                    .increment(recorded_rows.load(Ordering::Relaxed));
                 tracing::debug!(
                     "review digest listing {} registration(s) sent to {recipient}",
                     registrations.len()
@@ -527,6 +529,18 @@ impl Worker {
         error: &MailError,
         final_payload: Option<String>,
     ) -> Result<(), MailError> {
+        self.record_failure_from(row, error, final_payload, FailedFrom::Queued)
+            .await
+    }
+
+    /// [`Worker::record_failure`] for a row found `from` that state.
+    async fn record_failure_from(
+        &self,
+        row: &outbox::Model,
+        error: &MailError,
+        final_payload: Option<String>,
+        from: FailedFrom,
+    ) -> Result<(), MailError> {
         let attempts = u32::try_from(row.attempts).unwrap_or(0) + 1;
         let max = self.settings.max_attempts;
         if error.is_permanent() || attempts >= max {
@@ -535,6 +549,7 @@ impl Worker {
                 row,
                 &error.to_string(),
                 AfterFailure::GiveUp(final_payload),
+                from,
             )
             .await?;
             metrics::counter!("portico_emails_failed_total").increment(1);
@@ -547,8 +562,8 @@ impl Worker {
         } else {
             let delay = random_retry_delay(self.settings.retry_base, attempts);
             let at = Utc::now() + chrono::Duration::from_std(delay).expect("at most an hour");
-            queue::record_failure(&self.db, row, &error.to_string(), AfterFailure::RetryAt(at))
-                .await?;
+            let next = AfterFailure::RetryAt(at);
+            queue::record_failure(&self.db, row, &error.to_string(), next, from).await?;
             metrics::counter!("portico_email_attempts_failed_total").increment(1);
             tracing::warn!(
                 outbox_id = row.id,

@@ -36,6 +36,11 @@ pub struct Gate {
 #[derive(Default, Debug)]
 struct GateState {
     closed: bool,
+    /// Opened since it last closed (the held line may go out).
+    opened: bool,
+    /// Bytes went out since it opened: the server has the end of the message, unless the
+    /// connection broke on the way.
+    wrote_after_opening: bool,
     /// The write waiting for the gate to open.
     writer: Option<Waker>,
     /// The sender waiting for the gate to close (the body written).
@@ -52,6 +57,8 @@ impl Gate {
         let watcher = {
             let mut state = self.state();
             state.closed = true;
+            state.opened = false;
+            state.wrote_after_opening = false;
             state.watcher.take()
         };
         if let Some(watcher) = watcher {
@@ -64,6 +71,7 @@ impl Gate {
         let writer = {
             let mut state = self.state();
             state.closed = false;
+            state.opened = true;
             state.writer.take()
         };
         if let Some(writer) = writer {
@@ -87,6 +95,21 @@ impl Gate {
 
     pub fn is_closed(&self) -> bool {
         self.state().closed
+    }
+
+    /// Whether anything was written since the gate opened: if not, the server cannot have the
+    /// message's end, whatever broke the connection.
+    pub fn wrote_after_opening(&self) -> bool {
+        self.state().wrote_after_opening
+    }
+
+    fn written(&self, bytes: usize) {
+        if bytes > 0 {
+            let mut state = self.state();
+            if state.opened {
+                state.wrote_after_opening = true;
+            }
+        }
     }
 
     fn poll_open(&self, cx: &mut Context<'_>) -> Poll<()> {
@@ -200,7 +223,11 @@ impl AsyncWrite for HeldStream {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         std::task::ready!(self.gate.poll_open(cx));
-        Pin::new(&mut self.tcp).poll_write(cx, buf)
+        let written = std::task::ready!(Pin::new(&mut self.tcp).poll_write(cx, buf));
+        if let Ok(bytes) = written {
+            self.gate.written(bytes);
+        }
+        Poll::Ready(written)
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -299,9 +326,11 @@ mod tests {
         .await;
         assert!(early.is_err(), "the held line reached the server early");
         gate.closed().await;
+        assert!(!gate.wrote_after_opening());
         // ...and does once it opens.
         gate.open();
         held.await.unwrap();
+        assert!(gate.wrote_after_opening(), "the end went out");
         let mut end = [0u8; 3];
         server.read_exact(&mut end).await.unwrap();
         assert_eq!(&end, b".\r\n");

@@ -127,6 +127,9 @@ impl SmtpSender {
             let mut ended = None;
             let recorded = loop {
                 tokio::select! {
+                    // The record first: in the poll where it hands the line over, the line
+                    // is written right after (polled second), not on a later turn of the task.
+                    biased;
                     recorded = &mut recording => break recorded,
                     answer = &mut finishing, if ended.is_none() => ended = Some(answer),
                 }
@@ -161,11 +164,16 @@ impl SmtpSender {
                 self.give_back(connection);
                 Ok(())
             }
-            // A reply with a code: the server refused this message; the connection is fine.
+            // A reply with a code: the server refused this message. The connection is not
+            // reused (a 421 means the server is closing it).
             Ok(Err(error)) if error.is_permanent() || error.is_transient() => {
-                self.give_back(connection);
                 Err(NotSent::Refused(error.into()))
             }
+            // The line never left: the server has no end of message and drops it.
+            Ok(Err(error)) if !gate.wrote_after_opening() => Err(NotSent::Refused(error.into())),
+            Err(_) if !gate.wrote_after_opening() => Err(NotSent::Refused(MailError::SmtpTimeout(
+                "writing the end of the message",
+            ))),
             // No reply: the server has the whole message and most likely took it. It stays
             // recorded as sent, as sending it again could deliver it twice.
             Ok(Err(error)) => {
@@ -189,11 +197,12 @@ impl SmtpSender {
     /// An idle connection that still answers, or a new one.
     async fn connection(&self) -> Result<Connection, MailError> {
         loop {
-            let idle = self
-                .idle
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .pop();
+            let idle = {
+                let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+                // Connections idle too long are closed, not only the one taken.
+                idle.retain(|connection| connection.since.elapsed() <= IDLE_LIMIT);
+                idle.pop()
+            };
             let Some(Idle {
                 mut connection,
                 since,
