@@ -342,13 +342,16 @@ mod tests {
         .id
     }
 
-    async fn locked_until(db: &DatabaseConnection, id: i32) -> Option<DateTime<Utc>> {
+    async fn stored(db: &DatabaseConnection, id: i32) -> outbox::Model {
         outbox::Entity::find_by_id(id)
             .one(db)
             .await
             .unwrap()
             .unwrap()
-            .locked_until
+    }
+
+    async fn locked_until(db: &DatabaseConnection, id: i32) -> Option<DateTime<Utc>> {
+        stored(db, id).await.locked_until
     }
 
     #[tokio::test]
@@ -442,11 +445,7 @@ mod tests {
         )
         .await
         .unwrap();
-        let row = outbox::Entity::find_by_id(id)
-            .one(&db)
-            .await
-            .unwrap()
-            .unwrap();
+        let row = stored(&db, id).await;
         assert_eq!(
             (row.status.as_str(), row.attempts, row.sent_at),
             (QUEUED, 1, None)
@@ -462,11 +461,7 @@ mod tests {
         record_failure(&db, &claimed, "again", again, FailedFrom::RecordedSent)
             .await
             .unwrap();
-        let row = outbox::Entity::find_by_id(id)
-            .one(&db)
-            .await
-            .unwrap()
-            .unwrap();
+        let row = stored(&db, id).await;
         assert_eq!(row.last_error.as_deref(), Some("452 mailbox full"));
     }
 }
