@@ -2,8 +2,9 @@
 //! ends it (a lone "."), and a process killed between that moment and the row recorded as sent
 //! leaves a row that is sent again. So the connection's writes go through a [`Gate`]: once
 //! the message's body is written, the gate closes, the line waits while the row is recorded,
-//! and the gate opens only when the update is committed. A kill before that leaves a message
-//! without its end, which the server discards, and a queued row, which is sent once later.
+//! and the gate opens once the update's commit is on its way ([`Handover`]). A kill before
+//! that leaves a message without its end, which the server discards, and a queued row, which
+//! is sent once later.
 //!
 //! The gate sits under lettre (and under TLS, whose records buffer the held line), so the
 //! SMTP dialogue itself stays lettre's.
@@ -93,10 +94,6 @@ impl Gate {
         .await
     }
 
-    pub fn is_closed(&self) -> bool {
-        self.state().closed
-    }
-
     /// Whether anything was written since the gate opened: if not, the server cannot have the
     /// message's end, whatever broke the connection.
     pub fn wrote_after_opening(&self) -> bool {
@@ -124,8 +121,8 @@ impl Gate {
 }
 
 /// What the code recording an email's rows calls once its commit is on its way to the
-/// database: the held line then goes out (it is written as soon as the sender's task runs
-/// again, a moment later), so that a kill lands between the two only within microseconds.
+/// database: the held line then goes out (the sender writes it in the same poll), so that a
+/// kill lands between the two only within microseconds.
 /// Not calling it keeps the line back for good (the row was not recorded).
 pub struct Handover {
     gate: Option<Arc<Gate>>,

@@ -140,7 +140,8 @@ impl SmtpSender {
                 Ok(true) => {}
                 Ok(false) => return Err(NotSent::Withdrawn),
                 Err(error) => {
-                    if !gate.is_closed() {
+                    // Handed over and written before the commit's answer came back failed.
+                    if gate.wrote_after_opening() {
                         tracing::warn!(
                             "an email went out but its commit failed ({error}); it is sent \
                              again when its claim runs out"
