@@ -4,6 +4,7 @@
 //! search checked row by row finds its page's ids in an index alone on PostgreSQL (m0029).
 //! The app's PostgreSQL connections do not compile queries to machine code (JIT). A walk of
 //! the search index checks each row's address signature from the index alone (m0030).
+//! A large generation on PostgreSQL leaves every index and constraint as it found them.
 
 use crate::support::TestApp;
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, TransactionTrait};
@@ -165,4 +166,43 @@ async fn a_walk_of_the_search_index_checks_each_rows_signature_from_the_index_al
             "{sql} reads more than the index: {text:?}"
         );
     }
+}
+
+/// Every index and constraint of the tables `server generate` fills, as PostgreSQL describes
+/// them.
+async fn definitions(db: &impl ConnectionTrait) -> Vec<String> {
+    let statement = Statement::from_string(
+        DatabaseBackend::Postgres,
+        "SELECT indexdef FROM pg_indexes \
+         WHERE tablename IN ('invitations', 'invitation_grams') AND schemaname = current_schema() \
+         UNION ALL SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint \
+         WHERE conrelid IN ('invitations'::regclass, 'invitation_grams'::regclass) \
+         ORDER BY 1",
+    );
+    plan_of(db, statement).await
+}
+
+#[tokio::test]
+async fn a_large_generation_on_postgresql_builds_again_every_index_and_constraint_it_dropped() {
+    let app = TestApp::spawn().await;
+    let db = app.db().await;
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        crate::support::skip("only PostgreSQL's generation drops and rebuilds the indexes");
+        return;
+    }
+    let before = definitions(&db).await;
+    assert!(before
+        .iter()
+        .any(|d| d.contains("idx_invitation_grams_status")));
+    // More than are stored: the run drops the indexes and builds them at its end.
+    let written = app::ssr::services::generate::invitations(&db, 1_500, 9)
+        .await
+        .unwrap();
+    assert_eq!(written, 1_500);
+    assert_eq!(definitions(&db).await, before);
+    // Fewer than are stored: batch by batch, the indexes left in place.
+    app::ssr::services::generate::invitations(&db, 100, 9)
+        .await
+        .unwrap();
+    assert_eq!(definitions(&db).await, before);
 }

@@ -1,13 +1,16 @@
 //! Fills a database with realistic invitations for benchmarks and demos (`server generate`):
 //! every status, spread over the past months, with plausible addresses. Rows go in batches,
 //! each batch one transaction, so a large run neither holds one huge transaction nor leaves
-//! half a batch behind.
+//! half a batch behind; except a large run on PostgreSQL, one transaction that builds the
+//! indexes once at its end (`bulk_load`), which a failure or a kill rolls back whole.
+
+mod bulk_load;
 
 use chrono::{DateTime, Duration, Utc};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    Set, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
 };
 
 use crate::{
@@ -75,45 +78,94 @@ const BATCH: usize = 500;
 /// id already stored: every earlier generated row's number is below its own id, so no address
 /// repeats. The seed is offset by the same number, so a second run does not repeat the first
 /// run's names in the same order.
+///
+/// On PostgreSQL, a run adding at least as many invitations as are stored is one transaction
+/// that drops the tables' indexes first and builds them again at the end (`bulk_load`);
+/// otherwise each batch is its own transaction.
 pub async fn invitations(db: &DatabaseConnection, count: u64, seed: u64) -> Result<u64, DbErr> {
     let now = super::invitations::to_micros(Utc::now());
     let first_number = highest_id(db).await?.map_or(0, |id| id as u64);
     let mut rng = StdRng::seed_from_u64(seed.wrapping_add(first_number));
     let run = format!("{seed:x}-{}", now.timestamp());
+    let bulk =
+        db.get_database_backend() == DbBackend::Postgres && count >= stored(db).await? && count > 0;
     let mut written = 0u64;
-    while written < count {
-        let size = BATCH.min((count - written) as usize);
-        let rows: Vec<invitation::ActiveModel> = (0..size)
-            .map(|i| row(&mut rng, first_number + written + i as u64, &run, now))
-            .collect();
-        let tokens: std::collections::HashSet<String> = rows
-            .iter()
-            .map(|row| row.token_hash.clone().unwrap())
-            .collect();
+    if bulk {
         let txn = db.begin().await?;
-        let before = highest_id(&txn).await?;
-        invitation::Entity::insert_many(rows)
-            .exec_without_returning(&txn)
+        let dropped = bulk_load::drop_indexes(&txn).await?;
+        while written < count {
+            written += batch(
+                &txn,
+                &mut rng,
+                first_number + written,
+                count - written,
+                &run,
+                now,
+            )
             .await?;
-        // Read back the new ids (not every backend returns them from a multi-row insert): the
-        // rows after the highest id before, by primary key, and of those only this batch's.
-        let stored: Vec<invitation::Model> = invitation::Entity::find()
-            .filter(invitation::Column::Id.gt(before.unwrap_or(0)))
-            .all(&txn)
-            .await?;
-        let stored: Vec<_> = stored
-            .into_iter()
-            .filter(|row| tokens.contains(row.token_hash.trim_end()))
-            .collect();
-        let entries: Vec<search_index::Entry> =
-            stored.iter().map(search_index::Entry::from).collect();
-        search_index::add(&txn, &entries).await?;
+        }
+        dropped.rebuild(&txn).await?;
         txn.commit().await?;
-        written += size as u64;
+    } else {
+        while written < count {
+            let txn = db.begin().await?;
+            written += batch(
+                &txn,
+                &mut rng,
+                first_number + written,
+                count - written,
+                &run,
+                now,
+            )
+            .await?;
+            txn.commit().await?;
+        }
     }
     // The planner's statistics, as the daily sweep would count them.
     search_index::count_grams(db, now).await?;
     Ok(written)
+}
+
+/// Inserts one batch (at most `left` invitations, numbered from `first`) with its search index
+/// rows, in `txn`; returns how many.
+async fn batch(
+    txn: &DatabaseTransaction,
+    rng: &mut StdRng,
+    first: u64,
+    left: u64,
+    run: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let size = BATCH.min(left as usize);
+    let rows: Vec<invitation::ActiveModel> = (0..size)
+        .map(|i| row(rng, first + i as u64, run, now))
+        .collect();
+    let tokens: std::collections::HashSet<String> = rows
+        .iter()
+        .map(|row| row.token_hash.clone().unwrap())
+        .collect();
+    let before = highest_id(txn).await?;
+    invitation::Entity::insert_many(rows)
+        .exec_without_returning(txn)
+        .await?;
+    // Read back the new ids (not every backend returns them from a multi-row insert): the
+    // rows after the highest id before, by primary key, and of those only this batch's.
+    let stored: Vec<invitation::Model> = invitation::Entity::find()
+        .filter(invitation::Column::Id.gt(before.unwrap_or(0)))
+        .all(txn)
+        .await?;
+    let stored: Vec<_> = stored
+        .into_iter()
+        .filter(|row| tokens.contains(row.token_hash.trim_end()))
+        .collect();
+    let entries: Vec<search_index::Entry> = stored.iter().map(search_index::Entry::from).collect();
+    search_index::add(txn, &entries).await?;
+    Ok(size as u64)
+}
+
+/// How many invitations are stored.
+async fn stored(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    invitation::Entity::find().count(db).await
 }
 
 /// The highest invitation id stored, if any.
