@@ -10,6 +10,9 @@
 # size. Its tables go to target/bench/search.md.
 #   PORTICO_BENCH_ROWS    invitations to generate (default 1000000)
 #   PORTICO_BENCH_CURVE   smaller sizes PostgreSQL is also measured at (default "10000 100000")
+#   PORTICO_BENCH_INDEXES `as-used`: PostgreSQL's indexes updated row by row as the rows are
+#                         generated, as in a database grown by use (slower to fill), instead
+#                         of built once at the end of each run that at least doubles the rows
 #   PORTICO_BENCH_ON      the backends to measure (default "sqlite postgres"; one of them alone
 #                         reruns its part, e.g. PostgreSQL's while SQLite's figures stand)
 source "$(dirname "$0")/tools.sh"
@@ -38,7 +41,10 @@ cargo build --release -p server --bin server --locked
 # generate URL COUNT: adds COUNT generated invitations.
 generate() {
   step "Generating $2 invitations ($1)"
-  target/release/server --database-url "$1" generate --invitations "$2" | tee -a "$OUT/generate.log"
+  local as_used=()
+  [ "${PORTICO_BENCH_INDEXES:-}" = as-used ] && as_used=(--indexes-as-used)
+  target/release/server --database-url "$1" generate --invitations "$2" "${as_used[@]}" |
+    tee -a "$OUT/generate.log"
   # PostgreSQL: the steady state autovacuum reaches on its own (statistics for the planner,
   # the visibility map for index-only scans), reached now rather than during the measurement.
   case "$1" in postgres*) psql "$1" -qc 'VACUUM ANALYZE' ;; esac

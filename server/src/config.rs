@@ -42,6 +42,10 @@ pub enum Command {
         /// Seed of the random choices (the same seed gives the same data).
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Update the indexes row by row, as in a database that grew by use, instead of
+        /// building them once at the end (PostgreSQL, when the run at least doubles the rows).
+        #[arg(long)]
+        indexes_as_used: bool,
     },
     /// Invite the addresses of a file as the admin's invite dialog does, and exit. The
     /// running server's mail worker sends the emails.

@@ -25,7 +25,11 @@ async fn main() -> ExitCode {
             name,
             password,
         } => create_admin(&cli.config, &email, &name, password).await,
-        Command::Generate { invitations, seed } => generate(&cli.config, invitations, seed).await,
+        Command::Generate {
+            invitations,
+            seed,
+            indexes_as_used,
+        } => generate(&cli.config, invitations, seed, indexes_as_used).await,
         Command::Invite(args) => return server::cli::invite::run(&cli.config, args).await,
         Command::Invitations { command } => {
             return server::cli::list::run(&cli.config, command).await
@@ -121,10 +125,21 @@ async fn create_admin(
     Ok(())
 }
 
-async fn generate(config: &server::Config, count: u64, seed: u64) -> Result<(), String> {
+async fn generate(
+    config: &server::Config,
+    count: u64,
+    seed: u64,
+    indexes_as_used: bool,
+) -> Result<(), String> {
+    use app::ssr::services::generate::{invitations_indexed, Indexing};
     let db = server::migrated_database(config).await?;
     let started = std::time::Instant::now();
-    let written = app::ssr::services::generate::invitations(&db, count, seed)
+    let indexing = if indexes_as_used {
+        Indexing::AsUsed
+    } else {
+        Indexing::Fastest
+    };
+    let written = invitations_indexed(&db, count, seed, indexing)
         .await
         .map_err(|e| e.to_string())?;
     println!(

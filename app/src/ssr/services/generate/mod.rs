@@ -83,12 +83,35 @@ const BATCH: usize = 500;
 /// that drops the tables' indexes first and builds them again at the end (`bulk_load`);
 /// otherwise each batch is its own transaction.
 pub async fn invitations(db: &DatabaseConnection, count: u64, seed: u64) -> Result<u64, DbErr> {
+    invitations_indexed(db, count, seed, Indexing::Fastest).await
+}
+
+/// How a run keeps the indexes of the tables it fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Indexing {
+    /// On PostgreSQL, a run adding at least as many invitations as are stored drops them and
+    /// builds each once at its end (`bulk_load`): compact, sorted indexes.
+    Fastest,
+    /// Updated batch by batch, row by row, as in a database that grew by use (pages split
+    /// as rows arrive): slower to fill, for measuring such a database.
+    AsUsed,
+}
+
+/// [`invitations`], keeping the indexes as `indexing` says.
+pub async fn invitations_indexed(
+    db: &DatabaseConnection,
+    count: u64,
+    seed: u64,
+    indexing: Indexing,
+) -> Result<u64, DbErr> {
     let now = super::invitations::to_micros(Utc::now());
     let first_number = highest_id(db).await?.map_or(0, |id| id as u64);
     let mut rng = StdRng::seed_from_u64(seed.wrapping_add(first_number));
     let run = format!("{seed:x}-{}", now.timestamp());
-    let bulk =
-        db.get_database_backend() == DbBackend::Postgres && count >= stored(db).await? && count > 0;
+    let bulk = indexing == Indexing::Fastest
+        && db.get_database_backend() == DbBackend::Postgres
+        && count >= stored(db).await?
+        && count > 0;
     let mut written = 0u64;
     if bulk {
         let txn = db.begin().await?;
