@@ -106,84 +106,87 @@ pub async fn invitations_indexed(
 ) -> Result<u64, DbErr> {
     let now = super::invitations::to_micros(Utc::now());
     let first_number = highest_id(db).await?.map_or(0, |id| id as u64);
-    let mut rng = StdRng::seed_from_u64(seed.wrapping_add(first_number));
-    let run = format!("{seed:x}-{}", now.timestamp());
+    let mut batches = Batches {
+        rng: StdRng::seed_from_u64(seed.wrapping_add(first_number)),
+        first_number,
+        run: format!("{seed:x}-{}", now.timestamp()),
+        now,
+        count,
+        written: 0,
+    };
     let bulk = indexing == Indexing::Fastest
         && db.get_database_backend() == DbBackend::Postgres
         && count >= stored(db).await?
         && count > 0;
-    let mut written = 0u64;
     if bulk {
         let txn = db.begin().await?;
         let dropped = bulk_load::drop_indexes(&txn).await?;
-        while written < count {
-            written += batch(
-                &txn,
-                &mut rng,
-                first_number + written,
-                count - written,
-                &run,
-                now,
-            )
-            .await?;
-        }
+        while batches.insert_next(&txn).await? {}
         dropped.rebuild(&txn).await?;
         txn.commit().await?;
     } else {
-        while written < count {
+        loop {
             let txn = db.begin().await?;
-            written += batch(
-                &txn,
-                &mut rng,
-                first_number + written,
-                count - written,
-                &run,
-                now,
-            )
-            .await?;
+            let inserted = batches.insert_next(&txn).await?;
             txn.commit().await?;
+            if !inserted {
+                break;
+            }
         }
     }
     // The planner's statistics, as the daily sweep would count them.
     search_index::count_grams(db, now).await?;
-    Ok(written)
+    Ok(batches.written)
 }
 
-/// Inserts one batch (at most `left` invitations, numbered from `first`) with its search index
-/// rows, in `txn`; returns how many.
-async fn batch(
-    txn: &DatabaseTransaction,
-    rng: &mut StdRng,
-    first: u64,
-    left: u64,
-    run: &str,
+/// A run's batches: its random choices, and how far it has come.
+struct Batches {
+    rng: StdRng,
+    /// The number of the run's first address.
+    first_number: u64,
+    /// Marks the run's token hashes.
+    run: String,
     now: DateTime<Utc>,
-) -> Result<u64, DbErr> {
-    let size = BATCH.min(left as usize);
-    let rows: Vec<invitation::ActiveModel> = (0..size)
-        .map(|i| row(rng, first + i as u64, run, now))
-        .collect();
-    let tokens: std::collections::HashSet<String> = rows
-        .iter()
-        .map(|row| row.token_hash.clone().unwrap())
-        .collect();
-    let before = highest_id(txn).await?;
-    invitation::Entity::insert_many(rows)
-        .exec_without_returning(txn)
-        .await?;
-    // Read back the new ids (not every backend returns them from a multi-row insert): the
-    // rows after the highest id before, by primary key, and of those only this batch's.
-    let stored: Vec<invitation::Model> = invitation::Entity::find()
-        .filter(invitation::Column::Id.gt(before.unwrap_or(0)))
-        .all(txn)
-        .await?;
-    let stored: Vec<_> = stored
-        .into_iter()
-        .filter(|row| tokens.contains(row.token_hash.trim_end()))
-        .collect();
-    let entries: Vec<search_index::Entry> = stored.iter().map(search_index::Entry::from).collect();
-    search_index::add(txn, &entries).await?;
-    Ok(size as u64)
+    count: u64,
+    written: u64,
+}
+
+impl Batches {
+    /// Inserts the next batch with its search index rows, in `txn`; `false` once the run's
+    /// invitations are all written (nothing then inserted).
+    async fn insert_next(&mut self, txn: &DatabaseTransaction) -> Result<bool, DbErr> {
+        let size = BATCH.min((self.count - self.written) as usize);
+        if size == 0 {
+            return Ok(false);
+        }
+        let first = self.first_number + self.written;
+        let rows: Vec<invitation::ActiveModel> = (0..size)
+            .map(|i| row(&mut self.rng, first + i as u64, &self.run, self.now))
+            .collect();
+        let tokens: std::collections::HashSet<String> = rows
+            .iter()
+            .map(|row| row.token_hash.clone().unwrap())
+            .collect();
+        let before = highest_id(txn).await?;
+        invitation::Entity::insert_many(rows)
+            .exec_without_returning(txn)
+            .await?;
+        // Read back the new ids (not every backend returns them from a multi-row insert): the
+        // rows after the highest id before, by primary key, and of those only this batch's.
+        let stored: Vec<invitation::Model> = invitation::Entity::find()
+            .filter(invitation::Column::Id.gt(before.unwrap_or(0)))
+            .all(txn)
+            .await?;
+        let stored: Vec<_> = stored
+            .into_iter()
+            .filter(|row| tokens.contains(row.token_hash.trim_end()))
+            .collect();
+        let entries: Vec<search_index::Entry> =
+            stored.iter().map(search_index::Entry::from).collect();
+        search_index::add(txn, &entries).await?;
+        self.written += size as u64;
+        Ok(true)
+    }
 }
 
 /// How many invitations are stored.
