@@ -7,6 +7,7 @@
 //! A large generation on PostgreSQL leaves every index and constraint as it found them.
 
 use crate::support::TestApp;
+use app::ssr::services::generate;
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, TransactionTrait};
 
 /// PostgreSQL's plan for `statement`, a line each.
@@ -194,15 +195,30 @@ async fn a_large_generation_on_postgresql_builds_again_every_index_and_constrain
     assert!(before
         .iter()
         .any(|d| d.contains("idx_invitation_grams_status")));
+    let first_id = status_index_id(&db).await;
     // More than are stored: the run drops the indexes and builds them at its end.
-    let written = app::ssr::services::generate::invitations(&db, 1_500, 9)
-        .await
-        .unwrap();
+    let written = generate::invitations(&db, 1_500, 9).await.unwrap();
     assert_eq!(written, 1_500);
     assert_eq!(definitions(&db).await, before);
+    let rebuilt_id = status_index_id(&db).await;
+    assert_ne!(rebuilt_id, first_id, "the index was built again");
     // Fewer than are stored: batch by batch, the indexes left in place.
-    app::ssr::services::generate::invitations(&db, 100, 9)
+    generate::invitations(&db, 100, 9).await.unwrap();
+    assert_eq!(definitions(&db).await, before);
+    assert_eq!(status_index_id(&db).await, rebuilt_id, "the index was kept");
+    // Asked to keep them as a database that grew by use has them: kept, however many.
+    generate::invitations_indexed(&db, 2_000, 9, generate::Indexing::AsUsed)
         .await
         .unwrap();
     assert_eq!(definitions(&db).await, before);
+    assert_eq!(status_index_id(&db).await, rebuilt_id, "the index was kept");
+}
+
+/// The search index's status index's relation id: an index built again is a new relation.
+async fn status_index_id(db: &impl ConnectionTrait) -> Vec<String> {
+    let statement = Statement::from_string(
+        DatabaseBackend::Postgres,
+        "SELECT 'idx_invitation_grams_status'::regclass::oid::text",
+    );
+    plan_of(db, statement).await
 }
