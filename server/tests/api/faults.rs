@@ -27,16 +27,7 @@ fn scratch_dir(prefix: &str) -> PathBuf {
 
 /// Runs `program` (as the `postgres` user when we are root: initdb refuses root).
 fn run(program: &Path, args: &[&str], as_postgres: bool) -> std::process::Output {
-    let output = if as_postgres {
-        Command::new("runuser")
-            .args(["-u", "postgres", "--"])
-            .arg(program)
-            .args(args)
-            .output()
-    } else {
-        Command::new(program).args(args).output()
-    }
-    .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
+    let output = try_run(program, args, as_postgres);
     assert!(
         output.status.success(),
         "{} {args:?} failed: {}{}",
@@ -45,6 +36,21 @@ fn run(program: &Path, args: &[&str], as_postgres: bool) -> std::process::Output
         String::from_utf8_lossy(&output.stderr)
     );
     output
+}
+
+/// Runs a program (as the `postgres` user when the tests run as root) and returns its output,
+/// whatever its exit status.
+fn try_run(program: &Path, args: &[&str], as_postgres: bool) -> std::process::Output {
+    if as_postgres {
+        Command::new("runuser")
+            .args(["-u", "postgres", "--"])
+            .arg(program)
+            .args(args)
+            .output()
+    } else {
+        Command::new(program).args(args).output()
+    }
+    .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()))
 }
 
 fn is_root() -> bool {
@@ -119,11 +125,21 @@ impl PrivateCluster {
         cluster
     }
 
+    /// Runs pg_ctl on this cluster. Should it fail, the message carries the cluster's own log,
+    /// which is removed with the cluster: that log says why PostgreSQL did not start or stop.
     fn pg_ctl(&self, args: &[&str]) {
         let data = self.dir.join("data");
         let mut all = vec!["-D", data.to_str().unwrap()];
         all.extend_from_slice(args);
-        run(&self.bin.join("pg_ctl"), &all, self.as_postgres);
+        let output = try_run(&self.bin.join("pg_ctl"), &all, self.as_postgres);
+        assert!(
+            output.status.success(),
+            "pg_ctl {all:?} failed: {}{}\n--- the cluster's log ---\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr),
+            std::fs::read_to_string(self.dir.join("server.log"))
+                .unwrap_or_else(|e| format!("(cannot read it: {e})"))
+        );
     }
 
     fn start(&self) {
@@ -133,10 +149,13 @@ impl PrivateCluster {
             self.dir.display()
         );
         let log = self.dir.join("server.log");
+        // Up to two minutes: a start takes about a second on an idle machine, but once took
+        // longer than 30 s beside a release build on both cores; pg_ctl returns as soon as the
+        // server accepts connections, so the bound only decides when to give up.
         self.pg_ctl(&[
             "-w",
             "-t",
-            "30",
+            "120",
             "-o",
             &options,
             "-l",
@@ -147,7 +166,7 @@ impl PrivateCluster {
 
     /// Stops the server, ending every open connection (what a restart or crash does).
     fn stop(&self) {
-        self.pg_ctl(&["-w", "-t", "30", "-m", "fast", "stop"]);
+        self.pg_ctl(&["-w", "-t", "120", "-m", "fast", "stop"]);
     }
 
     fn url(&self, database: &str) -> String {
