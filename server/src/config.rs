@@ -42,8 +42,10 @@ pub enum Command {
         /// Seed of the random choices (the same seed gives the same data).
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Update the indexes row by row, as in a database that grew by use, instead of
-        /// building them once at the end (PostgreSQL, when the run at least doubles the rows).
+        /// Commit batch by batch, the indexes updated row by row as in a database that grew by
+        /// use. Otherwise a run that at least doubles the rows is one transaction: on
+        /// PostgreSQL it builds the indexes once at its end, on SQLite it writes each changed
+        /// page once.
         #[arg(long)]
         indexes_as_used: bool,
     },

@@ -26,6 +26,7 @@ mod domain_rules;
 mod emails;
 mod export;
 mod faults;
+mod generation;
 mod health;
 mod housekeeping;
 mod import;

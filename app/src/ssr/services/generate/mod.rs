@@ -1,10 +1,13 @@
 //! Fills a database with realistic invitations for benchmarks and demos (`server generate`):
 //! every status, spread over the past months, with plausible addresses. Rows go in batches,
 //! each batch one transaction, so a large run neither holds one huge transaction nor leaves
-//! half a batch behind; except a large run on PostgreSQL, one transaction that builds the
-//! indexes once at its end (`bulk_load`), which a failure or a kill rolls back whole.
+//! half a batch behind; except a large run (at least as many invitations as are stored), which
+//! is one transaction that a failure or a kill rolls back whole: on PostgreSQL it builds the
+//! indexes once at its end (`bulk_load`), on SQLite it writes each changed page once
+//! (`sqlite_load`).
 
 mod bulk_load;
+mod sqlite_load;
 
 use chrono::{DateTime, Duration, Utc};
 use rand::{rngs::StdRng, Rng, SeedableRng};
@@ -79,9 +82,10 @@ const BATCH: usize = 500;
 /// repeats. The seed is offset by the same number, so a second run does not repeat the first
 /// run's names in the same order.
 ///
-/// On PostgreSQL, a run adding at least as many invitations as are stored is one transaction
-/// that drops the tables' indexes first and builds them again at the end (`bulk_load`);
-/// otherwise each batch is its own transaction.
+/// A run adding at least as many invitations as are stored is one transaction: on PostgreSQL
+/// it drops the tables' indexes first and builds them again at the end (`bulk_load`), on
+/// SQLite it holds the pages it changes in a larger cache (`sqlite_load`); otherwise, and on
+/// MySQL, each batch is its own transaction.
 pub async fn invitations(db: &DatabaseConnection, count: u64, seed: u64) -> Result<u64, DbErr> {
     invitations_indexed(db, count, seed, Indexing::Fastest).await
 }
@@ -89,8 +93,9 @@ pub async fn invitations(db: &DatabaseConnection, count: u64, seed: u64) -> Resu
 /// How a run keeps the indexes of the tables it fills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Indexing {
-    /// On PostgreSQL, a run adding at least as many invitations as are stored drops them and
-    /// builds each once at its end (`bulk_load`): compact, sorted indexes.
+    /// A run adding at least as many invitations as are stored is one transaction: on
+    /// PostgreSQL it drops them and builds each once at its end (`bulk_load`), compact and
+    /// sorted; on SQLite it writes each changed page once (`sqlite_load`).
     Fastest,
     /// Updated batch by batch, row by row, as in a database that grew by use (pages split
     /// as rows arrive): slower to fill, for measuring such a database.
@@ -114,15 +119,22 @@ pub async fn invitations_indexed(
         count,
         written: 0,
     };
-    let bulk = indexing == Indexing::Fastest
-        && db.get_database_backend() == DbBackend::Postgres
+    let backend = db.get_database_backend();
+    let whole_run = indexing == Indexing::Fastest
+        && matches!(backend, DbBackend::Postgres | DbBackend::Sqlite)
         && count >= stored(db).await?
         && count > 0;
-    if bulk {
+    if whole_run && backend == DbBackend::Postgres {
         let txn = db.begin().await?;
         let dropped = bulk_load::drop_indexes(&txn).await?;
         while batches.insert_next(&txn).await? {}
         dropped.rebuild(&txn).await?;
+        txn.commit().await?;
+    } else if whole_run {
+        let txn = db.begin().await?;
+        let cache = sqlite_load::enlarge(&txn).await?;
+        while batches.insert_next(&txn).await? {}
+        cache.restore(&txn).await?;
         txn.commit().await?;
     } else {
         loop {

@@ -1,0 +1,43 @@
+//! A large run on SQLite: one transaction, with a page cache large enough to hold the search
+//! index's pages it changes. Committed batch by batch, each of the run's commits wrote every
+//! index page its batch touched to the WAL (a batch's ~16,000 index rows land on pages all over
+//! the index), and the checkpoints after them wrote the same pages again into the database file:
+//! most of a 100,000-row run was the kernel's time spent writing (BENCHMARKS.md, "Generating
+//! in bulk"). In one transaction a page is written once, when the cache spills it or at the
+//! commit. A failure or a kill rolls the whole run back, as on PostgreSQL.
+
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
+
+/// The run's page cache, in KiB (SQLite's negative `cache_size`): 1 GiB, about the size of the
+/// search index of 150,000 invitations; a larger run spills what does not fit.
+const RUN_CACHE_KIB: i64 = 1024 * 1024;
+
+/// The connection's page cache before the run, to be set again before it goes back to the pool.
+pub struct Cache {
+    before: i64,
+}
+
+/// Enlarges the page cache of `txn`'s connection for the run.
+pub async fn enlarge(txn: &DatabaseTransaction) -> Result<Cache, DbErr> {
+    let before = txn
+        .query_one_raw(sea_orm::Statement::from_string(
+            txn.get_database_backend(),
+            "PRAGMA cache_size",
+        ))
+        .await?
+        .map(|row| row.try_get_by_index::<i64>(0))
+        .transpose()?
+        .unwrap_or(-2000);
+    txn.execute_unprepared(&format!("PRAGMA cache_size = -{RUN_CACHE_KIB}"))
+        .await?;
+    Ok(Cache { before })
+}
+
+impl Cache {
+    /// Sets the connection's page cache back; its pages still to be written go at the commit.
+    pub async fn restore(self, txn: &DatabaseTransaction) -> Result<(), DbErr> {
+        txn.execute_unprepared(&format!("PRAGMA cache_size = {}", self.before))
+            .await?;
+        Ok(())
+    }
+}
