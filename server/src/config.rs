@@ -43,9 +43,9 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Commit batch by batch, the indexes updated row by row as in a database that grew by
-        /// use. Otherwise a run that at least doubles the rows is one transaction: on
-        /// PostgreSQL it builds the indexes once at its end, on SQLite it writes each changed
-        /// page once.
+        /// use. Otherwise a run that at least doubles the rows goes in large transactions: on
+        /// PostgreSQL one, which builds the indexes once at its end; on SQLite one per 100,000
+        /// invitations, each writing a changed page once.
         #[arg(long)]
         indexes_as_used: bool,
     },

@@ -1,6 +1,6 @@
-//! `server generate` on SQLite: a run adding at least as many invitations as are stored is one
-//! transaction (each changed page written once), and its connection goes back to the pool with
-//! the page cache it had. PostgreSQL's large run is tested with the indexes it rebuilds
+//! `server generate` on SQLite: a run adding at least as many invitations as are stored goes in
+//! transactions of 100,000 invitations (each changed page written once), and its connection
+//! goes back to the pool with the page cache it had. PostgreSQL's large run is tested with the indexes it rebuilds
 //! (`indexes.rs`).
 
 use std::collections::BTreeSet;

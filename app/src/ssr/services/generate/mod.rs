@@ -3,8 +3,8 @@
 //! each batch one transaction, so a large run neither holds one huge transaction nor leaves
 //! half a batch behind; except a large run (at least as many invitations as are stored), which
 //! is one transaction that a failure or a kill rolls back whole: on PostgreSQL it builds the
-//! indexes once at its end (`bulk_load`), on SQLite it writes each changed page once
-//! (`sqlite_load`).
+//! indexes once at its end (`bulk_load`); on SQLite it is one transaction per 100,000
+//! invitations, each writing a changed page once (`sqlite_load`).
 
 mod bulk_load;
 mod sqlite_load;
@@ -82,10 +82,10 @@ const BATCH: usize = 500;
 /// repeats. The seed is offset by the same number, so a second run does not repeat the first
 /// run's names in the same order.
 ///
-/// A run adding at least as many invitations as are stored is one transaction: on PostgreSQL
-/// it drops the tables' indexes first and builds them again at the end (`bulk_load`), on
-/// SQLite it holds the pages it changes in a larger cache (`sqlite_load`); otherwise, and on
-/// MySQL, each batch is its own transaction.
+/// A run adding at least as many invitations as are stored goes in large transactions: on
+/// PostgreSQL one, which drops the tables' indexes first and builds them again at the end
+/// (`bulk_load`); on SQLite one per 100,000 invitations, holding the pages it changes in a
+/// larger cache (`sqlite_load`). Otherwise, and on MySQL, each batch is its own transaction.
 pub async fn invitations(db: &DatabaseConnection, count: u64, seed: u64) -> Result<u64, DbErr> {
     invitations_indexed(db, count, seed, Indexing::Fastest).await
 }
@@ -93,9 +93,10 @@ pub async fn invitations(db: &DatabaseConnection, count: u64, seed: u64) -> Resu
 /// How a run keeps the indexes of the tables it fills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Indexing {
-    /// A run adding at least as many invitations as are stored is one transaction: on
-    /// PostgreSQL it drops them and builds each once at its end (`bulk_load`), compact and
-    /// sorted; on SQLite it writes each changed page once (`sqlite_load`).
+    /// A run adding at least as many invitations as are stored goes in large transactions:
+    /// on PostgreSQL one, which drops them and builds each once at its end (`bulk_load`),
+    /// compact and sorted; on SQLite one per 100,000 invitations, each writing a changed page
+    /// once (`sqlite_load`).
     Fastest,
     /// Updated batch by batch, row by row, as in a database that grew by use (pages split
     /// as rows arrive): slower to fill, for measuring such a database.
@@ -131,11 +132,20 @@ pub async fn invitations_indexed(
         dropped.rebuild(&txn).await?;
         txn.commit().await?;
     } else if whole_run {
-        let txn = db.begin().await?;
-        let cache = sqlite_load::enlarge(&txn).await?;
-        while batches.insert_next(&txn).await? {}
-        cache.restore(&txn).await?;
-        txn.commit().await?;
+        // One transaction per `sqlite_load::CHUNK` invitations, each with the larger cache.
+        let mut more = true;
+        while more {
+            let txn = db.begin().await?;
+            let cache = sqlite_load::enlarge(&txn).await?;
+            for _ in 0..sqlite_load::CHUNK / BATCH {
+                more = batches.insert_next(&txn).await?;
+                if !more {
+                    break;
+                }
+            }
+            cache.restore(&txn).await?;
+            txn.commit().await?;
+        }
     } else {
         loop {
             let txn = db.begin().await?;

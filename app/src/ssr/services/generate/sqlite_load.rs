@@ -1,12 +1,18 @@
-//! A large run on SQLite: one transaction, with a page cache large enough to hold the search
-//! index's pages it changes. Committed batch by batch, each of the run's commits wrote every
+//! A large run on SQLite: transactions of up to [`CHUNK`] invitations, each with a page cache
+//! large enough to hold the search index's pages it changes. Committed batch by batch, each of the run's commits wrote every
 //! index page its batch touched to the WAL (a batch's ~16,000 index rows land on pages all over
 //! the index), and the checkpoints after them wrote the same pages again into the database file:
 //! most of a 100,000-row run was the kernel's time spent writing (BENCHMARKS.md, "Generating
 //! in bulk"). In one transaction a page is written once, when the cache spills it or at the
-//! commit. A failure or a kill rolls the whole run back, as on PostgreSQL.
+//! commit. A failure or a kill rolls back the chunk under way; the chunks before it stay.
 
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
+
+/// Invitations per transaction. A whole run of 1,000,000 as one transaction was still going
+/// after 15 minutes, its uncommitted WAL at 3.5 GB: once the index outgrows the cache, every
+/// spilled page goes to a WAL that no checkpoint can shorten until the end. 100,000, measured
+/// whole (29 s), bounds the WAL to about one chunk's pages and lets a checkpoint follow each.
+pub const CHUNK: usize = 100_000;
 
 /// The run's page cache, in KiB (SQLite's negative `cache_size`): 1 GiB, about the size of the
 /// search index of 150,000 invitations; a larger run spills what does not fit.
