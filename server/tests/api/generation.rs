@@ -1,7 +1,7 @@
 //! `server generate` on SQLite: a run adding at least as many invitations as are stored goes in
 //! transactions of 100,000 invitations (each changed page written once), and its connection
-//! goes back to the pool with the page cache it had. PostgreSQL's large run is tested with the indexes it rebuilds
-//! (`indexes.rs`).
+//! goes back to the pool with the page cache it had. PostgreSQL's large run is tested with the
+//! indexes it rebuilds (`indexes.rs`).
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -35,7 +35,7 @@ async fn a_large_generation_on_sqlite_is_seen_whole_or_not_at_all_and_leaves_its
     let app = TestApp::spawn().await;
     let reader = app.db().await;
     if reader.get_database_backend() != DatabaseBackend::Sqlite {
-        crate::support::skip("the one-transaction run and its page cache are SQLite's");
+        crate::support::skip("the chunked run and its page cache are SQLite's");
         return;
     }
     // A pool of one connection, so that the one asked afterwards is the run's own.

@@ -2,8 +2,8 @@
 //! every status, spread over the past months, with plausible addresses. Rows go in batches,
 //! each batch one transaction, so a large run neither holds one huge transaction nor leaves
 //! half a batch behind; except a large run (at least as many invitations as are stored), which
-//! is one transaction that a failure or a kill rolls back whole: on PostgreSQL it builds the
-//! indexes once at its end (`bulk_load`); on SQLite it is one transaction per 100,000
+//! goes in large transactions: on PostgreSQL one, which builds the indexes once at its end
+//! (`bulk_load`) and which a failure or a kill rolls back whole; on SQLite one per 100,000
 //! invitations, each writing a changed page once (`sqlite_load`).
 
 mod bulk_load;
@@ -121,17 +121,17 @@ pub async fn invitations_indexed(
         written: 0,
     };
     let backend = db.get_database_backend();
-    let whole_run = indexing == Indexing::Fastest
+    let large_run = indexing == Indexing::Fastest
         && matches!(backend, DbBackend::Postgres | DbBackend::Sqlite)
         && count >= stored(db).await?
         && count > 0;
-    if whole_run && backend == DbBackend::Postgres {
+    if large_run && backend == DbBackend::Postgres {
         let txn = db.begin().await?;
         let dropped = bulk_load::drop_indexes(&txn).await?;
         while batches.insert_next(&txn).await? {}
         dropped.rebuild(&txn).await?;
         txn.commit().await?;
-    } else if whole_run {
+    } else if large_run {
         // One transaction per `sqlite_load::CHUNK` invitations, each with the larger cache.
         let mut more = true;
         while more {

@@ -1,10 +1,10 @@
 //! A large run on SQLite: transactions of up to [`CHUNK`] invitations, each with a page cache
-//! large enough to hold the search index's pages it changes. Committed batch by batch, each of the run's commits wrote every
-//! index page its batch touched to the WAL (a batch's ~16,000 index rows land on pages all over
-//! the index), and the checkpoints after them wrote the same pages again into the database file:
-//! most of a 100,000-row run was the kernel's time spent writing (BENCHMARKS.md, "Generating
-//! in bulk"). In one transaction a page is written once, when the cache spills it or at the
-//! commit. A failure or a kill rolls back the chunk under way; the chunks before it stay.
+//! large enough to hold the search index's pages it changes. Committed batch by batch, each of
+//! the run's commits wrote every index page its batch touched to the WAL (a batch's ~16,000
+//! index rows land on pages all over the index), and the checkpoints after them wrote the same
+//! pages again into the database file: most of a 100,000-row run was the kernel's time spent
+//! writing (BENCHMARKS.md, "A faster machine of the Intel kind"). In one transaction a page is
+//! written once, when the cache spills it or at the commit. A failure or a kill rolls back the chunk under way; the chunks before it stay.
 
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
 
