@@ -5,6 +5,7 @@
 //! The app's PostgreSQL connections do not compile queries to machine code (JIT). A walk of
 //! the search index checks each row's address signature from the index alone (m0030).
 //! A large generation on PostgreSQL leaves every index and constraint as it found them.
+//! A walked row's address is checked from an index of ids and addresses on PostgreSQL (m0031).
 
 use crate::support::TestApp;
 use app::ssr::services::generate;
@@ -167,6 +168,40 @@ async fn a_walk_of_the_search_index_checks_each_rows_signature_from_the_index_al
             "{sql} reads more than the index: {text:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_walked_rows_address_is_checked_from_an_index_alone_on_postgresql() {
+    let app = TestApp::spawn().await;
+    let db = app.db().await;
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        crate::support::skip(
+            "SQLite and MariaDB read a row by its key from the key's own B-tree on their own",
+        );
+        return;
+    }
+    app::ssr::services::generate::invitations(&db, 2_000, 3)
+        .await
+        .unwrap();
+    db.execute_unprepared("VACUUM ANALYZE invitations")
+        .await
+        .unwrap();
+    let txn = db.begin().await.unwrap();
+    txn.execute_unprepared("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off")
+        .await
+        .unwrap();
+    // A walk of a gram's rows, each row's address checked by its id (list::matches).
+    let sql = "SELECT invitation_id FROM invitation_grams WHERE gram = 1 AND EXISTS (SELECT 1 \
+               FROM invitations WHERE invitations.id = invitation_grams.invitation_id \
+               AND email_normalized LIKE '%ada%' LIMIT 1 OFFSET 0) \
+               ORDER BY invited_at DESC, invitation_id DESC LIMIT 1001";
+    let explain = Statement::from_string(DatabaseBackend::Postgres, format!("EXPLAIN {sql}"));
+    let text = plan_of(&txn, explain).await;
+    assert!(
+        text.iter()
+            .any(|line| line.contains("Index Only Scan using idx_invitations_id_email")),
+        "{sql} reads the invitations' rows: {text:?}"
+    );
 }
 
 /// Every index and constraint of the tables `server generate` fills, as PostgreSQL describes

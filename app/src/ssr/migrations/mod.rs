@@ -32,6 +32,7 @@ mod m0027_gram_stats;
 mod m0028_status_indexes;
 mod m0029_covering_indexes;
 mod m0030_gram_signatures;
+mod m0031_address_by_id;
 
 pub struct Migrator;
 
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0028_status_indexes::Migration),
             Box::new(m0029_covering_indexes::Migration),
             Box::new(m0030_gram_signatures::Migration),
+            Box::new(m0031_address_by_id::Migration),
         ]
     }
 }
