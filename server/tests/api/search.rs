@@ -147,6 +147,7 @@ async fn every_kind_of_term_lists_exactly_the_rows_a_plain_filter_finds() {
         ".",
         "a",
         "ov",
+        "co",
         "@acme.io",
         "no-such-address",
         "zz",

@@ -2,7 +2,7 @@
 //! candidates of a short term's range of grams, and a count bounded by [`COUNT_LIMIT`].
 
 use sea_orm::{
-    sea_query::{Alias, Expr, ExprTrait, Func, Query, SelectStatement},
+    sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, Query, SelectStatement},
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, Order, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait, RelationTrait, Select,
 };
@@ -146,6 +146,51 @@ pub(super) async fn candidate_ids(
     ids.dedup();
     Ok(ids)
 }
+
+/// How many invitations a short term's range of grams points at (its rows prove the match),
+/// no further than one past [`COUNT_LIMIT`], from at most [`RANGE_ROWS`] of its rows; `None`
+/// when those rows are too few invitations to tell (an address with the term many times has
+/// as many rows in the range: `ab` in `abab@x.io`). Not for one status: a range holds every
+/// status's rows, and those of a rare one may be far apart in it (Rejected `.c`: 29 ms).
+///
+/// Counting in the table instead reads it until one past the limit match, which is soon for
+/// most short terms, and most of the table when their matches come late in it: of the 34,726
+/// addresses with `n8` at 1,000,000 generated invitations, most are ids 800,000 to 899,999 (a
+/// name ending in n, then a number from 8), so that count read 682,316 rows (54-197 ms) where
+/// this one reads 2,002 index rows.
+pub(super) async fn range_total(
+    db: &impl ConnectionTrait,
+    low: i64,
+    high: i64,
+) -> Result<Option<(u64, bool)>, InvitationError> {
+    use invitation_gram::{Column as G, Entity as Grams};
+    let mut rows = Query::select();
+    rows.column(G::InvitationId)
+        .from(Grams)
+        .and_where(Expr::col(G::Gram).between(low, high))
+        .limit(RANGE_ROWS);
+    let counted = Query::select()
+        .expr(Func::count(Expr::col(Asterisk)))
+        .expr(Func::count_distinct(Expr::col(G::InvitationId)))
+        .from_subquery(rows, Alias::new("range_rows"))
+        .to_owned();
+    let row = db
+        .query_one(&counted)
+        .await?
+        .ok_or_else(|| InvitationError::Internal("the range count returned no row".into()))?;
+    let (read, invitations) = (count_at(&row, 0)?, count_at(&row, 1)?);
+    Ok(if invitations > COUNT_LIMIT {
+        Some((COUNT_LIMIT, true))
+    } else if read < RANGE_ROWS {
+        Some((invitations, false))
+    } else {
+        None
+    })
+}
+
+/// The rows of a short term's range [`range_total`] reads at most: twice one past the count's
+/// limit, so that unless most addresses have the term twice, more than the limit are found.
+const RANGE_ROWS: u64 = 2 * (COUNT_LIMIT + 1);
 
 /// Counts the rows of `select`, no further than one past [`COUNT_LIMIT`].
 pub(super) async fn count_rows<E: EntityTrait>(

@@ -44,8 +44,12 @@ pub enum Plan {
     /// The term's grams are all common; walk one's rows in date order.
     Posting(Walk),
     /// The term's grams are all common and the sort is not by date: walk the sort index
-    /// (counting still walks one gram's rows, when the term has whole grams).
-    ScanWithTerm(Option<Walk>),
+    /// (counting still walks one gram's rows).
+    ScanWithTerm(Walk),
+    /// A one- or two-character term with too many rows in its range of grams (`low..=high`)
+    /// to check them as candidates: the page from the sort index, checked row by row; without
+    /// a status, the total from the range, whose rows prove the match (`matches::range_total`).
+    ShortScan { low: i64, high: i64 },
 }
 
 /// One gram's index rows walked in date order, keeping only those whose invitation also has
@@ -200,7 +204,10 @@ pub async fn choose(
                     high: *high,
                 }
             } else {
-                Plan::ScanWithTerm(None)
+                Plan::ShortScan {
+                    low: *low,
+                    high: *high,
+                }
             });
         }
         Some(TermGrams::All(all)) => all,
@@ -264,7 +271,7 @@ pub async fn choose(
 fn walk_in(sort: SortKey, walk: Walk) -> Plan {
     match sort {
         SortKey::InvitedAt => Plan::Posting(walk),
-        _ => Plan::ScanWithTerm(Some(walk)),
+        _ => Plan::ScanWithTerm(walk),
     }
 }
 
