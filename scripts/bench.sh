@@ -15,6 +15,8 @@
 #                         of built once at the end of each run that at least doubles the rows
 #   PORTICO_BENCH_ON      the backends to measure (default "sqlite postgres"; one of them alone
 #                         reruns its part, e.g. PostgreSQL's while SQLite's figures stand)
+#   PORTICO_BENCH_SSLMODE the PostgreSQL connections' sslmode (default disable, as the README
+#                         advises for a database on the same machine; `prefer` measures TLS)
 source "$(dirname "$0")/tools.sh"
 # The release server `make run` builds (tools.sh, site_rustflags), and its compiled dependencies.
 export RUSTFLAGS="$(site_rustflags)"
@@ -118,7 +120,9 @@ if [[ "$BENCH_ON" != *" postgres "* ]]; then
   echo "PostgreSQL not measured (PORTICO_BENCH_ON=${PORTICO_BENCH_ON})" | tee -a "$RESULTS"
 elif psql "$PG_URL/postgres" -Atqc 'select 1' >/dev/null 2>&1; then
   psql "$PG_URL/postgres" -qc 'drop database if exists portico_bench' -qc 'create database portico_bench'
-  bench_on "$PG_URL/portico_bench"
+  # A database on the same machine, connected to as the README advises for one: without TLS,
+  # whose handshake costs each connection the pool opens about 90 ms (BENCHMARKS.md).
+  bench_on "$PG_URL/portico_bench?sslmode=${PORTICO_BENCH_SSLMODE:-disable}"
 else
   echo "PostgreSQL not reachable at $PG_URL: measured on SQLite only" | tee -a "$RESULTS"
 fi
