@@ -9,7 +9,10 @@
 
 use crate::support::TestApp;
 use app::ssr::services::generate;
-use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, TransactionTrait};
+use sea_orm::{
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, Statement,
+    TransactionTrait,
+};
 
 /// PostgreSQL's plan for `statement`, a line each.
 async fn plan_of(db: &impl ConnectionTrait, statement: Statement) -> Vec<String> {
@@ -17,6 +20,32 @@ async fn plan_of(db: &impl ConnectionTrait, statement: Statement) -> Vec<String>
     plan.iter()
         .map(|row| row.try_get_by_index::<String>(0).unwrap())
         .collect()
+}
+
+/// On PostgreSQL, the test database with 2,000 generated invitations, vacuumed as autovacuum
+/// leaves a table (statistics for the planner, the visibility map for index-only scans);
+/// elsewhere `None`, the test skipped for `why`.
+async fn generated_on_postgresql(app: &TestApp, why: &str) -> Option<DatabaseConnection> {
+    let db = app.db().await;
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        crate::support::skip(why);
+        return None;
+    }
+    generate::invitations(&db, 2_000, 3).await.unwrap();
+    db.execute_unprepared("VACUUM ANALYZE invitations")
+        .await
+        .unwrap();
+    Some(db)
+}
+
+/// A transaction whose plans use no sequential or bitmap scan where an index can serve, so a
+/// plan shows which index PostgreSQL would read (a small table is otherwise read whole).
+async fn index_scans_only(db: &DatabaseConnection) -> DatabaseTransaction {
+    let txn = db.begin().await.unwrap();
+    txn.execute_unprepared("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off")
+        .await
+        .unwrap();
+    txn
 }
 
 #[tokio::test]
@@ -48,23 +77,11 @@ async fn hash_lookups_use_an_index_on_postgresql() {
 #[tokio::test]
 async fn a_search_checked_row_by_row_reads_only_an_index_on_postgresql() {
     let app = TestApp::spawn().await;
-    let db = app.db().await;
-    if db.get_database_backend() != DatabaseBackend::Postgres {
-        crate::support::skip(
-            "SQLite and MariaDB check an index's columns before reading the row on their own",
-        );
+    let why = "SQLite and MariaDB check an index's columns before reading the row on their own";
+    let Some(db) = generated_on_postgresql(&app, why).await else {
         return;
-    }
-    app::ssr::services::generate::invitations(&db, 2_000, 3)
-        .await
-        .unwrap();
-    db.execute_unprepared("VACUUM ANALYZE invitations")
-        .await
-        .unwrap();
-    let txn = db.begin().await.unwrap();
-    txn.execute_unprepared("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off")
-        .await
-        .unwrap();
+    };
+    let txn = index_scans_only(&db).await;
     // The page's ids in each order the list offers, and with a status. (A status limited by
     // expiry, like Pending, may rather be read through its expiry range, which is small.)
     for (status, order) in [
@@ -173,23 +190,11 @@ async fn a_walk_of_the_search_index_checks_each_rows_signature_from_the_index_al
 #[tokio::test]
 async fn a_walked_rows_address_is_checked_from_an_index_alone_on_postgresql() {
     let app = TestApp::spawn().await;
-    let db = app.db().await;
-    if db.get_database_backend() != DatabaseBackend::Postgres {
-        crate::support::skip(
-            "SQLite and MariaDB read a row by its key from the key's own B-tree on their own",
-        );
+    let why = "SQLite and MariaDB read a row by its key from the key's own B-tree on their own";
+    let Some(db) = generated_on_postgresql(&app, why).await else {
         return;
-    }
-    app::ssr::services::generate::invitations(&db, 2_000, 3)
-        .await
-        .unwrap();
-    db.execute_unprepared("VACUUM ANALYZE invitations")
-        .await
-        .unwrap();
-    let txn = db.begin().await.unwrap();
-    txn.execute_unprepared("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off")
-        .await
-        .unwrap();
+    };
+    let txn = index_scans_only(&db).await;
     // A walk of a gram's rows, each row's address checked by its id (list::matches).
     let sql = "SELECT invitation_id FROM invitation_grams WHERE gram = 1 AND EXISTS (SELECT 1 \
                FROM invitations WHERE invitations.id = invitation_grams.invitation_id \
