@@ -4,7 +4,8 @@
 //! index rows land on pages all over the index), and the checkpoints after them wrote the same
 //! pages again into the database file: most of a 100,000-row run was the kernel's time spent
 //! writing (BENCHMARKS.md, "A faster machine of the Intel kind"). In one transaction a page is
-//! written once, when the cache spills it or at the commit. A failure or a kill rolls back the chunk under way; the chunks before it stay.
+//! written once, when the cache spills it or at the commit. A failure or a kill rolls back the
+//! chunk under way; the chunks before it stay.
 
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
 

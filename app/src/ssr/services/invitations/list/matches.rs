@@ -165,10 +165,8 @@ pub(super) async fn range_total(
 ) -> Result<Option<(u64, bool)>, InvitationError> {
     use invitation_gram::{Column as G, Entity as Grams};
     let mut rows = Query::select();
-    rows.column(G::InvitationId)
-        .from(Grams)
-        .and_where(Expr::col(G::Gram).between(low, high))
-        .limit(RANGE_ROWS);
+    rows.column(G::InvitationId).from(Grams).limit(RANGE_ROWS);
+    GramFilter::Between(low, high).apply(&mut rows, None);
     let counted = Query::select()
         .expr(Func::count(Expr::col(Asterisk)))
         .expr(Func::count_distinct(Expr::col(G::InvitationId)))
