@@ -128,32 +128,40 @@ pub async fn invitations_indexed(
     if large_run && backend == DbBackend::Postgres {
         let txn = db.begin().await?;
         let dropped = bulk_load::drop_indexes(&txn).await?;
-        while batches.insert_next(&txn).await? {}
+        while let Some(stored) = batches.insert_next(&txn).await? {
+            index(&txn, &stored).await?;
+        }
         dropped.rebuild(&txn).await?;
         txn.commit().await?;
     } else if large_run {
-        // One transaction per `sqlite_load::CHUNK` invitations, each with the larger cache.
+        // One transaction per `sqlite_load::CHUNK` invitations, each with the larger cache,
+        // and the chunk's index rows added together, in one pass over the index.
         let mut more = true;
         while more {
             let txn = db.begin().await?;
             let cache = sqlite_load::enlarge(&txn).await?;
+            let mut chunk = Vec::with_capacity(sqlite_load::CHUNK);
             for _ in 0..sqlite_load::CHUNK / BATCH {
-                more = batches.insert_next(&txn).await?;
-                if !more {
-                    break;
+                match batches.insert_next(&txn).await? {
+                    Some(stored) => chunk.extend(stored),
+                    None => {
+                        more = false;
+                        break;
+                    }
                 }
             }
+            index(&txn, &chunk).await?;
             cache.restore(&txn).await?;
             txn.commit().await?;
         }
     } else {
         loop {
             let txn = db.begin().await?;
-            let inserted = batches.insert_next(&txn).await?;
-            txn.commit().await?;
-            if !inserted {
+            let Some(stored) = batches.insert_next(&txn).await? else {
                 break;
-            }
+            };
+            index(&txn, &stored).await?;
+            txn.commit().await?;
         }
     }
     // The planner's statistics, as the daily sweep would count them.
@@ -174,12 +182,15 @@ struct Batches {
 }
 
 impl Batches {
-    /// Inserts the next batch with its search index rows, in `txn`; `false` once the run's
-    /// invitations are all written (nothing then inserted).
-    async fn insert_next(&mut self, txn: &DatabaseTransaction) -> Result<bool, DbErr> {
+    /// Inserts the next batch in `txn` and returns its rows as stored, to be indexed
+    /// ([`index`]); `None` once the run's invitations are all written (nothing then inserted).
+    async fn insert_next(
+        &mut self,
+        txn: &DatabaseTransaction,
+    ) -> Result<Option<Vec<invitation::Model>>, DbErr> {
         let size = BATCH.min((self.count - self.written) as usize);
         if size == 0 {
-            return Ok(false);
+            return Ok(None);
         }
         let first = self.first_number + self.written;
         let rows: Vec<invitation::ActiveModel> = (0..size)
@@ -203,12 +214,16 @@ impl Batches {
             .into_iter()
             .filter(|row| tokens.contains(row.token_hash.trim_end()))
             .collect();
-        let entries: Vec<search_index::Entry> =
-            stored.iter().map(search_index::Entry::from).collect();
-        search_index::add(txn, &entries).await?;
         self.written += size as u64;
-        Ok(true)
+        Ok(Some(stored))
     }
+}
+
+/// Adds the search index rows of `stored`, in `txn`. `search_index::add` inserts them in the
+/// index's order, so each of its pages is visited once however many invitations they are.
+async fn index(txn: &DatabaseTransaction, stored: &[invitation::Model]) -> Result<(), DbErr> {
+    let entries: Vec<search_index::Entry> = stored.iter().map(search_index::Entry::from).collect();
+    search_index::add(txn, &entries).await
 }
 
 /// How many invitations are stored.
