@@ -50,4 +50,5 @@ mod security;
 mod sessions;
 mod sign_up;
 mod static_files;
+mod status_lists;
 mod webhooks;

@@ -22,14 +22,14 @@ use sea_orm_migration::MigratorTrait;
 /// terms take the other plans.
 const COMMON: usize = 1_100;
 /// Totals beyond this are shown as "1,000+".
-const COUNT_LIMIT: usize = app::domain::invitation::paging::COUNT_LIMIT as usize;
+pub(crate) const COUNT_LIMIT: usize = app::domain::invitation::paging::COUNT_LIMIT as usize;
 
 fn emails(page: &InvitationList) -> Vec<String> {
     page.rows.iter().map(|r| r.email.clone()).collect()
 }
 
 /// What a plain filter over every row says the list must show, in order.
-fn expected(
+pub(crate) fn expected(
     all: &[invitation::Model],
     term: &str,
     status: &str,
@@ -64,7 +64,7 @@ fn expected(
 /// Up to `MAX_PAGES` pages of a view, following Next from the first page and then Previous
 /// back to the first; checks both walks agree. Returns the rows, whether more pages follow,
 /// and the total.
-async fn walk(app: &TestApp, form: &[(&str, &str)]) -> (Vec<String>, bool, (u64, bool)) {
+pub(crate) async fn walk(app: &TestApp, form: &[(&str, &str)]) -> (Vec<String>, bool, (u64, bool)) {
     const MAX_PAGES: usize = 4;
     let mut pages = vec![app.list(form).await];
     while let Some(next) = pages.last().unwrap().next.clone() {
@@ -104,7 +104,7 @@ async fn walk(app: &TestApp, form: &[(&str, &str)]) -> (Vec<String>, bool, (u64,
 }
 
 /// Invites [`COMMON`] addresses sharing "common@acme.io", a thousand per call.
-async fn invite_common(app: &TestApp) {
+pub(crate) async fn invite_common(app: &TestApp) {
     for chunk in (0..COMMON).collect::<Vec<_>>().chunks(1_000) {
         let batch: Vec<String> = chunk
             .iter()

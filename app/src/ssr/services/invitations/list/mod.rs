@@ -3,6 +3,7 @@
 //! `cursor` pages by key, and the total is exact only up to [`COUNT_LIMIT`].
 
 mod cursor;
+mod expiry;
 mod matches;
 mod page;
 mod plan;
@@ -152,10 +153,11 @@ pub async fn list(
     });
     // What a walk of the gram's rows checks on each invitation, and what a page checks.
     let address = like.clone().filter(|_| !proven);
-    let mut filter = Condition::all();
+    let mut term_filter = Condition::all();
     if let Some(like) = like.filter(|_| !(proven && from_index)) {
-        filter = filter.add(like);
+        term_filter = term_filter.add(like);
     }
+    let mut filter = term_filter.clone();
     if let Some(status) = query.status {
         filter = filter.add(condition_filter(status.stored_condition(), now));
     }
@@ -173,6 +175,15 @@ pub async fn list(
             let total = match counted {
                 Some(total) => total,
                 None => count_rows(db, select.clone()).await?,
+            };
+            // Many rows in a status with an expiry: read along the order's index (see
+            // `expiry::unindexed`), on SQLite.
+            let select = match query.status {
+                Some(status) if total.1 && expiry::read_along_order(db, status, query.sort) => {
+                    invitation::Entity::find()
+                        .filter(term_filter.add(expiry::unindexed(status.stored_condition(), now)))
+                }
+                _ => select,
             };
             // With a term, each row's address is checked in the sort column's index first.
             let from = if term.is_some() {
