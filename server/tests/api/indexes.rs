@@ -6,6 +6,7 @@
 //! the search index checks each row's address signature from the index alone (m0030).
 //! A large generation on PostgreSQL leaves every index and constraint as it found them.
 //! A walked row's address is checked from an index of ids and addresses on PostgreSQL (m0031).
+//! On SQLite a status with an expiry, with a term, is checked from its indexes alone (m0032).
 
 use crate::support::TestApp;
 use app::ssr::services::generate;
@@ -261,4 +262,41 @@ async fn status_index_id(db: &impl ConnectionTrait) -> Vec<String> {
         "SELECT 'idx_invitation_grams_status'::regclass::oid::text",
     );
     plan_of(db, statement).await
+}
+
+#[tokio::test]
+async fn a_status_with_an_expiry_and_a_term_is_checked_from_an_index_alone_on_sqlite() {
+    let app = TestApp::spawn().await;
+    let db = app.db().await;
+    if db.get_database_backend() != DatabaseBackend::Sqlite {
+        crate::support::skip("PostgreSQL's indexes hold these columns since m0029");
+        return;
+    }
+    generate::invitations(&db, 2_000, 3).await.unwrap();
+    // The page's ids in each order, read along the order's index (`list::expiry`), and the
+    // count, read along the expiry's: each row's expiry and address checked in the index.
+    for (expiry, order) in [
+        ("+valid_until > '2026-01-01'", "invited_at DESC, id DESC"),
+        ("+valid_until <= '2026-01-01'", "email_normalized, id"),
+        ("valid_until > '2026-01-01'", "valid_until, id"),
+        ("valid_until > '2026-01-01'", "id"),
+    ] {
+        let sql = format!(
+            "EXPLAIN QUERY PLAN SELECT id FROM invitations WHERE status IN ('pending') AND \
+             {expiry} AND email_normalized LIKE '%ada%' ORDER BY {order} LIMIT 21"
+        );
+        let plan = db
+            .query_all_raw(Statement::from_string(DatabaseBackend::Sqlite, sql.clone()))
+            .await
+            .unwrap();
+        let text: Vec<String> = plan
+            .iter()
+            .map(|row| row.try_get_by_index::<String>(3).unwrap())
+            .collect();
+        assert!(
+            text.iter()
+                .any(|line| line.contains("COVERING INDEX idx_invitations_status_")),
+            "{sql} reads the rows: {text:?}"
+        );
+    }
 }

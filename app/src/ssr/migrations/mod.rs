@@ -33,6 +33,7 @@ mod m0028_status_indexes;
 mod m0029_covering_indexes;
 mod m0030_gram_signatures;
 mod m0031_address_by_id;
+mod m0032_status_indexes_with_expiry;
 
 pub struct Migrator;
 
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0029_covering_indexes::Migration),
             Box::new(m0030_gram_signatures::Migration),
             Box::new(m0031_address_by_id::Migration),
+            Box::new(m0032_status_indexes_with_expiry::Migration),
         ]
     }
 }
