@@ -29,7 +29,7 @@ fn emails(page: &InvitationList) -> Vec<String> {
 }
 
 /// What a plain filter over every row says the list must show, in order.
-pub(crate) fn expected(
+fn expected(
     all: &[invitation::Model],
     term: &str,
     status: &str,
@@ -64,7 +64,7 @@ pub(crate) fn expected(
 /// Up to `MAX_PAGES` pages of a view, following Next from the first page and then Previous
 /// back to the first; checks both walks agree. Returns the rows, whether more pages follow,
 /// and the total.
-pub(crate) async fn walk(app: &TestApp, form: &[(&str, &str)]) -> (Vec<String>, bool, (u64, bool)) {
+async fn walk(app: &TestApp, form: &[(&str, &str)]) -> (Vec<String>, bool, (u64, bool)) {
     const MAX_PAGES: usize = 4;
     let mut pages = vec![app.list(form).await];
     while let Some(next) = pages.last().unwrap().next.clone() {
@@ -228,31 +228,44 @@ async fn check_every_term(app: &TestApp, all: &[invitation::Model], terms: &[&st
             ("", "valid_until", true),
             ("", "email", true),
         ] {
-            let direction = if descending { "true" } else { "false" };
-            let form = [
-                ("search", term),
-                ("status", status),
-                ("sort", sort),
-                ("descending", direction),
-                ("page_size", "100"),
-            ];
-            let (listed, more, total) = walk(app, &form).await;
-            let want = expected(all, term, status, sort, descending);
-            let counted = (want.len().min(COUNT_LIMIT) as u64, want.len() > COUNT_LIMIT);
-            assert_eq!(total, counted, "{form:?}");
-            assert!(
-                listed.len() <= want.len(),
-                "{form:?}: rows listed twice or extra"
-            );
-            assert_eq!(more, listed.len() < want.len(), "{form:?}: Next link");
-            assert!(
-                listed[..] == want[..listed.len()],
-                "{form:?}: the order or the rows differ"
-            );
-            if !more {
-                assert_eq!(listed.len(), want.len(), "{form:?}");
-            }
+            check_view(app, all, term, status, sort, descending).await;
         }
+    }
+}
+
+/// One view of the list (`term`, `status`, order) walked page by page by its links, against
+/// what a plain filter over `all` finds: the total, the rows in order, the Next link.
+pub(crate) async fn check_view(
+    app: &TestApp,
+    all: &[invitation::Model],
+    term: &str,
+    status: &str,
+    sort: &str,
+    descending: bool,
+) {
+    let direction = if descending { "true" } else { "false" };
+    let form = [
+        ("search", term),
+        ("status", status),
+        ("sort", sort),
+        ("descending", direction),
+        ("page_size", "100"),
+    ];
+    let (listed, more, total) = walk(app, &form).await;
+    let want = expected(all, term, status, sort, descending);
+    let counted = (want.len().min(COUNT_LIMIT) as u64, want.len() > COUNT_LIMIT);
+    assert_eq!(total, counted, "{form:?}");
+    assert!(
+        listed.len() <= want.len(),
+        "{form:?}: rows listed twice or extra"
+    );
+    assert_eq!(more, listed.len() < want.len(), "{form:?}: Next link");
+    assert!(
+        listed[..] == want[..listed.len()],
+        "{form:?}: the order or the rows differ"
+    );
+    if !more {
+        assert_eq!(listed.len(), want.len(), "{form:?}");
     }
 }
 
