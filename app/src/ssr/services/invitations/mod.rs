@@ -314,16 +314,31 @@ pub(crate) fn condition_filter(
     condition: crate::domain::invitation::StoredCondition,
     now: DateTime<Utc>,
 ) -> sea_orm::Condition {
+    condition_filter_on(
+        condition,
+        now,
+        // Qualified, as `ColumnTrait` writes it: the search index's rows have a `valid_until`
+        // too, and a page may join them.
+        sea_orm::sea_query::Expr::col((invitation::Entity, invitation::Column::ValidUntil)),
+    )
+}
+
+/// [`condition_filter`] with the expiry compared as `valid_until` says (the column itself, or
+/// an expression of it that keeps its value: `list::expiry`).
+pub(crate) fn condition_filter_on(
+    condition: crate::domain::invitation::StoredCondition,
+    now: DateTime<Utc>,
+    valid_until: sea_orm::sea_query::Expr,
+) -> sea_orm::Condition {
     use crate::domain::invitation::ExpiryCondition;
-    use sea_orm::ColumnTrait;
+    use sea_orm::{sea_query::ExprTrait, ColumnTrait};
     let statuses = condition.statuses.iter().map(|s| s.as_str());
-    let mut filter = sea_orm::Condition::all().add(invitation::Column::Status.is_in(statuses));
+    let filter = sea_orm::Condition::all().add(invitation::Column::Status.is_in(statuses));
     match condition.expiry {
-        ExpiryCondition::Unexpired => filter = filter.add(invitation::Column::ValidUntil.gt(now)),
-        ExpiryCondition::Expired => filter = filter.add(invitation::Column::ValidUntil.lte(now)),
-        ExpiryCondition::Either => {}
+        ExpiryCondition::Unexpired => filter.add(valid_until.gt(now)),
+        ExpiryCondition::Expired => filter.add(valid_until.lte(now)),
+        ExpiryCondition::Either => filter,
     }
-    filter
 }
 
 /// Full names of the accounts behind some invitations, by account id.

@@ -16,10 +16,7 @@
 //! its own; MariaDB is left to its planner.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    sea_query::{Expr, ExprTrait},
-    ColumnTrait, Condition, ConnectionTrait, DbBackend,
-};
+use sea_orm::{sea_query::Expr, Condition, ConnectionTrait, DbBackend};
 
 use crate::{
     domain::{
@@ -27,7 +24,7 @@ use crate::{
         InvitationStatus,
     },
     model::invitation::SortKey,
-    ssr::entities::invitation,
+    ssr::services::invitations::condition_filter_on,
 };
 
 /// Whether a page of `status` in `sort` order, of a list counted past the limit, is read along
@@ -46,12 +43,9 @@ pub(super) fn read_along_order(
 /// The rows of `condition` at `now`, its expiry compared as `+valid_until` (SQLite's unary
 /// plus, which leaves the value as it is): the same rows, found through another index.
 pub(super) fn unindexed(condition: StoredCondition, now: DateTime<Utc>) -> Condition {
-    let statuses = condition.statuses.iter().map(|s| s.as_str());
-    let filter = Condition::all().add(invitation::Column::Status.is_in(statuses));
-    let valid_until = Expr::cust("+\"valid_until\"");
-    match condition.expiry {
-        ExpiryCondition::Unexpired => filter.add(valid_until.gt(now)),
-        ExpiryCondition::Expired => filter.add(valid_until.lte(now)),
-        ExpiryCondition::Either => filter,
-    }
+    condition_filter_on(
+        condition,
+        now,
+        Expr::cust("+\"invitations\".\"valid_until\""),
+    )
 }
