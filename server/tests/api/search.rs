@@ -419,8 +419,8 @@ async fn a_status_filter_with_a_term_follows_every_change_of_status() {
         assert_eq!(listed, want, "{status}");
         assert_eq!(page.total, want.len() as u64, "{status}");
     }
-    // Every index row carries its invitation's stored status and validity, and its address's
-    // signature.
+    // Every index row carries its invitation's stored status and validity, its address and
+    // that address's signature.
     let db = app.db().await;
     for row in invitation::Entity::find().all(&db).await.unwrap() {
         let grams = invitation_gram::Entity::find()
@@ -433,6 +433,7 @@ async fn a_status_filter_with_a_term_follows_every_change_of_status() {
         for gram in grams {
             assert_eq!(gram.status, row.status.trim_end(), "{}", row.email);
             assert_eq!(gram.signature, bits, "{}", row.email);
+            assert_eq!(gram.email_normalized, row.email_normalized);
             // MariaDB keeps the invitation's dates to the second; the index row, to the
             // microsecond.
             let stored = row.valid_until.timestamp_micros();
@@ -519,7 +520,7 @@ async fn invitations_stored_before_the_index_existed_are_found() {
     app.invite("old.timer@legacy.io").await;
     let db = app.db().await;
     // Back to the schema before the index (m0007 and every later migration), then forward
-    // again: the migration fills it.
+    // again: m0033 fills it.
     let since_index = Migrator::migrations().len() as u32 - 6;
     Migrator::down(&db, Some(since_index)).await.unwrap();
     Migrator::up(&db, None).await.unwrap();

@@ -2,7 +2,8 @@
 //! `domain::search`), with the invitation's date so a gram's rows come newest first straight
 //! from the primary key, and its status and expiry so a gram's rows of one status come newest
 //! first from `idx_invitation_grams_status` (gram, status, date, id, valid-until), and the
-//! address's signature (a bit per gram) in both.
+//! address's signature (a bit per gram) and the address itself in both, so that a walk checks
+//! a row's match from the index row alone.
 
 use sea_orm::entity::prelude::*;
 
@@ -24,6 +25,10 @@ pub struct Model {
     /// each of its rows: a walk passes over the rows lacking a term's other grams from the
     /// index alone.
     pub signature: i64,
+    /// The invitation's address (`invitations.email_normalized`, which never changes), the
+    /// same on each of its rows: a walked row's match is checked on the row itself instead
+    /// of by looking up its invitation (m0033).
+    pub email_normalized: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,26 +5,19 @@
 //! term whose grams are common counted its matches in tens of milliseconds at 1,000,000
 //! invitations.
 //!
-//! The table is made again and filled from `invitations`, in batches by id (as m0026 once
-//! did); on PostgreSQL its two indexes are built after the rows are in (one sort each instead
-//! of an insert per row), with the signature as an included column. On SQLite (`WITHOUT
-//! ROWID`) and MariaDB (InnoDB) the primary key is the table, which holds the signature; their
-//! index by status gets it as its last column.
+//! The table is made again, with the signature as an included column of PostgreSQL's two
+//! indexes; on SQLite (`WITHOUT ROWID`) and MariaDB (InnoDB) the primary key is the table,
+//! which holds the signature, and their index by status gets it as its last column.
+//!
+//! It was filled here from `invitations`; m0033 makes it again (with each row's address) and
+//! fills it, so this migration now leaves it empty: the rebuild used the index's current code,
+//! which writes a column this migration's table does not have.
 
-use chrono::{DateTime, Utc};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DatabaseBackend, TransactionTrait};
 use sea_orm_migration::prelude::*;
-
-use crate::ssr::{entities::invitation, services::search_index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-/// Invitations indexed per step of the rebuild.
-const BATCH: u64 = 2_000;
 
 /// The table's columns, the same on every backend but for the 64-bit integers' type.
 fn columns(backend: DatabaseBackend) -> String {
@@ -72,13 +65,9 @@ impl MigrationTrait for Migration {
             ]
         };
         db.execute_unprepared(&table).await?;
-        rebuild(&db).await?;
         for statement in after {
             db.execute_unprepared(statement).await?;
         }
-        // The planner's statistics, counted again: a database older than m0026 reached m0027
-        // with the index empty (m0026 no longer fills it), and would wait a day for a count.
-        search_index::count_grams(&db, Utc::now()).await?;
         db.commit().await
     }
 
@@ -111,48 +100,5 @@ impl MigrationTrait for Migration {
         )
         .await?;
         db.commit().await
-    }
-}
-
-/// What the index needs of an invitation: id, address, date, status, valid-until.
-type StoredRow = (i32, String, DateTime<Utc>, String, DateTime<Utc>);
-
-/// Indexes every stored invitation, in batches by id.
-async fn rebuild(db: &impl ConnectionTrait) -> Result<(), DbErr> {
-    let mut after = 0;
-    loop {
-        // The columns the index needs, by name: a later migration's columns do not exist yet.
-        let batch: Vec<StoredRow> = invitation::Entity::find()
-            .select_only()
-            .columns([
-                invitation::Column::Id,
-                invitation::Column::EmailNormalized,
-                invitation::Column::InvitedAt,
-                invitation::Column::Status,
-                invitation::Column::ValidUntil,
-            ])
-            .filter(invitation::Column::Id.gt(after))
-            .order_by_asc(invitation::Column::Id)
-            .limit(BATCH)
-            .into_tuple()
-            .all(db)
-            .await?;
-        let Some(last) = batch.last() else {
-            return Ok(());
-        };
-        after = last.0;
-        let entries: Vec<search_index::Entry> = batch
-            .iter()
-            .map(
-                |(id, email, invited_at, status, valid_until)| search_index::Entry {
-                    invitation_id: *id,
-                    email_normalized: email,
-                    invited_at: *invited_at,
-                    status: status.trim_end(),
-                    valid_until: *valid_until,
-                },
-            )
-            .collect();
-        search_index::add(db, &entries).await?;
     }
 }

@@ -34,6 +34,7 @@ mod m0029_covering_indexes;
 mod m0030_gram_signatures;
 mod m0031_address_by_id;
 mod m0032_status_indexes_with_expiry;
+mod m0033_gram_addresses;
 
 pub struct Migrator;
 
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0030_gram_signatures::Migration),
             Box::new(m0031_address_by_id::Migration),
             Box::new(m0032_status_indexes_with_expiry::Migration),
+            Box::new(m0033_gram_addresses::Migration),
         ]
     }
 }

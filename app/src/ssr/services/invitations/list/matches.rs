@@ -8,16 +8,17 @@ use sea_orm::{
 };
 
 use super::{
+    page::traversal,
     plan::{self, count_at, count_of, GramFilter, Walk},
-    COUNT_LIMIT,
+    Cursor, CursorKey, ListQuery, COUNT_LIMIT,
 };
 use crate::ssr::{
     entities::{invitation, invitation_gram},
     services::invitations::InvitationError,
 };
 
-/// The invitations of one gram's index rows (walked in date order) that also have the walk's
-/// other grams, are in `status` (by the index rows) and pass `filter`.
+/// The invitations of one gram's index rows (walked in date order) whose signature has the
+/// walk's bits, in `status` (by the index rows), that pass `filter`.
 pub(super) fn posting(
     walk: &Walk,
     status: Option<&Condition>,
@@ -29,103 +30,126 @@ pub(super) fn posting(
             invitation_gram::Relation::Invitation.def(),
         )
         .filter(invitation_gram::Column::Gram.eq(walk.gram))
-        .filter(walk_checks(walk, status));
+        .filter(signature_check(walk));
     if let Some(status) = status {
         select = select.filter(status.clone());
     }
     select.filter(filter)
 }
 
-/// The ids of the invitations matching a walked term, newest first, no more than one past
-/// [`COUNT_LIMIT`]. Only the index rows are read when the grams prove the match; otherwise
-/// each candidate's address is checked.
+/// The ids of one page by address among a walked gram's matches, read from its index rows
+/// alone (each holds its address, m0033) and sorted there: only the page's own invitations are
+/// read after. A derived table, for `id IN (...)` (MariaDB takes no LIMIT in an `IN` subquery
+/// itself). The page is the rows after the query's cursor, or after `skip` others, in the
+/// order read ([`traversal`]); the caller orders the page's rows the same way.
+pub(super) fn by_address_among(
+    walk: &Walk,
+    status: Option<&Condition>,
+    address: Option<Condition>,
+    query: &ListQuery,
+    skip: u64,
+) -> SelectStatement {
+    use invitation_gram::{Column as G, Entity as Grams};
+    let (_, descending) = traversal(query);
+    let order = if descending { Order::Desc } else { Order::Asc };
+    let (key, id) = (
+        Expr::col((Grams, G::EmailNormalized)),
+        Expr::col((Grams, G::InvitationId)),
+    );
+    let mut ids = Query::select();
+    ids.expr(id.clone())
+        .from(Grams)
+        .and_where(Expr::col((Grams, G::Gram)).eq(walk.gram))
+        .cond_where(signature_check(walk));
+    if let Some(status) = status {
+        ids.cond_where(status.clone());
+    }
+    if let Some(address) = address {
+        ids.cond_where(address);
+    }
+    match query.cursor.as_ref() {
+        Some(Cursor {
+            key: CursorKey::Email(email),
+            id: at,
+            ..
+        }) => {
+            let row = Expr::tuple([key.clone(), id.clone()]);
+            let at = Expr::tuple([Expr::val(email.clone()), Expr::val(*at)]);
+            ids.and_where(if descending { row.lt(at) } else { row.gt(at) });
+        }
+        _ => {
+            ids.offset(skip);
+        }
+    }
+    ids.order_by_expr(key, order.clone())
+        .order_by_expr(id, order)
+        .limit(query.page_size + 1);
+    Query::select()
+        .column(G::InvitationId)
+        .from_subquery(ids, Alias::new("page_ids"))
+        .to_owned()
+}
+
+/// The ids of the invitations matching a walked term, the newest no more than one past
+/// [`COUNT_LIMIT`], from the index rows alone: each row's signature, then (unless the grams
+/// prove the match) the address the row holds against `address`, a condition on
+/// `invitation_grams.email_normalized`. Newest first, or `by_address` (ascending), sorted by
+/// the database (in its collation, as the list's email order is) in the same query.
 pub(super) async fn matching_ids(
     db: &impl ConnectionTrait,
     walk: &Walk,
     status: Option<&Condition>,
     address: Option<Condition>,
+    by_address: bool,
 ) -> Result<Vec<i32>, InvitationError> {
     use invitation_gram::{Column as G, Entity as Grams};
     let mut select = Grams::find()
         .select_only()
         .column(G::InvitationId)
         .filter(G::Gram.eq(walk.gram))
-        .filter(walk_checks(walk, status));
+        .filter(signature_check(walk));
     if let Some(status) = status {
         select = select.filter(status.clone());
     }
     if let Some(address) = address {
-        // Each walked row's invitation, looked up by id (a subquery rather than a join, for
-        // the reason `fenced` gives).
-        let mut lookup = Query::select();
-        lookup
-            .expr(Expr::val(1))
-            .from(invitation::Entity)
-            .and_where(
-                Expr::col((invitation::Entity, invitation::Column::Id))
-                    .equals((Grams, G::InvitationId)),
-            )
-            .cond_where(address);
-        select = select.filter(Expr::exists(fenced(lookup)));
+        select = select.filter(address);
     }
-    let ids = select
+    if by_address {
+        select = select.column(G::EmailNormalized);
+    }
+    let newest = select
         .order_by(G::InvitedAt, Order::Desc)
         .order_by(G::InvitationId, Order::Desc)
         .limit(COUNT_LIMIT + 1)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(ids)
+        .into_query();
+    let ids = if by_address {
+        let matches = Alias::new("matches");
+        Query::select()
+            .column((matches.clone(), G::InvitationId))
+            .from_subquery(newest, matches.clone())
+            .order_by((matches.clone(), G::EmailNormalized), Order::Asc)
+            .order_by((matches, G::InvitationId), Order::Asc)
+            .to_owned()
+    } else {
+        newest
+    };
+    let rows = db.query_all(&ids).await?;
+    Ok(rows
+        .iter()
+        .map(|row| row.try_get_by_index::<i32>(0))
+        .collect::<Result<_, _>>()?)
 }
 
-/// The walked index row's invitation also has the walk's other grams: its signature has their
-/// bits, it is in the set of the `within` gram's invitations (in `status`), read once, and each
-/// `also` gram is an `EXISTS` lookup by primary key in the index.
-fn walk_checks(walk: &Walk, status: Option<&Condition>) -> Condition {
+/// The walked index row's address has a bit of every gram of the term (a bit test on the row,
+/// before its address is compared).
+fn signature_check(walk: &Walk) -> Condition {
     use invitation_gram::{Column as G, Entity as Grams};
     let mut condition = Condition::all();
     if let Some(mask) = walk.mask {
-        // First, from the walked index row alone: its address has a bit of every gram.
         let bits = Expr::col((Grams, G::Signature)).bit_and(mask);
         condition = condition.add(bits.eq(mask));
     }
-    if let Some(gram) = walk.within {
-        // Unaliased, so the status condition (on `invitation_grams`) is the set's own.
-        let mut set = Query::select();
-        set.column(G::InvitationId)
-            .from(Grams)
-            .and_where(Expr::col((Grams, G::Gram)).eq(gram));
-        if let Some(status) = status {
-            set.cond_where(status.clone());
-        }
-        // Inside COALESCE, not alone in the WHERE: PostgreSQL then keeps it a set built once
-        // and probed per row (a "hashed SubPlan") instead of planning a join it could walk the
-        // wrong way; SQLite builds the set once either way.
-        let member = Expr::col((Grams, G::InvitationId)).in_subquery(set);
-        condition = condition.add(Expr::expr(Func::coalesce([member, Expr::val(false)])));
-    }
-    for (n, gram) in walk.also.iter().enumerate() {
-        let other = Alias::new(format!("also{n}"));
-        let mut lookup = Query::select();
-        lookup
-            .expr(Expr::val(1))
-            .from_as(Grams, other.clone())
-            .and_where(Expr::col((other.clone(), G::Gram)).eq(*gram))
-            .and_where(Expr::col((other.clone(), G::InvitedAt)).equals((Grams, G::InvitedAt)))
-            .and_where(Expr::col((other, G::InvitationId)).equals((Grams, G::InvitationId)));
-        condition = condition.add(Expr::exists(fenced(lookup)));
-    }
     condition
-}
-
-/// A per-row check that the database must run for each walked row, in the walk's order.
-/// PostgreSQL turns a plain `EXISTS` into a join, and as it takes the grams of one address for
-/// independent it expects a handful of rows and chose to hash-join whole grams (100,000 rows of
-/// `ies` and `s.c` for `ries.co`: 0.8 s) instead of walking the first 1,001 in date order
-/// (a few milliseconds). `OFFSET 0` keeps the subquery a subquery on every backend.
-fn fenced(mut lookup: SelectStatement) -> SelectStatement {
-    lookup.limit(1).offset(0);
-    lookup
 }
 
 /// The invitations a short term's range of grams points at: fewer than the limit. Every

@@ -3,8 +3,8 @@
 //!
 //! - no term: the invitations' own indexes, newest first (or by the chosen column);
 //! - a term with a rare gram (fewer than [`CANDIDATE_LIMIT`] index rows): that gram's rows
-//!   walked whole, each checked for the next rarest grams, the few left by their address (a
-//!   rare or absent term costs a few small index reads);
+//!   walked whole, each checked by the address it holds (a rare or absent term costs a few
+//!   small index reads);
 //! - a term whose grams are all common, newest or oldest first: one gram's index rows, which
 //!   come in date order, checked until the page is full (a common term fills it quickly);
 //! - otherwise (a common term sorted by email or expiry): the sort column's index, checked
@@ -18,7 +18,6 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, QueryResult,
 };
 
-use super::COUNT_LIMIT;
 use crate::{
     domain::{
         invitation::ExpiryCondition,
@@ -52,21 +51,18 @@ pub enum Plan {
     ShortScan { low: i64, high: i64 },
 }
 
-/// One gram's index rows walked in date order, keeping only those whose invitation also has
-/// the other grams: two common grams together are often rare. The first checked gram is either
-/// read once, whole, into a set of invitations (`within`) or, like the second, looked up by key
-/// in the index for each walked row (`also`); both are far cheaper than reading the invitation
-/// to check its address.
+/// One gram's index rows walked in date order, keeping those whose address (held by each
+/// index row, m0033) contains the term. Before that check, each walked row's address signature
+/// (a bit per gram, also read from the index row) must hold every bit of the term's grams
+/// (`mask`), which passes over most rows lacking another gram for a bit test.
 ///
-/// Before either, each walked row's address signature (a bit per gram, read from the index row
-/// itself) must hold every bit of the term's grams (`mask`): most rows lacking another gram
-/// are passed over without a lookup, and with two bits or more of other grams the lookups are
-/// left out (see [`Walk::rarest_first`]).
+/// Before the index rows held the address, a walked row's other grams were checked by key in
+/// the index or in a set of a next gram's rows read once, and only then its address by the
+/// invitation's id: each a B-tree lookup of 2-3 microseconds on PostgreSQL, where the row's own
+/// address costs a comparison (BENCHMARKS.md, "The address in the index rows").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Walk {
     pub gram: i64,
-    pub within: Option<i64>,
-    pub also: Vec<i64>,
     /// The bits of the term's grams, when some are not the walked gram's own.
     pub mask: Option<i64>,
     /// The walked gram's rows, at most (as counted now, else by the statistics; `u64::MAX`
@@ -81,59 +77,15 @@ struct Rows {
     at_most: u64,
 }
 
-/// How many of a gram's index rows reading them into a set costs as much as one key lookup
-/// in the index does (measured on PostgreSQL at 1,000,000 invitations; BENCHMARKS.md,
-/// "A walk's first check read once").
-pub const ROWS_PER_LOOKUP: u64 = 6;
-
-/// A next gram with at most this many rows, and at most twice the walked gram's, is read into
-/// a set however many of the walked rows are sure to be read. Two grams about as rare, like
-/// `5@t` and `85@` (9,942 and 10,000 rows), are often rare together: the walk then reads all of
-/// the walked gram's rows, and the signature cannot tell them apart (every other gram of
-/// `85@tyrell.syste` is in them all). Measured on PostgreSQL at 1,000,000 invitations: 10.6 ms
-/// with the set, 22.0 with the signature alone, 14.3 with lookups. At most 20,000 invitation
-/// ids, a set PostgreSQL hashes well within `work_mem`.
-pub const SET_ROWS: u64 = 20 * COUNT_LIMIT;
-
 impl Walk {
     /// Walks the first of `grams` (rarest first, with their known rows), checking the bits of
-    /// them all and, unless two bits or more of other grams do, the next two grams by key: two
-    /// catch most rows that cannot match; more would cost every match a lookup each.
-    /// The walk reads at least as many rows as the rarest gram has, or as the count's limit
-    /// (it stops after one more match), and looks up the next gram for each: when reading that
-    /// gram's rows once costs no more, or that gram is about as rare as the walked one (see
-    /// [`SET_ROWS`]), they become a set instead.
+    /// them all.
     fn rarest_first(grams: &[(i64, Rows)]) -> Self {
         let (gram, walked) = grams[0];
         let bits = signature(grams.iter().map(|(gram, _)| gram));
         let other_bits = (bits & !gram_bit(gram)).count_ones();
-        let walked_at_least = Ord::min(walked.at_least, COUNT_LIMIT + 1);
-        let mut next = grams[1..].iter().take(2);
-        let within = match next.clone().next() {
-            Some(&(gram, rows))
-                if rows.at_most <= walked_at_least.saturating_mul(ROWS_PER_LOOKUP)
-                    || (rows.at_most <= SET_ROWS
-                        && rows.at_most <= walked.at_least.saturating_mul(2)) =>
-            {
-                next.next();
-                Some(gram)
-            }
-            _ => None,
-        };
-        // Two bits or more of other grams pass over most rows lacking them, from the walked
-        // row itself; a lookup of the next grams for the few let through would only add a read
-        // before the address's own check. With one bit, up to two in five rows lacking that
-        // gram have its bit anyway, so the lookups still pay (BENCHMARKS.md, "Each address's
-        // signature in the search index").
-        let also = if other_bits >= 2 {
-            Vec::new()
-        } else {
-            next.map(|(gram, _)| *gram).collect()
-        };
         Self {
             gram,
-            within,
-            also,
             mask: (other_bits >= 1).then_some(bits),
             rows: walked.at_most,
         }
@@ -184,7 +136,7 @@ pub fn status_rows(status: InvitationStatus, now: DateTime<Utc>) -> Condition {
 /// Chooses the plan. The index's statistics say which of a term's grams were common when last
 /// counted; one query counts the others' rows (up to the limit, in the filtered status), which
 /// finds an absent or rare gram exactly. The grams are ranked by those rows, so the walk takes
-/// the rarest and checks the next two.
+/// the rarest.
 pub async fn choose(
     db: &impl ConnectionTrait,
     grams: Option<&TermGrams>,
@@ -260,10 +212,9 @@ pub async fn choose(
         )
     });
     // The rarest gram has fewer rows than the limit, or every gram is common. A rare gram's
-    // rows are walked whole, each checked for the next rarest grams by key in the index, so
-    // only the few rows having those too have their address read, once: the walk finds every
-    // match (fewer than the count's limit), the exact total and, read by id, the page in any
-    // order. A common gram's rows are walked in date order until the page is full.
+    // rows are walked whole, each checked by its signature and its address: the walk finds
+    // every match (fewer than the count's limit), the exact total and, read by id, the page in
+    // any order. A common gram's rows are walked in date order until the page is full.
     Ok(walk_in(sort, Walk::rarest_first(&order)))
 }
 
@@ -340,7 +291,7 @@ pub fn count_at(row: &QueryResult, index: usize) -> Result<u64, DbErr> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{super::COUNT_LIMIT, *};
 
     fn exact(rows: u64) -> Rows {
         Rows {
@@ -350,100 +301,30 @@ mod tests {
     }
 
     /// The `n`th of grams whose signature bits are all the same, so that the signature cannot
-    /// tell them apart and the walk checks them by key.
+    /// tell them apart.
     fn g(n: i64) -> i64 {
         7 + crate::domain::search::SIGNATURE_BITS * n
     }
 
     #[test]
-    fn a_walk_takes_the_rarest_gram_and_checks_the_next_two() {
-        let common = COUNT_LIMIT * 100;
-        let walk = Walk::rarest_first(&[
-            (g(7), exact(common)),
-            (g(3), exact(common)),
-            (g(5), exact(common)),
-            (g(1), exact(common)),
-        ]);
-        assert_eq!(
-            (walk.gram, walk.within, walk.also, walk.mask),
-            (g(7), None, vec![g(3), g(5)], None)
-        );
-        assert_eq!(
-            Walk::rarest_first(&[(g(2), exact(5)), (g(9), exact(5_000))]).also,
-            vec![g(9)]
-        );
-        let alone = Walk::rarest_first(&[(g(4), exact(5))]);
-        assert!(alone.also.is_empty() && alone.within.is_none());
-    }
-
-    #[test]
-    fn a_walk_checks_the_signature_bits_of_every_gram_of_the_term_first() {
+    fn a_walk_takes_the_rarest_gram_and_checks_the_signature_bits_of_every_gram_of_the_term() {
         let common = exact(COUNT_LIMIT * 100);
-        let grams = [(7, common), (3, common), (5, common), (1, common)];
+        let grams = [(7, exact(500)), (3, common), (5, common), (1, common)];
         let bits = (1 << 7) | (1 << 3) | (1 << 5) | (1 << 1);
-        let walk = Walk::rarest_first(&grams);
-        // The signature alone: no lookups of the next grams before the address's check.
         assert_eq!(
-            (walk.gram, walk.mask, walk.within, walk.also),
-            (7, Some(bits), None, vec![])
+            Walk::rarest_first(&grams),
+            Walk {
+                gram: 7,
+                mask: Some(bits),
+                rows: 500
+            }
         );
         // One gram (a three-character term), or grams whose bits are the walked one's: the
-        // signature cannot pass over anything.
+        // signature cannot pass over anything, and is not checked.
         assert_eq!(Walk::rarest_first(&[(7, common)]).mask, None);
         assert_eq!(
             Walk::rarest_first(&[(g(0), common), (g(1), common)]).mask,
             None
         );
-        // One bit of another gram: the signature first, then that gram's lookup as well.
-        let one_bit = Walk::rarest_first(&[(7, common), (3, common)]);
-        assert_eq!(
-            (one_bit.mask, one_bit.within, one_bit.also),
-            (Some((1 << 7) | (1 << 3)), None, vec![3])
-        );
-    }
-
-    #[test]
-    fn a_walk_reads_the_next_gram_once_when_that_costs_no_more_than_its_lookups() {
-        // A rare gram's 500 rows are all walked, each looking up the next gram: reading that
-        // gram's rows once costs no more while they are at most ROWS_PER_LOOKUP times as many.
-        let once = 500 * ROWS_PER_LOOKUP;
-        let rare = Walk::rarest_first(&[
-            (g(1), exact(500)),
-            (g(2), exact(once)),
-            (g(3), exact(9_000)),
-        ]);
-        assert_eq!((rare.within, rare.also), (Some(g(2)), vec![g(3)]));
-        let dearer = Walk::rarest_first(&[
-            (g(1), exact(500)),
-            (g(2), exact(once + 1)),
-            (g(3), exact(once + 2)),
-        ]);
-        assert_eq!((dearer.within, dearer.also), (None, vec![g(2), g(3)]));
-        // A common gram's walk may stop after the count's limit: no more is sure to be walked.
-        let limit = (COUNT_LIMIT + 1) * ROWS_PER_LOOKUP;
-        let common = Walk::rarest_first(&[
-            (g(1), exact(2_000)),
-            (g(2), exact(limit)),
-            (g(3), exact(limit + 1)),
-        ]);
-        assert_eq!((common.within, common.also), (Some(g(2)), vec![g(3)]));
-        let commoner = Walk::rarest_first(&[(g(1), exact(2_000)), (g(2), exact(limit + 1))]);
-        assert_eq!(commoner.within, None);
-    }
-
-    #[test]
-    fn a_walk_reads_the_next_gram_once_when_it_is_about_as_rare_as_the_walked_one() {
-        // `5@t` and `85@`: both grams of a term in few rows, so every walked row is read.
-        let alike = Walk::rarest_first(&[(g(1), exact(9_942)), (g(2), exact(10_000))]);
-        assert_eq!((alike.within, alike.also), (Some(g(2)), vec![]));
-        // With the signature too, when it holds bits of other grams.
-        let with_bits = Walk::rarest_first(&[(7, exact(9_942)), (3, exact(10_000))]);
-        assert_eq!(with_bits.within, Some(3));
-        assert!(with_bits.mask.is_some());
-        // Commoner than twice the walked gram, or than the set's bound: not read whole.
-        let commoner = Walk::rarest_first(&[(g(1), exact(9_942)), (g(2), exact(19_885))]);
-        assert_eq!(commoner.within, None);
-        let too_many = Walk::rarest_first(&[(g(1), exact(15_000)), (g(2), exact(SET_ROWS + 1))]);
-        assert_eq!(too_many.within, None);
     }
 }

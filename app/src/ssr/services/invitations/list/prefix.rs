@@ -25,11 +25,13 @@ use crate::{
 };
 
 /// How many rows of the sort column's index are read for each row of the walked gram before
-/// its matches are sorted instead. Sorting costs about 3 microseconds per row of the gram on
-/// PostgreSQL (each match's invitation is read); a row of the index checked from the index
-/// alone about a tenth of one (docs/search.md). So a bound that does not hold the page costs
-/// a small part of the sort that follows it, and a term spread evenly over the alphabet finds
-/// its page within it when 50 of its matches come within the gram's rows: at 1,000,000
+/// its matches are sorted instead (the gram's rows counted up to the sort's own bound for the
+/// join, `SORTED_AMONG_ROWS`). Sorting by expiry costs about 3 microseconds per row of the gram
+/// on PostgreSQL (each match's invitation is read), by email about 0.4 (the index rows alone,
+/// each with its address); a row of the index checked from the index alone costs about a tenth
+/// of the first and a third of the second (docs/search.md). So a bound that does not hold the
+/// page costs a part of the sort that follows it, and a term spread evenly over the alphabet
+/// finds its page within it when 50 of its matches come within the gram's rows: at 1,000,000
 /// invitations, a term whose walked gram has 7,100 rows or more.
 pub(super) const INDEX_ROWS_PER_GRAM_ROW: u64 = 1;
 
