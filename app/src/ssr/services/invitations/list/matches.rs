@@ -3,81 +3,80 @@
 
 use sea_orm::{
     sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, Query, SelectStatement},
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, Order, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, RelationTrait, Select,
+    Condition, ConnectionTrait, EntityTrait, JoinType, Order, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, RelationTrait, Select,
 };
 
 use super::{
-    page::traversal,
+    page::{past_cursor, sort_columns, traversal},
     plan::{self, count_at, count_of, GramFilter, Walk},
-    Cursor, CursorKey, ListQuery, COUNT_LIMIT,
+    ListQuery, COUNT_LIMIT,
 };
 use crate::ssr::{
     entities::{invitation, invitation_gram},
     services::invitations::InvitationError,
 };
 
-/// The invitations of one gram's index rows (walked in date order) whose signature has the
-/// walk's bits, in `status` (by the index rows), that pass `filter`.
+/// The rows of a walk: the walked gram's index rows whose signature has the walk's bits, in
+/// `status` (by the index rows), whose address (each row holds it) passes `address`, a
+/// condition on `invitation_grams.email_normalized` (none when the grams prove the match).
+fn walked_rows(walk: &Walk, status: Option<&Condition>, address: Option<Condition>) -> Condition {
+    use invitation_gram::{Column as G, Entity as Grams};
+    let mut rows = Condition::all().add(Expr::col((Grams, G::Gram)).eq(walk.gram));
+    // A bit test on the row before its address is compared.
+    if let Some(mask) = walk.mask {
+        let bits = Expr::col((Grams, G::Signature)).bit_and(mask);
+        rows = rows.add(bits.eq(mask));
+    }
+    if let Some(status) = status {
+        rows = rows.add(status.clone());
+    }
+    if let Some(address) = address {
+        rows = rows.add(address);
+    }
+    rows
+}
+
+/// The invitations of a walk's rows (in date order, [`walked_rows`]) that pass `filter`.
 pub(super) fn posting(
     walk: &Walk,
     status: Option<&Condition>,
     filter: Condition,
 ) -> Select<invitation::Entity> {
-    let mut select = invitation::Entity::find()
+    invitation::Entity::find()
         .join_rev(
             JoinType::InnerJoin,
             invitation_gram::Relation::Invitation.def(),
         )
-        .filter(invitation_gram::Column::Gram.eq(walk.gram))
-        .filter(signature_check(walk));
-    if let Some(status) = status {
-        select = select.filter(status.clone());
-    }
-    select.filter(filter)
+        .filter(walked_rows(walk, status, None))
+        .filter(filter)
 }
 
-/// The ids of one page by address among a walked gram's matches, read from its index rows
-/// alone (each holds its address, m0033) and sorted there: only the page's own invitations are
-/// read after. A derived table, for `id IN (...)` (MariaDB takes no LIMIT in an `IN` subquery
-/// itself). The page is the rows after the query's cursor, or after `skip` others, in the
-/// order read ([`traversal`]); the caller orders the page's rows the same way.
-pub(super) fn by_address_among(
+/// The ids of one page among a walk's rows ([`walked_rows`]) in the list's order, sorted by
+/// the index rows' own copy of the sort column (`page::sort_columns`: by email, the address
+/// each row holds, m0033): only the page's own invitations are read after. A derived table,
+/// for `id IN (...)` (MariaDB takes no LIMIT in an `IN` subquery itself). The page is the rows
+/// after the query's cursor, or after `skip` others, in the order read ([`traversal`]); the
+/// caller orders the page's rows the same way.
+pub(super) fn page_among(
     walk: &Walk,
     status: Option<&Condition>,
     address: Option<Condition>,
     query: &ListQuery,
     skip: u64,
 ) -> SelectStatement {
-    use invitation_gram::{Column as G, Entity as Grams};
     let (_, descending) = traversal(query);
     let order = if descending { Order::Desc } else { Order::Asc };
-    let (key, id) = (
-        Expr::col((Grams, G::EmailNormalized)),
-        Expr::col((Grams, G::InvitationId)),
-    );
+    let (key, id) = sort_columns(true, query.sort);
     let mut ids = Query::select();
     ids.expr(id.clone())
-        .from(Grams)
-        .and_where(Expr::col((Grams, G::Gram)).eq(walk.gram))
-        .cond_where(signature_check(walk));
-    if let Some(status) = status {
-        ids.cond_where(status.clone());
-    }
-    if let Some(address) = address {
-        ids.cond_where(address);
-    }
-    match query.cursor.as_ref() {
-        Some(Cursor {
-            key: CursorKey::Email(email),
-            id: at,
-            ..
-        }) => {
-            let row = Expr::tuple([key.clone(), id.clone()]);
-            let at = Expr::tuple([Expr::val(email.clone()), Expr::val(*at)]);
-            ids.and_where(if descending { row.lt(at) } else { row.gt(at) });
+        .from(invitation_gram::Entity)
+        .cond_where(walked_rows(walk, status, address));
+    match past_cursor(query, true) {
+        Some(past) => {
+            ids.and_where(past);
         }
-        _ => {
+        None => {
             ids.offset(skip);
         }
     }
@@ -85,16 +84,15 @@ pub(super) fn by_address_among(
         .order_by_expr(id, order)
         .limit(query.page_size + 1);
     Query::select()
-        .column(G::InvitationId)
+        .column(invitation_gram::Column::InvitationId)
         .from_subquery(ids, Alias::new("page_ids"))
         .to_owned()
 }
 
-/// The ids of the invitations matching a walked term, the newest no more than one past
-/// [`COUNT_LIMIT`], from the index rows alone: each row's signature, then (unless the grams
-/// prove the match) the address the row holds against `address`, a condition on
-/// `invitation_grams.email_normalized`. Newest first, or `by_address` (ascending), sorted by
-/// the database (in its collation, as the list's email order is) in the same query.
+/// The ids of the invitations matching a walked term ([`walked_rows`]), the newest no more
+/// than one past [`COUNT_LIMIT`], from the index rows alone. Newest first, or `by_address`
+/// (ascending), sorted by the database (in its collation, as the list's email order is) in
+/// the same query.
 pub(super) async fn matching_ids(
     db: &impl ConnectionTrait,
     walk: &Walk,
@@ -106,14 +104,7 @@ pub(super) async fn matching_ids(
     let mut select = Grams::find()
         .select_only()
         .column(G::InvitationId)
-        .filter(G::Gram.eq(walk.gram))
-        .filter(signature_check(walk));
-    if let Some(status) = status {
-        select = select.filter(status.clone());
-    }
-    if let Some(address) = address {
-        select = select.filter(address);
-    }
+        .filter(walked_rows(walk, status, address));
     if by_address {
         select = select.column(G::EmailNormalized);
     }
@@ -138,18 +129,6 @@ pub(super) async fn matching_ids(
         .iter()
         .map(|row| row.try_get_by_index::<i32>(0))
         .collect::<Result<_, _>>()?)
-}
-
-/// The walked index row's address has a bit of every gram of the term (a bit test on the row,
-/// before its address is compared).
-fn signature_check(walk: &Walk) -> Condition {
-    use invitation_gram::{Column as G, Entity as Grams};
-    let mut condition = Condition::all();
-    if let Some(mask) = walk.mask {
-        let bits = Expr::col((Grams, G::Signature)).bit_and(mask);
-        condition = condition.add(bits.eq(mask));
-    }
-    condition
 }
 
 /// The invitations a short term's range of grams points at: fewer than the limit. Every

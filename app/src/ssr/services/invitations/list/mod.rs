@@ -25,7 +25,7 @@ use crate::{
     },
 };
 pub use cursor::{Cursor, CursorKey, Direction};
-use matches::{by_address_among, candidate_ids, count_rows, matching_ids, posting, range_total};
+use matches::{candidate_ids, count_rows, matching_ids, page_among, posting, range_total};
 use page::{fetch_page, PageFrom, PageParts};
 use plan::Plan;
 
@@ -272,7 +272,7 @@ pub async fn list(
                 }
                 if query.sort == SortKey::Email {
                     // The page's ids sorted among the gram's rows by the address each holds.
-                    let ids = by_address_among(walk, status_rows.as_ref(), address, query, skip);
+                    let ids = page_among(walk, status_rows.as_ref(), address, query, skip);
                     let select =
                         invitation::Entity::find().filter(invitation::Column::Id.in_subquery(ids));
                     (select, PageFrom::Rows, 0, total)

@@ -136,12 +136,25 @@ async fn by_ids_first(
     Ok(rows)
 }
 
-/// The columns the rows come ordered by: the index's own copy of the date when walking a
-/// gram's rows, the invitation's column otherwise. Qualified, as a join has both dates.
+/// The columns the rows come ordered by: the index rows' own copy of the sort column when
+/// reading a gram's rows (each holds the date, the expiry and the address), the invitation's
+/// column otherwise. Qualified, as a join has both.
 pub(super) fn sort_columns(by_grams: bool, sort: SortKey) -> (Expr, Expr) {
     use invitation::{Column as I, Entity as Invitations};
+    use invitation_gram::{Column as G, Entity as Grams};
     match (by_grams, sort) {
-        (true, _) => gram_order(),
+        (true, SortKey::InvitedAt) => (
+            Expr::col((Grams, G::InvitedAt)),
+            Expr::col((Grams, G::InvitationId)),
+        ),
+        (true, SortKey::ValidUntil) => (
+            Expr::col((Grams, G::ValidUntil)),
+            Expr::col((Grams, G::InvitationId)),
+        ),
+        (true, SortKey::Email) => (
+            Expr::col((Grams, G::EmailNormalized)),
+            Expr::col((Grams, G::InvitationId)),
+        ),
         (_, SortKey::InvitedAt) => (
             Expr::col((Invitations, I::InvitedAt)),
             Expr::col((Invitations, I::Id)),
@@ -155,13 +168,4 @@ pub(super) fn sort_columns(by_grams: bool, sort: SortKey) -> (Expr, Expr) {
             Expr::col((Invitations, I::Id)),
         ),
     }
-}
-
-/// The order of one gram's index rows (its primary key after the gram): date, then id.
-fn gram_order() -> (Expr, Expr) {
-    use invitation_gram::{Column as G, Entity as Grams};
-    (
-        Expr::col((Grams, G::InvitedAt)),
-        Expr::col((Grams, G::InvitationId)),
-    )
 }
