@@ -26,6 +26,6 @@ pub use status::{
     effective_status, is_expired, ExpiryCondition, InvitationStatus, StoredCondition, StoredStatus,
 };
 pub use validity::{
-    valid_until, Validity, ValidityError, DEFAULT_VALIDITY_HOURS, MAX_VALIDITY_HOURS,
-    MIN_VALIDITY_HOURS,
+    earliest_unexpired_invitation, valid_until, Validity, ValidityError, DEFAULT_VALIDITY_HOURS,
+    MAX_VALIDITY_HOURS, MIN_VALIDITY_HOURS,
 };

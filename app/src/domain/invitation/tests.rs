@@ -371,3 +371,26 @@ proptest! {
         prop_assert_eq!(Validity::from_hours(hours).is_ok(), in_range);
     }
 }
+
+proptest! {
+    /// The search's bound for Pending: an invitation made valid for no longer than the longest
+    /// validity, and unexpired now, was sent at or after the earliest such time; one sent just
+    /// before it has expired.
+    #[test]
+    fn an_unexpired_invitation_was_sent_after_now_less_the_longest_validity(
+        hours in MIN_VALIDITY_HOURS..=MAX_VALIDITY_HOURS,
+        longer in 0..=MAX_VALIDITY_HOURS,
+        sent_micros in 0i64..(2 * i64::from(MAX_VALIDITY_HOURS) * 3_600_000_000),
+        now_micros in 0i64..(2 * i64::from(MAX_VALIDITY_HOURS) * 3_600_000_000),
+    ) {
+        let validity = Validity::from_hours(hours).unwrap();
+        let longest = Validity::from_hours(hours.saturating_add(longer).min(MAX_VALIDITY_HOURS)).unwrap();
+        let (sent, now) = (at(0) + TimeDelta::microseconds(sent_micros), at(0) + TimeDelta::microseconds(now_micros));
+        let earliest = earliest_unexpired_invitation(now, longest);
+        if !is_expired(valid_until(sent, validity), now) {
+            prop_assert!(sent >= earliest, "sent {sent}, earliest {earliest}");
+        }
+        let just_before = earliest - TimeDelta::microseconds(1);
+        prop_assert!(is_expired(valid_until(just_before, longest), now));
+    }
+}

@@ -102,3 +102,13 @@ pub fn valid_until(invited_at: DateTime<Utc>, validity: Validity) -> DateTime<Ut
         .checked_add_signed(validity.duration())
         .unwrap_or(DateTime::<Utc>::MAX_UTC) // only at the end of chrono's calendar
 }
+
+/// The earliest an invitation still unexpired at `now` can have been sent, when no invitation
+/// was ever made valid for longer than `longest`: its validity is fixed when it is made
+/// ([`valid_until`]), so `valid_until > now` means `invited_at > now - longest`. A search for
+/// Pending invitations reads only the index rows since then, newest first, instead of passing
+/// over the expired ones (docs/search.md, "Pending: the rows since the longest validity").
+pub fn earliest_unexpired_invitation(now: DateTime<Utc>, longest: Validity) -> DateTime<Utc> {
+    now.checked_sub_signed(longest.duration())
+        .unwrap_or(DateTime::<Utc>::MIN_UTC) // only at the start of chrono's calendar
+}

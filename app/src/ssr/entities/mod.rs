@@ -11,6 +11,7 @@ pub mod invitation_gram;
 pub mod invitation_gram_stat;
 pub mod link_request;
 pub mod login_challenge;
+pub mod longest_validity;
 pub mod outbox;
 pub mod password_reset;
 pub mod portal_logo;

@@ -35,6 +35,7 @@ mod m0030_gram_signatures;
 mod m0031_address_by_id;
 mod m0032_status_indexes_with_expiry;
 mod m0033_gram_addresses;
+mod m0034_longest_validity;
 
 pub struct Migrator;
 
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0031_address_by_id::Migration),
             Box::new(m0032_status_indexes_with_expiry::Migration),
             Box::new(m0033_gram_addresses::Migration),
+            Box::new(m0034_longest_validity::Migration),
         ]
     }
 }

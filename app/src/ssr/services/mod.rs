@@ -12,6 +12,7 @@ pub mod email_templates;
 pub mod generate;
 pub mod invitations;
 pub mod logo;
+pub mod longest_validity;
 pub mod mfa;
 pub mod operator;
 pub mod outbox;

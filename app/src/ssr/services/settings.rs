@@ -3,7 +3,7 @@
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
 
-use super::audit;
+use super::{audit, longest_validity};
 use crate::{
     domain::{HexColor, PasswordPolicy, PortalSettings, SelfRegistration, Validity},
     model::audit::AuditAction,
@@ -91,6 +91,9 @@ pub async fn save(
         )
         .exec(&txn)
         .await?;
+    // Invitations made from now on may be valid for this long: the list's Pending search
+    // reads the index rows sent within the longest validity ever saved.
+    longest_validity::raise(&txn, new.validity).await?;
     let detail = format!(
         "auto-approval {}, validity {} h, self-registration {}, password policy {}, \
          two-step sign-in for administrators {}, accent {}, portal name {}, reminder {}, \

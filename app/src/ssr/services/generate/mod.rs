@@ -17,7 +17,7 @@ use sea_orm::{
 };
 
 use crate::{
-    domain::StoredStatus,
+    domain::{StoredStatus, Validity},
     model::invitation::Origin,
     ssr::{entities::invitation, random::token_hash, services::search_index},
 };
@@ -120,6 +120,9 @@ pub async fn invitations_indexed(
         count,
         written: 0,
     };
+    // Before any is written: the list's Pending search trusts no invitation to be valid for
+    // longer than recorded.
+    super::longest_validity::raise(db, VALIDITY).await?;
     let backend = db.get_database_backend();
     let large_run = indexing == Indexing::Fastest
         && matches!(backend, DbBackend::Postgres | DbBackend::Sqlite)
@@ -242,6 +245,9 @@ async fn highest_id(db: &impl ConnectionTrait) -> Result<Option<i32>, DbErr> {
         .flatten())
 }
 
+/// How long each generated invitation is valid (the default validity).
+const VALIDITY: Validity = Validity::DEFAULT;
+
 fn row(rng: &mut StdRng, n: u64, run: &str, now: DateTime<Utc>) -> invitation::ActiveModel {
     let first = FIRST[rng.gen_range(0..FIRST.len())];
     let last = LAST[rng.gen_range(0..LAST.len())];
@@ -249,7 +255,7 @@ fn row(rng: &mut StdRng, n: u64, run: &str, now: DateTime<Utc>) -> invitation::A
     // The counter keeps addresses unique (one live invitation per address).
     let email = format!("{first}.{last}{n}@{domain}");
     let invited_at = now - Duration::minutes(rng.gen_range(0..180 * 24 * 60));
-    let valid_until = invited_at + Duration::hours(72);
+    let valid_until = crate::domain::valid_until(invited_at, VALIDITY);
     // 30% pending (expired when older than 72 h), 5% waiting, 45% approved, 5% rejected,
     // 15% inactivated (superseded by a resend).
     let status = match rng.gen_range(0..100) {

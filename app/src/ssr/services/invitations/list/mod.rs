@@ -17,11 +17,16 @@ use sea_orm::{
 
 use super::{condition_filter, rows_for, InvitationError};
 use crate::{
-    domain::{invitation::paging, search::TermGrams, InvitationStatus},
+    domain::{
+        invitation::{paging, ExpiryCondition},
+        search::TermGrams,
+        InvitationStatus,
+    },
     model::invitation::{InvitationList, SortKey, PAGE_SIZES},
     ssr::{
         db::like_pattern,
         entities::{invitation, invitation_gram},
+        services::longest_validity,
     },
 };
 pub use cursor::{Cursor, CursorKey, Direction};
@@ -155,7 +160,16 @@ pub async fn list(
     let grams = term.and_then(TermGrams::of);
     // The index rows carry each invitation's status, so a whole gram's rows of one status are
     // one key range (a rare status no longer means reading many invitations per match).
-    let status_rows = query.status.map(|status| plan::status_rows(status, now));
+    let status_rows = match query.status {
+        Some(status) if grams.is_some() => {
+            let longest = match status.stored_condition().expiry {
+                ExpiryCondition::Unexpired => longest_validity::load(db).await?,
+                ExpiryCondition::Expired | ExpiryCondition::Either => None,
+            };
+            Some(plan::status_rows(status, now, longest))
+        }
+        _ => None,
+    };
     let plan = plan::choose(db, grams.as_ref(), query.sort, status_rows.as_ref()).await?;
     // A three-character term is its own gram, and a short term's range holds only grams
     // starting with it: then the index rows prove the match and no address is checked.
@@ -181,7 +195,7 @@ pub async fn list(
         Plan::Scan | Plan::ShortScan { .. } => {
             let select = invitation::Entity::find().filter(filter);
             let counted = match plan {
-                Plan::ShortScan { low, high } if status_rows.is_none() => {
+                Plan::ShortScan { low, high } if query.status.is_none() => {
                     range_total(db, low, high).await?
                 }
                 _ => None,

@@ -20,9 +20,9 @@ use sea_orm::{
 
 use crate::{
     domain::{
-        invitation::ExpiryCondition,
+        invitation::{earliest_unexpired_invitation, ExpiryCondition},
         search::{gram_bit, signature, TermGrams},
-        InvitationStatus,
+        InvitationStatus, Validity,
     },
     model::invitation::SortKey,
     ssr::entities::invitation_gram::{Column as Gram, Entity as Grams},
@@ -119,16 +119,33 @@ impl GramFilter {
 }
 
 /// The index rows of invitations in `status` at `now`: each row carries its invitation's
-/// stored status and valid-until, so this is the status's own condition on the index.
-pub fn status_rows(status: InvitationStatus, now: DateTime<Utc>) -> Condition {
+/// stored status and valid-until, so this is the status's own condition on the index. An
+/// unexpired status's rows are also those sent within `longest` (the longest validity
+/// invitations were made with, when known): with the date after the status in the index, they
+/// are one key range, the newest, rather than every stored-pending row of the gram with the
+/// expired ones passed over one by one.
+pub fn status_rows(
+    status: InvitationStatus,
+    now: DateTime<Utc>,
+    longest: Option<Validity>,
+) -> Condition {
     let condition = status.stored_condition();
     let statuses = condition.statuses.iter().map(|s| s.as_str());
     let rows = Condition::all().add(Gram::Status.is_in(statuses));
     // Microseconds, as stored; `now` rounded down compares as `now` itself.
-    let now = now.timestamp_micros();
+    let micros = now.timestamp_micros();
     match condition.expiry {
-        ExpiryCondition::Unexpired => rows.add(Gram::ValidUntil.gt(now)),
-        ExpiryCondition::Expired => rows.add(Gram::ValidUntil.lte(now)),
+        ExpiryCondition::Unexpired => {
+            let rows = rows.add(Gram::ValidUntil.gt(micros));
+            match longest {
+                Some(longest) => {
+                    let earliest = earliest_unexpired_invitation(now, longest);
+                    rows.add(Gram::InvitedAt.gte(earliest.timestamp_micros()))
+                }
+                None => rows,
+            }
+        }
+        ExpiryCondition::Expired => rows.add(Gram::ValidUntil.lte(micros)),
         ExpiryCondition::Either => rows,
     }
 }
