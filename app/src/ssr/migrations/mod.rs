@@ -36,6 +36,7 @@ mod m0031_address_by_id;
 mod m0032_status_indexes_with_expiry;
 mod m0033_gram_addresses;
 mod m0034_longest_validity;
+mod m0035_gram_email_order;
 
 pub struct Migrator;
 
@@ -76,6 +77,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0032_status_indexes_with_expiry::Migration),
             Box::new(m0033_gram_addresses::Migration),
             Box::new(m0034_longest_validity::Migration),
+            Box::new(m0035_gram_email_order::Migration),
         ]
     }
 }

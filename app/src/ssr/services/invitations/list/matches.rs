@@ -52,26 +52,56 @@ pub(super) fn posting(
         .filter(filter)
 }
 
-/// The ids of one page among a walk's rows ([`walked_rows`]) in the list's order, sorted by
-/// the index rows' own copy of the sort column (`page::sort_columns`: by email, the address
-/// each row holds, m0033): only the page's own invitations are read after. A derived table,
-/// for `id IN (...)` (MariaDB takes no LIMIT in an `IN` subquery itself). The page is the rows
+/// The ids of one page among a walk's rows ([`walked_rows`]) by address, read from the index
+/// rows alone in the order of `idx_invitation_grams_email` (m0035) and stopping at the page's
+/// last match: only the page's own invitations are read after. A derived table, for
+/// `id IN (...)` (MariaDB takes no LIMIT in an `IN` subquery itself). The page is the rows
 /// after the query's cursor, or after `skip` others, in the order read ([`traversal`]); the
 /// caller orders the page's rows the same way.
+///
+/// `fenced` (PostgreSQL, a status without an expiry): the gram's rows are read in that order
+/// in a derived table with `OFFSET 0`, which PostgreSQL neither merges into the query nor
+/// pushes the walk's checks into. Its planner estimates the signature's bit test and the
+/// address's LIKE at a few rows together, and then prefers reading the gram's rows in date
+/// order and sorting "them": 100,174 rows for `ell.`, 95-112 ms, against under a millisecond
+/// in address order. Fenced, the derived table is the gram's rows in address order, which only
+/// the index gives without a sort. (With an expiry, the columns it compares are not in that
+/// index: the query is left to the planner.)
 pub(super) fn page_among(
     walk: &Walk,
     status: Option<&Condition>,
     address: Option<Condition>,
     query: &ListQuery,
     skip: u64,
+    fenced: bool,
 ) -> SelectStatement {
+    use invitation_gram::{Column as G, Entity as Grams};
     let (_, descending) = traversal(query);
     let order = if descending { Order::Desc } else { Order::Asc };
     let (key, id) = sort_columns(true, query.sort);
     let mut ids = Query::select();
-    ids.expr(id.clone())
-        .from(invitation_gram::Entity)
-        .cond_where(walked_rows(walk, status, address));
+    ids.expr(id.clone());
+    if fenced {
+        let mut in_order = Query::select();
+        in_order
+            .columns([
+                G::Gram,
+                G::InvitationId,
+                G::EmailNormalized,
+                G::Signature,
+                G::Status,
+            ])
+            .from(Grams)
+            .and_where(Expr::col((Grams, G::Gram)).eq(walk.gram))
+            .order_by_expr(key.clone(), order.clone())
+            .order_by_expr(id.clone(), order.clone())
+            .offset(0);
+        // Named as the table, so that the walk's checks read its columns as they are written.
+        ids.from_subquery(in_order, Grams);
+    } else {
+        ids.from(Grams);
+    }
+    ids.cond_where(walked_rows(walk, status, address));
     match past_cursor(query, true) {
         Some(past) => {
             ids.and_where(past);
@@ -84,7 +114,7 @@ pub(super) fn page_among(
         .order_by_expr(id, order)
         .limit(query.page_size + 1);
     Query::select()
-        .column(invitation_gram::Column::InvitationId)
+        .column(G::InvitationId)
         .from_subquery(ids, Alias::new("page_ids"))
         .to_owned()
 }

@@ -11,8 +11,8 @@ mod prefix;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{
-    sea_query::LikeExpr, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter,
+    sea_query::LikeExpr, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
+    EntityTrait, QueryFilter,
 };
 
 use super::{condition_filter, rows_for, InvitationError};
@@ -36,25 +36,12 @@ use plan::Plan;
 
 pub use crate::domain::invitation::paging::COUNT_LIMIT;
 
-/// A term with more matches than [`COUNT_LIMIT`], in an order other than by date, is paged
-/// from its walked gram's matches, sorted by the database, when that gram has at most this
-/// many rows (each match's invitation is read, about 3 microseconds on PostgreSQL); beyond,
-/// from the sort column's index, checked row by row however far its matches come in that
-/// order.
+/// A term with more matches than [`COUNT_LIMIT`], by expiry, is paged from its walked gram's
+/// matches, sorted by the database, when that gram has at most this many rows (each match's
+/// invitation is read, about 3 microseconds on PostgreSQL); beyond, from the expiry's index,
+/// checked row by row however far its matches come in that order. By email, the gram's rows
+/// are read in address order instead (`idx_invitation_grams_email`, m0035).
 const SORTED_AMONG_ROWS: u64 = 10 * COUNT_LIMIT;
-
-/// By email, that sort reads the gram's index rows alone, each holding its address: about
-/// 0.4 microseconds a row on PostgreSQL, so a gram ten times larger is sorted as well
-/// (`radia.`, 62,100 rows: 23 ms, where the email index read up to its `r`s took 100-126 ms).
-const SORTED_BY_ADDRESS_AMONG_ROWS: u64 = 100 * COUNT_LIMIT;
-
-/// The most rows a walked gram may have for its matches to be sorted in `sort`'s order.
-fn sorted_among_rows(sort: SortKey) -> u64 {
-    match sort {
-        SortKey::Email => SORTED_BY_ADDRESS_AMONG_ROWS,
-        SortKey::InvitedAt | SortKey::ValidUntil => SORTED_AMONG_ROWS,
-    }
-}
 
 /// Timestamps are kept to the microsecond (every backend's precision), so a page link's key
 /// compares equal to the row it was made from.
@@ -272,32 +259,35 @@ pub async fn list(
                     skip,
                     total,
                 )
-            } else if walk.rows <= sorted_among_rows(query.sort) {
-                // A common term whose walked gram has few rows, in another order: first the sort
-                // column's index, but only over as many rows as that gram has (at most
-                // SORTED_AMONG_ROWS), which is enough where the term is dense (one address in
-                // ten has `cyberdyne.ai`); then that gram's matches, which the database sorts
-                // (a bounded sort), rather than the index read on however far its matches are
-                // (190 ms for `aret.rossu`, whose matches all start with an `m`).
+            } else if query.sort == SortKey::Email {
+                // By email: the walked gram's rows in address order (m0035), read until the
+                // page's matches are found; only the page's invitations are read after.
+                let fenced = db.get_database_backend() == DbBackend::Postgres
+                    && query
+                        .status
+                        .is_none_or(|s| s.stored_condition().expiry == ExpiryCondition::Either);
+                let ids = page_among(walk, status_rows.as_ref(), address, query, skip, fenced);
+                let select =
+                    invitation::Entity::find().filter(invitation::Column::Id.in_subquery(ids));
+                (select, PageFrom::Rows, 0, total)
+            } else if walk.rows <= SORTED_AMONG_ROWS {
+                // A common term whose walked gram has few rows, by expiry: first the expiry's
+                // index, but only over as many rows as that gram has, which is enough where the
+                // term is dense (one address in ten has `cyberdyne.ai`); then that gram's
+                // matches, which the database sorts (a bounded sort), rather than the index
+                // read on however far its matches are (190 ms for `aret.rossu`, whose matches
+                // all start with an `m`).
                 let along_index = invitation::Entity::find().filter(filter.clone());
-                let rows = walk.rows.min(SORTED_AMONG_ROWS) * prefix::INDEX_ROWS_PER_GRAM_ROW;
+                let rows = walk.rows * prefix::INDEX_ROWS_PER_GRAM_ROW;
                 if let Some(parts) = prefix::page(db, along_index, rows, skip, query).await? {
                     return finish(db, parts, total, query, now).await;
                 }
-                if query.sort == SortKey::Email {
-                    // The page's ids sorted among the gram's rows by the address each holds.
-                    let ids = page_among(walk, status_rows.as_ref(), address, query, skip);
-                    let select =
-                        invitation::Entity::find().filter(invitation::Column::Id.in_subquery(ids));
-                    (select, PageFrom::Rows, 0, total)
-                } else {
-                    (
-                        posting(walk, status_rows.as_ref(), filter),
-                        PageFrom::Rows,
-                        skip,
-                        total,
-                    )
-                }
+                (
+                    posting(walk, status_rows.as_ref(), filter),
+                    PageFrom::Rows,
+                    skip,
+                    total,
+                )
             } else {
                 // A common term in another order: the sort column's index, checked row by row.
                 let select = invitation::Entity::find().filter(filter);

@@ -1,13 +1,14 @@
 //! A page along the sort column's index, read only as far as a bound.
 //!
-//! A common term in an order other than by date has two ways to its page: the sort column's
-//! index read from the page's start, each row's address checked, until a page matches; or its
-//! walked gram's matches, sorted by the database. The first costs what the order puts before
-//! the matches, which nothing tells in advance: a few hundred rows for a term one address in
-//! ten has (`cyberdyne.ai` at 100,000 invitations), the whole alphabet up to the `m`s for
-//! `aret.rossu`. The second costs the gram's rows. So the index is read first, but only over
-//! as many rows as would cost a fraction of the sort; the sort follows when they do not hold
-//! the page.
+//! A common term by expiry has two ways to its page: the expiry's index read from the page's
+//! start, each row's address checked, until a page matches; or its walked gram's matches,
+//! sorted by the database. The first costs what the order puts before the matches, which
+//! nothing tells in advance: a few hundred rows for a term one address in ten has
+//! (`cyberdyne.ai` at 100,000 invitations), most of the index for a term whose matches are
+//! the last to expire. The second costs the gram's rows. So the index is read first, but only
+//! over as many rows as would cost a fraction of the sort; the sort follows when they do not
+//! hold the page. (By email, until m0035, the same held; the gram's rows are now read in
+//! address order.)
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -24,12 +25,12 @@ use crate::{
     ssr::{entities::invitation, services::invitations::InvitationError},
 };
 
-/// How many rows of the sort column's index are read for each row of the walked gram before
-/// its matches are sorted instead (the gram's rows counted up to the sort's own bound for the
-/// join, `SORTED_AMONG_ROWS`). Sorting by expiry costs about 3 microseconds per row of the gram
-/// on PostgreSQL (each match's invitation is read), by email about 0.4 (the index rows alone,
-/// each with its address); a row of the index checked from the index alone costs about a tenth
-/// of the first and a third of the second (docs/search.md). So a bound that does not hold the
+/// How many rows of the expiry's index are read for each row of the walked gram before its
+/// matches are sorted instead (the gram's rows, at most the join's own bound,
+/// `SORTED_AMONG_ROWS`). Sorting by expiry costs about 3 microseconds per row of the gram on
+/// PostgreSQL (each match's invitation is read); a row of the index checked from the index
+/// alone costs about a tenth of that (docs/search.md). By email the gram's rows are read in
+/// address order instead (m0035), with no read here first. So a bound that does not hold the
 /// page costs a part of the sort that follows it, and a term spread evenly over the alphabet
 /// finds its page within it when 50 of its matches come within the gram's rows: at 1,000,000
 /// invitations, a term whose walked gram has 7,100 rows or more.
