@@ -2,8 +2,8 @@
 //! for Pending invitations reads only the index rows sent since `now` less it
 //! (`domain::earliest_unexpired_invitation`) instead of every stored-pending row of its gram,
 //! most of them expired. Filled from what is already there: the longest of the default
-//! validity, the saved setting, and every invitation's own (read once, in id order; at
-//! 1,000,000 invitations about a second).
+//! validity, the saved setting, and every invitation's own (read once, in pages of ids; not
+//! yet timed on a filled database).
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
