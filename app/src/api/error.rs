@@ -258,16 +258,29 @@ mod conversions {
         }
     }
 
+    /// What a request the database rolled back to break a deadlock is told (409).
+    pub const CHANGED_AT_THE_SAME_MOMENT: &str = "Someone else changed the same records at this \
+         very moment, so nothing of this change was saved. Reload the page to see them as they \
+         are now, and try again if it still applies.";
+
     /// Logs an internal failure with a fresh correlation id and returns the generic error that
     /// carries only that id to the client. A database error that means the database cannot
     /// serve for now (unreachable, read-only, disk full) becomes a 503 that says so, with the
     /// same id: the person can try again later, and nothing about it is a bug in the request.
+    /// A deadlock the database broke by rolling this request's transaction back is a 409 that
+    /// asks to try again (services whose races are expected run theirs again first:
+    /// `db::retrying_deadlocks`).
     pub fn internal(context: &str, detail: impl std::fmt::Display + 'static) -> ApiError {
+        let database = (&detail as &dyn std::any::Any).downcast_ref::<sea_orm::DbErr>();
+        if database.is_some_and(crate::ssr::db::is_deadlock) {
+            // Rolled back whole by the database, which let the other change through: nothing
+            // is half-written, and the change can be made again against what is there now.
+            tracing::warn!("{context}: {detail}");
+            return ApiError::Conflict(CHANGED_AT_THE_SAME_MOMENT.into());
+        }
         let id = crate::ssr::random::correlation_id();
         tracing::error!(correlation_id = %id, "{context}: {detail}");
-        let outage = (&detail as &dyn std::any::Any)
-            .downcast_ref::<sea_orm::DbErr>()
-            .and_then(crate::ssr::db::outage);
+        let outage = database.and_then(crate::ssr::db::outage);
         match outage {
             Some(outage) => ApiError::ServiceUnavailable(outage.message(&id)),
             None => ApiError::Internal(id),
@@ -276,4 +289,4 @@ mod conversions {
 }
 
 #[cfg(feature = "ssr")]
-pub use conversions::internal;
+pub use conversions::{internal, CHANGED_AT_THE_SAME_MOMENT};

@@ -87,6 +87,74 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTra
     .await
 }
 
+/// How many times in all a transaction is run when the database keeps choosing it as a
+/// deadlock's victim.
+pub const DEADLOCK_ATTEMPTS: u32 = 3;
+
+/// An error that may carry the database's own error, so [`retrying_deadlocks`] can tell a
+/// deadlock from the rest.
+pub trait DatabaseCause {
+    fn database_cause(&self) -> Option<&DbErr>;
+}
+
+impl DatabaseCause for DbErr {
+    fn database_cause(&self) -> Option<&DbErr> {
+        Some(self)
+    }
+}
+
+/// Runs the transaction `run` makes (begun, written and committed inside it) again when the
+/// database rolled it back as a deadlock's victim, up to [`DEADLOCK_ATTEMPTS`] times in all.
+/// Two requests that change the same rows at once can deadlock on MariaDB/MySQL (InnoDB's
+/// gap and insert-intention locks: seen with an accept racing a deny) and on PostgreSQL; the
+/// victim's work was all undone, and run again it reads what the other committed, so it
+/// either succeeds or is refused for the reason the rows now give. `run` must therefore do
+/// nothing outside its transaction that a second run would repeat.
+pub async fn retrying_deadlocks<T, E, Run, Ran>(mut run: Run) -> Result<T, E>
+where
+    E: DatabaseCause,
+    // Not `AsyncFnMut`: a server function's future must be `Send`, which an async closure's
+    // future cannot promise that yet.
+    Run: FnMut() -> Ran,
+    Ran: std::future::Future<Output = Result<T, E>>,
+{
+    let mut attempt = 1;
+    loop {
+        match run().await {
+            Err(e)
+                if attempt < DEADLOCK_ATTEMPTS && e.database_cause().is_some_and(is_deadlock) =>
+            {
+                tracing::info!(
+                    attempt,
+                    "a deadlock rolled the transaction back; running it again"
+                );
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Whether the database rolled the transaction back to break a deadlock (or, on PostgreSQL,
+/// a serialization failure): nothing it did was kept, and running it again can succeed.
+pub fn is_deadlock(error: &DbErr) -> bool {
+    use sea_orm::{sqlx::mysql::MySqlDatabaseError, RuntimeErr};
+    let (DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e))) = error
+    else {
+        return false;
+    };
+    let sea_orm::sqlx::Error::Database(e) = &**e else {
+        return false;
+    };
+    if let Some(mysql) = e.try_downcast_ref::<MySqlDatabaseError>() {
+        return mysql.number() == 1213; // ER_LOCK_DEADLOCK
+    }
+    // PostgreSQL's SQLSTATEs deadlock_detected and serialization_failure. SQLite's codes are
+    // numbers, and its one writer at a time has neither: a second writer waits for the lock
+    // (`connect`'s busy timeout).
+    matches!(e.code().as_deref(), Some("40P01" | "40001"))
+}
+
 /// Why the database cannot serve for now, when an error says so (unlike a bug, trying again
 /// later can succeed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

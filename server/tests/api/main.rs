@@ -20,6 +20,7 @@ mod cli;
 mod concurrency;
 mod correlation_id;
 mod dashboard;
+mod deadlocks;
 mod decisions;
 mod developers;
 mod domain_rules;

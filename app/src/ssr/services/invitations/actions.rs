@@ -19,7 +19,7 @@ use crate::{
     },
     ssr::{
         auth::session,
-        db::{begin_write, is_unique_violation},
+        db::{begin_write, is_unique_violation, retrying_deadlocks},
         entities::{account, invitation},
         services::{audit, operator::Operator, outbox, search_index, settings},
         webhooks, AppState,
@@ -81,11 +81,14 @@ pub async fn resend(
     id: i32,
     now: DateTime<Utc>,
 ) -> Result<InvitationRow, InvitationError> {
-    let txn = begin_write(&state.db).await?;
-    let created = resend_in(&txn, &state.settings.public_url, operator, id, now).await?;
-    let row = row_for(&txn, &created, now).await?;
-    txn.commit().await?;
-    Ok(row)
+    retrying_deadlocks(|| async move {
+        let txn = begin_write(&state.db).await?;
+        let created = resend_in(&txn, &state.settings.public_url, operator, id, now).await?;
+        let row = row_for(&txn, &created, now).await?;
+        txn.commit().await?;
+        Ok(row)
+    })
+    .await
 }
 
 /// [`resend`] in the caller's transaction; returns the new invitation. A request for a new
@@ -172,43 +175,47 @@ pub async fn delete(
     id: i32,
     now: DateTime<Utc>,
 ) -> Result<(), InvitationError> {
-    let txn = begin_write(db).await?;
-    let (deleted, _) = load_for(&txn, id, InvitationAction::Delete, now).await?;
-    let result = invitation::Entity::delete_many()
-        .filter(invitation::Column::Id.eq(id))
-        .filter(condition_filter(
-            stored_condition_for_action(InvitationAction::Delete),
+    retrying_deadlocks(|| async move {
+        let txn = begin_write(db).await?;
+        let (deleted, _) = load_for(&txn, id, InvitationAction::Delete, now).await?;
+        let result = invitation::Entity::delete_many()
+            .filter(invitation::Column::Id.eq(id))
+            .filter(condition_filter(
+                stored_condition_for_action(InvitationAction::Delete),
+                now,
+            ))
+            .exec(&txn)
+            .await?;
+        if result.rows_affected == 0 {
+            return Err(InvitationError::ChangedMeanwhile);
+        }
+        search_index::remove(&txn, &search_index::Entry::from(&deleted)).await?;
+        outbox::drop_queued_for_invitation(&txn, id).await?;
+        super::requests::withdraw(&txn, &deleted.email_normalized, operator.account_id(), now)
+            .await?;
+        audit::record(
+            &txn,
+            operator.actor(),
+            AuditAction::Deleted,
+            Some(&deleted.email),
+            true,
+            None,
             now,
-        ))
-        .exec(&txn)
+        )
         .await?;
-    if result.rows_affected == 0 {
-        return Err(InvitationError::ChangedMeanwhile);
-    }
-    search_index::remove(&txn, &search_index::Entry::from(&deleted)).await?;
-    outbox::drop_queued_for_invitation(&txn, id).await?;
-    super::requests::withdraw(&txn, &deleted.email_normalized, operator.account_id(), now).await?;
-    audit::record(
-        &txn,
-        operator.actor(),
-        AuditAction::Deleted,
-        Some(&deleted.email),
-        true,
-        None,
-        now,
-    )
-    .await?;
-    let data = webhooks::invitation_data(&deleted, "deleted");
-    webhooks::emit(
-        &txn,
-        EventType::InvitationDeleted,
-        &deleted.email,
-        data,
-        now,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+        let data = webhooks::invitation_data(&deleted, "deleted");
+        webhooks::emit(
+            &txn,
+            EventType::InvitationDeleted,
+            &deleted.email,
+            data,
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    })
+    .await
 }
 
 /// Accepts (the account becomes active) or denies (it stays inactive) a Waiting registration,
@@ -234,75 +241,79 @@ pub async fn review(
         ReviewDecision::Accept => InvitationAction::Accept,
         ReviewDecision::Deny => InvitationAction::Deny,
     };
-    let txn = begin_write(db).await?;
-    let (model, row_change) = load_for(&txn, id, action, now).await?;
-    let RowChange::Becomes(to) = row_change else {
-        return Err(InvitationError::Internal("a review keeps the row".into()));
-    };
-    change_status(&txn, &model, action, to, None, operator.account_id(), now).await?;
-    let approved = decision == ReviewDecision::Accept;
-    if let Some(reason) = &reason {
-        invitation::Entity::update_many()
-            .col_expr(
-                invitation::Column::DecisionReason,
-                Expr::value(reason.as_str()),
-            )
-            .filter(invitation::Column::Id.eq(id))
-            .exec(&txn)
-            .await?;
-    }
-    let mut full_name = String::new();
-    if let Some(account_id) = model.account_id {
-        account::Entity::update_many()
-            .col_expr(account::Column::Active, Expr::value(approved))
-            .filter(account::Column::Id.eq(account_id))
-            .exec(&txn)
-            .await?;
-        if !approved {
-            session::end_all_for_account_in(&txn, account_id).await?;
+    let reason = reason.as_ref();
+    retrying_deadlocks(|| async move {
+        let txn = begin_write(db).await?;
+        let (model, row_change) = load_for(&txn, id, action, now).await?;
+        let RowChange::Becomes(to) = row_change else {
+            return Err(InvitationError::Internal("a review keeps the row".into()));
+        };
+        change_status(&txn, &model, action, to, None, operator.account_id(), now).await?;
+        let approved = decision == ReviewDecision::Accept;
+        if let Some(reason) = &reason {
+            invitation::Entity::update_many()
+                .col_expr(
+                    invitation::Column::DecisionReason,
+                    Expr::value(reason.as_str()),
+                )
+                .filter(invitation::Column::Id.eq(id))
+                .exec(&txn)
+                .await?;
         }
-        if let Some(developer) = account::Entity::find_by_id(account_id).one(&txn).await? {
-            full_name = developer.full_name;
+        let mut full_name = String::new();
+        if let Some(account_id) = model.account_id {
+            account::Entity::update_many()
+                .col_expr(account::Column::Active, Expr::value(approved))
+                .filter(account::Column::Id.eq(account_id))
+                .exec(&txn)
+                .await?;
+            if !approved {
+                session::end_all_for_account_in(&txn, account_id).await?;
+            }
+            if let Some(developer) = account::Entity::find_by_id(account_id).one(&txn).await? {
+                full_name = developer.full_name;
+            }
         }
-    }
-    // Not tied to the invitation (`None`): a resend or delete after the decision must not
-    // drop the news of it.
-    let message = outbox::Message::RegistrationDecision {
-        approved,
-        full_name,
-        reason: reason.as_ref().map(|r| r.as_str().to_owned()),
-    };
-    outbox::enqueue(&txn, &model.email, None, &message, now).await?;
-    let audited = if approved {
-        AuditAction::Accepted
-    } else {
-        AuditAction::Denied
-    };
-    audit::record(
-        &txn,
-        operator.actor(),
-        audited,
-        Some(&model.email),
-        true,
-        reason.as_ref().map(DecisionReason::as_str),
-        now,
-    )
-    .await?;
-    let updated = invitation::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(InvitationError::NotFound)?;
-    let row = row_for(&txn, &updated, now).await?;
-    let (event, status) = if approved {
-        (EventType::InvitationApproved, "approved")
-    } else {
-        (EventType::InvitationRejected, "rejected")
-    };
-    let mut data = webhooks::invitation_data(&updated, status);
-    if let Some(reason) = &reason {
-        data["reason"] = reason.as_str().into();
-    }
-    webhooks::emit(&txn, event, &updated.email, data, now).await?;
-    txn.commit().await?;
-    Ok(row)
+        // Not tied to the invitation (`None`): a resend or delete after the decision must not
+        // drop the news of it.
+        let message = outbox::Message::RegistrationDecision {
+            approved,
+            full_name,
+            reason: reason.map(|r| r.as_str().to_owned()),
+        };
+        outbox::enqueue(&txn, &model.email, None, &message, now).await?;
+        let audited = if approved {
+            AuditAction::Accepted
+        } else {
+            AuditAction::Denied
+        };
+        audit::record(
+            &txn,
+            operator.actor(),
+            audited,
+            Some(&model.email),
+            true,
+            reason.map(DecisionReason::as_str),
+            now,
+        )
+        .await?;
+        let updated = invitation::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(InvitationError::NotFound)?;
+        let row = row_for(&txn, &updated, now).await?;
+        let (event, status) = if approved {
+            (EventType::InvitationApproved, "approved")
+        } else {
+            (EventType::InvitationRejected, "rejected")
+        };
+        let mut data = webhooks::invitation_data(&updated, status);
+        if let Some(reason) = &reason {
+            data["reason"] = reason.as_str().into();
+        }
+        webhooks::emit(&txn, event, &updated.email, data, now).await?;
+        txn.commit().await?;
+        Ok(row)
+    })
+    .await
 }

@@ -65,6 +65,15 @@ pub enum InvitationError {
     Internal(String),
 }
 
+impl crate::ssr::db::DatabaseCause for InvitationError {
+    fn database_cause(&self) -> Option<&DbErr> {
+        match self {
+            InvitationError::Database(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
 /// Refuses unless the account of `email_normalized`, if there is one, is a denied
 /// registration: the only kind of account an invitation may take over again.
 pub(crate) async fn require_denied_account(
