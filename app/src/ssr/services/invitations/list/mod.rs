@@ -147,9 +147,13 @@ pub async fn list(
     let grams = term.and_then(TermGrams::of);
     // The index rows carry each invitation's status, so a whole gram's rows of one status are
     // one key range (a rare status no longer means reading many invitations per match).
+    // What the status asks of the expiry (`Either` without a status).
+    let expiry = query
+        .status
+        .map_or(ExpiryCondition::Either, |s| s.stored_condition().expiry);
     let status_rows = match query.status {
         Some(status) if grams.is_some() => {
-            let longest = match status.stored_condition().expiry {
+            let longest = match expiry {
                 ExpiryCondition::Unexpired => longest_validity::load(db).await?,
                 ExpiryCondition::Expired | ExpiryCondition::Either => None,
             };
@@ -263,9 +267,7 @@ pub async fn list(
                 // By email: the walked gram's rows in address order (m0035), read until the
                 // page's matches are found; only the page's invitations are read after.
                 let fenced = db.get_database_backend() == DbBackend::Postgres
-                    && query
-                        .status
-                        .is_none_or(|s| s.stored_condition().expiry == ExpiryCondition::Either);
+                    && expiry == ExpiryCondition::Either;
                 let ids = page_among(walk, status_rows.as_ref(), address, query, skip, fenced);
                 let select =
                     invitation::Entity::find().filter(invitation::Column::Id.in_subquery(ids));
@@ -289,7 +291,8 @@ pub async fn list(
                     total,
                 )
             } else {
-                // A common term in another order: the sort column's index, checked row by row.
+                // A common term by expiry whose walked gram has many rows: the expiry's
+                // index, checked row by row.
                 let select = invitation::Entity::find().filter(filter);
                 (select, PageFrom::Index, skip, total)
             }
