@@ -12,9 +12,12 @@ use super::{
     plan::{self, count_at, count_of, GramFilter, Walk},
     ListQuery, COUNT_LIMIT,
 };
-use crate::ssr::{
-    entities::{invitation, invitation_gram},
-    services::invitations::InvitationError,
+use crate::{
+    model::invitation::SortKey,
+    ssr::{
+        entities::{invitation, invitation_gram},
+        services::invitations::InvitationError,
+    },
 };
 
 /// The rows of a walk: the walked gram's index rows whose signature has the walk's bits, in
@@ -52,12 +55,9 @@ pub(super) fn posting(
         .filter(filter)
 }
 
-/// The ids of one page among a walk's rows ([`walked_rows`]) by address, read from the index
-/// rows alone in the order of `idx_invitation_grams_email` (m0035) and stopping at the page's
-/// last match: only the page's own invitations are read after. A derived table, for
-/// `id IN (...)` (MariaDB takes no LIMIT in an `IN` subquery itself). The page is the rows
-/// after the query's cursor, or after `skip` others, in the order read ([`traversal`]); the
-/// caller orders the page's rows the same way.
+/// A walk's rows ([`walked_rows`]) by address (descending or not), read from the index rows
+/// alone in the order of `idx_invitation_grams_email` (m0035): a query reading them stops at
+/// its limit. Selects the invitation's id, and its address for an outer sort.
 ///
 /// `fenced` (PostgreSQL, a status without an expiry): the gram's rows are read in that order
 /// in a derived table with `OFFSET 0`, which PostgreSQL neither merges into the query nor
@@ -67,20 +67,18 @@ pub(super) fn posting(
 /// in address order. Fenced, the derived table is the gram's rows in address order, which only
 /// the index gives without a sort. (With an expiry, the columns it compares are not in that
 /// index: the query is left to the planner.)
-pub(super) fn page_among(
+fn by_address(
     walk: &Walk,
     status: Option<&Condition>,
     address: Option<Condition>,
-    query: &ListQuery,
-    skip: u64,
+    descending: bool,
     fenced: bool,
 ) -> SelectStatement {
     use invitation_gram::{Column as G, Entity as Grams};
-    let (_, descending) = traversal(query);
     let order = if descending { Order::Desc } else { Order::Asc };
-    let (key, id) = sort_columns(true, query.sort);
+    let (key, id) = sort_columns(true, SortKey::Email);
     let mut ids = Query::select();
-    ids.expr(id.clone());
+    ids.expr(id.clone()).expr(key.clone());
     if fenced {
         let mut in_order = Query::select();
         in_order
@@ -101,7 +99,27 @@ pub(super) fn page_among(
     } else {
         ids.from(Grams);
     }
-    ids.cond_where(walked_rows(walk, status, address));
+    ids.cond_where(walked_rows(walk, status, address))
+        .order_by_expr(key, order.clone())
+        .order_by_expr(id, order);
+    ids
+}
+
+/// The ids of one page among a walk's rows by address ([`by_address`]), stopping at the
+/// page's last match: only the page's own invitations are read after. A derived table, for
+/// `id IN (...)` (MariaDB takes no LIMIT in an `IN` subquery itself). The page is the rows
+/// after the query's cursor, or after `skip` others, in the order read ([`traversal`]); the
+/// caller orders the page's rows the same way.
+pub(super) fn page_among(
+    walk: &Walk,
+    status: Option<&Condition>,
+    address: Option<Condition>,
+    query: &ListQuery,
+    skip: u64,
+    fenced: bool,
+) -> SelectStatement {
+    let (_, descending) = traversal(query);
+    let mut ids = by_address(walk, status, address, descending, fenced);
     match past_cursor(query, true) {
         Some(past) => {
             ids.and_where(past);
@@ -110,49 +128,65 @@ pub(super) fn page_among(
             ids.offset(skip);
         }
     }
-    ids.order_by_expr(key, order.clone())
-        .order_by_expr(id, order)
-        .limit(query.page_size + 1);
+    ids.limit(query.page_size + 1);
     Query::select()
-        .column(G::InvitationId)
+        .column(invitation_gram::Column::InvitationId)
         .from_subquery(ids, Alias::new("page_ids"))
         .to_owned()
 }
 
-/// The ids of the invitations matching a walked term ([`walked_rows`]), the newest no more
-/// than one past [`COUNT_LIMIT`], from the index rows alone. Newest first, or `by_address`
-/// (ascending), sorted by the database (in its collation, as the list's email order is) in
-/// the same query.
+/// In which order [`matching_ids`] walks, and so which matches it finds when there are more
+/// than [`COUNT_LIMIT`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum WalkOrder {
+    /// The newest matches, newest first.
+    Newest,
+    /// The newest matches, sorted by address (ascending) by the database.
+    NewestByAddress,
+    /// The first matches by address (ascending), read in that order ([`by_address`], `fenced`
+    /// as there): with more than the limit, the first pages by email are among them.
+    ByAddress { fenced: bool },
+}
+
+/// The ids of the invitations matching a walked term ([`walked_rows`]), no more than one past
+/// [`COUNT_LIMIT`], from the index rows alone, in `order`. Sorted by address, the order is the
+/// database's collation, as the list's email order is.
 pub(super) async fn matching_ids(
     db: &impl ConnectionTrait,
     walk: &Walk,
     status: Option<&Condition>,
     address: Option<Condition>,
-    by_address: bool,
+    order: WalkOrder,
 ) -> Result<Vec<i32>, InvitationError> {
     use invitation_gram::{Column as G, Entity as Grams};
-    let mut select = Grams::find()
-        .select_only()
-        .column(G::InvitationId)
-        .filter(walked_rows(walk, status, address));
-    if by_address {
-        select = select.column(G::EmailNormalized);
-    }
-    let newest = select
-        .order_by(G::InvitedAt, Order::Desc)
-        .order_by(G::InvitationId, Order::Desc)
-        .limit(COUNT_LIMIT + 1)
-        .into_query();
-    let ids = if by_address {
-        let matches = Alias::new("matches");
-        Query::select()
-            .column((matches.clone(), G::InvitationId))
-            .from_subquery(newest, matches.clone())
-            .order_by((matches.clone(), G::EmailNormalized), Order::Asc)
-            .order_by((matches, G::InvitationId), Order::Asc)
-            .to_owned()
+    let ids = if let WalkOrder::ByAddress { fenced } = order {
+        let mut first = by_address(walk, status, address, false, fenced);
+        first.limit(COUNT_LIMIT + 1);
+        first
     } else {
-        newest
+        let mut select = Grams::find()
+            .select_only()
+            .column(G::InvitationId)
+            .filter(walked_rows(walk, status, address));
+        if order == WalkOrder::NewestByAddress {
+            select = select.column(G::EmailNormalized);
+        }
+        let newest = select
+            .order_by(G::InvitedAt, Order::Desc)
+            .order_by(G::InvitationId, Order::Desc)
+            .limit(COUNT_LIMIT + 1)
+            .into_query();
+        if order == WalkOrder::NewestByAddress {
+            let matches = Alias::new("matches");
+            Query::select()
+                .column((matches.clone(), G::InvitationId))
+                .from_subquery(newest, matches.clone())
+                .order_by((matches.clone(), G::EmailNormalized), Order::Asc)
+                .order_by((matches, G::InvitationId), Order::Asc)
+                .to_owned()
+        } else {
+            newest
+        }
     };
     let rows = db.query_all(&ids).await?;
     Ok(rows

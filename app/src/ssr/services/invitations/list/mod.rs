@@ -30,7 +30,9 @@ use crate::{
     },
 };
 pub use cursor::{Cursor, CursorKey, Direction};
-use matches::{candidate_ids, count_rows, matching_ids, page_among, posting, range_total};
+use matches::{
+    candidate_ids, count_rows, matching_ids, page_among, posting, range_total, WalkOrder,
+};
 use page::{fetch_page, PageFrom, PageParts};
 use plan::Plan;
 
@@ -221,18 +223,34 @@ pub async fn list(
             (select, PageFrom::Rows, skip, total)
         }
         Plan::Posting(ref walk) | Plan::ScanWithTerm(ref walk) => {
-            // One walk of the gram's rows finds the matches, newest first, up to one past the
-            // count's limit: that is the total, and often the page too. By email, the matches
-            // found come sorted by the address their index rows hold.
+            // One walk of the gram's rows finds the matches, up to one past the count's limit:
+            // that is the total, and often the page too. By email, without an expiry to
+            // compare, the walk reads the gram's rows in address order (m0035), so that past
+            // the limit the first pages are among the matches found; otherwise it reads them
+            // newest first, and by email the matches found come sorted by their address.
             let by_address = query.sort == SortKey::Email;
+            // PostgreSQL's planner is kept to the index's address order (`matches::by_address`).
+            let fenced = db.get_database_backend() == DbBackend::Postgres
+                && expiry == ExpiryCondition::Either;
+            let order = match (by_address, expiry) {
+                (true, ExpiryCondition::Either) => WalkOrder::ByAddress { fenced },
+                (true, _) => WalkOrder::NewestByAddress,
+                (false, _) => WalkOrder::Newest,
+            };
             let mut ids =
-                matching_ids(db, walk, status_rows.as_ref(), address.clone(), by_address).await?;
+                matching_ids(db, walk, status_rows.as_ref(), address.clone(), order).await?;
             let found = ids.len() as u64;
             // The walk's order is the page's when the list is by date, newest first, or by
-            // email once every match is found (from the first page or a page number).
+            // email once every match is found (from the first page or a page number), or, read
+            // in address order, when the page and the row after it are among the first found.
             let newest_first =
                 matches!(plan, Plan::Posting(_)) && query.descending && query.cursor.is_none();
-            let every_by_address = by_address && query.cursor.is_none() && found <= COUNT_LIMIT;
+            let every_by_address = by_address
+                && query.cursor.is_none()
+                && (found <= COUNT_LIMIT
+                    || matches!(order, WalkOrder::ByAddress { .. })
+                        && !query.descending
+                        && skip + query.page_size < found);
             if every_by_address && query.descending {
                 ids.reverse();
             }
@@ -266,8 +284,6 @@ pub async fn list(
             } else if query.sort == SortKey::Email {
                 // By email: the walked gram's rows in address order (m0035), read until the
                 // page's matches are found; only the page's invitations are read after.
-                let fenced = db.get_database_backend() == DbBackend::Postgres
-                    && expiry == ExpiryCondition::Either;
                 let ids = page_among(walk, status_rows.as_ref(), address, query, skip, fenced);
                 let select =
                     invitation::Entity::find().filter(invitation::Column::Id.in_subquery(ids));
