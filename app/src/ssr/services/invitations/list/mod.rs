@@ -224,17 +224,20 @@ pub async fn list(
         }
         Plan::Posting(ref walk) | Plan::ScanWithTerm(ref walk) => {
             // One walk of the gram's rows finds the matches, up to one past the count's limit:
-            // that is the total, and often the page too. By email, without an expiry to
-            // compare, the walk reads the gram's rows in address order (m0035), so that past
-            // the limit the first pages are among the matches found; otherwise it reads them
-            // newest first, and by email the matches found come sorted by their address.
+            // that is the total, and often the page too. By email without a status, the walk
+            // reads the gram's rows in address order (m0035), so that past the limit the first
+            // pages are among the matches found; otherwise it reads them newest first, and by
+            // email the matches found come sorted by their address.
             let by_address = query.sort == SortKey::Email;
             // PostgreSQL's planner is kept to the index's address order (`matches::by_address`).
             let fenced = db.get_database_backend() == DbBackend::Postgres
                 && expiry == ExpiryCondition::Either;
-            let order = match (by_address, expiry) {
-                (true, ExpiryCondition::Either) => WalkOrder::ByAddress { fenced },
-                (true, _) => WalkOrder::NewestByAddress,
+            // Not with a status: its rows are a key range of the index in date order, not of
+            // the one in address order, which would read every status's (Rejected by email
+            // past 1,000: 10.4 -> 19.4 ms p95 on PostgreSQL).
+            let order = match (by_address, query.status) {
+                (true, None) => WalkOrder::ByAddress { fenced },
+                (true, Some(_)) => WalkOrder::NewestByAddress,
                 (false, _) => WalkOrder::Newest,
             };
             let mut ids =
