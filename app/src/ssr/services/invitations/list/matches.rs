@@ -57,9 +57,9 @@ pub(super) fn posting(
 
 /// A walk's rows ([`walked_rows`]) by address (descending or not), read from the index rows
 /// alone in the order of `idx_invitation_grams_email` (m0035): a query reading them stops at
-/// its limit. Selects the invitation's id, and its address for an outer sort.
+/// its limit. Selects the invitation's id (the column its callers read), then its address.
 ///
-/// `fenced` (PostgreSQL, a status without an expiry): the gram's rows are read in that order
+/// `fenced` (PostgreSQL, no status or one without an expiry): the gram's rows are read in that order
 /// in a derived table with `OFFSET 0`, which PostgreSQL neither merges into the query nor
 /// pushes the walk's checks into. Its planner estimates the signature's bit test and the
 /// address's LIKE at a few rows together, and then prefers reading the gram's rows in date
