@@ -106,7 +106,8 @@ impl DatabaseCause for DbErr {
 /// Runs the transaction `run` makes (begun, written and committed inside it) again when the
 /// database rolled it back as a deadlock's victim, up to [`DEADLOCK_ATTEMPTS`] times in all.
 /// Two requests that change the same rows at once can deadlock on MariaDB/MySQL (InnoDB's
-/// gap and insert-intention locks: seen with an accept racing a deny) and on PostgreSQL; the
+/// gap and insert-intention locks; the likely cause of an accept racing a deny once answered
+/// 500, not reproduced) and on PostgreSQL; the
 /// victim's work was all undone, and run again it reads what the other committed, so it
 /// either succeeds or is refused for the reason the rows now give. `run` must therefore do
 /// nothing outside its transaction that a second run would repeat.
@@ -114,7 +115,7 @@ pub async fn retrying_deadlocks<T, E, Run, Ran>(mut run: Run) -> Result<T, E>
 where
     E: DatabaseCause,
     // Not `AsyncFnMut`: a server function's future must be `Send`, which an async closure's
-    // future cannot promise that yet.
+    // future cannot be promised `Send` yet.
     Run: FnMut() -> Ran,
     Ran: std::future::Future<Output = Result<T, E>>,
 {
