@@ -136,8 +136,8 @@ where
     }
 }
 
-/// Whether the database rolled the transaction back to break a deadlock (or, on PostgreSQL,
-/// a serialization failure): nothing it did was kept, and running it again can succeed.
+/// Whether the database rolled the transaction back to break a deadlock: nothing it did was
+/// kept, and running it again can succeed.
 pub fn is_deadlock(error: &DbErr) -> bool {
     use sea_orm::{sqlx::mysql::MySqlDatabaseError, RuntimeErr};
     let (DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e))) = error
@@ -150,10 +150,12 @@ pub fn is_deadlock(error: &DbErr) -> bool {
     if let Some(mysql) = e.try_downcast_ref::<MySqlDatabaseError>() {
         return mysql.number() == 1213; // ER_LOCK_DEADLOCK
     }
-    // PostgreSQL's SQLSTATEs deadlock_detected and serialization_failure. SQLite's codes are
-    // numbers, and its one writer at a time has neither: a second writer waits for the lock
-    // (`connect`'s busy timeout).
-    matches!(e.code().as_deref(), Some("40P01" | "40001"))
+    // PostgreSQL's SQLSTATE deadlock_detected. Not serialization_failure (40001): at READ
+    // COMMITTED, PostgreSQL's default that Portico keeps, only a hot standby's recovery conflict
+    // raises it, and that is no race of two writers to answer 409. SQLite's codes are
+    // numbers, and its one writer at a time cannot deadlock: a second writer waits for the
+    // lock (`connect`'s busy timeout).
+    matches!(e.code().as_deref(), Some("40P01"))
 }
 
 /// Why the database cannot serve for now, when an error says so (unlike a bug, trying again
