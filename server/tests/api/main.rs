@@ -28,6 +28,7 @@ mod emails;
 mod export;
 mod faults;
 mod generation;
+mod gram_counts;
 mod health;
 mod housekeeping;
 mod import;

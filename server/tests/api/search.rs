@@ -10,12 +10,12 @@ use app::{
     domain::{effective_status, search, StoredStatus},
     model::invitation::InvitationList,
     ssr::{
-        entities::{invitation, invitation_gram, invitation_gram_stat},
+        entities::{invitation, invitation_gram},
         migrations::Migrator,
         services::{generate, search_index},
     },
 };
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use sea_orm_migration::MigratorTrait;
 
 /// Addresses sharing "common", more than the planner's candidate limit (1,000), so common
@@ -157,7 +157,7 @@ async fn every_kind_of_term_lists_exactly_the_rows_a_plain_filter_finds() {
     // few rows is sorted among that gram's matches).
     for counted_now in [false, true] {
         if counted_now {
-            search_index::count_grams(&db, chrono::Utc::now())
+            search_index::recount_grams(&db, chrono::Utc::now())
                 .await
                 .unwrap();
         }
@@ -180,7 +180,7 @@ async fn a_common_term_in_another_order_lists_what_a_plain_filter_finds_whether_
         app.invite(&chunk.join(";")).await;
     }
     invite_common(&app).await;
-    search_index::count_grams(&db, chrono::Utc::now())
+    search_index::recount_grams(&db, chrono::Utc::now())
         .await
         .unwrap();
     let all = invitation::Entity::find().all(&db).await.unwrap();
@@ -444,54 +444,6 @@ async fn a_status_filter_with_a_term_follows_every_change_of_status() {
             );
         }
     }
-}
-
-#[tokio::test]
-async fn the_common_grams_are_counted_for_the_planner_once_a_day_by_one_replica() {
-    let app = TestApp::spawn().await;
-    app.login_as_admin().await;
-    let db = app.db().await;
-    invite_common(&app).await;
-    search_index::count_grams(&db, chrono::Utc::now())
-        .await
-        .unwrap();
-    let mut rows_per_gram = std::collections::BTreeMap::<i64, i64>::new();
-    for row in invitation_gram::Entity::find().all(&db).await.unwrap() {
-        *rows_per_gram.entry(row.gram).or_default() += 1;
-    }
-    let common: Vec<(i64, i64)> = rows_per_gram
-        .into_iter()
-        .filter(|(_, n)| *n >= COUNT_LIMIT as i64)
-        .collect();
-    assert!(
-        common.len() >= 10,
-        "the grams of \"common@acme.io\" and more"
-    );
-    let counted: Vec<(i64, i64)> = invitation_gram_stat::Entity::find()
-        .filter(invitation_gram_stat::Column::Gram.ne(invitation_gram_stat::COUNTED_AT))
-        .order_by_asc(invitation_gram_stat::Column::Gram)
-        .all(&db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|row| (row.gram, row.invitations))
-        .collect();
-    assert_eq!(counted, common);
-
-    // Within the day nobody counts again; a day later one replica does, the other not.
-    let now = chrono::Utc::now();
-    assert!(!search_index::count_grams_if_due(&db, now).await.unwrap());
-    let tomorrow = now + chrono::Duration::hours(25);
-    let first = search_index::count_grams_if_due(&db, tomorrow);
-    let second = search_index::count_grams_if_due(&db, tomorrow);
-    let (first, second) = tokio::join!(first, second);
-    assert_eq!(
-        [first.unwrap(), second.unwrap()]
-            .iter()
-            .filter(|c| **c)
-            .count(),
-        1
-    );
 }
 
 #[tokio::test]

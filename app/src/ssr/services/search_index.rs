@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
-    DbBackend, DbErr, EntityTrait, QueryFilter, Set, Statement, TransactionTrait,
+    DbBackend, DbErr, EntityTrait, QueryFilter, Set, Statement,
 };
 
 use crate::{
@@ -14,9 +14,12 @@ use crate::{
         search::{email_grams, signature, COMMON_GRAM_ROWS},
         StoredStatus,
     },
-    ssr::entities::{
-        invitation, invitation_gram,
-        invitation_gram_stat::{self, COUNTED_AT},
+    ssr::{
+        db::{begin_write, is_unique_violation},
+        entities::{
+            invitation, invitation_gram,
+            invitation_gram_stat::{self, COUNTED_AT},
+        },
     },
 };
 
@@ -218,8 +221,37 @@ pub async fn count_grams_if_due(
             return Ok(false);
         }
     }
-    let txn = db.begin().await?;
+    match count_in_one_transaction(db, now).await {
+        // Never counted, and another replica's sweep counted at this very moment: its count
+        // stands (see `recount_grams`).
+        Err(e) if is_unique_violation(&e) => Ok(false),
+        counted => counted.map(|()| true),
+    }
+}
+
+/// Counts the common grams again now (`count_grams`), in one transaction, whether or not the
+/// last count is a day old: for the generator, and for tests that want the planner to see
+/// what they wrote. A count running at the same moment elsewhere (a server's sweep on the
+/// same database) can make this one fail on a row the other inserted first, on PostgreSQL
+/// and MariaDB; then it counts again, after the other committed, so what was committed
+/// before the call is counted.
+pub async fn recount_grams(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), DbErr> {
+    let mut attempt = 1;
+    loop {
+        match count_in_one_transaction(db, now).await {
+            Err(e) if is_unique_violation(&e) && attempt < 3 => attempt += 1,
+            counted => return counted,
+        }
+    }
+}
+
+/// `count_grams` in a transaction of its own, begun IMMEDIATE on SQLite: two counts never
+/// interleave their statements there (one deletes the counts while the other inserts them).
+async fn count_in_one_transaction(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let txn = begin_write(db).await?;
     count_grams(&txn, now).await?;
-    txn.commit().await?;
-    Ok(true)
+    txn.commit().await
 }

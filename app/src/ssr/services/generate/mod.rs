@@ -13,13 +13,13 @@ use chrono::{DateTime, Duration, Utc};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
 };
 
 use crate::{
     domain::{StoredStatus, Validity},
     model::invitation::Origin,
-    ssr::{entities::invitation, random::token_hash, services::search_index},
+    ssr::{db::begin_write, entities::invitation, random::token_hash, services::search_index},
 };
 
 const FIRST: [&str; 16] = [
@@ -129,7 +129,7 @@ pub async fn invitations_indexed(
         && count >= stored(db).await?
         && count > 0;
     if large_run && backend == DbBackend::Postgres {
-        let txn = db.begin().await?;
+        let txn = begin_write(db).await?;
         let dropped = bulk_load::drop_indexes(&txn).await?;
         while let Some(stored) = batches.insert_next(&txn).await? {
             index(&txn, &stored).await?;
@@ -141,7 +141,7 @@ pub async fn invitations_indexed(
         // and the chunk's index rows added together, in one pass over the index.
         let mut more = true;
         while more {
-            let txn = db.begin().await?;
+            let txn = begin_write(db).await?;
             let cache = sqlite_load::enlarge(&txn).await?;
             let mut chunk = Vec::with_capacity(sqlite_load::CHUNK);
             for _ in 0..sqlite_load::CHUNK / BATCH {
@@ -158,8 +158,11 @@ pub async fn invitations_indexed(
             txn.commit().await?;
         }
     } else {
+        // Each batch's transaction reads the highest id before it inserts: begun IMMEDIATE, so
+        // on SQLite a server writing the same file meanwhile is waited for, where a deferred
+        // transaction's read-then-write would fail at once with "database is locked".
         loop {
-            let txn = db.begin().await?;
+            let txn = begin_write(db).await?;
             let Some(stored) = batches.insert_next(&txn).await? else {
                 break;
             };
@@ -167,8 +170,9 @@ pub async fn invitations_indexed(
             txn.commit().await?;
         }
     }
-    // The planner's statistics, as the daily sweep would count them.
-    search_index::count_grams(db, now).await?;
+    // The planner's statistics, as the daily sweep would count them (and in one transaction,
+    // since a server's sweep may be counting the same database at this moment).
+    search_index::recount_grams(db, now).await?;
     Ok(batches.written)
 }
 
